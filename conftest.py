@@ -1,0 +1,59 @@
+"""Shared fixtures: the personas of the demo company, as tests meet them."""
+
+import pytest
+
+from accord.teams.models import Team, User
+
+
+@pytest.fixture
+def marketing_team(db):
+    return Team.objects.get_or_create(
+        kind=Team.Kind.MARKETING, defaults={"name": "Marketing", "time_zone": "Europe/London"}
+    )[0]
+
+
+@pytest.fixture
+def sales_team(db):
+    return Team.objects.get_or_create(
+        kind=Team.Kind.SALES, defaults={"name": "Sales", "time_zone": "America/New_York"}
+    )[0]
+
+
+def _persona(email, team, role, **extra):
+    return User.objects.create_user(email, password="accord-demo", team=team, role=role, **extra)
+
+
+@pytest.fixture
+def marketing_head(marketing_team):
+    return _persona(
+        "marketing.head@demo.accord", marketing_team, User.Role.HEAD, full_name="Maria Head"
+    )
+
+
+@pytest.fixture
+def sales_head(sales_team):
+    return _persona("sales.head@demo.accord", sales_team, User.Role.HEAD, full_name="Sam Head")
+
+
+@pytest.fixture
+def marketer(marketing_team):
+    return _persona(
+        "marketer1@demo.accord", marketing_team, User.Role.MARKETER, full_name="Mia Marketer"
+    )
+
+
+@pytest.fixture
+def rep(sales_team):
+    return _persona("rep1@demo.accord", sales_team, User.Role.REP, full_name="Ray Rep")
+
+
+@pytest.fixture
+def other_rep(sales_team):
+    return _persona("rep2@demo.accord", sales_team, User.Role.REP, full_name="Rita Rep")
+
+
+@pytest.fixture
+def admin_user(db):
+    return User.objects.create_superuser(
+        "admin@demo.accord", password="accord-demo", full_name="Ada Admin"
+    )

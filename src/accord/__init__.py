@@ -1,0 +1,1 @@
+"""Accord: one shared system for a company's Sales and Marketing teams."""

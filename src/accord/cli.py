@@ -1,0 +1,58 @@
+"""The `accord` command: the product's CLI, each subcommand a Django management command."""
+
+import os
+import sys
+
+# `accord NAME` runs the management command on the right; the rest keep their own names.
+SUBCOMMANDS = {
+    "demo": "demo",
+    "serve": "serve",
+    "import": "import_file",
+    "export": "export_csv",
+    "stats": "stats",
+    "token": "token",
+}
+
+USAGE = """usage: accord COMMAND [ARGS]
+
+  demo [--seed N] [--size small|medium|large] [--no-serve]
+                      fill the database with a demo company and serve it
+  serve [--port N]    serve the web app and API with a production WSGI server
+  import FILE [--dry-run]
+                      import a HubSpot, Salesforce or touchpoints CSV export
+  export people|accounts|opportunities|touchpoints FILE.csv
+  stats [--json]      counts of what the shared database holds
+  token create --user EMAIL
+                      make a personal API token
+  manage ARGS...      any Django management command (migrate, createsuperuser, ...)
+
+Run `accord COMMAND --help` for a command's options.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        sys.exit(0 if argv else 2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    if argv[0] == "demo":
+        # The demo runs on plain http://127.0.0.1, where secure-only cookies would never come back.
+        os.environ.setdefault("ACCORD_SECURE_COOKIES", "false")
+
+    from django.core.management import execute_from_command_line
+
+    from accord.env import ConfigError
+
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "manage":
+            execute_from_command_line(["accord manage", *rest])
+        elif command in SUBCOMMANDS:
+            execute_from_command_line(["accord", SUBCOMMANDS[command], *rest])
+        else:
+            print(f"accord: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+            sys.exit(2)
+    except ConfigError as exc:
+        print(f"accord: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,197 @@
+"""The shared database: accounts, people, opportunities and the lifecycle history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class LifecycleStage(models.TextChoices):
+    """The funnel both teams share, in order."""
+
+    SUBSCRIBER = "subscriber", "Subscriber"
+    LEAD = "lead", "Lead"
+    MQL = "mql", "Marketing qualified lead"
+    SAL = "sal", "Sales accepted lead"
+    SQL = "sql", "Sales qualified lead"
+    OPPORTUNITY = "opportunity", "Opportunity"
+    CUSTOMER = "customer", "Customer"
+    EVANGELIST = "evangelist", "Evangelist"
+    OTHER = "other", "Other"
+    DISQUALIFIED = "disqualified", "Disqualified"
+
+
+FUNNEL_ORDER = [stage.value for stage in LifecycleStage][:8]
+
+
+class Seniority(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    MANAGER = "manager", "Manager"
+    DIRECTOR = "director", "Director"
+    VP = "vp", "Vice president"
+    EXECUTIVE = "executive", "C-level / owner"
+    UNKNOWN = "", "Unknown"
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=255)
+    domain = models.CharField(max_length=255, blank=True, default="")
+    industry = models.CharField(max_length=100, blank=True, default="")
+    employee_count = models.PositiveIntegerField(null=True, blank=True)
+    region = models.CharField(max_length=100, blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("domain"),
+                name="account_domain_ci_unique",
+                condition=~models.Q(domain=""),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=100, blank=True, default="")
+    last_name = models.CharField(max_length=100, blank=True, default="")
+    title = models.CharField(max_length=200, blank=True, default="")
+    seniority = models.CharField(max_length=16, choices=Seniority.choices, blank=True, default="")
+    is_decision_maker = models.BooleanField(default=False)
+    phone = models.CharField(max_length=50, blank=True, default="")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_people",
+    )
+    lifecycle_stage = models.CharField(
+        max_length=16, choices=LifecycleStage.choices, default=LifecycleStage.LEAD
+    )
+    lead_status = models.CharField(max_length=50, blank=True, default="")
+    original_source = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "people"
+        constraints = [models.UniqueConstraint(Lower("email"), name="person_email_ci_unique")]
+        indexes = [models.Index(fields=["lifecycle_stage"]), models.Index(fields=["owner"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} <{self.email}>".strip()
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class LifecycleChange(models.Model):
+    """One move of a person between funnel stages. Written only by crm.services."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="lifecycle_changes")
+    from_stage = models.CharField(max_length=16, choices=LifecycleStage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=LifecycleStage.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "changed_at"]),
+            models.Index(fields=["to_stage", "changed_at"]),
+        ]
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_stage or '-'} → {self.to_stage} ({self.changed_at:%Y-%m-%d})"
+
+
+class PipelineStage(models.TextChoices):
+    QUALIFICATION = "qualification", "Qualification"
+    DISCOVERY = "discovery", "Discovery"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    CLOSED_WON = "closed_won", "Closed won"
+    CLOSED_LOST = "closed_lost", "Closed lost"
+
+
+class Opportunity(models.Model):
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    primary_contact = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    name = models.CharField(max_length=255)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    stage = models.CharField(
+        max_length=20, choices=PipelineStage.choices, default=PipelineStage.QUALIFICATION
+    )
+    created_date = models.DateField(default=timezone.localdate)
+    close_date = models.DateField(null=True, blank=True)
+    lost_reason = models.CharField(max_length=255, blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_opportunities",
+    )
+
+    class Meta:
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["stage"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in (PipelineStage.CLOSED_WON, PipelineStage.CLOSED_LOST)
+
+    @property
+    def is_won(self) -> bool:
+        return self.stage == PipelineStage.CLOSED_WON
+
+
+class SourceRecord(models.Model):
+    """The id a record has in another system (HubSpot, Salesforce), so later imports match it."""
+
+    class ObjectType(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        PERSON = "person", "Person"
+        OPPORTUNITY = "opportunity", "Opportunity"
+
+    system = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=16, choices=ObjectType.choices)
+    external_id = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "object_type", "external_id"], name="source_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.system} {self.object_type} {self.external_id}"

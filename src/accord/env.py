@@ -1,0 +1,101 @@
+"""Reading settings from the environment, failing loudly on bad values."""
+
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting in the environment has a value Accord cannot use."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """A string setting; `NAME_FILE` (a path) is read when `NAME` is unset."""
+    value = os.environ.get(name)
+    if value is None and os.environ.get(f"{name}_FILE"):
+        path = Path(os.environ[f"{name}_FILE"])
+        try:
+            value = path.read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={path}: cannot read it ({exc.strerror})") from exc
+    return default if value is None or value == "" else value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected one of {sorted(_TRUE | _FALSE)}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_time_zone(name: str, default: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={value!r}: not an IANA time zone such as Europe/Paris") from None
+    return value
+
+
+def env_database(name: str, default_sqlite: Path) -> dict:
+    import dj_database_url
+
+    raw = env_str(name) or f"sqlite:///{default_sqlite}"
+    if not raw.startswith(("sqlite:", "postgres:", "postgresql:")):
+        raise ConfigError(
+            f"{name}={raw!r}: Accord runs on sqlite:///PATH or postgres://USER@HOST:PORT/NAME"
+        )
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj_database_url raises several types for bad URLs
+        raise ConfigError(f"{name}={raw!r}: {exc}") from None
+    if config["ENGINE"].endswith("sqlite3"):
+        config["CONN_MAX_AGE"] = 0
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+def secret_key_file(path: Path) -> str:
+    """The key kept in the data folder, made once (mode 0600) when no key is configured."""
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()

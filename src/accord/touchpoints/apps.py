@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TouchpointsConfig(AppConfig):
+    name = "accord.touchpoints"

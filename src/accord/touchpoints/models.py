@@ -1,0 +1,136 @@
+"""Campaigns, every marketing touch, and the rules that name a touch's channel."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Channel(models.TextChoices):
+    """GA4's default channel groups, the vocabulary both teams read reports in."""
+
+    DIRECT = "direct", "Direct"
+    CROSS_NETWORK = "cross_network", "Cross-network"
+    PAID_SHOPPING = "paid_shopping", "Paid shopping"
+    PAID_SEARCH = "paid_search", "Paid search"
+    PAID_SOCIAL = "paid_social", "Paid social"
+    PAID_VIDEO = "paid_video", "Paid video"
+    DISPLAY = "display", "Display"
+    PAID_OTHER = "paid_other", "Paid other"
+    ORGANIC_SHOPPING = "organic_shopping", "Organic shopping"
+    ORGANIC_SOCIAL = "organic_social", "Organic social"
+    ORGANIC_VIDEO = "organic_video", "Organic video"
+    ORGANIC_SEARCH = "organic_search", "Organic search"
+    REFERRAL = "referral", "Referral"
+    EMAIL = "email", "Email"
+    AFFILIATES = "affiliates", "Affiliates"
+    AUDIO = "audio", "Audio"
+    SMS = "sms", "SMS"
+    MOBILE_PUSH = "mobile_push", "Mobile push notifications"
+    EVENTS = "events", "Events"
+    SALES_OUTREACH = "sales_outreach", "Sales outreach"
+    UNASSIGNED = "unassigned", "Unassigned"
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", "Webinar"
+        EVENT = "event", "Event"
+        CONTENT = "content", "Content"
+        EMAIL = "email", "Email"
+        ADVERTISING = "advertising", "Advertising"
+        SOCIAL = "social", "Social"
+        PARTNER = "partner", "Partner"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    name = models.CharField(max_length=255, unique=True)
+    channel = models.CharField(max_length=32, choices=Channel.choices, default=Channel.UNASSIGNED)
+    kind = models.CharField("type", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    owner_team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    utm_campaign = models.CharField(max_length=255, blank=True, default="", db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0), name="campaign_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Touchpoint(models.Model):
+    class Kind(models.TextChoices):
+        PAGE_VIEW = "page_view", "Page view"
+        FORM_FILL = "form_fill", "Form fill"
+        EMAIL_OPEN = "email_open", "E-mail open"
+        EMAIL_CLICK = "email_click", "E-mail click"
+        AD_CLICK = "ad_click", "Ad click"
+        EVENT = "event", "Event"
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+
+    person = models.ForeignKey("crm.Person", on_delete=models.CASCADE, related_name="touchpoints")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="touchpoints"
+    )
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    kind = models.CharField("type", max_length=16, choices=Kind.choices)
+    utm_source = models.CharField(max_length=255, blank=True, default="")
+    utm_medium = models.CharField(max_length=255, blank=True, default="")
+    utm_campaign = models.CharField(max_length=255, blank=True, default="")
+    utm_term = models.CharField(max_length=255, blank=True, default="")
+    utm_content = models.CharField(max_length=255, blank=True, default="")
+    referrer = models.CharField(max_length=2048, blank=True, default="")
+    page = models.CharField(max_length=2048, blank=True, default="")
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "occurred_at"]),
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["campaign"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} by {self.person_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ChannelRule(models.Model):
+    """One rule of the ordered channel classification; the first match names the channel.
+
+    Each non-empty pattern is a case-insensitive regular expression that must match (fullmatch)
+    its field; a rule with several patterns needs all of them. `any_of_source_medium` matches
+    when either utm_source or utm_medium matches it (GA4's e-mail and SMS rules).
+    """
+
+    position = models.PositiveIntegerField(help_text="Rules are tried from the lowest position")
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    source_pattern = models.CharField(max_length=2000, blank=True, default="")
+    medium_pattern = models.CharField(max_length=500, blank=True, default="")
+    campaign_pattern = models.CharField(max_length=500, blank=True, default="")
+    any_of_source_medium = models.CharField(max_length=500, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=255, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.position}: {self.get_channel_display()}"

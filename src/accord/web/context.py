@@ -1,0 +1,27 @@
+"""The navigation each role sees."""
+
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, roles that see it; None for everyone signed in)
+NAV_ITEMS = [
+    ("Home", "web:home", None),
+    ("Admin", "admin:index", {"admin"}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    role = "admin" if user.is_admin else user.role
+    items = []
+    for label, name, roles in NAV_ITEMS:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            items.append(
+                {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+            )
+        except NoReverseMatch:
+            continue
+    return {"nav": items}
