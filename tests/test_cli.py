@@ -1,0 +1,64 @@
+"""The `accord` command as a user types it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from accord.cli import main
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "serve", "import", "export", "stats", "token", "manage"):
+        assert f"\n  {command}" in out
+
+
+def test_an_unknown_command_is_refused_with_the_usage(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_on_the_given_port_with_a_production_server(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env["ACCORD_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "accord", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body, headers = None, None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    body, headers = resp.read().decode(), resp.headers
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(0.3)
+        assert body == '{"status": "ok"}'
+        assert "gunicorn" in headers["Server"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as resp:
+            assert "Log in to Accord" in resp.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
