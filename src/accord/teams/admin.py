@@ -1,12 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accord.teams.models import ApiToken, Team, User
+from accord.teams.models import ApiToken, Holiday, Team, User
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "time_zone", "workday_start", "workday_end", "working_days"]
+    list_display = [
+        "name",
+        "kind",
+        "time_zone",
+        "workday_start",
+        "workday_end",
+        "working_days",
+        "holiday_country",
+    ]
+    inlines = [HolidayInline]
 
 
 @admin.register(User)

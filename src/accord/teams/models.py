@@ -21,6 +21,12 @@ class Team(models.Model):
     working_days = models.CharField(
         max_length=7, default="12345", help_text="ISO weekdays worked: 1 Monday ... 7 Sunday"
     )
+    holiday_country = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Public holidays of this country (ISO code: US, GB, DE) are days off",
+    )
 
     def __str__(self):
         return self.name
@@ -36,6 +42,31 @@ class Team(models.Model):
             raise ValidationError({"time_zone": "Not an IANA time zone"}) from None
         if self.workday_end <= self.workday_start:
             raise ValidationError({"workday_end": "The working day must end after it starts"})
+        if not self.working_days or set(self.working_days) - set("1234567"):
+            raise ValidationError({"working_days": "Use the digits 1 (Monday) to 7 (Sunday)"})
+        if self.holiday_country:
+            import holidays
+
+            if self.holiday_country.upper() not in holidays.list_supported_countries():
+                raise ValidationError(
+                    {"holiday_country": "No public holiday calendar for this code"}
+                )
+
+
+class Holiday(models.Model):
+    """A day off for one team beyond the public holidays of its country."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "date"], name="holiday_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.date})"
 
 
 class UserManager(BaseUserManager):
