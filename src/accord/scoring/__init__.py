@@ -1,0 +1,21 @@
+"""The scoring engine: columns in, columns out, no Django inside (so it can run on any engine)."""
+
+from accord.scoring.document import AgreementDocument, DocumentError, check_document
+from accord.scoring.engine import (
+    Contribution,
+    explain,
+    explanation_json,
+    score_components,
+    score_people,
+)
+
+__all__ = [
+    "AgreementDocument",
+    "Contribution",
+    "DocumentError",
+    "check_document",
+    "explain",
+    "explanation_json",
+    "score_components",
+    "score_people",
+]
