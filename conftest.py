@@ -1,5 +1,7 @@
 """Shared fixtures: the personas of the demo company, as tests meet them."""
 
+import json
+
 import pytest
 
 from accord.teams.models import Team, User
@@ -57,3 +59,33 @@ def admin_user(db):
     return User.objects.create_superuser(
         "admin@demo.accord", password="accord-demo", full_name="Ada Admin"
     )
+
+
+class ApiCaller:
+    """The JSON API as one user calls it, with their own personal token."""
+
+    def __init__(self, client, user):
+        from accord.teams.tokens import do_create_token
+
+        self.client, self.user = client, user
+        self.headers = {"Authorization": f"Bearer {do_create_token(user)[1]}"}
+
+    def get(self, path, **params):
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path, body):
+        return self._send("post", path, body)
+
+    def patch(self, path, body):
+        return self._send("patch", path, body)
+
+    def _send(self, method, path, body):
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        send = getattr(self.client, method)
+        return send(f"/api/v1{path}", data, content_type="application/json", headers=self.headers)
+
+
+@pytest.fixture
+def api_as(client):
+    """`api_as(rep).get("/people")`: call the JSON API with a fresh token of that user."""
+    return lambda user: ApiCaller(client, user)

@@ -1,15 +1,88 @@
-"""The JSON API: one NinjaAPI, one router per domain app."""
+"""The JSON API: one NinjaAPI, one router per domain app, and how domain errors answer.
 
+Every refusal is a 4xx whose `detail` names the field and the reason, in the shape of
+django-ninja's validation errors: `{"detail": [{"loc": ["body", "payload", FIELD], "msg": ...}]}`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError
 from ninja import NinjaAPI
 
+from accord.crm.api import router as crm_router
+from accord.crm.services import Conflict, InvalidChange
+from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken
+from accord.touchpoints.api import router as touchpoints_router
 
 api = NinjaAPI(
     title="Accord API",
     version="1",
     description="The shared Sales and Marketing database: people, accounts, opportunities, "
     "campaigns and touchpoints. Authenticate with `Authorization: Bearer TOKEN` "
-    "(`accord token create --user EMAIL`).",
+    "(`accord token create --user EMAIL`).\n\n"
+    "Lists take `limit` (at most 500) and `offset` and answer `{items, count}`. Money is a "
+    "decimal string beside its currency code; times are ISO 8601 in UTC.\n\n"
+    "What you see follows your role: a rep reads and changes the people, accounts and "
+    "opportunities they own plus the unassigned pool; the sales head the whole sales team's; "
+    "marketers read everything and change marketing fields only (never an owner, never an "
+    "opportunity); admins everything. A record you may not see answers 404.\n\n"
+    "Errors: 400 unreadable JSON; 401 missing, unknown or revoked token; 403 a field your role "
+    "may not write (named); 404 unknown id; 409 a duplicate (e.g. an e-mail that exists in any "
+    "case); 422 invalid or unknown fields (named, with the reason).",
     auth=BearerToken(),
     urls_namespace="api",
 )
+
+api.add_router("", crm_router)
+api.add_router("", touchpoints_router)
+
+
+def _field_errors(errors, kind: str) -> dict:
+    return {
+        "detail": [
+            {"loc": ["body", "payload", field], "msg": msg, "type": kind} for field, msg in errors
+        ]
+    }
+
+
+@api.exception_handler(AccessDenied)
+def access_denied(request, exc: AccessDenied):
+    return api.create_response(request, _field_errors(exc.errors, "forbidden"), status=403)
+
+
+@api.exception_handler(UnknownReference)
+def unknown_reference(request, exc: UnknownReference):
+    body = _field_errors([(exc.field, exc.message)], "unknown_reference")
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(InvalidChange)
+def invalid_change(request, exc: InvalidChange):
+    body = _field_errors([(exc.field, exc.message)], "invalid")
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(ValidationError)
+def model_validation_error(request, exc: ValidationError):
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors = [(field, msg) for field, msgs in by_field.items() for msg in msgs]
+    return api.create_response(request, _field_errors(errors, "invalid"), status=422)
+
+
+@api.exception_handler(Conflict)
+def conflict(request, exc: Conflict):
+    body = _field_errors([(exc.field, exc.message)], "conflict")
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request, exc: IntegrityError):
+    """A uniqueness race the services' own checks could not see coming."""
+    body = {"detail": "The change conflicts with a record stored meanwhile; nothing was saved."}
+    return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    body = {"detail": "A value does not fit its field; nothing was saved."}
+    return api.create_response(request, body, status=422)

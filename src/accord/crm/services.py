@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from accord.crm.models import LifecycleChange, LifecycleStage, Person
+from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
+from accord.touchpoints.models import Campaign, Touchpoint
 
 
 def check_lifecycle_stage(stage: str) -> str:
@@ -66,3 +67,154 @@ def do_record_lifecycle_changes(
     if batch:
         created += len(LifecycleChange.objects.bulk_create(batch))
     return created
+
+
+# --- records created and changed by users (the JSON API) ------------------------------------
+
+
+class Conflict(Exception):
+    """The change would duplicate a record that must be unique."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+class InvalidChange(Exception):
+    """Values that are each well-formed but do not make sense on this record."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+def _save_changes(record, changes: dict, *extra_fields: str) -> None:
+    for field, value in changes.items():
+        setattr(record, field, value)
+    if changes:
+        record.save(update_fields=[*changes, *extra_fields])
+
+
+def check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
+    """E-mails are unique whatever their case: `Ann@x.com` and `ann@x.com` are one person."""
+    if Person.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+        raise Conflict(
+            "email", f"A person with the e-mail {email} already exists (case is ignored)"
+        )
+
+
+@transaction.atomic
+def do_create_person(fields: dict, *, by=None, reason: str = "") -> Person:
+    """A new person; their first stage is written to the lifecycle history like any move."""
+    check_email_free(fields["email"])
+    person = Person.objects.create(**fields)
+    do_record_lifecycle_changes([(person.pk, "", person.lifecycle_stage)], by=by, reason=reason)
+    return person
+
+
+@transaction.atomic
+def do_update_person(person: Person, changes: dict, *, by=None, reason: str = "") -> Person:
+    """Change a person's fields; a stage change goes through `do_change_lifecycle_stage`."""
+    changes = dict(changes)
+    stage = changes.pop("lifecycle_stage", None)
+    if "email" in changes:
+        check_email_free(changes["email"], exclude_pk=person.pk)
+    _save_changes(person, changes, "updated_at")
+    if stage is not None:
+        do_change_lifecycle_stage(person, stage, by=by, reason=reason)
+    return person
+
+
+def check_domain_free(domain: str, *, exclude_pk: int | None = None) -> None:
+    if domain and Account.objects.filter(domain__iexact=domain).exclude(pk=exclude_pk).exists():
+        raise Conflict("domain", f"An account with the domain {domain} already exists")
+
+
+@transaction.atomic
+def do_create_account(fields: dict, *, by=None) -> Account:
+    check_domain_free(fields.get("domain", ""))
+    return Account.objects.create(**fields)
+
+
+@transaction.atomic
+def do_update_account(account: Account, changes: dict, *, by=None) -> Account:
+    if "domain" in changes:
+        check_domain_free(changes["domain"], exclude_pk=account.pk)
+    _save_changes(account, changes)
+    return account
+
+
+def _check_close_date(opportunity: Opportunity) -> None:
+    """A closed deal has a close date (today unless given), never before it was created."""
+    if opportunity.is_closed and opportunity.close_date is None:
+        opportunity.close_date = timezone.localdate()
+    if opportunity.close_date and opportunity.close_date < opportunity.created_date:
+        raise InvalidChange(
+            "close_date",
+            f"The close date {opportunity.close_date} is before the opportunity was created "
+            f"({opportunity.created_date})",
+        )
+
+
+@transaction.atomic
+def do_create_opportunity(fields: dict, *, by=None) -> Opportunity:
+    opportunity = Opportunity(**fields)
+    _check_close_date(opportunity)
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def do_update_opportunity(opportunity: Opportunity, changes: dict, *, by=None) -> Opportunity:
+    """Change a deal under a row lock, so two people moving its stage do not cross."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    _check_close_date(locked)
+    if changes:
+        locked.save(update_fields=[*changes, "close_date"])
+    return locked
+
+
+def _check_campaign_dates(campaign: Campaign) -> None:
+    if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
+        raise InvalidChange(
+            "end_date",
+            f"The campaign ends ({campaign.end_date}) before it starts ({campaign.start_date})",
+        )
+
+
+def check_campaign_name_free(name: str, *, exclude_pk: int | None = None) -> None:
+    if Campaign.objects.filter(name=name).exclude(pk=exclude_pk).exists():
+        raise Conflict("name", f"A campaign named {name!r} already exists")
+
+
+@transaction.atomic
+def do_create_campaign(fields: dict, *, by=None) -> Campaign:
+    check_campaign_name_free(fields["name"])
+    campaign = Campaign(**fields)
+    _check_campaign_dates(campaign)
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def do_update_campaign(campaign: Campaign, changes: dict, *, by=None) -> Campaign:
+    if "name" in changes:
+        check_campaign_name_free(changes["name"], exclude_pk=campaign.pk)
+    for field, value in changes.items():
+        setattr(campaign, field, value)
+    _check_campaign_dates(campaign)
+    _save_changes(campaign, changes)
+    return campaign
+
+
+@transaction.atomic
+def do_create_touchpoint(fields: dict, *, by=None) -> Touchpoint:
+    return Touchpoint.objects.create(**fields)
+
+
+@transaction.atomic
+def do_update_touchpoint(touchpoint: Touchpoint, changes: dict, *, by=None) -> Touchpoint:
+    _save_changes(touchpoint, changes)
+    return touchpoint

@@ -1,0 +1,174 @@
+"""Campaigns and touchpoints over JSON. Who sees and changes what: `teams.access`."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import FilterLookup, FilterSchema, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AwareDatetime, Field
+
+from accord.crm import services
+from accord.crm.api import ERRORS, MAX_PAGE, requested_changes
+from accord.crm.schemas import Currency, In, Money, Name, Text
+from accord.teams import access
+from accord.touchpoints.models import Campaign, Channel, Touchpoint
+
+router = Router()
+campaigns = Router(tags=["campaigns"])
+touchpoints = Router(tags=["touchpoints"])
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+class CampaignPatch(In):
+    name: Name(255) = None
+    channel: Channel = None
+    kind: Campaign.Kind = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    cost: Money = None
+    currency: Currency = None
+    owner_team_id: int | None = None
+    status: Campaign.Status = None
+    utm_campaign: Text(255) = None
+
+
+class CampaignCreate(CampaignPatch):
+    name: Name(255)
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    channel: str
+    kind: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    cost: Decimal = Field(description="A decimal string, in `currency`")
+    currency: str
+    owner_team_id: int | None
+    status: str
+    utm_campaign: str
+
+
+class CampaignFilter(FilterSchema):
+    status: Campaign.Status | None = None
+    channel: Channel | None = None
+    kind: Campaign.Kind | None = None
+    utm_campaign: Annotated[str | None, FilterLookup("utm_campaign__iexact")] = None
+    active_on: Annotated[
+        dt.date | None,
+        FilterLookup(["start_date__lte", "end_date__gte"], expression_connector="AND"),
+    ] = None
+
+
+@campaigns.get("", response=list[CampaignOut], description="Everyone reads every campaign.")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def list_campaigns(request: HttpRequest, filters: Query[CampaignFilter]):
+    return filters.filter(access.campaigns_for(request.auth)).order_by("id")
+
+
+@campaigns.get("/{campaign_id}", response={200: CampaignOut, **ERRORS})
+def get_campaign(request: HttpRequest, campaign_id: int):
+    return access.access_campaign(request.auth, campaign_id)
+
+
+@campaigns.post(
+    "",
+    response={201: CampaignOut, **ERRORS},
+    description="Campaigns are Marketing's: Sales reads them. Names are unique (409).",
+)
+def create_campaign(request: HttpRequest, payload: CampaignCreate):
+    changes = requested_changes(request, "campaign", "create", payload)
+    return 201, services.do_create_campaign(changes, by=request.auth)
+
+
+@campaigns.patch("/{campaign_id}", response={200: CampaignOut, **ERRORS})
+def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
+    campaign = access.access_campaign(request.auth, campaign_id)
+    changes = requested_changes(request, "campaign", "update", payload)
+    return services.do_update_campaign(campaign, changes, by=request.auth)
+
+
+# --- touchpoints ------------------------------------------------------------------------------
+
+
+class TouchpointPatch(In):
+    campaign_id: int | None = None
+    channel: Channel = None
+    kind: Touchpoint.Kind = None
+    utm_source: Text(255) = None
+    utm_medium: Text(255) = None
+    utm_campaign: Text(255) = None
+    utm_term: Text(255) = None
+    utm_content: Text(255) = None
+    referrer: Text(2048) = None
+    page: Text(2048) = None
+    occurred_at: AwareDatetime = Field(None, description="ISO 8601 with a time zone")
+
+
+class TouchpointCreate(TouchpointPatch):
+    person_id: int
+    kind: Touchpoint.Kind
+
+
+class TouchpointOut(Schema):
+    id: int
+    person_id: int
+    campaign_id: int | None
+    channel: str
+    kind: str
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_term: str
+    utm_content: str
+    referrer: str
+    page: str
+    occurred_at: dt.datetime
+
+
+class TouchpointFilter(FilterSchema):
+    person_id: int | None = None
+    campaign_id: int | None = None
+    channel: Channel | None = None
+    kind: Touchpoint.Kind | None = None
+    occurred_since: Annotated[AwareDatetime | None, FilterLookup("occurred_at__gte")] = None
+    occurred_before: Annotated[AwareDatetime | None, FilterLookup("occurred_at__lt")] = None
+
+
+@touchpoints.get(
+    "", response=list[TouchpointOut], description="The touchpoints of the people you can see."
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def list_touchpoints(request: HttpRequest, filters: Query[TouchpointFilter]):
+    return filters.filter(access.touchpoints_for(request.auth)).order_by("id")
+
+
+@touchpoints.get("/{touchpoint_id}", response={200: TouchpointOut, **ERRORS})
+def get_touchpoint(request: HttpRequest, touchpoint_id: int):
+    return access.access_touchpoint(request.auth, touchpoint_id)
+
+
+@touchpoints.post(
+    "",
+    response={201: TouchpointOut, **ERRORS},
+    description="Record a touch on a person you can see.",
+)
+def create_touchpoint(request: HttpRequest, payload: TouchpointCreate):
+    changes = requested_changes(request, "touchpoint", "create", payload)
+    return 201, services.do_create_touchpoint(changes, by=request.auth)
+
+
+@touchpoints.patch("/{touchpoint_id}", response={200: TouchpointOut, **ERRORS})
+def update_touchpoint(request: HttpRequest, touchpoint_id: int, payload: TouchpointPatch):
+    touchpoint = access.access_touchpoint(request.auth, touchpoint_id)
+    changes = requested_changes(request, "touchpoint", "update", payload)
+    return services.do_update_touchpoint(touchpoint, changes, by=request.auth)
+
+
+router.add_router("/campaigns", campaigns)
+router.add_router("/touchpoints", touchpoints)
