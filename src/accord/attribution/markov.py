@@ -1,0 +1,142 @@
+"""Markov-chain attribution of order 1 to 4, with removal effects computed exactly.
+
+A state is the last `order` channels of the journey so far (padded at the start, so a journey's
+first state is its first channel alone). Every journey starts in "(start)" and ends in
+"(conversion)" or "(null)". The probability of conversion from the start solves the absorbing
+chain's linear system (I - Q) x = r, sparse; removing a channel sends every transition into a
+state that contains it to "(null)", and its removal effect is 1 - P(conversion without it) /
+P(conversion). Conversions and value are credited in proportion to the removal effects, as
+ChannelAttribution does. The value chain is the same with each conversion worth its value, so
+its x is the expected value of a journey from each state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from .paths import InputError, Paths
+from .result import Credit
+
+START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
+MAX_ORDER = 4
+
+
+def _state_codes(paths: Paths, order: int) -> tuple[np.ndarray, int]:
+    """Integer code of each touch's state: the last `order` channel codes, base C+1, 0 = pad."""
+    base = len(paths.channels) + 1
+    if base**order >= 2**62:
+        raise InputError(f"too many channels ({base - 1}) for a Markov chain of order {order}")
+    codes = np.zeros(len(paths.touches), dtype=np.int64)
+    position = paths.position
+    shifted = paths.touches.astype(np.int64) + 1
+    for lag in range(order):
+        part = np.zeros_like(codes)
+        part[lag:] = shifted[: len(shifted) - lag]
+        codes += np.where(position >= lag, part, 0) * base**lag
+    return codes, base
+
+
+def _chain(paths: Paths, order: int):
+    codes, base = _state_codes(paths, order)
+    state_codes, state = np.unique(codes, return_inverse=True)
+    state = state.astype(np.int64) + 1  # 0 is (start)
+    n = len(state_codes) + 1
+    journeys = paths.conversions + paths.nulls
+    starts, ends = paths.offsets[:-1], paths.offsets[1:] - 1
+    not_last = np.ones(len(state), dtype=bool)
+    not_last[ends] = False
+    path = paths.path_of_touch
+    source = np.concatenate([np.zeros(paths.n_paths, dtype=np.int64), state[not_last]])
+    target = np.concatenate([state[starts], np.roll(state, -1)[not_last]])
+    weight = np.concatenate([journeys, journeys[path[not_last]]])
+    counts = sp.csr_matrix((weight, (source, target)), shape=(n, n))
+    last = state[ends]
+    conversions = np.bincount(last, paths.conversions, minlength=n)
+    nulls = np.bincount(last, paths.nulls, minlength=n)
+    value = np.bincount(last, paths.value, minlength=n)
+    out = np.asarray(counts.sum(axis=1)).ravel() + conversions + nulls
+    out[out == 0] = 1.0
+    scale = sp.diags(1.0 / out)
+    q = (scale @ counts).tocsc()
+    rhs = np.column_stack([conversions / out, value / out])
+    return state_codes, base, q, rhs, conversions / out, nulls / out
+
+
+def _solve(q: sp.csc_matrix, rhs: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+    """P(conversion) and expected value from (start) = row 0, over the states in `keep`."""
+    if keep is not None:
+        index = np.flatnonzero(keep)
+        q = q[index][:, index]
+        rhs = rhs[index]
+    system = (sp.identity(q.shape[0], format="csc") - q).tocsc()
+    return splu(system).solve(rhs)[0]
+
+
+def _state_names(channels, state_codes, base, order) -> list[str]:
+    names = np.array(channels, dtype=object)
+    labels = []
+    for code in state_codes:
+        parts = [(code // base**lag) % base for lag in range(order)]
+        labels.append(" > ".join(names[p - 1] for p in reversed(parts) if p))
+    return labels
+
+
+def markov(paths: Paths, order: int = 1) -> Credit:
+    """Credit by removal effects of a Markov chain of `order` (1 to 4)."""
+    if not 1 <= order <= MAX_ORDER:
+        raise InputError(f"the Markov order must be 1 to {MAX_ORDER}, not {order}")
+    state_codes, base, q, rhs, p_conv, p_null = _chain(paths, order)
+    full = _solve(q, rhs)
+    n_channels = len(paths.channels)
+    members = np.zeros((len(state_codes), n_channels), dtype=bool)
+    for lag in range(order):
+        part = (state_codes // base**lag) % base
+        has = part > 0
+        members[np.flatnonzero(has), part[has] - 1] = True
+    effects = np.zeros((n_channels, 2))
+    for channel in range(n_channels):
+        keep = np.concatenate([[True], ~members[:, channel]])
+        without = _solve(q, rhs, keep)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            effects[channel] = np.where(full > 0, 1.0 - without / full, 0.0)
+    effects = np.clip(effects, 0.0, None)
+    totals = np.array([paths.conversions.sum(), paths.value.sum()])
+    sums = effects.sum(axis=0)
+    shares = np.divide(effects, sums, out=np.zeros_like(effects), where=sums > 0)
+    credited = shares * totals
+    labels = [START, *_state_names(paths.channels, state_codes, base, order)]
+    details = {
+        "removal_effects": pl.DataFrame(
+            {
+                "channel_name": list(paths.channels),
+                "removal_effects_conversion": effects[:, 0],
+                "removal_effects_conversion_value": effects[:, 1],
+            }
+        ),
+        "transition_matrix": _transition_frame(labels, q, p_conv, p_null),
+    }
+    name = "markov" if order == 1 else f"markov_{order}"
+    return Credit(name, paths.channels, credited[:, 0], credited[:, 1], details)
+
+
+def _transition_frame(labels, q, p_conv, p_null) -> pl.DataFrame:
+    coo = q.tocoo()
+    labels = np.array(labels, dtype=object)
+    states = np.arange(len(labels))
+    frames = [
+        (coo.row, labels[coo.col], coo.data),
+        (states, np.full(len(labels), CONVERSION, dtype=object), p_conv),
+        (states, np.full(len(labels), NULL, dtype=object), p_null),
+    ]
+    source = np.concatenate([f[0] for f in frames])
+    frame = pl.DataFrame(
+        {
+            "channel_from": labels[source].tolist(),
+            "channel_to": np.concatenate([f[1] for f in frames]).tolist(),
+            "transition_probability": np.concatenate([f[2] for f in frames]),
+        }
+    )
+    return frame.filter(pl.col("transition_probability") > 0).sort("channel_from", "channel_to")

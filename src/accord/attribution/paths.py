@@ -1,0 +1,232 @@
+"""Journeys as columns: unique paths with their counts, the shape every model reads.
+
+A path is the ordered list of channels (or campaigns) a journey touched. Journeys that share a
+path, and the same stage markers, are one row: every model costs O(unique paths) afterwards.
+The only O(touchpoints) step is `paths_from_touchpoints`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+#: Stage markers a journey may carry: the index of the touch at which the stage was reached.
+MARKERS = ("lead", "opportunity", "won")
+
+
+class InputError(ValueError):
+    """Input the engine cannot attribute; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Unique paths on flat columns.
+
+    `touches` holds every path's channel codes end to end; path `i` is
+    `touches[offsets[i]:offsets[i + 1]]`. `conversions`, `nulls` and `value` are per path.
+    `ages` (optional, per touch) is how long before the journey's end the touch happened, in
+    days, for time decay. `markers` (optional) maps "lead", "opportunity" and "won" to the index
+    within its path of the touch at which that stage was reached (-1 when it was not).
+    """
+
+    channels: tuple[str, ...]
+    touches: np.ndarray
+    offsets: np.ndarray
+    conversions: np.ndarray
+    nulls: np.ndarray
+    value: np.ndarray
+    ages: np.ndarray | None = None
+    markers: dict[str, np.ndarray] | None = None
+
+    @property
+    def n_paths(self) -> int:
+        return len(self.conversions)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    @property
+    def path_of_touch(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n_paths), self.lengths)
+
+    @property
+    def position(self) -> np.ndarray:
+        """Each touch's index within its path."""
+        return np.arange(len(self.touches)) - np.repeat(self.offsets[:-1], self.lengths)
+
+    def reweighted(self, conversions, nulls, value) -> Paths:
+        """The same paths with other counts (bootstrap resamples)."""
+        return Paths(
+            self.channels, self.touches, self.offsets, conversions, nulls, value,
+            self.ages, self.markers,
+        )  # fmt: skip
+
+
+def _check_counts(frame: pl.DataFrame, columns: list[str]) -> None:
+    for name in columns:
+        column = frame[name]
+        if column.null_count():
+            raise InputError(f"column {name!r} has {column.null_count()} empty value(s)")
+        if (column < 0).any():
+            raise InputError(f"column {name!r} has negative values")
+
+
+def paths_from_aggregated(
+    frame: pl.DataFrame,
+    *,
+    path: str = "path",
+    conversions: str = "total_conversions",
+    value: str | None = "total_conversion_value",
+    nulls: str | None = "total_null",
+    sep: str = ">",
+) -> Paths:
+    """Read ChannelAttribution's aggregated-paths shape: one row per path with its counts.
+
+    Channel names are stripped of surrounding spaces, so "a > b" and "a>b" are the same path.
+    Missing value or null columns count as zero. Rows with the same path are added up.
+    """
+    needed = [c for c in (path, conversions, value, nulls) if c is not None]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(map(repr, missing))}; found {frame.columns}"
+        )
+    counts = [c for c in (conversions, value, nulls) if c is not None]
+    try:
+        frame = frame.select(
+            pl.col(path).cast(pl.String).alias("path"),
+            *[pl.col(c).cast(pl.Float64) for c in counts],
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"count columns must be numbers: {exc}") from None
+    _check_counts(frame, counts)
+    if frame["path"].null_count():
+        raise InputError(f"{frame['path'].null_count()} row(s) have an empty path")
+    frame = frame.with_columns(
+        pl.col("path").str.split(sep).list.eval(pl.element().str.strip_chars()).alias("steps"),
+        (pl.col(value) if value else pl.lit(0.0)).alias("value"),
+        (pl.col(nulls) if nulls else pl.lit(0.0)).alias("nulls"),
+        pl.col(conversions).alias("conversions"),
+    )
+    empty = frame.filter(pl.col("steps").list.eval(pl.element() == "").list.any())
+    if len(empty):
+        raise InputError(
+            f"{len(empty)} row(s) have an empty path or an empty step, first: {empty['path'][0]!r}"
+        )
+    return _encode(frame.select("steps", "conversions", "nulls", "value"))
+
+
+def _encode(frame: pl.DataFrame) -> Paths:
+    """Frame of `steps` (list of channel names) and counts → Paths, adding equal paths up."""
+    names = frame["steps"].explode().unique().sort()
+    codes = pl.DataFrame({"name": names, "code": np.arange(len(names), dtype=np.int32)})
+    mapping = dict(zip(codes["name"].to_list(), codes["code"].to_list(), strict=True))
+    frame = (
+        frame.with_columns(
+            pl.col("steps").list.eval(pl.element().replace_strict(mapping, return_dtype=pl.Int32))
+        )
+        .group_by("steps", maintain_order=True)
+        .agg(pl.col("conversions", "nulls", "value").sum())
+    )
+    return _from_code_lists(tuple(names.to_list()), frame)
+
+
+def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
+    if not len(frame):
+        raise InputError("there are no journeys")
+    lengths = frame["steps"].list.len().to_numpy()
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    markers = None
+    if "lead" in frame.columns:
+        markers = {m: frame[m].to_numpy().astype(np.int32) for m in MARKERS}
+    ages = None
+    if "ages" in frame.columns:
+        ages = frame["ages"].explode().to_numpy().astype(np.float64)
+    return Paths(
+        channels=channels,
+        touches=frame["steps"].explode().to_numpy().astype(np.int32),
+        offsets=offsets,
+        conversions=frame["conversions"].to_numpy().astype(np.float64),
+        nulls=frame["nulls"].to_numpy().astype(np.float64),
+        value=frame["value"].to_numpy().astype(np.float64),
+        ages=ages,
+        markers=markers,
+    )
+
+
+TOUCHPOINT_COLUMNS = ("journey_id", "occurred_at", "channel", "converted", "value")
+
+
+def paths_from_touchpoints(
+    touchpoints: pl.DataFrame,
+    *,
+    with_ages: bool = False,
+) -> Paths:
+    """Group raw touchpoints into unique paths: the one O(touchpoints) step.
+
+    Columns: `journey_id`, `occurred_at` (datetime or number), `channel`, `converted` (per
+    journey: bool or 0/1, the same on each of its rows), `value` (per journey, the same on each
+    of its rows). Optional per-journey columns `lead_at`, `opportunity_at`, `won_at` (same type
+    as `occurred_at`) mark when each stage was reached; the touch credited with a stage is the
+    journey's last touch at or before that moment (none if the stage came before every touch).
+
+    With `with_ages`, each touch keeps its age in whole days before the journey's last touch
+    (for time decay); journeys then share a row only when their ages match too.
+    """
+    missing = [c for c in TOUCHPOINT_COLUMNS if c not in touchpoints.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(map(repr, missing))}; found {touchpoints.columns}"
+        )
+    if not len(touchpoints):
+        raise InputError("there are no touchpoints")
+    for name in ("journey_id", "occurred_at", "channel"):
+        if touchpoints[name].null_count():
+            raise InputError(f"column {name!r} has {touchpoints[name].null_count()} empty value(s)")
+    try:
+        frame = touchpoints.with_columns(
+            pl.col("channel").cast(pl.String),
+            pl.col("converted").cast(pl.Float64).fill_null(0.0),
+            pl.col("value").cast(pl.Float64).fill_null(0.0),
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"'converted' and 'value' must be numbers: {exc}") from None
+    _check_counts(frame, ["converted", "value"])
+    if (frame["channel"] == "").any():
+        raise InputError("column 'channel' has empty values")
+    has_markers = any(f"{m}_at" in frame.columns for m in MARKERS)
+
+    names = frame["channel"].unique().sort()
+    frame = frame.with_columns(
+        pl.col("channel").cast(pl.Enum(names)).to_physical().cast(pl.Int32).alias("code")
+    ).sort("journey_id", "occurred_at")
+    aggs = [
+        pl.col("code").alias("steps"),
+        pl.col("converted").max().clip(0, 1).alias("conversions"),
+        pl.col("value").max().alias("value"),
+    ]
+    if has_markers:
+        for m in MARKERS:
+            if f"{m}_at" in frame.columns:
+                reached = pl.col("occurred_at") <= pl.col(f"{m}_at").first()
+                aggs.append((reached.sum().cast(pl.Int32) - 1).alias(m))
+            else:
+                aggs.append(pl.lit(-1, dtype=pl.Int32).alias(m))
+    if with_ages:
+        last = pl.col("occurred_at").last()
+        age = last - pl.col("occurred_at")
+        if frame.schema["occurred_at"].is_temporal():
+            age = age.dt.total_days()
+        aggs.append(age.cast(pl.Int64).alias("ages"))
+    journeys = frame.group_by("journey_id").agg(aggs)
+    journeys = journeys.with_columns(
+        (1.0 - pl.col("conversions")).alias("nulls"),
+        pl.col("value") * pl.col("conversions"),
+    )
+    keys = ["steps", *(MARKERS if has_markers else ()), *(["ages"] if with_ages else [])]
+    unique = journeys.group_by(keys).agg(pl.col("conversions", "nulls", "value").sum())
+    return _from_code_lists(tuple(names.to_list()), unique)
