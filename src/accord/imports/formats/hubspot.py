@@ -1,0 +1,93 @@
+"""HubSpot exports (contacts, companies, deals) as HubSpot writes them: display-label headers."""
+
+from accord.imports.formats.base import (
+    Format,
+    amount,
+    columns,
+    currency,
+    date,
+    deal_stage,
+    domain,
+    email,
+    first_id,
+    lifecycle_stage,
+    signature,
+    text,
+    timestamp,
+    whole_number,
+)
+
+RECORD_ID = "Record ID"
+
+CONTACTS = Format(
+    name="HubSpot contacts",
+    system="hubspot",
+    object_type="person",
+    columns=columns(
+        ((RECORD_ID, "Contact ID"), "source_id", text),
+        (("Email", "Email Address"), "email", email),
+        ("First Name", "first_name", text),
+        ("Last Name", "last_name", text),
+        ("Job Title", "title", text),
+        (("Phone Number", "Phone"), "phone", text),
+        ("Lifecycle Stage", "lifecycle_stage", lifecycle_stage),
+        ("Lead Status", "lead_status", text),
+        ("Original Source", "original_source", text),
+        (("Company Name", "Associated Company"), "account_name", text),
+        (("Company Domain Name", "Website URL"), "account_domain", domain),
+        ("Industry", "account_industry", text),
+        ("Create Date", "created_at", timestamp),
+    ),
+    signatures=(signature(RECORD_ID, "Email"), signature("Contact ID", "Email")),
+    excludes=signature("Deal Name", "Accord ID"),
+)
+
+COMPANIES = Format(
+    name="HubSpot companies",
+    system="hubspot",
+    object_type="account",
+    columns=columns(
+        ((RECORD_ID, "Company ID"), "source_id", text),
+        ("Company name", "name", text),
+        (("Company Domain Name", "Website URL"), "domain", domain),
+        ("Industry", "industry", text),
+        ("Number of Employees", "employee_count", whole_number),
+        (("Country/Region", "Country"), "region", text),
+        ("Create Date", "created_at", timestamp),
+    ),
+    signatures=(
+        signature(RECORD_ID, "Company name"),
+        signature(RECORD_ID, "Company Domain Name"),
+        signature("Company ID", "Company name"),
+    ),
+    excludes=signature("Email", "Deal Name", "Accord ID"),
+)
+
+DEALS = Format(
+    name="HubSpot deals",
+    system="hubspot",
+    object_type="opportunity",
+    columns=columns(
+        ((RECORD_ID, "Deal ID"), "source_id", text),
+        ("Deal Name", "name", text),
+        ("Amount", "amount", amount),
+        (("Currency", "Deal Currency Code"), "currency", currency),
+        ("Deal Stage", "stage", deal_stage),
+        ("Create Date", "created_date", date),
+        ("Close Date", "close_date", date),
+        ("Closed Lost Reason", "lost_reason", text),
+        (
+            (
+                "Associated Company IDs",
+                "Associated Company ID",
+                "Associated Company IDs (Primary)",
+            ),
+            "account_source_id",
+            first_id,
+        ),
+        (("Associated Contact IDs", "Associated Contact ID"), "contact_source_id", first_id),
+    ),
+    signatures=(signature(RECORD_ID, "Deal Name"), signature("Deal ID", "Deal Name")),
+)
+
+FORMATS = (DEALS, CONTACTS, COMPANIES)

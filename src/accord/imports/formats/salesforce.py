@@ -1,0 +1,214 @@
+"""Salesforce exports: Data Loader / Data Export files (API names) and report exports (labels)."""
+
+from accord.crm.models import LifecycleStage
+from accord.imports.formats.base import (
+    Format,
+    amount,
+    columns,
+    currency,
+    date,
+    deal_stage,
+    domain,
+    email,
+    signature,
+    text,
+    timestamp,
+    whole_number,
+)
+
+# Salesforce's standard Lead Status picklist; custom statuses keep the stage as it is.
+LEAD_STATUS_STAGE = {
+    "open - not contacted": LifecycleStage.LEAD,
+    "working - contacted": LifecycleStage.SAL,
+    "closed - converted": LifecycleStage.SQL,
+    "closed - not converted": LifecycleStage.DISQUALIFIED,
+}
+
+
+def stage_from_lead_status(values: dict) -> None:
+    status = values.get("lead_status")
+    if status and "lifecycle_stage" not in values:
+        stage = LEAD_STATUS_STAGE.get(" ".join(status.split()).casefold())
+        if stage:
+            values["lifecycle_stage"] = stage.value
+
+
+def _lead(name, id_header, specs, sig):
+    return Format(
+        name=name,
+        system="salesforce",
+        object_type="person",
+        columns=columns((id_header, "source_id", text), *specs),
+        signatures=(sig,),
+        derive=stage_from_lead_status,
+    )
+
+
+LEAD = _lead(
+    "Salesforce leads",
+    "Id",
+    (
+        ("FirstName", "first_name", text),
+        ("LastName", "last_name", text),
+        ("Company", "account_name", text),
+        ("Email", "email", email),
+        ("Title", "title", text),
+        ("Phone", "phone", text),
+        ("Status", "lead_status", text),
+        ("LeadSource", "original_source", text),
+        ("Industry", "account_industry", text),
+        ("Website", "account_domain", domain),
+        ("CreatedDate", "created_at", timestamp),
+    ),
+    signature("Id", "LastName", "Company"),
+)
+
+LEAD_REPORT = _lead(
+    "Salesforce lead report",
+    "Lead ID",
+    (
+        ("First Name", "first_name", text),
+        ("Last Name", "last_name", text),
+        (("Company / Account", "Company"), "account_name", text),
+        ("Email", "email", email),
+        ("Title", "title", text),
+        ("Phone", "phone", text),
+        ("Lead Status", "lead_status", text),
+        ("Lead Source", "original_source", text),
+        ("Industry", "account_industry", text),
+        ("Website", "account_domain", domain),
+        (("Create Date", "Created Date"), "created_at", timestamp),
+    ),
+    signature("Lead ID", "Email"),
+)
+
+CONTACT = Format(
+    name="Salesforce contacts",
+    system="salesforce",
+    object_type="person",
+    columns=columns(
+        ("Id", "source_id", text),
+        ("AccountId", "account_source_id", text),
+        ("FirstName", "first_name", text),
+        ("LastName", "last_name", text),
+        ("Email", "email", email),
+        ("Title", "title", text),
+        ("Phone", "phone", text),
+        ("LeadSource", "original_source", text),
+        ("CreatedDate", "created_at", timestamp),
+    ),
+    signatures=(signature("Id", "LastName", "AccountId"),),
+)
+
+CONTACT_REPORT = Format(
+    name="Salesforce contact report",
+    system="salesforce",
+    object_type="person",
+    columns=columns(
+        ("Contact ID", "source_id", text),
+        ("Account ID", "account_source_id", text),
+        ("Account Name", "account_name", text),
+        ("First Name", "first_name", text),
+        ("Last Name", "last_name", text),
+        ("Email", "email", email),
+        ("Title", "title", text),
+        ("Phone", "phone", text),
+        ("Lead Source", "original_source", text),
+        (("Created Date", "Create Date"), "created_at", timestamp),
+    ),
+    signatures=(signature("Contact ID", "Account ID", "Email"),),
+)
+
+
+def _account(name, specs, *sigs):
+    return Format(
+        name=name,
+        system="salesforce",
+        object_type="account",
+        columns=columns(*specs),
+        signatures=sigs,
+    )
+
+
+ACCOUNT = _account(
+    "Salesforce accounts",
+    (
+        ("Id", "source_id", text),
+        ("Name", "name", text),
+        ("Website", "domain", domain),
+        ("Industry", "industry", text),
+        ("NumberOfEmployees", "employee_count", whole_number),
+        ("BillingCountry", "region", text),
+        ("CreatedDate", "created_at", timestamp),
+    ),
+    signature("Id", "Name", "Website"),
+    signature("Id", "Name", "Industry"),
+    signature("Id", "Name", "BillingCountry"),
+)
+
+ACCOUNT_REPORT = _account(
+    "Salesforce account report",
+    (
+        ("Account ID", "source_id", text),
+        ("Account Name", "name", text),
+        ("Website", "domain", domain),
+        ("Industry", "industry", text),
+        (("Employees", "Number of Employees"), "employee_count", whole_number),
+        (("Billing Country", "Billing Country/Region"), "region", text),
+        (("Created Date", "Create Date"), "created_at", timestamp),
+    ),
+    signature("Account ID", "Account Name"),
+)
+
+
+def _opportunity(name, specs, sig):
+    return Format(
+        name=name,
+        system="salesforce",
+        object_type="opportunity",
+        columns=columns(*specs),
+        signatures=(sig,),
+    )
+
+
+OPPORTUNITY = _opportunity(
+    "Salesforce opportunities",
+    (
+        ("Id", "source_id", text),
+        ("AccountId", "account_source_id", text),
+        ("Name", "name", text),
+        ("Amount", "amount", amount),
+        ("CurrencyIsoCode", "currency", currency),
+        ("StageName", "stage", deal_stage),
+        ("CreatedDate", "created_date", date),
+        ("CloseDate", "close_date", date),
+    ),
+    signature("Id", "StageName"),
+)
+
+OPPORTUNITY_REPORT = _opportunity(
+    "Salesforce opportunity report",
+    (
+        ("Opportunity ID", "source_id", text),
+        ("Account ID", "account_source_id", text),
+        ("Opportunity Name", "name", text),
+        ("Amount", "amount", amount),
+        (("Opportunity Currency", "Currency"), "currency", currency),
+        ("Stage", "stage", deal_stage),
+        (("Created Date", "Create Date"), "created_date", date),
+        ("Close Date", "close_date", date),
+    ),
+    signature("Opportunity ID", "Stage"),
+)
+
+# API-name files carry "Id"; report files never do, so both families can be tried in turn.
+FORMATS = (
+    OPPORTUNITY,
+    LEAD,
+    CONTACT,
+    ACCOUNT,
+    OPPORTUNITY_REPORT,
+    LEAD_REPORT,
+    CONTACT_REPORT,
+    ACCOUNT_REPORT,
+)

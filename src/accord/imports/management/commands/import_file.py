@@ -1,0 +1,47 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accord.imports.engine import ImportRefused
+from accord.imports.services import do_import_file
+
+SHOWN_ERRORS = 100
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a HubSpot (contacts, companies, deals), Salesforce (leads, contacts, accounts, "
+        "opportunities), Accord or touchpoints CSV export. The format is recognised from the "
+        "header row. A file with any bad row is refused whole."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, write nothing"
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        progress = not options["quiet"] and sys.stderr.isatty()
+        try:
+            report = do_import_file(path, dry_run=options["dry_run"], progress=progress)
+        except ImportRefused as refused:
+            lines = [str(refused), *(f"  {e}" for e in refused.errors[:SHOWN_ERRORS])]
+            if len(refused.errors) > SHOWN_ERRORS:
+                lines.append(f"  ... and {len(refused.errors) - SHOWN_ERRORS:,} more")
+            raise CommandError("\n".join(lines)) from None
+        verb = "Would import" if report.dry_run else "Imported"
+        self.stdout.write(f"{verb} {report.file_name} as {report.format_name}:")
+        for name, counts in report.counts.items():
+            if name == "people" or counts.created or counts.updated or counts.unchanged:
+                self.stdout.write(
+                    f"  {name:<14} {counts.created:>9,} created  {counts.updated:>9,} updated  "
+                    f"{counts.unchanged:>9,} unchanged"
+                )
+        if report.dry_run:
+            self.stdout.write("Dry run: nothing was written.")

@@ -1,0 +1,1 @@
+"""Planning and writing one object type each: people, accounts, opportunities, touchpoints."""

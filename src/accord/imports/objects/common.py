@@ -1,0 +1,165 @@
+"""What the object planners share: external ids, the account directory, the plan itself."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+from django.db.models.functions import Lower
+
+from accord.crm.models import Account, SourceRecord
+from accord.imports import bulk
+from accord.imports.engine import Counts, ParsedFile, Record
+from accord.imports.formats import Format
+
+SYSTEM_LABELS = {"hubspot": "HubSpot", "salesforce": "Salesforce", "accord": "Accord"}
+
+# Consumer mailboxes: a person writing from one of these tells nothing about their company.
+FREE_MAIL = frozenset(
+    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr ymail.com hotmail.com
+    hotmail.co.uk hotmail.fr outlook.com live.com msn.com aol.com icloud.com me.com mac.com
+    proton.me protonmail.com gmx.com gmx.de gmx.net web.de mail.com mail.ru yandex.ru yandex.com
+    qq.com 163.com 126.com zoho.com fastmail.com hey.com free.fr orange.fr t-online.de libero.it
+    btinternet.com comcast.net""".split()
+)
+
+
+@dataclass
+class Plan:
+    """What an import would do; `write` does it (called inside the import's transaction)."""
+
+    counts: dict[str, Counts]
+    write: Callable[[], None]
+
+
+def external_ids(values: dict, fmt: Format) -> list[tuple[str, str]]:
+    """(system, id) pairs a row carries: its own system's id, or in Accord files both CRMs' ids."""
+    if fmt.system == "accord":
+        pairs = [("hubspot", values.get("hubspot_id")), ("salesforce", values.get("salesforce_id"))]
+    else:
+        pairs = [(fmt.system, values.get("source_id"))]
+    return [(system, ext) for system, ext in pairs if ext]
+
+
+class SourceIndex:
+    """Every external id known for one object type, and the new ones this import adds."""
+
+    def __init__(self, object_type: str):
+        self.object_type = object_type
+        self.ids = {
+            (system, ext): oid
+            for system, ext, oid in SourceRecord.objects.filter(
+                object_type=object_type
+            ).values_list("system", "external_id", "object_id")
+        }
+        self.new: dict[tuple[str, str], object] = {}
+
+    def find(self, pairs) -> int | None:
+        for pair in pairs:
+            if pair in self.ids:
+                return self.ids[pair]
+        return None
+
+    def link(self, pairs, target) -> None:
+        """Remember ids to store for `target` (an id, or a key resolved once the row exists)."""
+        for pair in pairs:
+            if pair not in self.ids:
+                self.new[pair] = target
+
+    def write(self, resolve: Callable[[object], int]) -> None:
+        rows = (
+            (system, self.object_type, ext, resolve(target))
+            for (system, ext), target in self.new.items()
+        )
+        bulk.insert_rows(SourceRecord, ("system", "object_type", "external_id", "object_id"), rows)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    domain: str
+
+
+@dataclass
+class AccountDirectory:
+    """Accounts by domain and external id, where people and deal files find or add theirs."""
+
+    by_domain: dict[str, int] = field(default_factory=dict)
+    ids: set[int] = field(default_factory=set)
+    sources: SourceIndex | None = None
+    new: dict[str, dict] = field(default_factory=dict)  # domain -> fields of an account to add
+    created_ids: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "AccountDirectory":
+        directory = cls(sources=SourceIndex(SourceRecord.ObjectType.ACCOUNT))
+        for pk, domain in Account.objects.values_list("id", Lower("domain")):
+            directory.ids.add(pk)
+            if domain:
+                directory.by_domain[domain] = pk
+        return directory
+
+    def for_domain(self, domain: str, name: str = "", industry: str = "", create=True):
+        domain = domain.lower()
+        if domain in self.by_domain:
+            return self.by_domain[domain]
+        if not create:
+            return None
+        self.new.setdefault(domain, {"name": name or domain, "industry": industry})
+        return NewAccount(domain)
+
+    def explicit(self, values: dict, fmt: Format, parsed: ParsedFile, record: Record, create=True):
+        """The account a row names (external id, domain, Accord id); False if it is unknown."""
+        if ext := values.get("account_source_id"):
+            found = self.sources.find([(fmt.system, ext)])
+            if found is None:
+                parsed.error(
+                    record,
+                    "account_source_id",
+                    f"no account has {SYSTEM_LABELS[fmt.system]} id {ext!r}; "
+                    "import the accounts (companies) first",
+                )
+                return False
+            return found
+        if domain := values.get("account_domain"):
+            found = self.for_domain(
+                domain, values.get("account_name", ""), values.get("account_industry", ""), create
+            )
+            if found is None:
+                parsed.error(record, "account_domain", f"no account has the domain {domain!r}")
+                return False
+            return found
+        native = values.get("account_native_id")
+        if native in self.ids:
+            return native
+        return None
+
+    def from_email(self, email: str, values: dict):
+        domain = email.rsplit("@", 1)[1].lower()
+        if domain in FREE_MAIL:
+            return None
+        return self.for_domain(
+            domain, values.get("account_name", ""), values.get("account_industry", "")
+        )
+
+    def write(self, counts: Counts) -> None:
+        """Add the accounts people or deals needed; they are counted as created accounts."""
+        if not self.new:
+            return
+        created = Account.objects.bulk_create(
+            [
+                Account(domain=d, name=f["name"][:255], industry=f["industry"][:100])
+                for d, f in self.new.items()
+            ],
+            batch_size=5000,
+        )
+        for account in created:
+            self.created_ids[account.domain] = account.pk
+        self.by_domain.update(self.created_ids)
+
+    def resolve(self, ref):
+        if isinstance(ref, NewAccount):
+            return self.created_ids[ref.domain]
+        return ref
+
+
+def max_id(model) -> int:
+    return model.objects.aggregate(m=Max("id"))["m"] or 0

@@ -1,0 +1,107 @@
+"""Deal / opportunity files: match by external id, then by Accord id and name."""
+
+from accord.crm.models import Opportunity, Person, SourceRecord
+from accord.imports import bulk
+from accord.imports.engine import Counts, ParsedFile
+from accord.imports.objects.common import (
+    SYSTEM_LABELS,
+    AccountDirectory,
+    Plan,
+    SourceIndex,
+    external_ids,
+)
+
+FIELDS = (
+    "name",
+    "amount",
+    "currency",
+    "stage",
+    "created_date",
+    "close_date",
+    "lost_reason",
+    "account_id",
+    "primary_contact_id",
+)
+
+
+def _contact(values, fmt, parsed, record, people: SourceIndex, emails: dict):
+    """The person a deal names, by the CRM's contact id or by e-mail; False when unknown."""
+    if ext := values.get("contact_source_id"):
+        found = people.find([(fmt.system, ext)])
+        if found is None:
+            parsed.error(
+                record,
+                "contact_source_id",
+                f"no person has {SYSTEM_LABELS[fmt.system]} id {ext!r}; import the contacts first",
+            )
+            return False
+        return found
+    if email := values.get("contact_email"):
+        found = emails.get(email.lower())
+        if found is None:
+            parsed.error(record, "contact_email", f"no person has the e-mail {email}")
+            return False
+        return found
+    return None
+
+
+def plan_opportunities(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
+    fmt = parsed.fmt
+    accounts = AccountDirectory.load()
+    sources = SourceIndex(SourceRecord.ObjectType.OPPORTUNITY)
+    people = SourceIndex(SourceRecord.ObjectType.PERSON)
+    emails = {e.lower(): pk for pk, e in Person.objects.values_list("id", "email")}
+    existing = {row[0]: row[1:] for row in Opportunity.objects.values_list("id", *FIELDS)}
+
+    groups: dict[object, tuple] = {}
+    for record in parsed.records:
+        pairs = external_ids(record.values, fmt)
+        key = pairs[0] if pairs else record.row
+        if len(record.values.get("name", "")) > 255:
+            parsed.error(record, "name", "is longer than 255 characters")
+        if key in groups:
+            groups[key][1].update(record.values)
+        else:
+            groups[key] = (record, dict(record.values))
+
+    counts = Counts()
+    inserts, updates = [], []
+    for record, values in groups.values():
+        account = accounts.explicit(values, fmt, parsed, record, create=False)
+        contact = _contact(values, fmt, parsed, record, people, emails)
+        if account is False or contact is False:
+            continue
+        if account is not None:
+            values["account_id"] = account
+        if contact is not None:
+            values["primary_contact_id"] = contact
+        pairs = external_ids(values, fmt)
+        pk = sources.find(pairs)
+        native = values.get("native_id")
+        if pk is None and native in existing and existing[native][0] == values.get("name"):
+            pk = native
+        if pk is None:
+            if "name" not in values:
+                parsed.error(record, "name", "is blank")
+                continue
+            fields = {f: values[f] for f in FIELDS if f in values}
+            inserts.append((Opportunity(**fields), pairs))
+            counts.created += 1
+            continue
+        current = existing[pk]
+        merged = tuple(values.get(f, current[i]) for i, f in enumerate(FIELDS))
+        sources.link(pairs, pk)
+        if merged == current:
+            counts.unchanged += 1
+        else:
+            updates.append((*merged, pk))
+            counts.updated += 1
+
+    def write():
+        created = Opportunity.objects.bulk_create([o for o, _ in inserts], batch_size=5000)
+        for opportunity, (_, pairs) in zip(created, inserts, strict=True):
+            sources.link(pairs, opportunity.pk)
+        bulk.update_rows(Opportunity, FIELDS, updates)
+        sources.write(lambda pk: pk)
+
+    return Plan(counts={"opportunities": counts}, write=write)

@@ -1,0 +1,180 @@
+"""Imports and exports users run: `accord import`, `accord export` (and later the pages and API)."""
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.db import transaction
+
+from accord.crm.models import Account, Opportunity, Person, SourceRecord
+from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file
+from accord.imports.formats import accord as native
+from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
+from accord.imports.objects.accounts import plan_accounts
+from accord.imports.objects.opportunities import plan_opportunities
+from accord.imports.objects.people import plan_people
+from accord.imports.objects.touchpoints import plan_touchpoints
+from accord.touchpoints.models import Touchpoint
+
+PLANNERS = {
+    "person": plan_people,
+    "account": plan_accounts,
+    "opportunity": plan_opportunities,
+    "touchpoint": plan_touchpoints,
+}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    file_name: str
+    format_name: str
+    counts: dict[str, Counts]
+    dry_run: bool
+
+
+def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False) -> ImportReport:
+    """Import a whole file in one transaction, or nothing of it (ImportRefused lists every bad row).
+
+    Every row is validated and the whole change planned before the first write, so a bad row at the
+    end of a million refuses the file as surely as one at the start.
+    """
+    path = Path(path)
+    parsed = read_file(path, progress=progress)
+    planner = PLANNERS[parsed.fmt.object_type]
+    with transaction.atomic():
+        plan = planner(parsed, f"import {path.name}", progress)
+        if parsed.errors:
+            errors = sorted(parsed.errors, key=lambda e: e.row)
+            raise ImportRefused(
+                f"{path.name} ({parsed.fmt.name}) was not imported: {len(errors):,} "
+                f"{'problem' if len(errors) == 1 else 'problems'}; nothing was written",
+                errors,
+            )
+        if not dry_run:
+            plan.write()
+    return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run)
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (so does one that
+    already starts with an apostrophe, so that import can undo exactly what export did)."""
+    if cell and (cell[0] in FORMULA_START or cell[0] == "'"):
+        return "'" + cell
+    return cell
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+EXPORTS = ("people", "accounts", "opportunities", "touchpoints")
+
+
+def write_export(kind: str, handle: TextIO) -> int:
+    """Write one object type as CSV that `accord import` reads back; returns the rows written."""
+    headers, rows = {
+        "people": (native.PEOPLE_COLUMNS, _people_rows),
+        "accounts": (native.ACCOUNT_COLUMNS, _account_rows),
+        "opportunities": (native.OPPORTUNITY_COLUMNS, _opportunity_rows),
+        "touchpoints": (TOUCHPOINT_COLUMNS, _touchpoint_rows),
+    }[kind]
+    writer = csv.writer(handle)
+    writer.writerow(native.headers(headers))
+    written = 0
+    for row in rows():
+        writer.writerow([neutralise(_cell(value)) for value in row])
+        written += 1
+    return written
+
+
+def _external_ids(object_type: str) -> dict[int, dict[str, str]]:
+    ids: dict[int, dict[str, str]] = defaultdict(dict)
+    records = SourceRecord.objects.filter(
+        object_type=object_type, system__in=["hubspot", "salesforce"]
+    )
+    for oid, system, ext in records.values_list("object_id", "system", "external_id"):
+        ids[oid][system] = ext
+    return ids
+
+
+def _people_rows() -> Iterable[tuple]:
+    ext = _external_ids(SourceRecord.ObjectType.PERSON)
+    people = Person.objects.order_by("id").values_list(
+        "id",
+        "email",
+        "first_name",
+        "last_name",
+        "title",
+        "phone",
+        "lifecycle_stage",
+        "lead_status",
+        "original_source",
+        "account__name",
+        "account__domain",
+        "account_id",
+        "created_at",
+    )
+    for row in people.iterator(chunk_size=5000):
+        ids = ext.get(row[0], {})
+        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+
+
+def _account_rows() -> Iterable[tuple]:
+    ext = _external_ids(SourceRecord.ObjectType.ACCOUNT)
+    accounts = Account.objects.order_by("id").values_list(
+        "id", "name", "domain", "industry", "employee_count", "region", "created_at"
+    )
+    for row in accounts.iterator(chunk_size=5000):
+        ids = ext.get(row[0], {})
+        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+
+
+def _opportunity_rows() -> Iterable[tuple]:
+    ext = _external_ids(SourceRecord.ObjectType.OPPORTUNITY)
+    opportunities = Opportunity.objects.order_by("id").values_list(
+        "id",
+        "name",
+        "account__domain",
+        "account_id",
+        "primary_contact__email",
+        "amount",
+        "currency",
+        "stage",
+        "created_date",
+        "close_date",
+        "lost_reason",
+    )
+    for row in opportunities.iterator(chunk_size=5000):
+        ids = ext.get(row[0], {})
+        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+
+
+def _touchpoint_rows() -> Iterable[tuple]:
+    return (
+        Touchpoint.objects.order_by("id")
+        .values_list(
+            "person__email",
+            "occurred_at",
+            "kind",
+            "channel",
+            "campaign__name",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "referrer",
+            "page",
+        )
+        .iterator(chunk_size=5000)
+    )
