@@ -102,6 +102,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.REP)
     is_liaison = models.BooleanField(default=False, help_text="Named liaison to the other team")
+    away_until = models.DateField(
+        null=True, blank=True, help_text="Away up to and including this day: routing skips them"
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
