@@ -11,6 +11,9 @@ SUBCOMMANDS = {
     "export": "export_csv",
     "stats": "stats",
     "token": "token",
+    "score": "score",
+    "agreement": "agreement",
+    "attribution": "attribution",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -24,6 +27,13 @@ USAGE = """usage: accord COMMAND [ARGS]
   stats [--json]      counts of what the shared database holds
   token create --user EMAIL
                       make a personal API token
+  agreement list|show [N]|diff A B
+                      the signed agreement's versions, one version, what changed
+  score --all | score PERSON_ID...
+                      rescore people under the agreement in force
+  attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]
+              [--by channel|campaign] [--out FILE.csv]
+                      credit conversions and value to channels or campaigns
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

@@ -35,9 +35,11 @@ INSTALLED_APPS = [
     "accord.teams",
     "accord.crm",
     "accord.touchpoints",
+    "accord.agreement",
     "accord.imports",
     "accord.demo",
     "accord.web",
+    "accord.credit",
 ]
 
 MIDDLEWARE = [

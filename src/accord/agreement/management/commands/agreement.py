@@ -1,0 +1,49 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accord.agreement.models import AgreementVersion
+from accord.agreement.selectors import (
+    get_agreement_in_force,
+    get_version,
+    get_version_diff,
+    list_versions,
+)
+
+
+class Command(BaseCommand):
+    help = "The agreement's versions: list them, show one as JSON, or what changed between two."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("list", help="every version, newest first, with its signatures")
+        show = actions.add_parser("show", help="a version's document (default: the one in force)")
+        show.add_argument("number", nargs="?", type=int)
+        diff = actions.add_parser("diff", help="what changed from version A to version B")
+        diff.add_argument("old", type=int)
+        diff.add_argument("new", type=int)
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, f"_{action}")(**options)
+        except AgreementVersion.DoesNotExist:
+            raise CommandError("no such agreement version") from None
+
+    def _list(self, **options):
+        for version in list_versions():
+            signed = ", ".join(f"{s.team_kind}: {s.signer}" for s in version.signatures.all())
+            self.stdout.write(
+                f"v{version.number:<4} {version.get_status_display():<11} "
+                f"drafted {version.created_at:%Y-%m-%d} by {version.created_by}"
+                f"{'; signed by ' + signed if signed else ''}"
+            )
+
+    def _show(self, number, **options):
+        version = get_version(number) if number else get_agreement_in_force()
+        if version is None:
+            raise CommandError("no agreement is in force yet")
+        self.stdout.write(json.dumps(version.document_data, indent=2))
+
+    def _diff(self, old, new, **options):
+        lines = get_version_diff(get_version(old), get_version(new))
+        self.stdout.write("\n".join(lines) if lines else "No differences.")

@@ -1,0 +1,274 @@
+"""Scores in and out of the database: read columns, score them with the engine, write them back.
+
+Reads and writes are column-wise and bulk: raw SELECTs into Polars (COPY on PostgreSQL), one
+upsert per batch (COPY into a temporary table on PostgreSQL), and one UPDATE per batch of new
+MQLs with their lifecycle history.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from accord.agreement.models import AgreementVersion, LeadScore
+from accord.crm.models import LifecycleStage, Opportunity, Person
+from accord.crm.services import do_record_lifecycle_changes
+from accord.scoring import explanation_json, score_components
+from accord.scoring.engine import PEOPLE_SCHEMA, TOUCHPOINT_SCHEMA
+from accord.touchpoints.models import Touchpoint
+
+BATCH = 50_000
+MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
+PEOPLE_COLUMNS = {**PEOPLE_SCHEMA, "lifecycle_stage": pl.String}
+TOUCH_COLUMNS = {
+    "person_id": pl.Int64,
+    "kind": pl.String,
+    "channel": pl.String,
+    "epoch": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class RescoreResult:
+    version: int
+    scored: int
+    mqls: int
+    new_mqls: int
+
+
+def _people_sql(where: str) -> str:
+    person, account, opp = Person._meta.db_table, "crm_account", Opportunity._meta.db_table
+    return f"""
+        SELECT p.id, p.account_id, p.email, p.title, p.seniority,
+               CASE WHEN p.is_decision_maker THEN 1 ELSE 0 END,
+               a.industry, a.employee_count, a.region, a.domain,
+               CASE WHEN p.lifecycle_stage IN ('customer', 'evangelist')
+                         OR won.account_id IS NOT NULL THEN 1 ELSE 0 END,
+               p.lifecycle_stage
+        FROM {person} p
+        LEFT JOIN {account} a ON a.id = p.account_id
+        LEFT JOIN (SELECT DISTINCT account_id FROM {opp}
+                   WHERE stage = 'closed_won' AND account_id IS NOT NULL) won
+               ON won.account_id = p.account_id
+        {where}"""
+
+
+def _touch_sql(where: str) -> str:
+    if connection.vendor == "postgresql":
+        epoch = "EXTRACT(EPOCH FROM t.occurred_at)::float8"
+    else:
+        epoch = "(julianday(t.occurred_at) - 2440587.5) * 86400.0"
+    return (
+        f"SELECT t.person_id, t.kind, t.channel, {epoch} FROM {Touchpoint._meta.db_table} t {where}"
+    )
+
+
+def _read(sql: str, params: list, schema: dict, desc: str, progress: bool) -> pl.DataFrame:
+    bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
+    with bar, connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not params:
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+                    bar.update(bytes(block).count(b"\n"))
+            buffer.seek(0)
+            as_read = {k: pl.Int8 if v == pl.Boolean else v for k, v in schema.items()}
+            frame = pl.read_csv(buffer, has_header=False, schema=as_read)
+            return frame.cast(schema)
+        cursor.execute(sql, params)
+        chunks = []
+        while rows := cursor.fetchmany(BATCH):
+            chunks.append(
+                pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+            )
+            bar.update(len(rows))
+    if not chunks:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(chunks, how="vertical_relaxed").cast(schema)
+
+
+def load_people(person_ids: list[int] | None = None, progress: bool = False) -> pl.DataFrame:
+    if person_ids is None:
+        return _read(_people_sql(""), [], PEOPLE_COLUMNS, "Reading people", progress)
+    frames = [
+        _read(_people_sql(_in_clause("p.id", chunk)), chunk, PEOPLE_COLUMNS, "", False)
+        for chunk in _chunks(person_ids)
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=PEOPLE_COLUMNS)
+
+
+def load_touchpoints(
+    person_ids: list[int] | None, since: dt.datetime | None, progress: bool = False
+) -> pl.DataFrame:
+    conditions, params = [], []
+    if since is not None:
+        conditions.append("t.occurred_at > %s")
+        params.append(_db_time(since))
+    frames = []
+    for chunk in [None] if person_ids is None else _chunks(person_ids):
+        where = conditions + ([_in_clause("t.person_id", chunk)[len("WHERE ") :]] if chunk else [])
+        sql = _touch_sql("WHERE " + " AND ".join(where) if where else "")
+        frames.append(
+            _read(sql, params + (chunk or []), TOUCH_COLUMNS, "Reading touchpoints", progress)
+        )
+    touches = pl.concat(frames) if frames else pl.DataFrame(schema=TOUCH_COLUMNS)
+    occurred = (
+        (pl.col("epoch") * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    )
+    return touches.select("person_id", "kind", "channel", occurred.alias("occurred_at")).cast(
+        TOUCHPOINT_SCHEMA
+    )
+
+
+def _db_time(value: dt.datetime):
+    """A datetime as the database stores it (raw SQL skips the ORM's conversion)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _in_clause(column: str, ids: list[int]) -> str:
+    return f"WHERE {column} IN ({', '.join(['%s'] * len(ids))})"
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+_SCORE_FIELDS = [
+    "person_id",
+    "version_id",
+    "fit",
+    "fit_grade",
+    "engagement",
+    "total",
+    "is_mql",
+    "disqualified_reason",
+    "explanation_data",
+    "scored_at",
+]
+
+
+def _rows_to_write(components: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
+    doc = version.document
+    return components.select(
+        "person_id",
+        pl.lit(version.pk, dtype=pl.Int64).alias("version_id"),
+        "fit",
+        "fit_grade",
+        "engagement",
+        "total",
+        "is_mql",
+        pl.col("disqualified_reason").fill_null(""),
+        explanation_json(components, doc).alias("explanation_data"),
+        pl.lit(str(_db_time(at))).alias("scored_at"),
+    )
+
+
+def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
+    table = LeadScore._meta.db_table
+    columns = ", ".join(_SCORE_FIELDS)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in _SCORE_FIELDS[1:])
+    bar = tqdm(
+        total=rows.height,
+        desc="Writing scores",
+        unit=" people",
+        unit_scale=True,
+        disable=not progress,
+        leave=False,
+    )
+    with bar, connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE new_scores (LIKE {table}) ON COMMIT DROP")
+            for batch in rows.iter_slices(BATCH * 4):
+                with cursor.cursor.copy(
+                    f"COPY new_scores ({columns}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy:
+                    copy.write(batch.write_csv(include_header=False))
+                bar.update(batch.height)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new_scores "
+                f"ON CONFLICT (person_id) DO UPDATE SET {updates}"
+            )
+            cursor.execute("DROP TABLE new_scores")
+            return
+        placeholders = ", ".join(["%s"] * len(_SCORE_FIELDS))
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+            f"ON CONFLICT (person_id) DO UPDATE SET {updates}"
+        )
+        for batch in rows.iter_slices(BATCH):
+            cursor.executemany(sql, batch.iter_rows())
+            bar.update(batch.height)
+
+
+def _promote_new_mqls(
+    people: pl.DataFrame, components: pl.DataFrame, version: AgreementVersion, at: dt.datetime
+) -> int:
+    """Leads and subscribers who now qualify become MQLs: one UPDATE per batch, plus history."""
+    candidates = (
+        components.filter(pl.col("is_mql"))
+        .join(people.select("person_id", "lifecycle_stage"), on="person_id")
+        .filter(pl.col("lifecycle_stage").is_in(MOVABLE_TO_MQL))
+    )
+    from_stage = dict(zip(candidates["person_id"], candidates["lifecycle_stage"], strict=True))
+    table = Person._meta.db_table
+    moved = 0
+    with connection.cursor() as cursor:
+        for chunk in _chunks(list(from_stage)):
+            cursor.execute(
+                f"UPDATE {table} SET lifecycle_stage = %s, updated_at = %s "
+                f"{_in_clause('id', chunk)} AND lifecycle_stage IN (%s, %s) RETURNING id",
+                [LifecycleStage.MQL.value, _db_time(at), *chunk, *MOVABLE_TO_MQL],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            moved += do_record_lifecycle_changes(
+                ((pid, from_stage[pid], LifecycleStage.MQL.value) for pid in ids),
+                reason=f"agreement v{version.number}",
+                at=at,
+            )
+    return moved
+
+
+def rescore(
+    version: AgreementVersion,
+    person_ids: list[int] | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+    progress: bool = False,
+) -> RescoreResult:
+    """Score everybody (person_ids None) or these people under `version`, and write it back."""
+    as_of = as_of or timezone.now()
+    doc = version.document
+    since = (
+        as_of - dt.timedelta(days=doc.engagement.window_days)
+        if doc.engagement.window_days
+        else None
+    )
+    people = load_people(person_ids, progress)
+    touches = load_touchpoints(person_ids, since, progress)
+    components = score_components(people, touches, doc, as_of)
+    rows = _rows_to_write(components, version, as_of)
+    with transaction.atomic():
+        _write_scores(rows, progress)
+        new_mqls = _promote_new_mqls(people, components, version, as_of)
+    return RescoreResult(
+        version=version.number,
+        scored=components.height,
+        mqls=int(components["is_mql"].sum()),
+        new_mqls=new_mqls,
+    )
+
+
+def people_sharing_accounts(person_ids: list[int]) -> list[int]:
+    """These people and everybody on their accounts: a new decision maker changes them all."""
+    accounts = Person.objects.filter(pk__in=person_ids, account__isnull=False).values("account_id")
+    ids = set(person_ids) | set(
+        Person.objects.filter(account_id__in=accounts).values_list("pk", flat=True)
+    )
+    return sorted(ids)

@@ -1,0 +1,136 @@
+"""Writes to the agreement: drafts, edits, comments, signatures, rescoring when one takes effect."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accord.agreement.diff import diff_documents
+from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
+from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
+from accord.scoring import AgreementDocument, check_document
+from accord.teams.models import Team, User
+
+Status = AgreementVersion.Status
+
+
+class AgreementRefused(Exception):
+    """A change to the agreement that the rules do not allow; the message says why."""
+
+
+def check_can_propose(user: User) -> None:
+    if not (user.is_admin or user.team_kind in (Team.Kind.MARKETING, Team.Kind.SALES)):
+        raise AgreementRefused("Only members of the marketing or sales team can propose changes")
+
+
+def _in_force(lock: bool = False) -> AgreementVersion | None:
+    versions = AgreementVersion.objects.filter(status=Status.IN_FORCE)
+    if lock:
+        versions = versions.select_for_update()
+    return versions.first()
+
+
+def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
+    return AgreementEvent.objects.create(version=version, kind=kind, actor=actor, detail=detail)
+
+
+def _as_document(data) -> AgreementDocument:
+    return data if isinstance(data, AgreementDocument) else check_document(data)
+
+
+@transaction.atomic
+def do_create_draft(user: User, data) -> AgreementVersion:
+    """A new draft, based on the version in force. Raises DocumentError for an invalid document."""
+    check_can_propose(user)
+    doc = _as_document(data)
+    current = _in_force()
+    number = (AgreementVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AgreementVersion(number=number, based_on=current, created_by=user)
+    version.document = doc
+    version.save()
+    changes = diff_documents(current.document if current else None, doc)
+    _event(version, AgreementEvent.Kind.CREATED, user, "\n".join(changes))
+    return version
+
+
+def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:
+    """Change a draft nobody has signed yet in place; anything signed is edited as a new draft."""
+    check_can_propose(user)
+    doc = _as_document(data)
+    with transaction.atomic():
+        locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != Status.DRAFT or locked.signatures.exists():
+            return do_create_draft(user, doc)
+        changes = diff_documents(locked.document, doc)
+        locked.document = doc
+        locked.based_on = _in_force()
+        locked.save(update_fields=["document_data", "based_on"])
+        _event(locked, AgreementEvent.Kind.EDITED, user, "\n".join(changes))
+    return locked
+
+
+@transaction.atomic
+def do_comment(version: AgreementVersion, user: User, body: str) -> Comment:
+    check_can_propose(user)
+    body = body.strip()
+    if not body:
+        raise AgreementRefused("A comment needs some text")
+    comment = Comment.objects.create(version=version, author=user, body=body)
+    _event(version, AgreementEvent.Kind.COMMENTED, user, body)
+    return comment
+
+
+def do_sign(version: AgreementVersion, user: User) -> AgreementVersion:
+    """Sign for the user's team; the second team's signature puts the version in force.
+
+    The version row is locked, so two heads signing at once are applied one after the other;
+    a partial unique constraint keeps a second version from ever being in force.
+    """
+    team = user.team_kind
+    if not user.is_head or team not in (Team.Kind.MARKETING, Team.Kind.SALES):
+        raise AgreementRefused("Only the marketing head and the sales head can sign")
+    with transaction.atomic():
+        locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != Status.DRAFT:
+            raise AgreementRefused(f"v{locked.number} is {locked.get_status_display().lower()}")
+        current = _in_force(lock=True)
+        if locked.based_on_id != (current.pk if current else None):
+            raise AgreementRefused(
+                f"v{locked.number} is outdated: v{current.number if current else '?'} took "
+                "effect after it was drafted; edit it to make a draft of the agreement in force"
+            )
+        if locked.signatures.filter(team_kind=team).exists():
+            raise AgreementRefused(f"The {team} head has already signed v{locked.number}")
+        Signature.objects.create(version=locked, signer=user, team_kind=team)
+        _event(locked, AgreementEvent.Kind.SIGNED, user, f"for {team}")
+        if locked.signatures.count() == 2:
+            _take_effect(locked, current, user)
+    version.refresh_from_db()
+    return version
+
+
+def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, user) -> None:
+    now = timezone.now()
+    if previous is not None:
+        previous.status, previous.superseded_at = Status.SUPERSEDED, now
+        previous.save(update_fields=["status", "superseded_at"])
+    version.status, version.took_effect_at = Status.IN_FORCE, now
+    version.save(update_fields=["status", "took_effect_at"])
+    changes = diff_documents(previous.document if previous else None, version.document)
+    _event(version, AgreementEvent.Kind.TOOK_EFFECT, user, "\n".join(changes))
+    transaction.on_commit(lambda: do_rescore_all(version))
+
+
+def do_rescore_all(version: AgreementVersion | None = None, progress=False) -> RescoreResult | None:
+    """Rescore everybody under the version in force (or `version`); new MQLs move stage."""
+    version = version or _in_force()
+    if version is None:
+        return None
+    return rescore(version, progress=progress)
+
+
+def do_rescore_people(person_ids: list[int]) -> RescoreResult | None:
+    """Rescore after a new person or touchpoint arrives: them, and the people on their accounts."""
+    version = _in_force()
+    if version is None or not person_ids:
+        return None
+    return rescore(version, people_sharing_accounts(list(person_ids)))
