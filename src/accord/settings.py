@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "accord.imports",
     "accord.demo",
     "accord.web",
-    "accord.credit",
 ]
 
 MIDDLEWARE = [
