@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "token": "token",
     "score": "score",
     "agreement": "agreement",
+    "attribution": "attribution",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -30,6 +31,9 @@ USAGE = """usage: accord COMMAND [ARGS]
                       the signed agreement's versions, one version, what changed
   score --all | score PERSON_ID...
                       rescore people under the agreement in force
+  attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]
+              [--by channel|campaign] [--out FILE.csv]
+                      credit conversions and value to channels or campaigns
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accord.imports",
     "accord.demo",
     "accord.web",
+    "accord.credit",
 ]
 
 MIDDLEWARE = [

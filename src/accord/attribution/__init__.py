@@ -6,6 +6,7 @@ model, or `attribute` with a model's name.
 """
 
 from .bootstrap import with_intervals
+from .files import read_paths, read_touchpoints
 from .markov import markov
 from .paths import InputError, Paths, paths_from_aggregated, paths_from_touchpoints
 from .result import Credit
@@ -58,6 +59,8 @@ __all__ = [
     "markov",
     "paths_from_aggregated",
     "paths_from_touchpoints",
+    "read_paths",
+    "read_touchpoints",
     "shapley",
     "with_intervals",
     *RULES,

@@ -1,0 +1,160 @@
+"""`accord attribution`: credits from files and from the shared database, and clear refusals."""
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory, TouchpointFactory
+
+from accord.cli import main
+from accord.credit.selectors import NO_CAMPAIGN
+
+PATHS = pl.DataFrame(
+    {
+        "path": ["email > paid_search > direct", "direct", "events > email", "paid_search"],
+        "total_conversions": [2, 1, 1, 0],
+        "total_conversion_value": [300.0, 50.0, 1000.0, 0.0],
+        "total_null": [1, 4, 0, 7],
+    }
+)
+
+
+def credits(frame, model):
+    rows = frame.filter(pl.col("model") == model).sort("channel_name")
+    return dict(
+        zip(
+            rows["channel_name"],
+            zip(rows["total_conversions"], rows["total_conversion_value"], strict=True),
+            strict=True,
+        )
+    )
+
+
+def test_paths_csv_to_credits_csv(tmp_path, capsys):
+    source, out = tmp_path / "paths.csv", tmp_path / "credits.csv"
+    PATHS.write_csv(source)
+    call_command("attribution", paths=str(source), model="last_touch", out=str(out))
+    assert "Wrote 4 rows" in capsys.readouterr().out
+    assert credits(pl.read_csv(out), "last_touch") == {
+        "direct": (3.0, 350.0),
+        "email": (1.0, 1000.0),
+        "events": (0.0, 0.0),
+        "paid_search": (0.0, 0.0),
+    }
+
+
+def test_all_models_on_parquet_each_credit_every_conversion(tmp_path, capsys):
+    source = tmp_path / "paths.parquet"
+    PATHS.write_parquet(source)
+    call_command("attribution", paths=str(source), model="all", order=3)
+    captured = capsys.readouterr()
+    frame = pl.read_csv(captured.out.encode())
+    totals = frame.group_by("model").agg(
+        pl.col("total_conversions", "total_conversion_value").sum()
+    )
+    assert set(totals["model"]) == {
+        "first_touch", "last_touch", "last_non_direct", "linear", "time_decay",
+        "position_based", "markov_3", "shapley",
+    }  # fmt: skip
+    assert totals["total_conversions"].to_list() == pytest.approx([4.0] * 8)
+    assert totals["total_conversion_value"].to_list() == pytest.approx([1350.0] * 8)
+    assert "skipped w_shaped, full_path" in captured.err
+
+
+def test_touchpoints_with_stage_markers_give_w_shaped_credit(tmp_path, capsys):
+    source = tmp_path / "touchpoints.csv"
+    pl.DataFrame(
+        {
+            "journey_id": ["j1"] * 5,
+            "occurred_at": [f"2026-03-0{d}T10:00:00" for d in (1, 2, 3, 5, 6)],
+            "channel": ["ads", "blog", "webinar", "email", "demo"],
+            "converted": [1] * 5,
+            "value": [1000] * 5,
+            "lead_at": ["2026-03-03T12:00:00"] * 5,
+            "opportunity_at": ["2026-03-06T12:00:00"] * 5,
+        }
+    ).write_csv(source)
+    call_command("attribution", touchpoints=str(source), model="w_shaped", bootstrap=20)
+    frame = pl.read_csv(capsys.readouterr().out.encode())
+    assert credits(frame, "w_shaped") == {
+        "ads": pytest.approx((0.3, 300.0)),
+        "blog": pytest.approx((0.05, 50.0)),
+        "demo": pytest.approx((0.3, 300.0)),
+        "email": pytest.approx((0.05, 50.0)),
+        "webinar": pytest.approx((0.3, 300.0)),
+    }
+    assert {"conversions_low", "conversions_high"} <= set(frame.columns)
+
+
+@pytest.mark.django_db
+def test_database_journeys_by_campaign_up_to_the_opportunity(capsys):
+    now = timezone.now()
+    webinar, ads = CampaignFactory(name="Spring webinar"), CampaignFactory(name="Search ads")
+    # The buyer became a lead before any touch, so W-shaped splits first touch / opportunity.
+    buyer, browser = PersonFactory(created_at=now - dt.timedelta(days=25)), PersonFactory()
+    OpportunityFactory(
+        primary_contact=buyer, amount=Decimal("5000"), created_date=(now - dt.timedelta(10)).date()
+    )
+    TouchpointFactory(person=buyer, campaign=ads, occurred_at=now - dt.timedelta(days=20))
+    TouchpointFactory(person=buyer, campaign=webinar, occurred_at=now - dt.timedelta(days=12))
+    # After the opportunity, and before the lookback window: neither counts.
+    TouchpointFactory(person=buyer, campaign=ads, occurred_at=now - dt.timedelta(days=2))
+    TouchpointFactory(person=buyer, campaign=ads, occurred_at=now - dt.timedelta(days=200))
+    TouchpointFactory(person=browser, campaign=None, occurred_at=now - dt.timedelta(days=1))
+
+    call_command("attribution", by="campaign", model="all", lookback_days=90)
+    frame = pl.read_csv(capsys.readouterr().out.encode())
+    assert credits(frame, "first_touch") == {
+        NO_CAMPAIGN: (0.0, 0.0),
+        "Search ads": (1.0, 5000.0),
+        "Spring webinar": (0.0, 0.0),
+    }
+    assert credits(frame, "w_shaped")["Spring webinar"] == pytest.approx((0.5, 2500.0))
+
+
+@pytest.mark.django_db
+def test_won_conversion_counts_only_closed_won_deals(capsys):
+    now = timezone.now()
+    person = PersonFactory()
+    OpportunityFactory(primary_contact=person, created_date=(now - dt.timedelta(5)).date())
+    TouchpointFactory(person=person, channel="email", occurred_at=now - dt.timedelta(days=7))
+    call_command("attribution", conversion="won", model="linear")
+    assert credits(pl.read_csv(capsys.readouterr().out.encode()), "linear") == {"email": (0.0, 0.0)}
+
+
+@pytest.mark.parametrize(
+    ("frame", "suffix", "message"),
+    [
+        (PATHS.rename({"path": "journey"}), ".csv", "missing column(s) 'path'"),
+        (PATHS.with_columns(total_null=pl.lit(-1)), ".csv", "'total_null' has negative values"),
+        (PATHS.with_columns(path=pl.lit("a >  > b")), ".csv", "empty step"),
+        (PATHS.with_columns(path=pl.lit(None, pl.String)), ".csv", "empty path"),
+        (PATHS, ".parquet.csv-not", "expected a .csv or .parquet file"),
+    ],
+)
+def test_bad_paths_files_are_refused_with_the_reason(tmp_path, frame, suffix, message):
+    source = tmp_path / f"paths{suffix}"
+    frame.write_csv(source)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call_command("attribution", paths=str(source))
+
+
+def test_a_csv_named_parquet_exits_non_zero_naming_the_problem(tmp_path, capsys):
+    source = tmp_path / "paths.parquet"
+    PATHS.write_csv(source)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["attribution", "--paths", str(source)])
+    assert exit_info.value.code != 0
+    assert "is not a readable Parquet file" in capsys.readouterr().err
+
+
+def test_unknown_model_and_bad_order_are_refused(tmp_path):
+    source = tmp_path / "paths.csv"
+    PATHS.write_csv(source)
+    with pytest.raises(CommandError, match="unknown model 'markow'"):
+        call_command("attribution", paths=str(source), model="markow")
+    with pytest.raises(CommandError, match="order must be 1 to 4"):
+        call_command("attribution", paths=str(source), model="markov", order=7)
