@@ -10,10 +10,9 @@ from accord.crm.models import LifecycleStage, PipelineStage
 
 Parser = Callable[[str], object]
 
-EMAIL_RE = re.compile(
-    r"^[^@\s,;<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
-DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+$")
+# Letters in any script: internationalised domains (ørsted.dk) are real addresses.
+EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_][\w-]*)+$")
+DOMAIN_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_][\w-]*)+$")
 US_DATE_RE = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )

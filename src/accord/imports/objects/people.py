@@ -60,6 +60,8 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         else:
             groups[key] = (record, dict(record.values))
 
+    # CRM exports leave a contact's company to be found from the e-mail; Accord's own say it.
+    derive_account = fmt.system != "accord"
     counts = Counts()
     inserts, updates, history = [], [], []
     for key, (record, values) in groups.items():
@@ -73,7 +75,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             continue
         if pid is None:
             row = _overlay([None, "", "", "", "", LifecycleStage.LEAD.value, "", "", None], values)
-            if account is None:
+            if account is None and derive_account:
                 account = accounts.from_email(values["email"], values)
             inserts.append((*row, account))
             history.append((key, "", row[5]))
@@ -82,7 +84,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             continue
         current = existing[pid]
         merged = _overlay(current[:ACCOUNT], values)
-        if account is None and current[ACCOUNT] is None:
+        if account is None and current[ACCOUNT] is None and derive_account:
             account = accounts.from_email(values["email"], values)
         merged.append(current[ACCOUNT] if account is None else account)
         sources.link(pairs, pid)

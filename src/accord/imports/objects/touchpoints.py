@@ -39,7 +39,7 @@ def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) ->
         person = emails.get(values.get("email", "").lower())
         if person is None and "email" in values:
             parsed.error(record, "email", f"no person has the e-mail {values['email']}")
-        if bad or person is None:
+        if bad or person is None or "kind" not in values or "occurred_at" not in values:
             continue
         channel = values.get("channel")
         if channel is None:

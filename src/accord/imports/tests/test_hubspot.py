@@ -1,0 +1,81 @@
+import datetime as dt
+from decimal import Decimal
+
+from accord.crm.models import (
+    Account,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    PipelineStage,
+    SourceRecord,
+)
+from accord.imports.tests.helpers import FIXTURES, run_import, snapshot
+
+
+def test_hubspot_contacts_become_people_with_their_companies(db):
+    output = run_import(FIXTURES / "hubspot-contacts.csv")
+
+    assert "as HubSpot contacts" in output
+    ana = Person.objects.get(email="ana.garcia@northwind.example")
+    assert (ana.first_name, ana.last_name, ana.title) == ("Ana", "García", "VP Marketing")
+    assert ana.lifecycle_stage == LifecycleStage.MQL
+    assert ana.lead_status == "Open"
+    assert ana.original_source == "Organic Search"
+    assert ana.created_at == dt.datetime(2024, 3, 4, 9, 15, tzinfo=dt.UTC)
+    assert ana.account.domain == "northwind.example"
+    assert ana.account.name == "Northwind, Inc."
+    # Two colleagues, one account; a free-mail address gets none.
+    assert Person.objects.get(email__iexact="bo.chen@northwind.example").account == ana.account
+    assert Person.objects.get(email="chloe@gmail.com").account is None
+    assert Person.objects.get(email="chloe@gmail.com").lifecycle_stage == LifecycleStage.SQL
+    assert SourceRecord.objects.get(system="hubspot", external_id="51").object_id == ana.pk
+
+
+def test_each_new_person_starts_their_lifecycle_history(db):
+    run_import(FIXTURES / "hubspot-contacts.csv")
+
+    change = LifecycleChange.objects.get(person__email="dev.patel@contoso.example")
+    assert (change.from_stage, change.to_stage) == ("", LifecycleStage.CUSTOMER)
+    assert change.reason == "import hubspot-contacts.csv"
+
+
+def test_companies_match_the_accounts_contacts_created_by_domain(db):
+    run_import(FIXTURES / "hubspot-contacts.csv")
+    output = run_import(FIXTURES / "hubspot-companies.csv")
+
+    assert "0 created          2 updated" in output
+    contoso = Account.objects.get(domain="contoso.example")
+    assert (contoso.employee_count, contoso.region) == (1200, "Germany")
+    assert contoso.people.get().email == "dev.patel@contoso.example"
+    assert Account.objects.count() == 2
+
+
+def test_deals_link_their_company_and_contact_by_hubspot_id(db):
+    run_import(FIXTURES / "hubspot-contacts.csv")
+    run_import(FIXTURES / "hubspot-companies.csv")
+    run_import(FIXTURES / "hubspot-deals.csv")
+
+    platform = Opportunity.objects.get(name="Northwind - Platform")
+    assert platform.stage == PipelineStage.DISCOVERY
+    assert platform.amount == Decimal("48000.00")
+    assert platform.account.domain == "northwind.example"
+    assert platform.primary_contact.email == "ana.garcia@northwind.example"
+    renewal = Opportunity.objects.get(name="Contoso - Renewal")
+    assert (renewal.stage, renewal.amount) == (PipelineStage.CLOSED_WON, Decimal("12500.50"))
+    assert renewal.close_date == dt.date(2024, 4, 1)
+    expansion = Opportunity.objects.get(name="Contoso - Expansion")
+    assert expansion.account.domain == "contoso.example"  # the primary of "9002;9001"
+    assert expansion.stage == PipelineStage.NEGOTIATION
+
+
+def test_importing_the_same_exports_again_changes_nothing(db):
+    for name in ("hubspot-contacts", "hubspot-companies", "hubspot-deals"):
+        run_import(FIXTURES / f"{name}.csv")
+    before = snapshot()
+
+    outputs = [run_import(FIXTURES / f"{n}.csv") for n in ("hubspot-contacts", "hubspot-deals")]
+
+    assert snapshot() == before
+    assert "0 created          0 updated          4 unchanged" in outputs[0]
+    assert "0 created          0 updated          3 unchanged" in outputs[1]
