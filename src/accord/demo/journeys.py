@@ -269,56 +269,53 @@ class Funnel:
 
 
 def touch_columns(rng, person, channel, at, campaigns: pl.DataFrame, today, form_fill) -> dict:
-    """Touchpoint columns: campaign by channel and month, UTM tags as GA4 would read them."""
+    """Touchpoint columns: campaign by channel and month, UTM tags as GA4 would read them.
+
+    Every text column is drawn as an index into a short table of values, so no Python string
+    is made per touch.
+    """
     n = len(person)
     starts = month_starts(today)
     month = np.searchsorted(np.array([epoch(s) for s in starts]), at, side="right") - 1
-    streams_of = [[s for s, st in enumerate(STREAMS) if st.channel == c.channel] for c in CHANNELS]
+    utm_pairs = [(s.utm_source, s.utm_medium) for s in STREAMS]
+    referrers: list[str] = []
     stream = np.full(n, -1)
-    source = np.empty(n, dtype=object)
-    medium = np.empty(n, dtype=object)
-    referrer = np.full(n, "", dtype=object)
+    pair = np.zeros(n, dtype=np.int64)
+    referrer = np.zeros(n, dtype=np.int64)
     for c, profile in enumerate(CHANNELS):
         rows = np.flatnonzero(channel == c)
-        if streams_of[c]:
-            chosen = np.array(streams_of[c])[rng.integers(0, len(streams_of[c]), len(rows))]
-            stream[rows] = chosen
-            source[rows] = np.array([STREAMS[s].utm_source for s in streams_of[c]], object)[
-                np.searchsorted(streams_of[c], chosen)
-            ]
-            medium[rows] = np.array([STREAMS[s].utm_medium for s in streams_of[c]], object)[
-                np.searchsorted(streams_of[c], chosen)
-            ]
+        streams = [s for s, st in enumerate(STREAMS) if st.channel == profile.channel]
+        if streams:
+            stream[rows] = np.array(streams)[rng.integers(0, len(streams), len(rows))]
+            pair[rows] = stream[rows]
         else:
-            pairs = UNPAID_UTM[profile.channel]
-            k = rng.integers(0, len(pairs), len(rows))
-            source[rows] = np.array([p[0] for p in pairs], object)[k]
-            medium[rows] = np.array([p[1] for p in pairs], object)[k]
-        referrer[rows] = np.array(profile.referrers, object)[
-            rng.integers(0, len(profile.referrers), len(rows))
-        ]
+            unpaid = UNPAID_UTM[profile.channel]
+            pair[rows] = len(utm_pairs) + rng.integers(0, len(unpaid), len(rows))
+            utm_pairs.extend(unpaid)
+        referrer[rows] = len(referrers) + rng.integers(0, len(profile.referrers), len(rows))
+        referrers.extend(profile.referrers)
     campaign_id = np.where(stream >= 0, stream * len(starts) + month + 1, 0)
     utm_campaign = pl.concat([pl.Series([""]), campaigns["utm_campaign"]]).gather(campaign_id)
-    kinds = np.array([str(c.touch_kind) for c in CHANNELS], object)[channel]
-    opened = (kinds == Touchpoint.Kind.EMAIL_CLICK) & (rng.random(n) < 0.4)
-    kinds[opened] = Touchpoint.Kind.EMAIL_OPEN.value
-    kinds[form_fill] = Touchpoint.Kind.FORM_FILL.value
+    kind_names = [str(k) for k in Touchpoint.Kind.values]
+    kind = np.array([kind_names.index(c.touch_kind) for c in CHANNELS])[channel]
+    opened = (kind == kind_names.index(Touchpoint.Kind.EMAIL_CLICK)) & (rng.random(n) < 0.4)
+    kind[opened] = kind_names.index(Touchpoint.Kind.EMAIL_OPEN)
+    kind[form_fill] = kind_names.index(Touchpoint.Kind.FORM_FILL)
     paid_search = channel == [c.channel for c in CHANNELS].index("paid_search")
     term = np.where(paid_search, rng.integers(0, len(SEARCH_TERMS), n), len(SEARCH_TERMS))
     page = rng.integers(0, len(PAGES), n)
     page[form_fill] = len(PAGES)
-    has_content = stream >= 0
     return {
         "person_id": person + 1,
         "campaign_id": pl.Series(campaign_id).replace(0, None),
         "channel": pick([str(c.channel) for c in CHANNELS], channel),
-        "kind": pl.Series(kinds.astype(str)),
-        "utm_source": pl.Series(source.astype(str)),
-        "utm_medium": pl.Series(medium.astype(str)),
+        "kind": pick(kind_names, kind),
+        "utm_source": pick([p[0] for p in utm_pairs], pair),
+        "utm_medium": pick([p[1] for p in utm_pairs], pair),
         "utm_campaign": utm_campaign,
         "utm_term": pick([*SEARCH_TERMS, ""], term),
-        "utm_content": pick(["", "ad-a", "ad-b"], has_content * rng.integers(1, 3, n)),
-        "referrer": pl.Series(referrer.astype(str)),
+        "utm_content": pick(["", "ad-a", "ad-b"], (stream >= 0) * rng.integers(1, 3, n)),
+        "referrer": pick(referrers, referrer),
         "page": pick([*PAGES, FORM_PAGE], page),
         "occurred_at": at,
     }
