@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accord.teams",
     "accord.crm",
     "accord.touchpoints",
+    "accord.handoff",
     "accord.agreement",
     "accord.imports",
     "accord.demo",

@@ -1,0 +1,197 @@
+"""Routing an MQL to a rep, by the rules an admin orders.
+
+Account owner first (the lead's account, or the account whose domain is the lead's e-mail
+domain), then territory rules in order, then weighted round robin. A rep who is inactive, away
+or at capacity is passed over; a rule that finds nobody hands over to the next.
+
+Race safety: the person row is locked first (a second router of the same person waits, then
+finds the open handoff and returns it), then every active rule row in position order. Routing
+decisions read state shared across rules (each rep's open handoffs against their capacity, the
+round-robin counters), so routes are decided one at a time; each takes a few queries. Locks are
+always taken in the same order (person, then rules by position), so routes cannot deadlock.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from accord.crm.models import Account, LifecycleStage, Person
+from accord.handoff.models import Handoff, RoutingMember, RoutingRule
+from accord.handoff.terms import SlaTerms
+from accord.teams.models import Team, User
+from accord.teams.selectors import get_working_calendar
+
+
+class NotRoutable(Exception):
+    """Only an MQL is handed to sales."""
+
+
+class NoRepAvailable(Exception):
+    """Every rule was tried and nobody can take the lead (away, at capacity, or no rule)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    user: User
+    rule: RoutingRule
+    reason: str
+    member: RoutingMember | None = None
+
+
+@transaction.atomic
+def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) -> Handoff:
+    """Hand an MQL to a rep, with its SLA deadlines. Returns the person's open handoff if they
+    already have one, so routing the same person twice hands them off once."""
+    at = at or timezone.now()
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    existing = Handoff.objects.filter(person=locked, status__in=Handoff.OPEN).first()
+    if existing is not None:
+        return existing
+    if locked.lifecycle_stage != LifecycleStage.MQL:
+        raise NotRoutable(
+            f"{locked.email} is at stage {locked.get_lifecycle_stage_display()!r}: "
+            "only a marketing qualified lead is routed"
+        )
+    rules = list(RoutingRule.objects.select_for_update().filter(is_active=True))
+    account = find_account(locked)
+    choice = choose_rep(rules, account, at)
+    if choice is None:
+        raise NoRepAvailable(f"No rep can take {locked.email}: every routing rule came up empty")
+    if choice.member is not None:
+        RoutingMember.objects.filter(pk=choice.member.pk).update(
+            assigned_count=F("assigned_count") + 1
+        )
+    handoff = _create_handoff(locked, choice, terms, at)
+    locked.owner = choice.user
+    changed = ["owner", "updated_at"]
+    if locked.account_id is None and account is not None:
+        locked.account = account
+        changed.append("account")
+    locked.save(update_fields=changed)
+    person.owner, person.account = locked.owner, locked.account
+    return handoff
+
+
+def _create_handoff(person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime) -> Handoff:
+    calendar = get_working_calendar(choice.rule.team)
+    return Handoff.objects.create(
+        person=person,
+        assigned_to=choice.user,
+        team=choice.rule.team,
+        rule=choice.rule,
+        reason=choice.reason,
+        agreement_version=terms.agreement_version,
+        handed_off_at=at,
+        first_touch_due_at=calendar.add_hours(at, terms.first_touch_hours),
+        decision_due_at=calendar.add_days(at, terms.decision_days),
+    )
+
+
+def find_account(person: Person) -> Account | None:
+    """The person's account, or else the account whose domain is their e-mail domain."""
+    if person.account_id is not None:
+        return person.account
+    domain = person.email.rpartition("@")[2].strip().lower()
+    if not domain:
+        return None
+    return Account.objects.filter(domain__iexact=domain).first()
+
+
+def choose_rep(rules: list[RoutingRule], account: Account | None, at: dt.datetime):
+    """The first rule, in order, that finds an available rep; None when none does."""
+    for rule in rules:
+        if rule.kind == RoutingRule.Kind.ACCOUNT_OWNER:
+            choice = _account_owner(rule, account, at)
+        elif rule.kind == RoutingRule.Kind.TERRITORY:
+            choice = _round_robin(rule, at) if in_territory(rule, account) else None
+        else:
+            choice = _round_robin(rule, at)
+        if choice is not None:
+            return choice
+    return None
+
+
+def in_territory(rule: RoutingRule, account: Account | None) -> bool:
+    """Whether the account is in the rule's territory; an empty filter matches anything."""
+    regions = {r.lower() for r in rule.region_list}
+    industries = {i.lower() for i in rule.industry_list}
+    sized = rule.employees_min is not None or rule.employees_max is not None
+    if account is None:
+        return not (regions or industries or sized)
+    if regions and account.region.lower() not in regions:
+        return False
+    if industries and account.industry.lower() not in industries:
+        return False
+    if sized:
+        size = account.employee_count
+        if size is None:
+            return False
+        if rule.employees_min is not None and size < rule.employees_min:
+            return False
+        if rule.employees_max is not None and size > rule.employees_max:
+            return False
+    return True
+
+
+def _account_owner(rule: RoutingRule, account: Account | None, at: dt.datetime):
+    if account is None or account.owner_id is None:
+        return None
+    owner = account.owner
+    if owner.team_id != rule.team_id:
+        return None
+    open_count = _open_counts([owner.pk]).get(owner.pk, 0)
+    if not is_available(owner, _owner_capacity(owner), open_count, rule.team, at):
+        return None
+    return Choice(owner, rule, f"Account owner of {account.domain or account.name}")
+
+
+def _owner_capacity(owner: User) -> int | None:
+    """An account owner's cap is the tightest of their round-robin memberships (none: no cap)."""
+    capacities = RoutingMember.objects.filter(
+        user=owner, rule__is_active=True, capacity__isnull=False
+    ).values_list("capacity", flat=True)
+    return min(capacities, default=None)
+
+
+def _round_robin(rule: RoutingRule, at: dt.datetime):
+    """Smooth weighted round robin: the available member whose next lead keeps their share
+    closest to their weight, i.e. the lowest (assigned + 1) / weight, ties by the oldest member."""
+    members = list(rule.members.select_related("user").order_by("id"))
+    open_counts = _open_counts([m.user_id for m in members])
+    available = [
+        m
+        for m in members
+        if is_available(m.user, m.capacity, open_counts.get(m.user_id, 0), rule.team, at)
+    ]
+    if not available:
+        return None
+    member = min(available, key=lambda m: (Fraction(m.assigned_count + 1, m.weight), m.pk))
+    if rule.kind == RoutingRule.Kind.TERRITORY:
+        return Choice(member.user, rule, rule.label, member)
+    return Choice(member.user, rule, f"Round robin (weight {member.weight})", member)
+
+
+def is_available(
+    user: User, capacity: int | None, open_count: int, team: Team, at: dt.datetime
+) -> bool:
+    """Active, not away on the team's today, and under capacity."""
+    if not user.is_active:
+        return False
+    today = at.astimezone(ZoneInfo(team.time_zone)).date()
+    if user.away_until is not None and user.away_until >= today:
+        return False
+    return capacity is None or open_count < capacity
+
+
+def _open_counts(user_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Handoff.objects.filter(assigned_to_id__in=user_ids, status__in=Handoff.OPEN)
+        .values("assigned_to_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["assigned_to_id"]: row["n"] for row in rows}

@@ -1,0 +1,254 @@
+"""What a rep and their head do with a handoff, and the SLA breach sweep.
+
+Every change locks the handoff row (select_for_update inside atomic) and is refused when the
+user may not act or the handoff is closed. Lifecycle moves go through crm.services, which
+writes the history row.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.crm.models import LifecycleStage, Person
+from accord.crm.services import do_change_lifecycle_stage
+from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.terms import SlaTerms
+from accord.teams.models import User
+
+
+class HandoffRefused(Exception):
+    """The action cannot be done; the message says why, in the user's words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+class NotAllowed(HandoffRefused):
+    pass
+
+
+class HandoffClosed(HandoffRefused):
+    pass
+
+
+def check_may_act(handoff: Handoff, user: User) -> None:
+    """Only the rep the lead is assigned to, or the head of that team, acts on a handoff."""
+    if user.pk == handoff.assigned_to_id or is_head_of(user, handoff):
+        return
+    raise NotAllowed(
+        f"This lead is assigned to {handoff.assigned_to}: only they or their team head may act"
+    )
+
+
+def is_head_of(user: User, handoff: Handoff) -> bool:
+    return user.is_active and user.is_head and user.team_id == handoff.team_id
+
+
+def check_open(handoff: Handoff) -> None:
+    if not handoff.is_open:
+        raise HandoffClosed(
+            f"This handoff is closed ({handoff.get_status_display().lower()}): nothing more "
+            "can be done on it"
+        )
+
+
+def _lock(handoff: Handoff, user: User) -> Handoff:
+    locked = (
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("assigned_to", "person")
+        .get(pk=handoff.pk)
+    )
+    check_may_act(locked, user)
+    check_open(locked)
+    return locked
+
+
+def _refresh(handoff: Handoff, locked: Handoff) -> Handoff:
+    """Keep the caller's object in step with the row just saved."""
+    handoff.refresh_from_db()
+    return locked
+
+
+def _set_owner(person: Person, owner: User | None) -> None:
+    person.owner = owner
+    person.save(update_fields=["owner", "updated_at"])
+
+
+@transaction.atomic
+def do_record_first_touch(handoff: Handoff, rep: User, *, at=None) -> Handoff:
+    """The rep reached out (call, e-mail): stops the first-touch clock. Later touches change
+    nothing."""
+    locked = _lock(handoff, rep)
+    if locked.first_touched_at is None:
+        locked.first_touched_at = at or timezone.now()
+        locked.save(update_fields=["first_touched_at"])
+    return _refresh(handoff, locked)
+
+
+@transaction.atomic
+def do_accept(handoff: Handoff, rep: User, *, at=None) -> Handoff:
+    """The rep accepts the lead: it becomes a sales accepted lead (SAL)."""
+    at = at or timezone.now()
+    locked = _lock(handoff, rep)
+    if locked.status == Handoff.Status.ACCEPTED:
+        raise HandoffRefused("This lead is already accepted")
+    _accept(locked, rep, at)
+    return _refresh(handoff, locked)
+
+
+def _accept(locked: Handoff, rep: User, at: dt.datetime) -> None:
+    locked.status = Handoff.Status.ACCEPTED
+    locked.decided_at = at
+    locked.first_touched_at = locked.first_touched_at or at
+    locked.save(update_fields=["status", "decided_at", "first_touched_at"])
+    do_change_lifecycle_stage(
+        locked.person, LifecycleStage.SAL, by=rep, reason="accepted by rep", at=at
+    )
+
+
+def check_reject_reason(reason_code: str, comment: str) -> None:
+    if reason_code not in RejectReason.values:
+        raise HandoffRefused(
+            f"Choose a reject reason: {', '.join(RejectReason.values)}", field="reason_code"
+        )
+    if reason_code == RejectReason.OTHER and not comment.strip():
+        raise HandoffRefused("Say why in a comment when the reason is 'other'", field="comment")
+
+
+@transaction.atomic
+def do_reject(
+    handoff: Handoff, rep: User, reason_code: str, comment: str, terms: SlaTerms, *, at=None
+) -> Handoff:
+    """The rep sends the lead back to marketing with a reason: recycled to nurture ("lead") or
+    disqualified as the agreement says for that reason, and released from the rep."""
+    check_reject_reason(reason_code, comment)
+    at = at or timezone.now()
+    locked = _lock(handoff, rep)
+    locked.status = Handoff.Status.REJECTED
+    locked.decided_at = locked.decided_at or at
+    locked.reject_reason = reason_code
+    locked.comment = comment.strip()
+    locked.save(update_fields=["status", "decided_at", "reject_reason", "comment"])
+    label = RejectReason(reason_code).label.lower()
+    do_change_lifecycle_stage(
+        locked.person,
+        terms.stage_after_reject(reason_code),
+        by=rep,
+        reason=f"rejected by rep: {label}",
+        at=at,
+    )
+    _set_owner(locked.person, None)
+    return _refresh(handoff, locked)
+
+
+@transaction.atomic
+def do_convert(handoff: Handoff, rep: User, *, at=None) -> Handoff:
+    """The lead is qualified (SQL). A lead converted before it was accepted is accepted in the
+    same step, so the funnel history still shows it passed through SAL."""
+    at = at or timezone.now()
+    locked = _lock(handoff, rep)
+    if locked.status == Handoff.Status.ASSIGNED:
+        _accept(locked, rep, at)
+    locked.status = Handoff.Status.CONVERTED
+    locked.save(update_fields=["status"])
+    do_change_lifecycle_stage(
+        locked.person, LifecycleStage.SQL, by=rep, reason="converted by rep", at=at
+    )
+    return _refresh(handoff, locked)
+
+
+@transaction.atomic
+def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Handoff:
+    """The team head gives an open lead to another rep of the team.
+
+    The old handoff is closed as reassigned and a new one opened for `to_rep`. The SLA clocks
+    keep running from the original handoff (same deadlines, first touch, breaches and
+    escalation): a reassignment does not buy the team more time. The head decides, so the new
+    rep's capacity and absence are not checked.
+    """
+    locked = _lock(handoff, head)
+    if not is_head_of(head, locked):
+        raise NotAllowed(f"Only the head of {locked.team} may reassign its leads")
+    if not (to_rep.is_active and to_rep.team_id == locked.team_id):
+        raise HandoffRefused(f"{to_rep} is not an active member of {locked.team}", field="to_rep")
+    if to_rep.pk == locked.assigned_to_id:
+        raise HandoffRefused(f"This lead is already assigned to {to_rep}", field="to_rep")
+    locked.status = Handoff.Status.REASSIGNED
+    locked.save(update_fields=["status"])
+    moved = Handoff.objects.create(
+        person=locked.person,
+        assigned_to=to_rep,
+        team=locked.team,
+        rule=locked.rule,
+        previous=locked,
+        reason=f"Reassigned by {head} from {locked.assigned_to}",
+        status=Handoff.Status.ASSIGNED if locked.decided_at is None else Handoff.Status.ACCEPTED,
+        **{field: getattr(locked, field) for field in _CLOCK_FIELDS},
+    )
+    _set_owner(locked.person, to_rep)
+    handoff.refresh_from_db()
+    return moved
+
+
+_CLOCK_FIELDS = (
+    "agreement_version",
+    "handed_off_at",
+    "first_touch_due_at",
+    "first_touched_at",
+    "decision_due_at",
+    "decided_at",
+    "first_touch_breached_at",
+    "decision_breached_at",
+    "escalated_at",
+)
+
+
+# --- the breach sweep -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A clock newly run out, and the heads to alert about it."""
+
+    handoff: Handoff
+    clock: str  # "first_touch" or "decision"
+    alert: list[User]
+
+
+_CLOCKS = (
+    # clock, its deadline, the moment that stops it, the breach stamp
+    ("first_touch", "first_touch_due_at", "first_touched_at", "first_touch_breached_at"),
+    ("decision", "decision_due_at", "decided_at", "decision_breached_at"),
+)
+
+
+def do_mark_breaches(now: dt.datetime | None = None) -> list[Breach]:
+    """Mark every open handoff whose clock ran out before `now`, escalate it to the team head
+    (stamp `escalated_at`) and return who to alert. Each breach is claimed by a conditional
+    UPDATE that must change exactly one row, so concurrent or repeated sweeps never mark or
+    alert the same breach twice."""
+    now = now or timezone.now()
+    claimed = []
+    for clock, due, stop, stamp in _CLOCKS:
+        waiting = {"status__in": Handoff.OPEN, f"{stop}__isnull": True, f"{stamp}__isnull": True}
+        overdue = Handoff.objects.filter(**waiting, **{f"{due}__lt": now})
+        for pk in overdue.values_list("pk", flat=True).order_by(due):
+            if Handoff.objects.filter(pk=pk, **waiting).update(**{stamp: now}, escalated_at=now):
+                claimed.append((pk, clock))
+    return _with_heads(claimed)
+
+
+def _with_heads(claimed: list[tuple[int, str]]) -> list[Breach]:
+    handoffs = Handoff.objects.select_related("person", "assigned_to", "team").in_bulk(
+        [pk for pk, _ in claimed]
+    )
+    team_ids = {h.team_id for h in handoffs.values()}
+    heads: dict[int, list[User]] = {team_id: [] for team_id in team_ids}
+    for head in User.objects.filter(
+        team_id__in=team_ids, role=User.Role.HEAD, is_active=True
+    ).order_by("pk"):
+        heads[head.team_id].append(head)
+    return [Breach(handoffs[pk], clock, heads[handoffs[pk].team_id]) for pk, clock in claimed]
