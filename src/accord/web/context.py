@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 # (label, url name, roles that see it; None for everyone signed in)
 NAV_ITEMS = [
     ("Home", "web:home", None),
+    ("API docs", "api:openapi-view", None),
     ("Admin", "admin:index", {"admin"}),
 ]
 
@@ -19,9 +20,8 @@ def navigation(request):
         if roles is not None and role not in roles:
             continue
         try:
-            items.append(
-                {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
-            )
+            url = reverse(name)
         except NoReverseMatch:
             continue
+        items.append({"label": label, "url": url, "active": request.path == url})
     return {"nav": items}

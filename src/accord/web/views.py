@@ -3,18 +3,30 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from accord.crm.models import LifecycleStage
+from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import get_database_stats
+from accord.web.charts import bar_chart
 
 
 @login_required
 def home(request):
     stats = get_database_stats()
     funnel = [
-        {"stage": LifecycleStage(stage).label, "count": stats.people_by_stage[stage]}
-        for stage in stats.people_by_stage
+        (LifecycleStage(stage).label, count) for stage, count in stats.people_by_stage.items()
     ]
-    return render(request, "web/home.html", {"stats": stats, "funnel": funnel})
+    pipeline = [
+        (PipelineStage(stage).label, count) for stage, count in stats.opportunities_by_stage.items()
+    ]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "stats": stats,
+            "funnel": funnel,
+            "funnel_chart": bar_chart("People by lifecycle stage", funnel),
+            "pipeline_chart": bar_chart("Opportunities by pipeline stage", pipeline),
+        },
+    )
 
 
 def healthz(request):

@@ -1,0 +1,48 @@
+"""Each role sees the navigation that makes sense for it; the header says who is logged in."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+
+def nav_labels(response) -> list[str]:
+    return [item["label"] for item in response.context["nav"]]
+
+
+@pytest.mark.parametrize("persona", ["rep", "marketer", "marketing_head", "sales_head"])
+def test_team_members_see_home_and_the_api_docs_but_not_the_admin(request, client, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+
+    response = client.get(reverse("web:home"))
+
+    assert nav_labels(response) == ["Home", "API docs"]
+    assertContains(response, f"<strong>{user.full_name}</strong> · {user.get_role_display()}")
+    assertContains(response, f"· {user.team.name}</span>")
+
+
+def test_the_admin_also_sees_the_django_admin(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("web:home"))
+
+    assert nav_labels(response) == ["Home", "API docs", "Admin"]
+    assertContains(response, f'href="{reverse("admin:index")}"')
+
+
+def test_the_current_page_is_marked_in_the_navigation(client, rep):
+    client.force_login(rep)
+
+    response = client.get(reverse("web:home"))
+
+    assertContains(response, 'href="/" aria-current="page">Home</a>', html=False)
+
+
+def test_logging_out_takes_a_post_and_ends_the_session(client, rep):
+    client.force_login(rep)
+
+    assert client.get(reverse("web:logout")).status_code == 405
+    response = client.post(reverse("web:logout"))
+
+    assert response.url == reverse("web:login")
+    assert client.get(reverse("web:home")).status_code == 302

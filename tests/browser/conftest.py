@@ -1,0 +1,97 @@
+"""Headless Chromium (Debian's `chromium`) driven by Playwright against the live server."""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from accord.teams.models import User
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM, used by the fixtures
+# in the same thread, would otherwise refuse to run.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "accord-demo"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+    _wait_for_server_threads()
+
+
+def _wait_for_server_threads() -> None:
+    """Let the live server finish the requests of a closed browser context.
+
+    Chromium keeps its connections alive, and each one holds a server thread with its own database
+    connection; once the context is closed those threads end and close their connections. Waiting
+    for them keeps the next test's flush and the final drop of the test database from meeting them.
+    """
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
+
+
+@pytest.fixture
+def rep3(sales_team):
+    return User.objects.create_user(
+        "rep3@demo.accord",
+        password=PASSWORD,
+        team=sales_team,
+        role=User.Role.REP,
+        full_name="Jonas Rep",
+    )
+
+
+@pytest.fixture
+def rep4(sales_team):
+    return User.objects.create_user(
+        "rep4@demo.accord",
+        password=PASSWORD,
+        team=sales_team,
+        role=User.Role.REP,
+        full_name="Aiko Rep",
+    )
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through the login form, as a person would."""
+
+    def log_in(email: str, password: str = PASSWORD) -> None:
+        page.goto("/login/")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    return log_in
