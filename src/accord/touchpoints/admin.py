@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from accord.touchpoints.models import Campaign, ChannelRule, Touchpoint
+from accord.touchpoints.services import do_delete_channel_rules, do_save_channel_rule
 
 
 @admin.register(Campaign)
@@ -37,14 +39,56 @@ class TouchpointAdmin(admin.ModelAdmin):
 
 @admin.register(ChannelRule)
 class ChannelRuleAdmin(admin.ModelAdmin):
+    """The ordered channel rules. Positions are 100 apart in the defaults: add a rule at, say,
+    450 to try it between the rules at 400 and 500. Changes apply to the next touch classified."""
+
     list_display = [
         "position",
         "channel",
-        "source_pattern",
+        "source_pattern_short",
         "medium_pattern",
         "campaign_pattern",
         "any_of_source_medium",
         "is_active",
+        "note",
     ]
-    list_editable = ["is_active"]
-    ordering = ["position"]
+    list_display_links = ["channel"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["channel", "is_active"]
+    search_fields = [
+        "note",
+        "source_pattern",
+        "medium_pattern",
+        "campaign_pattern",
+        "any_of_source_medium",
+    ]
+    ordering = ["position", "id"]
+    readonly_fields = ["created_by"]
+    fieldsets = [
+        (None, {"fields": ["position", "channel", "is_active", "note"]}),
+        (
+            "Patterns (all non-empty patterns must match)",
+            {
+                "fields": [
+                    "source_pattern",
+                    "medium_pattern",
+                    "campaign_pattern",
+                    "any_of_source_medium",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_by"]}),
+    ]
+
+    @admin.display(description="Source pattern", ordering="source_pattern")
+    def source_pattern_short(self, rule):
+        return Truncator(rule.source_pattern).chars(60)
+
+    def save_model(self, request, obj, form, change):
+        do_save_channel_rule(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        do_delete_channel_rules([obj])
+
+    def delete_queryset(self, request, queryset):
+        do_delete_channel_rules(queryset)

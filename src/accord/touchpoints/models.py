@@ -1,8 +1,11 @@
 """Campaigns, every marketing touch, and the rules that name a touch's channel."""
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
+
+from accord.touchpoints.rules import Rule, check_pattern
 
 
 class Channel(models.TextChoices):
@@ -114,19 +117,43 @@ class ChannelRule(models.Model):
 
     Each non-empty pattern is a case-insensitive regular expression that must match (fullmatch)
     its field; a rule with several patterns needs all of them. `any_of_source_medium` matches
-    when either utm_source or utm_medium matches it (GA4's e-mail and SMS rules).
+    when either utm_source or utm_medium matches it (GA4's e-mail and SMS rules). Without UTM
+    tags the source is the referrer's host and the medium "organic" or "referral".
     """
 
-    position = models.PositiveIntegerField(help_text="Rules are tried from the lowest position")
+    PATTERN_HELP = "A regular expression matched, ignoring case, against the whole value"
+
+    position = models.PositiveIntegerField(
+        help_text="Rules are tried from the lowest position; the defaults are 100 apart, so a "
+        "rule at 450 is tried between the rules at 400 and 500"
+    )
     channel = models.CharField(max_length=32, choices=Channel.choices)
-    source_pattern = models.CharField(max_length=2000, blank=True, default="")
-    medium_pattern = models.CharField(max_length=500, blank=True, default="")
-    campaign_pattern = models.CharField(max_length=500, blank=True, default="")
-    any_of_source_medium = models.CharField(max_length=500, blank=True, default="")
+    source_pattern = models.CharField(
+        max_length=2000, blank=True, default="", help_text=f"{PATTERN_HELP} of the source"
+    )
+    medium_pattern = models.CharField(
+        max_length=500, blank=True, default="", help_text=f"{PATTERN_HELP} of the medium"
+    )
+    campaign_pattern = models.CharField(
+        max_length=500, blank=True, default="", help_text=f"{PATTERN_HELP} of the campaign"
+    )
+    any_of_source_medium = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=f"{PATTERN_HELP} of either the source or the medium",
+    )
     is_active = models.BooleanField(default=True)
     note = models.CharField(max_length=255, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    PATTERN_FIELDS = (
+        "source_pattern",
+        "medium_pattern",
+        "campaign_pattern",
+        "any_of_source_medium",
     )
 
     class Meta:
@@ -134,3 +161,25 @@ class ChannelRule(models.Model):
 
     def __str__(self):
         return f"{self.position}: {self.get_channel_display()}"
+
+    def clean(self):
+        errors = {}
+        for name in self.PATTERN_FIELDS:
+            try:
+                check_pattern(getattr(self, name))
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if not any(getattr(self, name) for name in self.PATTERN_FIELDS):
+            errors[NON_FIELD_ERRORS] = "Give at least one pattern; a rule without one matches all."
+        if errors:
+            raise ValidationError(errors)
+
+    def as_rule(self) -> Rule:
+        return Rule(
+            channel=self.channel,
+            source=self.source_pattern,
+            medium=self.medium_pattern,
+            campaign=self.campaign_pattern,
+            source_or_medium=self.any_of_source_medium,
+            note=self.note,
+        )
