@@ -15,25 +15,23 @@ _LABELS = {
     "sla.recycle.after_days": ("Rejected leads are rescored after", " days"),
     "sla.recycle.to_stage": ("Rejected leads go back to", ""),
 }
+_ITEM_NAMES = {"fit_rules": "Fit rule", "grades": "Grade", "sla.segments": "SLA segment"}
 
 
 def flatten(value, prefix: str = "") -> dict[str, object]:
-    """`{"a": {"b": 1}}` → `{"a.b": 1}`; list items are keyed by their name, or grade, if any."""
+    """`{"a": {"b": 1}}` → `{"a.b": 1}`; named list items become one entry each, `a[name]`."""
     if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
-        items = ((f"[{_item_key(v, i)}]", v) for i, v in enumerate(value))
-    else:
-        return {prefix: value}
-    flat = {}
-    for key, child in items:
-        path = f"{prefix}{key}" if str(key).startswith("[") else f"{prefix}.{key}".lstrip(".")
-        flat.update(flatten(child, path))
-    return flat
+        flat = {}
+        for key, child in value.items():
+            flat.update(flatten(child, f"{prefix}.{key}" if prefix else key))
+        return flat
+    if prefix in _ITEM_NAMES:
+        return {f"{prefix}[{_item_key(item)}]": item for item in value}
+    return {prefix: value}
 
 
-def _item_key(item: dict, index: int) -> str:
-    return str(item.get("name") or item.get("grade") or index + 1)
+def _item_key(item: dict) -> str:
+    return str(item.get("name") or item.get("grade"))
 
 
 def _show(value) -> str:
@@ -45,6 +43,10 @@ def _show(value) -> str:
         value = int(value)
     if isinstance(value, list):
         return ", ".join(_show(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')} {_show(v)}" for k, v in value.items() if v is not None
+        )
     return str(value)
 
 
@@ -55,20 +57,34 @@ def _label(path: str) -> tuple[str, str]:
     return words[:1].upper() + words[1:], ""
 
 
+def _item_lines(path: str, was, now) -> list[str]:
+    """One line per named item added, removed, or per field changed in it."""
+    list_path, key = path[:-1].split("[", 1)
+    noun = _ITEM_NAMES[list_path]
+    if was is None:
+        details = {k: v for k, v in now.items() if k not in ("name", "grade")}
+        return [f"{noun} added: {key} ({_show(details)})"]
+    if now is None:
+        return [f"{noun} removed: {key}"]
+    fields = [f for f in dict.fromkeys([*now, *was]) if was.get(f) != now.get(f)]
+    return [
+        f"{noun} {key}, {f.replace('_', ' ')}: {_show(was.get(f))} → {_show(now.get(f))}"
+        for f in fields
+    ]
+
+
 def diff_documents(old: AgreementDocument | None, new: AgreementDocument) -> list[str]:
     """Lines such as "Engagement half-life: 30 → 14 days", in the document's order."""
     before = flatten(old.model_dump(mode="json", by_alias=True)) if old else {}
     after = flatten(new.model_dump(mode="json", by_alias=True))
     lines = []
     for path in list(after) + [p for p in before if p not in after]:
-        was, now = before.get(path, "—"), after.get(path, "—")
+        was, now = before.get(path), after.get(path)
         if was == now:
             continue
+        if path.endswith("]"):
+            lines.extend(_item_lines(path, was, now))
+            continue
         label, unit = _label(path)
-        if path not in before:
-            lines.append(f"{label}: {_show(now)}{unit} (added)")
-        elif path not in after:
-            lines.append(f"{label}: {_show(was)}{unit} (removed)")
-        else:
-            lines.append(f"{label}: {_show(was)} → {_show(now)}{unit}")
+        lines.append(f"{label}: {_show(was)} → {_show(now)}{unit}")
     return lines

@@ -1,6 +1,6 @@
 """Writes to the agreement: drafts, edits, comments, signatures, rescoring when one takes effect."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -103,7 +103,13 @@ def do_sign(version: AgreementVersion, user: User) -> AgreementVersion:
         Signature.objects.create(version=locked, signer=user, team_kind=team)
         _event(locked, AgreementEvent.Kind.SIGNED, user, f"for {team}")
         if locked.signatures.count() == 2:
-            _take_effect(locked, current, user)
+            try:
+                with transaction.atomic():
+                    _take_effect(locked, current, user)
+            except IntegrityError:  # another draft took effect at this very moment
+                raise AgreementRefused(
+                    f"v{locked.number} is outdated: another version took effect as it was signed"
+                ) from None
     version.refresh_from_db()
     return version
 

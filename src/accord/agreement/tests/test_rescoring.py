@@ -1,0 +1,120 @@
+import datetime as dt
+
+from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
+
+from accord.agreement.models import LeadScore
+from accord.agreement.services import do_rescore_all, do_rescore_people
+from accord.crm.models import LifecycleChange, LifecycleStage
+
+
+def engaged(n_form_fills=2, **person):
+    someone = PersonFactory(**person)
+    for _ in range(n_form_fills):
+        TouchpointFactory(person=someone, kind="form_fill")
+    return someone
+
+
+def stage(person):
+    person.refresh_from_db()
+    return person.lifecycle_stage
+
+
+def test_the_stored_explanation_adds_up_to_the_stored_score(signed_in_force):
+    people = [engaged(n) for n in range(4)]
+    do_rescore_all()
+
+    for person in people:
+        score = LeadScore.objects.get(person=person)
+        assert sum(item.points for item in score.explanation) == score.total
+        assert score.fit + score.engagement == score.total
+    assert [item.rule for item in LeadScore.objects.get(person=people[1]).explanation] == [
+        "Software company",
+        "Mid-market",
+        "Engagement: form fill",
+    ]
+
+
+def test_only_leads_and_subscribers_move_to_mql(signed_in_force):
+    lead = engaged(lifecycle_stage=LifecycleStage.LEAD)
+    subscriber = engaged(lifecycle_stage=LifecycleStage.SUBSCRIBER)
+    in_sales = engaged(lifecycle_stage=LifecycleStage.SQL)
+
+    result = do_rescore_all()
+
+    assert (stage(lead), stage(subscriber), stage(in_sales)) == ("mql", "mql", "sql")
+    assert (result.mqls, result.new_mqls) == (3, 2)
+    assert not LifecycleChange.objects.filter(person=in_sales).exists()
+
+
+def test_rescoring_twice_records_the_move_once(signed_in_force):
+    lead = engaged()
+    do_rescore_all()
+    do_rescore_all()
+    assert LifecycleChange.objects.filter(person=lead).count() == 1
+
+
+def test_disqualified_people_keep_their_score_but_do_not_become_mqls(signed_in_force):
+    free_mail = engaged(email="someone@gmail.com")
+    account = AccountFactory()
+    OpportunityFactory(account=account, stage="closed_won")
+    customer_contact = engaged(account=account)
+
+    do_rescore_all()
+
+    assert (stage(free_mail), stage(customer_contact)) == ("lead", "lead")
+    reasons = dict(LeadScore.objects.values_list("person_id", "disqualified_reason"))
+    assert reasons == {free_mail.pk: "free-mail address", customer_contact.pk: "existing customer"}
+
+
+def test_a_new_touchpoint_rescores_its_person_incrementally(signed_in_force):
+    lead = engaged(n_form_fills=1)
+    bystander = engaged(n_form_fills=0)
+    do_rescore_all()
+    assert LeadScore.objects.get(person=lead).total == 80 and stage(lead) == "mql"
+    quiet = engaged(n_form_fills=0)
+
+    TouchpointFactory(person=quiet, kind="form_fill")
+    TouchpointFactory(person=quiet, kind="page_view")
+    do_rescore_people([quiet.pk])
+
+    assert LeadScore.objects.get(person=quiet).total == 82
+    assert stage(quiet) == "mql"
+    assert LeadScore.objects.get(person=bystander).total == 60
+
+
+def test_a_new_decision_maker_rescores_colleagues_on_the_same_account(
+    signed_in_force, marketer, sales_head, marketing_head
+):
+    from accord.agreement.services import do_create_draft, do_sign
+    from accord.agreement.tests.conftest import document_data
+
+    stricter = do_create_draft(marketer, document_data(buying_power={"required": "account"}))
+    do_sign(stricter, marketing_head)
+    do_sign(stricter, sales_head)
+    colleague = engaged()
+    do_rescore_all()
+    assert stage(colleague) == "lead"
+
+    boss = PersonFactory(account=colleague.account, seniority="executive")
+    do_rescore_people([boss.pk])
+
+    assert stage(colleague) == "mql"
+    assert LeadScore.objects.get(person=colleague).version == stricter
+
+
+def test_old_touches_count_for_less(signed_in_force):
+    recent = engaged(n_form_fills=1)
+    old = PersonFactory()
+    month_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    TouchpointFactory(person=old, kind="form_fill", occurred_at=month_ago)
+
+    do_rescore_all()
+
+    scores = dict(LeadScore.objects.values_list("person_id", "engagement"))
+    assert (scores[recent.pk], scores[old.pk]) == (20, 10)
+
+
+def test_nothing_is_scored_before_an_agreement_is_in_force(db):
+    engaged()
+    assert do_rescore_all() is None
+    assert not LeadScore.objects.exists()
