@@ -6,6 +6,7 @@ django-ninja's validation errors: `{"detail": [{"loc": ["body", "payload", FIELD
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError
+from django.http import Http404
 from ninja import NinjaAPI
 
 from accord.crm.api import router as crm_router
@@ -43,6 +44,12 @@ def _field_errors(errors, kind: str) -> dict:
             {"loc": ["body", "payload", field], "msg": msg, "type": kind} for field, msg in errors
         ]
     }
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    """Say which record is missing; out-of-scope records are reported the same way."""
+    return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
 
 
 @api.exception_handler(AccessDenied)

@@ -17,6 +17,9 @@ from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringCon
 
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
 
+CENTS = Decimal("0.01")
+UtcDatetime = Annotated[dt.datetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
+
 
 def _check_email(value: str) -> str:
     try:
@@ -32,10 +35,14 @@ Email = Annotated[
 Domain = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, max_length=255),
-    Field(pattern=r"^$|^[a-z0-9-]+(\.[a-z0-9-]+)+$", examples=["acme.example"]),
+    Field(pattern=r"^$|^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", examples=["acme.example"]),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"]),
+    AfterValidator(lambda amount: amount.quantize(CENTS)),
+]
 
 
 def Text(max_length: int):  # noqa: N802 - reads like a type in the schemas below
@@ -100,8 +107,8 @@ class PersonOut(Schema):
     lifecycle_stage: str
     lead_status: str
     original_source: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class PersonFilter(FilterSchema):
@@ -137,7 +144,7 @@ class AccountOut(Schema):
     employee_count: int | None
     region: str
     owner_id: int | None
-    created_at: dt.datetime
+    created_at: UtcDatetime
 
 
 class AccountFilter(FilterSchema):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
+from accord.touchpoints.classification import classify_channel
 from accord.touchpoints.models import Campaign, Touchpoint
 
 
@@ -211,6 +212,12 @@ def do_update_campaign(campaign: Campaign, changes: dict, *, by=None) -> Campaig
 
 @transaction.atomic
 def do_create_touchpoint(fields: dict, *, by=None) -> Touchpoint:
+    """A new touch; without a channel it is named by the channel rules from its UTMs."""
+    fields = dict(fields)
+    if "channel" not in fields:
+        fields["channel"] = classify_channel(
+            *(fields.get(f, "") for f in ("utm_source", "utm_medium", "utm_campaign", "referrer"))
+        )
     return Touchpoint.objects.create(**fields)
 
 

@@ -233,9 +233,10 @@ def check_writable(user: User, record: str, action: str, fields) -> None:
     allowed = WRITABLE[(record, action)][audience]
     refused = [field for field in fields if field not in allowed]
     if refused:
-        reason = f"{_NOUNS[audience]} may not {action} this field of a {record}"
+        article = "an" if record[0] in "aeiou" else "a"
+        reason = f"{_NOUNS[audience]} may not {action} this field of {article} {record}"
         if not allowed:
-            reason = f"{_NOUNS[audience]} may not {action} a {record}"
+            reason = f"{_NOUNS[audience]} may not {action} {article} {record}"
         raise AccessDenied([(field, reason) for field in refused])
 
 

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, Field
 
 from accord.crm import services
 from accord.crm.api import ERRORS, MAX_PAGE, requested_changes
-from accord.crm.schemas import Currency, In, Money, Name, Text
+from accord.crm.schemas import Currency, In, Money, Name, Text, UtcDatetime
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
@@ -128,7 +128,7 @@ class TouchpointOut(Schema):
     utm_content: str
     referrer: str
     page: str
-    occurred_at: dt.datetime
+    occurred_at: UtcDatetime
 
 
 class TouchpointFilter(FilterSchema):

@@ -1,0 +1,55 @@
+ENDPOINTS = {
+    (f"/api/v1/{records}{suffix}", method)
+    for records, key in [
+        ("people", "person_id"),
+        ("accounts", "account_id"),
+        ("opportunities", "opportunity_id"),
+        ("campaigns", "campaign_id"),
+        ("touchpoints", "touchpoint_id"),
+    ]
+    for suffix, method in [
+        ("", "get"),
+        ("", "post"),
+        (f"/{{{key}}}", "get"),
+        (f"/{{{key}}}", "patch"),
+    ]
+}
+
+
+def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(client):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Accord API"
+    served = {(path, method) for path, ops in schema["paths"].items() for method in ops}
+    assert served == ENDPOINTS
+    assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+def test_every_endpoint_needs_a_token_and_documents_its_errors(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            assert op["security"] == [{"BearerToken": []}], (method, path)
+            if "{" in path or method != "get":
+                assert {"404", "422"} <= set(op["responses"]), (method, path)
+
+
+def test_the_schema_documents_the_email_rule_and_refuses_extra_fields(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    create_person = schema["paths"]["/api/v1/people"]["post"]
+    assert "409" in create_person["description"]
+    assert "case" in create_person["description"]
+    person_create = schema["components"]["schemas"]["PersonCreate"]
+    assert person_create["additionalProperties"] is False
+    assert person_create["required"] == ["email"]
+
+
+def test_money_is_documented_as_a_string(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert {"type": "string"} in schemas["OpportunityOut"]["properties"]["amount"]["anyOf"]
+    assert schemas["CampaignOut"]["properties"]["cost"]["type"] == "string"
