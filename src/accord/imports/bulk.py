@@ -4,6 +4,7 @@ The ORM's bulk_create builds a model instance per row; at a million rows that co
 database does, so the import's hot paths write plain tuples here instead.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 
@@ -19,7 +20,7 @@ def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.DateTimeField):
-            adapters.append(ops.adapt_datetimefield_value)
+            adapters.append(_sqlite_datetime)
         elif isinstance(field, models.DateField):
             adapters.append(ops.adapt_datefield_value)
         elif isinstance(field, models.DecimalField):
@@ -27,6 +28,13 @@ def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
         else:
             adapters.append(None)
     return adapters
+
+
+def _sqlite_datetime(value):
+    """What Django stores for an aware datetime on SQLite (naive UTC text), without its checks."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def _columns(model, fields: Sequence[str]) -> list[str]:

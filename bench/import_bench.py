@@ -1,0 +1,94 @@
+"""Time `accord import` of a generated HubSpot contacts export on SQLite and PostgreSQL.
+
+Each database starts empty (a fresh SQLite file, a freshly created PostgreSQL database), is
+migrated, then the file is imported once (every contact created) and once more (every contact
+unchanged). Wall-clock and CPU seconds of the `accord import` process are printed.
+
+    python bench/import_bench.py --rows 1000000
+    python bench/import_bench.py --rows 100000 --databases sqlite
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ACCORD = [sys.executable, "-m", "accord"]
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def _run(args, env) -> tuple[float, float]:
+    """Run a command; (wall seconds, CPU seconds of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _fresh_postgres(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def bench(database: str, path: Path, rows: int, workdir: Path) -> list[tuple]:
+    env = dict(os.environ, ACCORD_DATA_DIR=str(workdir / database))
+    shutil.rmtree(env["ACCORD_DATA_DIR"], ignore_errors=True)
+    if database == "postgres":
+        env["DATABASE_URL"] = _fresh_postgres("accord_import_bench")
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([*ACCORD, "manage", "migrate", "-v0"], env=env, check=True)
+    results = []
+    for run in ("first import", "re-import"):
+        wall, cpu = _run([*ACCORD, "import", str(path), "--quiet"], env)
+        results.append((database, run, rows, wall, cpu))
+        print(
+            f"{database:<9} {run:<13} {rows:>10,} rows {wall:8.1f} s wall {cpu:8.1f} s CPU "
+            f"{rows / wall:>10,.0f} rows/s",
+            flush=True,
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "accord-bench"
+    )
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = args.workdir / f"hubspot-contacts-{args.rows}-{args.seed}.csv"
+    if not path.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate_hubspot_contacts.py"),
+                str(args.rows),
+                str(path),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+        )
+    print(f"{path.name}: {path.stat().st_size / 1e6:.0f} MB, {os.cpu_count()} CPUs", flush=True)
+    for database in args.databases.split(","):
+        bench(database, path, args.rows, args.workdir)
+
+
+if __name__ == "__main__":
+    main()
