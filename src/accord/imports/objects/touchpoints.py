@@ -17,9 +17,9 @@ LIMITS = {"campaign": 255, "referrer": 2048, "page": 2048} | {f: 255 for f in UT
 
 def _classifier():
     """Channel from UTM tags and referrer, by the rules stored in the database."""
-    from accord.touchpoints.classification import classify_channel
+    from accord.touchpoints.classification import get_classifier
 
-    return cache(classify_channel)
+    return cache(get_classifier().classify)
 
 
 def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:

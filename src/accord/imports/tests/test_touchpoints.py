@@ -70,3 +70,17 @@ def test_a_touchpoint_for_someone_unknown_refuses_the_file(people, tmp_path):
     )
     assert "row 4, column type: unknown touchpoint type 'webinar'" in str(refused.value)
     assert not Touchpoint.objects.exists()
+
+
+def test_a_blank_channel_is_named_by_the_channel_rules_from_utm_tags_and_referrer(people):
+    output = run_import(FIXTURES / "touchpoints.csv")
+
+    assert "touchpoints            3 created" in output
+    form = Touchpoint.objects.get(kind=Touchpoint.Kind.FORM_FILL)
+    assert (form.utm_source, form.utm_medium, form.channel) == (
+        "google",
+        "cpc",
+        Channel.PAID_SEARCH,
+    )
+    assert form.campaign.name == "Spring Search"
+    assert Campaign.objects.count() == 1
