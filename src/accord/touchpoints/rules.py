@@ -20,6 +20,7 @@ from functools import reduce
 import polars as pl
 
 UNASSIGNED = "unassigned"
+INPUTS = ("utm_source", "utm_medium", "utm_campaign", "referrer")
 DIRECT_SOURCE, DIRECT_MEDIUM = "(direct)", "(none)"
 BLANKS = " \t\r\n"
 
@@ -251,18 +252,27 @@ class Classifier:
 
     def classify_frame(self, frame: pl.DataFrame) -> pl.Series:
         """One channel per row of a frame with utm_source, utm_medium, utm_campaign and referrer
-        columns (missing columns count as empty), computed on whole columns."""
-        missing = [
-            pl.lit("").alias(c)
-            for c in ("utm_source", "utm_medium", "utm_campaign", "referrer")
-            if c not in frame.columns
-        ]
+        columns (missing columns count as empty), computed on whole columns.
+
+        Touches repeat a few tag combinations and referrers, so the traffic source is derived
+        once per distinct row and the rules run once per distinct (source, medium, campaign);
+        the channels are then joined back to the rows in their order."""
+        inputs = frame.lazy().select(
+            (pl.col(c).cast(pl.String) if c in frame.columns else pl.lit("")).fill_null("").alias(c)
+            for c in INPUTS
+        )
         source, medium, campaign = _traffic_source_columns()
+        keys = ["source", "medium", "campaign"]
+        traffic = inputs.unique().with_columns(
+            source.alias("source"), medium.alias("medium"), campaign.alias("campaign")
+        )
+        channels = traffic.select(keys).unique().with_columns(self._channel_expr().alias("channel"))
+        channel_by_input = traffic.join(channels, on=keys, how="left").select(*INPUTS, "channel")
         return (
-            frame.lazy()
-            .with_columns(missing)
-            .select(source.alias("source"), medium.alias("medium"), campaign.alias("campaign"))
-            .select(self._channel_expr().alias("channel"))
+            inputs.with_row_index("row")
+            .join(channel_by_input, on=INPUTS, how="left")
+            .sort("row")
+            .select("channel")
             .collect()
             .to_series()
         )

@@ -96,3 +96,9 @@ def test_a_pattern_must_match_the_whole_value():
 def test_patterns_one_engine_cannot_run_are_refused_with_the_reason(pattern, reason):
     with pytest.raises(ValueError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         check_pattern(pattern)
+
+
+def test_an_empty_frame_gives_no_channels():
+    frame = pl.DataFrame(schema={"utm_source": pl.String, "referrer": pl.String})
+
+    assert DEFAULTS.classify_frame(frame).to_list() == []
