@@ -8,11 +8,12 @@ Race safety: the person row is locked first (a second router of the same person 
 finds the open handoff and returns it), then every active rule row in position order. Routing
 decisions read state shared across rules (each rep's open handoffs against their capacity, the
 round-robin counters), so routes are decided one at a time; each takes a few queries. Locks are
-always taken in the same order (person, then rules by position), so routes cannot deadlock.
+always taken in the same order (handoff, person, then rules by position), here and in the inbox
+actions, so they cannot deadlock.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -57,17 +58,11 @@ def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) 
             f"{locked.email} is at stage {locked.get_lifecycle_stage_display()!r}: "
             "only a marketing qualified lead is routed"
         )
-    rules = list(RoutingRule.objects.select_for_update().filter(is_active=True))
     account = find_account(locked)
-    choice = choose_rep(rules, account, at)
+    choice = choose_rep(_lock_rules(), account, at)
     if choice is None:
         raise NoRepAvailable(f"No rep can take {locked.email}: every routing rule came up empty")
-    if choice.member is not None:
-        RoutingMember.objects.filter(pk=choice.member.pk).update(
-            assigned_count=F("assigned_count") + 1
-        )
-    handoff = _create_handoff(locked, choice, terms, at)
-    locked.owner = choice.user
+    handoff = _hand_over(locked, choice, terms, at)
     changed = ["owner", "updated_at"]
     if locked.account_id is None and account is not None:
         locked.account = account
@@ -77,13 +72,52 @@ def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) 
     return handoff
 
 
-def _create_handoff(person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime) -> Handoff:
+@transaction.atomic
+def do_reroute(
+    handoff: Handoff, terms: SlaTerms, *, at: dt.datetime | None = None
+) -> Handoff | None:
+    """Give a lead whose rep missed the first touch to the next available rep by the same rules,
+    with fresh clocks; the missed handoff is closed as reassigned. None when the lead was touched
+    or closed meanwhile, or when nobody else can take it (it then stays with its rep)."""
+    at = at or timezone.now()
+    missed = Handoff.objects.select_for_update(of=("self",)).select_related("assigned_to")
+    missed = missed.get(pk=handoff.pk)
+    if not missed.is_open or missed.first_touched_at is not None:
+        return None
+    person = Person.objects.select_for_update().get(pk=missed.person_id)
+    choice = choose_rep(_lock_rules(), find_account(person), at, passing_over=missed.assigned_to)
+    if choice is None:
+        return None
+    missed.status = Handoff.Status.REASSIGNED
+    missed.save(update_fields=["status"])
+    reason = f"{choice.reason}, after {missed.assigned_to} missed the first touch"
+    moved = _hand_over(person, replace(choice, reason=reason), terms, at, previous=missed)
+    person.save(update_fields=["owner", "updated_at"])
+    return moved
+
+
+def _lock_rules() -> list[RoutingRule]:
+    """The active rules in order, locked: one routing decision at a time (see the module doc)."""
+    return list(RoutingRule.objects.select_for_update().filter(is_active=True))
+
+
+def _hand_over(
+    person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime, previous=None
+) -> Handoff:
+    """The new handoff and its clocks; counts the lead in the member's round robin and makes the
+    rep the person's owner (the caller saves the person)."""
+    if choice.member is not None:
+        RoutingMember.objects.filter(pk=choice.member.pk).update(
+            assigned_count=F("assigned_count") + 1
+        )
+    person.owner = choice.user
     calendar = get_working_calendar(choice.rule.team)
     return Handoff.objects.create(
         person=person,
         assigned_to=choice.user,
         team=choice.rule.team,
         rule=choice.rule,
+        previous=previous,
         reason=choice.reason,
         agreement_version=terms.agreement_version,
         handed_off_at=at,
@@ -102,15 +136,18 @@ def find_account(person: Person) -> Account | None:
     return Account.objects.filter(domain__iexact=domain).first()
 
 
-def choose_rep(rules: list[RoutingRule], account: Account | None, at: dt.datetime):
-    """The first rule, in order, that finds an available rep; None when none does."""
+def choose_rep(
+    rules: list[RoutingRule], account: Account | None, at: dt.datetime, passing_over=None
+):
+    """The first rule, in order, that finds an available rep (never `passing_over`); None when
+    none does."""
     for rule in rules:
         if rule.kind == RoutingRule.Kind.ACCOUNT_OWNER:
-            choice = _account_owner(rule, account, at)
+            choice = _account_owner(rule, account, at, passing_over)
         elif rule.kind == RoutingRule.Kind.TERRITORY:
-            choice = _round_robin(rule, at) if in_territory(rule, account) else None
+            choice = _round_robin(rule, at, passing_over) if in_territory(rule, account) else None
         else:
-            choice = _round_robin(rule, at)
+            choice = _round_robin(rule, at, passing_over)
         if choice is not None:
             return choice
     return None
@@ -138,11 +175,11 @@ def in_territory(rule: RoutingRule, account: Account | None) -> bool:
     return True
 
 
-def _account_owner(rule: RoutingRule, account: Account | None, at: dt.datetime):
+def _account_owner(rule: RoutingRule, account: Account | None, at: dt.datetime, passing_over):
     if account is None or account.owner_id is None:
         return None
     owner = account.owner
-    if owner.team_id != rule.team_id:
+    if owner.team_id != rule.team_id or owner == passing_over:
         return None
     open_count = _open_counts([owner.pk]).get(owner.pk, 0)
     if not is_available(owner, _owner_capacity(owner), open_count, rule.team, at):
@@ -158,10 +195,12 @@ def _owner_capacity(owner: User) -> int | None:
     return min(capacities, default=None)
 
 
-def _round_robin(rule: RoutingRule, at: dt.datetime):
+def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
     """Smooth weighted round robin: the available member whose next lead keeps their share
     closest to their weight, i.e. the lowest (assigned + 1) / weight, ties by the oldest member."""
-    members = list(rule.members.select_related("user").order_by("id"))
+    members = [
+        m for m in rule.members.select_related("user").order_by("id") if m.user != passing_over
+    ]
     open_counts = _open_counts([m.user_id for m in members])
     available = [
         m

@@ -6,7 +6,7 @@ writes the history row.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import do_change_lifecycle_stage
 from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.routing import do_reroute
 from accord.handoff.terms import SlaTerms
 from accord.teams.models import User
 
@@ -216,6 +217,7 @@ class Breach:
     handoff: Handoff
     clock: str  # "first_touch" or "decision"
     alert: list[User]
+    rerouted_to: Handoff | None = None  # the new handoff when the terms reassign on breach
 
 
 _CLOCKS = (
@@ -225,11 +227,14 @@ _CLOCKS = (
 )
 
 
-def do_mark_breaches(now: dt.datetime | None = None) -> list[Breach]:
+def do_mark_breaches(now: dt.datetime | None = None, terms: SlaTerms | None = None) -> list[Breach]:
     """Mark every open handoff whose clock ran out before `now`, escalate it to the team head
     (stamp `escalated_at`) and return who to alert. Each breach is claimed by a conditional
     UPDATE that must change exactly one row, so concurrent or repeated sweeps never mark or
-    alert the same breach twice."""
+    alert the same breach twice.
+
+    When the terms say so, a lead whose first touch was missed goes to the next available rep
+    (see `do_reroute`); a missed decision only escalates, since the rep is working the lead."""
     now = now or timezone.now()
     claimed = []
     for clock, due, stop, stamp in _CLOCKS:
@@ -238,7 +243,16 @@ def do_mark_breaches(now: dt.datetime | None = None) -> list[Breach]:
         for pk in overdue.values_list("pk", flat=True).order_by(due):
             if Handoff.objects.filter(pk=pk, **waiting).update(**{stamp: now}, escalated_at=now):
                 claimed.append((pk, clock))
-    return _with_heads(claimed)
+    breaches = _with_heads(claimed)
+    if terms is not None and terms.reassign_on_breach:
+        breaches = [_reroute(breach, terms, now) for breach in breaches]
+    return breaches
+
+
+def _reroute(breach: Breach, terms: SlaTerms, now: dt.datetime) -> Breach:
+    if breach.clock != "first_touch":
+        return breach
+    return replace(breach, rerouted_to=do_reroute(breach.handoff, terms, at=now))
 
 
 def _with_heads(claimed: list[tuple[int, str]]) -> list[Breach]:

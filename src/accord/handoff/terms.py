@@ -19,6 +19,7 @@ class SlaTerms:
     recycle_to: where a rejected lead goes, per reject reason: back to nurture ("lead") or
         "disqualified"; reasons not listed go to `recycle_default`.
     agreement_version: the agreement version these terms come from, stored on each handoff.
+    reassign_on_breach: a lead whose first touch is missed goes to the next available rep.
     """
 
     first_touch_hours: float
@@ -26,6 +27,7 @@ class SlaTerms:
     recycle_to: Mapping[str, str] = field(default_factory=dict)
     recycle_default: str = LifecycleStage.LEAD
     agreement_version: int | None = None
+    reassign_on_breach: bool = False
 
     def __post_init__(self):
         if self.first_touch_hours <= 0 or self.decision_days <= 0:

@@ -1,10 +1,12 @@
 """SLA clocks in working hours: breaches, escalation and the time left shown in the inbox."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import time_machine
 
+from accord.handoff.models import Handoff
 from accord.handoff.routing import do_route
 from accord.handoff.selectors import inbox_for
 from accord.handoff.services import do_accept, do_mark_breaches, do_record_first_touch
@@ -125,3 +127,45 @@ def test_a_stopped_clock_shows_no_time_left(handoff, rep):
     [item] = inbox_for(rep, now=SATURDAY)
 
     assert (item.first_touch_left, item.decision_left) == (None, None)
+
+
+@pytest.fixture
+def rerouting_terms(terms):
+    return replace(terms, reassign_on_breach=True)
+
+
+def test_a_missed_first_touch_goes_to_the_next_rep_when_the_terms_say_so(
+    make_rule, rep, other_rep, sales_head, rerouting_terms
+):
+    make_rule(members=[rep, other_rep])
+    missed = do_route(mql(), rerouting_terms, at=FRIDAY)
+    moment = new_york(2026, 11, 30, 11, 1)
+
+    with time_machine.travel(moment, tick=False):
+        [breach] = do_mark_breaches(terms=rerouting_terms)
+
+    assert breach.alert == [sales_head]
+    moved = breach.rerouted_to
+    assert moved.assigned_to == other_rep
+    assert moved.reason == "Round robin (weight 1), after Ray Rep missed the first touch"
+    assert (moved.handed_off_at, moved.first_touch_due_at) == (
+        moment,
+        new_york(2026, 11, 30, 15, 1),
+    )
+    missed.refresh_from_db()
+    assert missed.status == Handoff.Status.REASSIGNED
+    assert missed.first_touch_breached_at == moment
+    moved.person.refresh_from_db()
+    assert moved.person.owner == other_rep
+    assert [item.handoff for item in inbox_for(other_rep)] == [moved]
+    assert inbox_for(rep) == []
+    assert sweep_at(moment + HOURS) == []
+
+
+def test_with_nobody_else_free_the_missed_lead_stays_with_its_rep(handoff, rep, rerouting_terms):
+    with time_machine.travel(new_york(2026, 11, 30, 12), tick=False):
+        [breach] = do_mark_breaches(terms=rerouting_terms)
+
+    assert breach.rerouted_to is None
+    handoff.refresh_from_db()
+    assert (handoff.status, handoff.assigned_to) == (Handoff.Status.ASSIGNED, rep)
