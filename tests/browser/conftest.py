@@ -5,12 +5,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from accord.teams.models import User
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM, used by the fixtures
-# in the same thread, would otherwise refuse to run.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,19 +23,31 @@ CHROMIUM_ARGS = [
 PASSWORD = "accord-demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for the tests of a module.
+
+    While Playwright's sync API is started, its event loop counts as running in this thread:
+    Django then refuses the ORM (unless DJANGO_ALLOW_ASYNC_UNSAFE) and keeps a separate set of
+    database connections, and asyncio.run() fails. So Playwright runs only around the browser
+    tests, the ORM is allowed only meanwhile, and the connections of either set are closed when
+    it starts and stops, leaving none open behind it.
+    """
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)"
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        connections.close_all()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+            connections.close_all()
 
 
 @pytest.fixture
