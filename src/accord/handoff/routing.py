@@ -196,8 +196,7 @@ def _owner_capacity(owner: User) -> int | None:
 
 
 def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
-    """Smooth weighted round robin: the available member whose next lead keeps their share
-    closest to their weight, i.e. the lowest (assigned + 1) / weight, ties by the oldest member."""
+    """The available member whose turn it is (see `next_in_turn`)."""
     members = [
         m for m in rule.members.select_related("user").order_by("id") if m.user != passing_over
     ]
@@ -209,10 +208,17 @@ def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
     ]
     if not available:
         return None
-    member = min(available, key=lambda m: (Fraction(m.assigned_count + 1, m.weight), m.pk))
+    member = next_in_turn(available)
     if rule.kind == RoutingRule.Kind.TERRITORY:
         return Choice(member.user, rule, rule.label, member)
     return Choice(member.user, rule, f"Round robin (weight {member.weight})", member)
+
+
+def next_in_turn(members: list[RoutingMember]) -> RoutingMember:
+    """Weighted round robin: the member with the lowest (assigned + 1) / weight, ties to the
+    oldest member (the D'Hondt sequence). Each member always has at least its share of the
+    leads rounded down, and after every full turn (leads = total weight) exactly its weight."""
+    return min(members, key=lambda m: (Fraction(m.assigned_count + 1, m.weight), m.pk))
 
 
 def is_available(
