@@ -22,6 +22,9 @@ from .result import Credit
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
+DENSE_LIMIT = 1 << 25
+DIRECT_LIMIT = 500
+MAX_SWEEPS = 20_000
 
 
 def _state_codes(paths: Paths, order: int) -> tuple[np.ndarray, int]:
@@ -39,38 +42,74 @@ def _state_codes(paths: Paths, order: int) -> tuple[np.ndarray, int]:
     return codes, base
 
 
+def _index(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of `codes` (sorted) and each code's rank among them; by a dense lookup
+    table when the code space is small, which avoids sorting every touch."""
+    if size <= DENSE_LIMIT:
+        present = np.zeros(size, dtype=bool)
+        present[codes] = True
+        distinct = np.flatnonzero(present)
+        rank = np.cumsum(present) - 1
+        return distinct, rank[codes]
+    return np.unique(codes, return_inverse=True)
+
+
 def _chain(paths: Paths, order: int):
     codes, base = _state_codes(paths, order)
-    state_codes, state = np.unique(codes, return_inverse=True)
+    state_codes, state = _index(codes, base**order)
     state = state.astype(np.int64) + 1  # 0 is (start)
     n = len(state_codes) + 1
+    n_channels = len(paths.channels)
     journeys = paths.conversions + paths.nulls
     starts, ends = paths.offsets[:-1], paths.offsets[1:] - 1
     not_last = np.ones(len(state), dtype=bool)
     not_last[ends] = False
-    path = paths.path_of_touch
+    # The next state follows from the current state and the next channel, so transitions are
+    # counted on (state, next channel) pairs: few, whatever the number of touches.
+    following = np.flatnonzero(not_last) + 1
     source = np.concatenate([np.zeros(paths.n_paths, dtype=np.int64), state[not_last]])
-    target = np.concatenate([state[starts], np.roll(state, -1)[not_last]])
-    weight = np.concatenate([journeys, journeys[path[not_last]]])
-    counts = sp.csr_matrix((weight, (source, target)), shape=(n, n))
+    channel = np.concatenate([paths.touches[starts], paths.touches[following]])
+    target = np.concatenate([state[starts], state[following]])
+    weight = np.concatenate([journeys, journeys[paths.path_of_touch[not_last]]])
+    pairs, pair = _index(source * n_channels + channel, n * n_channels)
+    pair_weight = np.bincount(pair, weight, minlength=len(pairs))
+    pair_target = np.zeros(len(pairs), dtype=np.int64)
+    pair_target[pair] = target
+    counts = sp.csr_matrix((pair_weight, (pairs // n_channels, pair_target)), shape=(n, n))
     last = state[ends]
     conversions = np.bincount(last, paths.conversions, minlength=n)
     nulls = np.bincount(last, paths.nulls, minlength=n)
     value = np.bincount(last, paths.value, minlength=n)
     out = np.asarray(counts.sum(axis=1)).ravel() + conversions + nulls
     out[out == 0] = 1.0
-    scale = sp.diags(1.0 / out)
-    q = (scale @ counts).tocsc()
+    q = (sp.diags(1.0 / out) @ counts).tocsc()
     rhs = np.column_stack([conversions / out, value / out])
     return state_codes, base, q, rhs, conversions / out, nulls / out
 
 
 def _solve(q: sp.csc_matrix, rhs: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
-    """P(conversion) and expected value from (start) = row 0, over the states in `keep`."""
+    """P(conversion) and expected value from (start) = row 0, over the states in `keep`.
+
+    Small chains use a sparse LU. On large ones (high orders) LU fill-in approaches a dense
+    matrix, so x = r + Qx is iterated from 0 instead, upwards to the solution, until the
+    residual (the last change) is below 1e-15 of x; a chain that has not got there after
+    MAX_SWEEPS falls back to the LU. The residual bounds the error, so both are exact to
+    floating-point precision.
+    """
     if keep is not None:
         index = np.flatnonzero(keep)
         q = q[index][:, index]
         rhs = rhs[index]
+    if q.shape[0] > DIRECT_LIMIT:
+        q = q.tocsr()
+        x = rhs.copy()
+        for sweep in range(1, MAX_SWEEPS + 1):
+            following = rhs + q @ x
+            if sweep % 16 == 0:
+                change = np.abs(following - x).max(axis=0)
+                if np.all(change <= 1e-15 * np.maximum(np.abs(following).max(axis=0), 1e-300)):
+                    return following[0]
+            x = following
     system = (sp.identity(q.shape[0], format="csc") - q).tocsc()
     return splu(system).solve(rhs)[0]
 

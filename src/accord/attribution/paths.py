@@ -7,7 +7,9 @@ The only O(touchpoints) step is `paths_from_touchpoints`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -48,11 +50,11 @@ class Paths:
     def lengths(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    @property
+    @cached_property
     def path_of_touch(self) -> np.ndarray:
         return np.repeat(np.arange(self.n_paths), self.lengths)
 
-    @property
+    @cached_property
     def position(self) -> np.ndarray:
         """Each touch's index within its path."""
         return np.arange(len(self.touches)) - np.repeat(self.offsets[:-1], self.lengths)
@@ -105,33 +107,34 @@ def paths_from_aggregated(
     _check_counts(frame, counts)
     if frame["path"].null_count():
         raise InputError(f"{frame['path'].null_count()} row(s) have an empty path")
-    frame = frame.with_columns(
-        pl.col("path").str.split(sep).list.eval(pl.element().str.strip_chars()).alias("steps"),
-        (pl.col(value) if value else pl.lit(0.0)).alias("value"),
-        (pl.col(nulls) if nulls else pl.lit(0.0)).alias("nulls"),
-        pl.col(conversions).alias("conversions"),
-    )
-    empty = frame.filter(pl.col("steps").list.eval(pl.element() == "").list.any())
-    if len(empty):
-        raise InputError(
-            f"{len(empty)} row(s) have an empty path or an empty step, first: {empty['path'][0]!r}"
-        )
-    return _encode(frame.select("steps", "conversions", "nulls", "value"))
-
-
-def _encode(frame: pl.DataFrame) -> Paths:
-    """Frame of `steps` (list of channel names) and counts → Paths, adding equal paths up."""
-    names = frame["steps"].explode().unique().sort()
-    codes = pl.DataFrame({"name": names, "code": np.arange(len(names), dtype=np.int32)})
-    mapping = dict(zip(codes["name"].to_list(), codes["code"].to_list(), strict=True))
+    spaced = rf"\s*{re.escape(sep)}\s*"
     frame = (
-        frame.with_columns(
-            pl.col("steps").list.eval(pl.element().replace_strict(mapping, return_dtype=pl.Int32))
+        frame.with_columns(pl.col("path").str.replace_all(spaced, sep).str.strip_chars())
+        .group_by("path", maintain_order=True)
+        .agg(
+            pl.col(conversions).sum().alias("conversions"),
+            (pl.col(nulls).sum() if nulls else pl.lit(0.0)).alias("nulls"),
+            (pl.col(value).sum() if value else pl.lit(0.0)).alias("value"),
         )
-        .group_by("steps", maintain_order=True)
-        .agg(pl.col("conversions", "nulls", "value").sum())
+        .with_columns(pl.col("path").str.split(sep).alias("steps"))
     )
-    return _from_code_lists(tuple(names.to_list()), frame)
+    steps = frame["steps"].explode()
+    if (steps == "").any():
+        first = frame.filter(pl.col("steps").list.contains(""))["path"][0]
+        raise InputError(f"found an empty path or an empty step, first: {first!r}")
+    names = steps.unique().sort()
+    codes = steps.cast(pl.Enum(names)).to_physical().cast(pl.Int32)
+    lengths = frame["steps"].list.len().to_numpy()
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return Paths(
+        channels=tuple(names.to_list()),
+        touches=codes.to_numpy(),
+        offsets=offsets,
+        conversions=frame["conversions"].to_numpy().astype(np.float64),
+        nulls=frame["nulls"].to_numpy().astype(np.float64),
+        value=frame["value"].to_numpy().astype(np.float64),
+    )
 
 
 def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
@@ -148,7 +151,7 @@ def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
         ages = frame["ages"].explode().to_numpy().astype(np.float64)
     return Paths(
         channels=channels,
-        touches=frame["steps"].explode().to_numpy().astype(np.int32),
+        touches=frame["steps"].explode().to_numpy(),
         offsets=offsets,
         conversions=frame["conversions"].to_numpy().astype(np.float64),
         nulls=frame["nulls"].to_numpy().astype(np.float64),
@@ -187,27 +190,19 @@ def paths_from_touchpoints(
     for name in ("journey_id", "occurred_at", "channel"):
         if touchpoints[name].null_count():
             raise InputError(f"column {name!r} has {touchpoints[name].null_count()} empty value(s)")
-    try:
-        frame = touchpoints.with_columns(
-            pl.col("channel").cast(pl.String),
-            pl.col("converted").cast(pl.Float64).fill_null(0.0),
-            pl.col("value").cast(pl.Float64).fill_null(0.0),
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(f"'converted' and 'value' must be numbers: {exc}") from None
-    _check_counts(frame, ["converted", "value"])
-    if (frame["channel"] == "").any():
-        raise InputError("column 'channel' has empty values")
-    has_markers = any(f"{m}_at" in frame.columns for m in MARKERS)
-
-    names = frame["channel"].unique().sort()
-    frame = frame.with_columns(
-        pl.col("channel").cast(pl.Enum(names)).to_physical().cast(pl.Int32).alias("code")
-    ).sort("journey_id", "occurred_at")
+    for name in ("converted", "value"):
+        dtype = touchpoints.schema[name]
+        if not (dtype.is_numeric() or dtype == pl.Boolean or dtype == pl.Null):
+            raise InputError(f"column {name!r} must hold numbers, not {dtype}")
+    if (touchpoints["value"] < 0).any():
+        raise InputError("column 'value' has negative values")
+    names, lookup, codes = _channel_codes(touchpoints["channel"])
+    has_markers = any(f"{m}_at" in touchpoints.columns for m in MARKERS)
+    frame = touchpoints.with_columns(codes.alias("code")).sort("journey_id", "occurred_at")
     aggs = [
         pl.col("code").alias("steps"),
-        pl.col("converted").max().clip(0, 1).alias("conversions"),
-        pl.col("value").max().alias("value"),
+        pl.col("converted").max().cast(pl.Float64).fill_null(0.0).clip(0, 1).alias("conversions"),
+        pl.col("value").max().cast(pl.Float64).fill_null(0.0).alias("value"),
     ]
     if has_markers:
         for m in MARKERS:
@@ -229,4 +224,23 @@ def paths_from_touchpoints(
     )
     keys = ["steps", *(MARKERS if has_markers else ()), *(["ages"] if with_ages else [])]
     unique = journeys.group_by(keys).agg(pl.col("conversions", "nulls", "value").sum())
-    return _from_code_lists(tuple(names.to_list()), unique)
+    paths = _from_code_lists(names, unique)
+    return replace(paths, touches=lookup[paths.touches])
+
+
+def _channel_codes(column: pl.Series) -> tuple[tuple[str, ...], np.ndarray, pl.Series]:
+    """Channel names in order, a table from the column's category codes to their rank, and the
+    codes: grouping then works on small integers, and names are looked at once each."""
+    if column.dtype == pl.String:
+        column = column.cast(pl.Categorical)
+    elif not isinstance(column.dtype, pl.Categorical | pl.Enum):
+        raise InputError(f"column 'channel' must hold text, not {column.dtype}")
+    distinct = column.unique()
+    names = distinct.cast(pl.String).to_numpy()
+    if (names == "").any():
+        raise InputError("column 'channel' has empty values")
+    codes = distinct.to_physical().to_numpy().astype(np.int64)
+    order = np.argsort(names, kind="stable")
+    lookup = np.zeros(codes.max() + 1, dtype=np.int32)
+    lookup[codes[order]] = np.arange(len(order), dtype=np.int32)
+    return tuple(names[order].tolist()), lookup, column.to_physical()

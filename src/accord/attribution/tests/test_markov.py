@@ -1,5 +1,7 @@
 """Exact Markov removal effects, checked by hand and against an independent exact library."""
 
+import sys
+
 import numpy as np
 import polars as pl
 import pytest
@@ -72,3 +74,22 @@ def test_order_one_matches_marketing_attribution_models_to_1e9():
     assert set(ours) == set(expected)
     for channel, effect in expected.items():
         assert abs(ours[channel] - effect) < 1e-9, channel
+
+
+def test_large_chains_iterate_to_the_same_answer_as_the_direct_solve(monkeypatch):
+    solver = sys.modules["accord.attribution.markov"]
+    rng = np.random.default_rng(11)
+    channels = [f"c{i}" for i in range(10)]
+    rows = {}
+    for _ in range(3000):
+        rows[" > ".join(rng.choice(channels, size=rng.integers(1, 9)))] = (
+            int(rng.integers(0, 3)),
+            int(rng.integers(1, 6)),
+        )
+    paths = aggregated([(p, c, 100.0 * c, n) for p, (c, n) in rows.items()])
+    iterated = markov(paths, 3)
+    assert iterated.details["transition_matrix"]["channel_from"].n_unique() > solver.DIRECT_LIMIT
+    monkeypatch.setattr(solver, "DIRECT_LIMIT", 10**9)
+    direct = markov(paths, 3)
+    assert np.allclose(iterated.conversions, direct.conversions, rtol=1e-12, atol=0)
+    assert np.allclose(iterated.value, direct.value, rtol=1e-12, atol=0)

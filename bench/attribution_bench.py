@@ -1,0 +1,312 @@
+"""Attribution benchmark: Accord against ChannelAttribution and marketing-attribution-models.
+
+    python bench/attribution_bench.py                       # everything, as in bench/README.md
+    python bench/attribution_bench.py --sizes 10000 --touchpoints 1000000   # a quick run
+
+Each measurement runs in its own process, so its peak memory (max RSS, data included) is its
+own; the data come from bench/attribution_data.py with a fixed seed and are cached as Parquet.
+Times cover the tool's own work from the loaded table to credits per channel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+CACHE = Path(os.environ.get("ACCORD_BENCH_CACHE", "/tmp/accord-attribution-bench"))
+
+
+def cached(kind: str, n: int) -> Path:
+    from attribution_data import touchpoints, unique_paths
+
+    path = CACHE / f"{kind}-{n}.parquet"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        (unique_paths if kind == "paths" else touchpoints)(n).write_parquet(path)
+    return path
+
+
+# Each tool: (load the input, untimed) -> (run, timed) -> {channel: credited conversions}.
+
+
+def accord_markov(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    from accord.attribution import markov, paths_from_aggregated
+
+    result = markov(paths_from_aggregated(frame), order)
+    return dict(zip(result.channels, result.conversions.tolist(), strict=True))
+
+
+def accord_heuristics(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    from accord.attribution import first_touch, last_touch, linear, paths_from_aggregated
+
+    paths = paths_from_aggregated(frame)
+    out = {}
+    for model in (first_touch, last_touch, linear):
+        result = model(paths)
+        pairs = zip(result.channels, result.conversions, strict=True)
+        out |= {f"{result.model}:{c}": v for c, v in pairs}
+    return out
+
+
+def channelattribution_markov(frame, order: int, seed: int, max_step=None) -> dict:
+    from ChannelAttribution import markov_model
+
+    result = markov_model(
+        frame, "path", "total_conversions", var_value="total_conversion_value",
+        var_null="total_null", order=order, out_more=True, seed=seed, verbose=False,
+        flg_pro=False, max_step=max_step,
+    )["result"]  # fmt: skip
+    return dict(zip(result["channel_name"], result["total_conversions"], strict=True))
+
+
+def channelattribution_markov_long(frame, order: int, seed: int) -> dict:
+    """Simulated journeys may run to 200 steps instead of the longest observed path: by default
+    ChannelAttribution cuts them there, which lowers every removal effect a little."""
+    return channelattribution_markov(frame, order, seed, max_step=200)
+
+
+def channelattribution_heuristics(frame, order: int, seed: int) -> dict:
+    from ChannelAttribution import heuristic_models
+
+    result = heuristic_models(
+        frame, "path", "total_conversions", var_value="total_conversion_value", flg_pro=False
+    )
+    out = {}
+    for model, column in (("first_touch", "first_touch_conversions"),
+                          ("last_touch", "last_touch_conversions"),
+                          ("linear", "linear_touch_conversions")):  # fmt: skip
+        pairs = zip(result["channel_name"], result[column], strict=True)
+        out |= {f"{model}:{c}": v for c, v in pairs}
+    return out
+
+
+def mam_markov(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    from mam import MAM
+
+    model = MAM(
+        frame, format_type="grouped_journey", channels_colname="path",
+        journey_with_conv_colname="converted", occurrences_colname="count",
+    )  # fmt: skip
+    effects = model.run_markov().metadata["removal_effect"]["removal_effect"]
+    total = frame.filter(pl.col("converted"))["count"].sum()
+    return (effects / effects.sum() * total).to_dict()
+
+
+def mam_input(frame: pl.DataFrame) -> pl.DataFrame:
+    """marketing-attribution-models wants one row per (path, converted) with a count."""
+    converted = frame.filter(pl.col("total_conversions") > 0).select(
+        "path", pl.lit(True).alias("converted"), pl.col("total_conversions").alias("count")
+    )
+    null = frame.filter(pl.col("total_null") > 0).select(
+        "path", pl.lit(False).alias("converted"), pl.col("total_null").alias("count")
+    )
+    return pl.concat([converted, null])
+
+
+def accord_touchpoints(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    from accord.attribution import markov, paths_from_touchpoints
+
+    result = markov(paths_from_touchpoints(frame), 1)
+    return dict(zip(result.channels, result.conversions.tolist(), strict=True))
+
+
+def floor_polars(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    paths = (
+        frame.sort("journey_id", "occurred_at")
+        .group_by("journey_id")
+        .agg(pl.col("channel"))
+        .group_by("channel")
+        .len()
+    )
+    return {"unique_paths": len(paths)}
+
+
+def floor_numpy(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    journey = frame["journey_id"].to_numpy()
+    occurred = frame["occurred_at"].to_physical().to_numpy()
+    channel = frame["channel"].to_physical().to_numpy().astype(np.int64)
+    order_ = np.lexsort((occurred, journey))
+    journey, channel = journey[order_], channel[order_]
+    starts = np.flatnonzero(np.r_[True, journey[1:] != journey[:-1]])
+    position = np.arange(len(journey)) - np.repeat(starts, np.diff(np.r_[starts, len(journey)]))
+    # A path's polynomial hash modulo 2^64 (collisions ignored: a floor, not a product).
+    with np.errstate(over="ignore"):
+        term = (channel.astype(np.uint64) + 1) * (
+            np.uint64(1_000_003) ** position.astype(np.uint64)
+        )
+        keys = np.add.reduceat(term, starts)
+    _, counts = np.unique(keys, return_counts=True)
+    return {"unique_paths": len(counts)}
+
+
+def floor_duckdb(frame: pl.DataFrame, order: int, seed: int) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("touches", frame.to_arrow())
+    rows = con.execute(
+        "SELECT count(*) FROM (SELECT path, count(*) FROM (SELECT journey_id, "
+        "list(channel ORDER BY occurred_at) AS path FROM touches GROUP BY journey_id) "
+        "GROUP BY path)"
+    ).fetchone()
+    return {"unique_paths": rows[0]}
+
+
+TOOLS = {
+    "accord_markov": (accord_markov, "paths", None),
+    "accord_heuristics": (accord_heuristics, "paths", None),
+    "channelattribution_markov": (channelattribution_markov, "paths", "pandas"),
+    "channelattribution_markov_long": (channelattribution_markov_long, "paths", "pandas"),
+    "channelattribution_heuristics": (channelattribution_heuristics, "paths", "pandas"),
+    "mam_markov": (mam_markov, "paths", "mam"),
+    "accord_touchpoints": (accord_touchpoints, "touchpoints", None),
+    "floor_polars": (floor_polars, "touchpoints", None),
+    "floor_numpy": (floor_numpy, "touchpoints", None),
+    "floor_duckdb": (floor_duckdb, "touchpoints", None),
+}
+
+
+WARM_UP = {
+    "accord": ["accord.attribution", "scipy.sparse.linalg"],
+    "channelattribution": ["ChannelAttribution"],
+    "mam": ["mam"],
+    "floor": ["duckdb"],
+}
+
+
+def run_one(tool: str, n: int, order: int, seed: int) -> dict:
+    function, kind, shape = TOOLS[tool]
+    for module in WARM_UP[tool.split("_")[0]]:
+        __import__(module)  # imports are not part of the measured work
+    frame = pl.read_parquet(cached(kind, n))
+    if shape == "pandas":
+        frame = frame.to_pandas()
+    elif shape == "mam":
+        frame = mam_input(frame)
+    start = time.perf_counter()
+    credits = function(frame, order, seed)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"tool": tool, "n": n, "order": order, "seconds": seconds, "peak_mb": peak_mb,
+            "credits": {k: float(v) for k, v in credits.items()}}  # fmt: skip
+
+
+def measure(tool: str, n: int, order: int = 1, seed: int = 0, timeout: float = 3600) -> dict:
+    command = [sys.executable, __file__, "--one", tool, str(n), str(order), str(seed)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"tool": tool, "n": n, "order": order, "error": f"over {timeout:.0f} s"}
+    if done.returncode:
+        return {"tool": tool, "n": n, "order": order, "error": done.stderr.strip()[-300:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def largest_difference(ours: dict, theirs: dict) -> float:
+    return max(abs(ours.get(k, 0.0) - theirs.get(k, 0.0)) for k in set(ours) | set(theirs))
+
+
+def row(label, ours, theirs):
+    if "error" in theirs:
+        cells = [label, f"{ours['seconds']:.2f}", "–", "–", f"{ours['peak_mb']:.0f}", "–", "–"]
+        return "| " + " | ".join([*cells, theirs["error"]]) + " |"
+    total = sum(v for k, v in ours["credits"].items())
+    diff = largest_difference(ours["credits"], theirs["credits"])
+    return (
+        f"| {label} | {ours['seconds']:.2f} | {theirs['seconds']:.2f} | "
+        f"{theirs['seconds'] / ours['seconds']:.1f}x | {ours['peak_mb']:.0f} | "
+        f"{theirs['peak_mb']:.0f} | {diff:.3g} ({diff / total:.2%}) | |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--orders", default="1,3")
+    parser.add_argument("--touchpoints", type=int, default=10_000_000)
+    parser.add_argument("--peer-timeout", type=float, default=3600)
+    parser.add_argument("--one", nargs=4, metavar=("TOOL", "N", "ORDER", "SEED"))
+    args = parser.parse_args()
+    if args.one:
+        tool, n, order, seed = args.one
+        print(json.dumps(run_one(tool, int(n), int(order), int(seed))))
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    orders = [int(o) for o in args.orders.split(",") if o]
+    print("| unique paths, model | Accord s | peer s | peer / Accord | Accord MB | peer MB "
+          "| largest difference in credited conversions | note |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        cached("paths", n)
+        for order in orders:
+            ours = measure("accord_markov", n, order)
+            theirs = measure("channelattribution_markov", n, order, timeout=args.peer_timeout)
+            print(row(f"{n:,}, Markov order {order} vs ChannelAttribution", ours, theirs))
+            if order == 1:
+                theirs = measure("mam_markov", n, order, timeout=args.peer_timeout)
+                print(row(f"{n:,}, Markov order 1 vs marketing-attribution-models", ours, theirs))
+            sys.stdout.flush()
+        ours = measure("accord_heuristics", n)
+        theirs = measure("channelattribution_heuristics", n, timeout=args.peer_timeout)
+        print(row(f"{n:,}, first/last/linear vs ChannelAttribution", ours, theirs))
+        sys.stdout.flush()
+    if sizes:
+        spread(sizes[0])
+    if args.touchpoints:
+        touch(args.touchpoints)
+
+
+def spread(n: int, seeds: int = 5) -> None:
+    """Is the exact answer within ChannelAttribution's own run-to-run (simulation) spread?"""
+    ours = measure("accord_markov", n, 1)["credits"]
+    runs = [
+        measure("channelattribution_markov_long", n, 1, seed)["credits"] for seed in range(seeds)
+    ]
+    channels = sorted(ours)
+    sim = np.array([[r[c] for c in channels] for r in runs])
+    mean, sd = sim.mean(axis=0), sim.std(axis=0, ddof=1)
+    z = np.abs(np.array([ours[c] for c in channels]) - mean) / (sd / np.sqrt(seeds))
+    print(
+        f"\n{n:,} unique paths, order 1, ChannelAttribution (max_step=200) over {seeds} seeds: "
+        "largest "
+        f"|Accord - mean| = {np.max(np.abs(np.array([ours[c] for c in channels]) - mean)):.3g} "
+        f"conversions, largest run-to-run sd = {sd.max():.3g}, largest z = {z.max():.2f}"
+    )
+
+
+def touch(n: int) -> None:
+    cached("touchpoints", n)
+    rows = pl.scan_parquet(cached("touchpoints", n)).select(pl.len()).collect().item()
+    print(f"\n{rows:,} raw touchpoints -> credited channels (Markov order 1) vs the bare grouping")
+    print("| tool | seconds | peak MB | unique paths |")
+    print("|---|---|---|---|")
+    results = {t: measure(t, n) for t in ("accord_touchpoints", "floor_polars", "floor_numpy",
+                                          "floor_duckdb")}  # fmt: skip
+    for tool, r in results.items():
+        if "error" in r:
+            print(f"| {tool} | – | – | {r['error']} |")
+        else:
+            paths = r["credits"].get("unique_paths", "")
+            print(f"| {tool} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {paths} |")
+    floors = [
+        r["seconds"] for t, r in results.items() if t.startswith("floor") and "error" not in r
+    ]
+    if floors and "error" not in results["accord_touchpoints"]:
+        ratio = results["accord_touchpoints"]["seconds"] / min(floors)
+        print(f"\nAccord / fastest floor: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
