@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.text import Truncator
 
-from accord.touchpoints.models import Campaign, ChannelRule, Touchpoint
+from accord.touchpoints.classification import explain_channel
+from accord.touchpoints.models import Campaign, Channel, ChannelRule, Touchpoint
 from accord.touchpoints.services import do_delete_channel_rules, do_save_channel_rule
 
 
@@ -35,6 +39,13 @@ class TouchpointAdmin(admin.ModelAdmin):
     list_filter = ["channel", "kind"]
     raw_id_fields = ["person", "campaign"]
     list_select_related = ["person", "campaign"]
+
+
+class TryTouchForm(forms.Form):
+    utm_source = forms.CharField(required=False, max_length=255)
+    utm_medium = forms.CharField(required=False, max_length=255)
+    utm_campaign = forms.CharField(required=False, max_length=255)
+    referrer = forms.CharField(required=False, max_length=2048)
 
 
 @admin.register(ChannelRule)
@@ -83,6 +94,30 @@ class ChannelRuleAdmin(admin.ModelAdmin):
     @admin.display(description="Source pattern", ordering="source_pattern")
     def source_pattern_short(self, rule):
         return Truncator(rule.source_pattern).chars(60)
+
+    def get_urls(self):
+        try_rules = path(
+            "try/",
+            self.admin_site.admin_view(self.try_view),
+            name="touchpoints_channelrule_try",
+        )
+        return [try_rules, *super().get_urls()]
+
+    def try_view(self, request):
+        """Which channel a touch gets, from what source and medium, by which rule."""
+        form = TryTouchForm(request.GET or None)
+        explanation = None
+        if form.is_valid() and any(form.cleaned_data.values()):
+            explanation = explain_channel(**form.cleaned_data)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Try a touch against the channel rules",
+            "form": form,
+            "explanation": explanation,
+            "channel_label": dict(Channel.choices).get(explanation.channel) if explanation else "",
+        }
+        return TemplateResponse(request, "admin/touchpoints/channelrule/try.html", context)
 
     def save_model(self, request, obj, form, change):
         do_save_channel_rule(obj, by=request.user)

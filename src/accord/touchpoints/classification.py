@@ -7,10 +7,12 @@ With no rules stored at all (a flushed database), GA4's defaults apply; deactiva
 switch them off.
 """
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from accord.touchpoints.models import ChannelRule
-from accord.touchpoints.rules import DEFAULT_RULES, Classifier, Rule
+from accord.touchpoints.rules import DEFAULT_RULES, UNASSIGNED, Classifier, Rule, traffic_source
 
 RULE_FIELDS = (
     "channel",
@@ -57,3 +59,26 @@ def classify_channels(frame: pl.DataFrame) -> pl.Series:
     """The channel of every row of a frame with utm_source, utm_medium, utm_campaign and referrer
     columns, computed on whole columns; row for row the same as `classify_channel`."""
     return get_classifier().classify_frame(frame)
+
+
+@dataclass(frozen=True)
+class ChannelExplanation:
+    """Why a touch gets its channel: the traffic source derived from it and the deciding rule."""
+
+    source: str
+    medium: str
+    campaign: str
+    channel: str
+    rule: ChannelRule | None  # None: no rule matched, or GA4's defaults applied (no rules stored)
+
+
+def explain_channel(
+    utm_source: str | None, utm_medium: str | None, utm_campaign: str | None, referrer: str | None
+) -> ChannelExplanation:
+    source, medium, campaign = traffic_source(utm_source, utm_medium, utm_campaign, referrer)
+    classifier = get_classifier()
+    n = classifier.first_match(source, medium, campaign)
+    channel = UNASSIGNED if n is None else classifier.rules[n].channel
+    stored = list(ChannelRule.objects.filter(is_active=True))
+    rule = stored[n] if n is not None and n < len(stored) else None
+    return ChannelExplanation(source, medium, campaign, channel, rule)

@@ -228,12 +228,17 @@ class Classifier:
             for rule in self.rules
         ]
 
-    def channel(self, source: str, medium: str, campaign: str) -> str:
+    def first_match(self, source: str, medium: str, campaign: str) -> int | None:
+        """The index of the rule that names the channel, or None when no rule matches."""
         values = {"source": source, "medium": medium, "campaign": campaign}
-        for channel, tests in self._compiled:
+        for n, (_, tests) in enumerate(self._compiled):
             if all(self._matches(field, regex, values) for field, regex in tests):
-                return channel
-        return UNASSIGNED
+                return n
+        return None
+
+    def channel(self, source: str, medium: str, campaign: str) -> str:
+        n = self.first_match(source, medium, campaign)
+        return UNASSIGNED if n is None else self.rules[n].channel
 
     @staticmethod
     def _matches(field, regex, values) -> bool:

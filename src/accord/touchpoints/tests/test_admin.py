@@ -77,3 +77,35 @@ def test_switching_a_default_off_in_the_rule_list_applies_at_once(client, admin_
 
     assert response.status_code == 302
     assert classify_channel("google", "cpc", "", "") == Channel.PAID_OTHER
+
+
+def test_an_admin_tries_a_touch_and_sees_the_deciding_rule(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:touchpoints_channelrule_try")
+
+    response = client.get(url, {"referrer": "https://www.google.co.uk/search?q=accord"})
+
+    explanation = response.context["explanation"]
+    assert (explanation.source, explanation.medium) == ("google.co.uk", "organic")
+    assert explanation.channel == Channel.ORGANIC_SEARCH
+    assert explanation.rule.note == "GA4 default: Organic Search (search site)"
+    assert "Decided by the rule at position 1600" in response.content.decode()
+
+
+def test_trying_an_unknown_touch_says_no_rule_matches(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(
+        reverse("admin:touchpoints_channelrule_try"), {"utm_source": "foo", "utm_medium": "bar"}
+    )
+
+    assert response.context["explanation"].channel == Channel.UNASSIGNED
+    assert "No active rule matches this touch" in response.content.decode()
+
+
+def test_the_rule_list_links_to_trying_a_touch(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:touchpoints_channelrule_changelist"))
+
+    assert reverse("admin:touchpoints_channelrule_try") in response.content.decode()
