@@ -23,14 +23,15 @@ ACCORD = [sys.executable, "-m", "accord"]
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
-def _run(args, env) -> tuple[float, float]:
-    """Run a command; (wall seconds, CPU seconds of the child)."""
+def _run(args, env) -> tuple[float, float, str]:
+    """Run a command; (wall seconds, CPU seconds of the child, its output)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(args, env=env, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
 
 
 def _fresh_postgres(name: str) -> str:
@@ -52,13 +53,14 @@ def bench(database: str, path: Path, rows: int, workdir: Path) -> list[tuple]:
     subprocess.run([*ACCORD, "manage", "migrate", "-v0"], env=env, check=True)
     results = []
     for run in ("first import", "re-import"):
-        wall, cpu = _run([*ACCORD, "import", str(path), "--quiet"], env)
+        wall, cpu, output = _run([*ACCORD, "import", str(path), "--quiet", "-v", "2"], env)
         results.append((database, run, rows, wall, cpu))
         print(
             f"{database:<9} {run:<13} {rows:>10,} rows {wall:8.1f} s wall {cpu:8.1f} s CPU "
             f"{rows / wall:>10,.0f} rows/s",
             flush=True,
         )
+        print("\n".join(line for line in output.splitlines() if line.endswith(" s")), flush=True)
     return results
 
 

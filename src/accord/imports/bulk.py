@@ -13,6 +13,13 @@ from django.db import connection, models
 BATCH = 20_000
 
 
+def prepare_connection() -> None:
+    """Give SQLite a page cache big enough that a large import does not spill it page by page."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB, this connection only
+
+
 def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
     """Per column, what turns a Python value into what SQLite stores (PostgreSQL adapts itself)."""
     ops = connection.ops

@@ -1,6 +1,8 @@
 """The one import engine: read the file, validate every row, plan, then write in one transaction."""
 
 import csv
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,16 @@ class ParsedFile:
 
     def error(self, record: Record, field_name: str, reason: str) -> None:
         self.errors.append(RowError(record.row, self.headers.get(field_name, ""), reason))
+
+
+@contextmanager
+def timed(timings: dict[str, float], phase: str):
+    """Add the wall-clock seconds of a block to `timings[phase]` (shown by `import -v 2`)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
 
 
 class ImportRefused(Exception):

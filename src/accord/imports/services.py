@@ -11,7 +11,8 @@ from typing import TextIO
 from django.db import transaction
 
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
-from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file
+from accord.imports import bulk
+from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file, timed
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
 from accord.imports.objects.accounts import plan_accounts
@@ -34,6 +35,7 @@ class ImportReport:
     format_name: str
     counts: dict[str, Counts]
     dry_run: bool
+    timings: dict[str, float]  # wall-clock seconds per phase
 
 
 def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False) -> ImportReport:
@@ -43,10 +45,14 @@ def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False)
     end of a million refuses the file as surely as one at the start.
     """
     path = Path(path)
-    parsed = read_file(path, progress=progress)
+    timings: dict[str, float] = {}
+    with timed(timings, "read and validate"):
+        parsed = read_file(path, progress=progress)
     planner = PLANNERS[parsed.fmt.object_type]
     with transaction.atomic():
-        plan = planner(parsed, f"import {path.name}", progress)
+        bulk.prepare_connection()
+        with timed(timings, "plan"):
+            plan = planner(parsed, f"import {path.name}", progress)
         if parsed.errors:
             errors = sorted(parsed.errors, key=lambda e: e.row)
             raise ImportRefused(
@@ -55,8 +61,9 @@ def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False)
                 errors,
             )
         if not dry_run:
-            plan.write()
-    return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run)
+            with timed(timings, "write"):
+                plan.write()
+    return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings)
 
 
 def neutralise(cell: str) -> str:

@@ -29,6 +29,7 @@ class Plan:
 
     counts: dict[str, Counts]
     write: Callable[[], None]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def external_ids(values: dict, fmt: Format) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from tqdm import tqdm
 from accord.crm.models import LifecycleStage, Person, SourceRecord
 from accord.crm.services import do_record_lifecycle_changes
 from accord.imports import bulk
-from accord.imports.engine import Counts, ParsedFile
+from accord.imports.engine import Counts, ParsedFile, timed
 from accord.imports.objects.common import AccountDirectory, Plan, SourceIndex, external_ids, max_id
 
 FIELDS = (
@@ -22,7 +22,7 @@ FIELDS = (
     "created_at",
 )
 ACCOUNT = len(FIELDS)  # index of account_id in a person's value list
-LIMITS = {f: Person._meta.get_field(f).max_length for f in FIELDS if f != "created_at"}
+LIMITS = tuple((f, Person._meta.get_field(f).max_length) for f in FIELDS if f != "created_at")
 
 
 def _overlay(current: list, values: dict) -> list:
@@ -50,7 +50,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         email = record.values.get("email")
         if email is None:
             continue
-        for name, limit in LIMITS.items():
+        for name, limit in LIMITS:
             value = record.values.get(name)
             if value is not None and len(value) > limit:
                 parsed.error(record, name, f"is longer than {limit} characters")
@@ -98,9 +98,12 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
 
     account_counts = Counts(created=len(accounts.new))
 
+    timings: dict[str, float] = {}
+
     def write():
         now = timezone.now()
-        accounts.write(account_counts)
+        with timed(timings, "write accounts"):
+            accounts.write(account_counts)
         before = max_id(Person)
         columns = (*FIELDS, "account_id", "seniority", "is_decision_maker", "updated_at")
         bar = tqdm(
@@ -110,7 +113,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             unit_scale=True,
             disable=not progress,
         )
-        with bar:
+        with bar, timed(timings, "write people"):
             bulk.insert_rows(
                 Person,
                 columns,
@@ -126,22 +129,19 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 ((*row[:ACCOUNT], accounts.resolve(row[ACCOUNT]), now, row[-1]) for row in updates),
                 progress=bar,
             )
-        new_ids = (
-            dict(
-                Person.objects.filter(id__gt=before)
-                .values_list(Lower("email"), "id")
-                .iterator(20_000)
+        with timed(timings, "write source ids"):
+            new_ids = {}
+            if inserts:
+                created = Person.objects.filter(id__gt=before).values_list(Lower("email"), "id")
+                new_ids = dict(created.iterator(20_000))
+
+            def resolve(target):
+                return new_ids[target] if isinstance(target, str) else target
+
+            sources.write(resolve)
+        with timed(timings, "write lifecycle history"):
+            do_record_lifecycle_changes(
+                ((resolve(target), old, new) for target, old, new in history), reason=reason
             )
-            if inserts
-            else {}
-        )
 
-        def resolve(target):
-            return new_ids[target] if isinstance(target, str) else target
-
-        sources.write(resolve)
-        do_record_lifecycle_changes(
-            ((resolve(target), old, new) for target, old, new in history), reason=reason
-        )
-
-    return Plan(counts={"people": counts, "accounts": account_counts}, write=write)
+    return Plan(counts={"people": counts, "accounts": account_counts}, write=write, timings=timings)

@@ -45,3 +45,6 @@ class Command(BaseCommand):
                 )
         if report.dry_run:
             self.stdout.write("Dry run: nothing was written.")
+        if options["verbosity"] >= 2:
+            for phase, seconds in report.timings.items():
+                self.stdout.write(f"  {phase:<24} {seconds:8.2f} s")
