@@ -1,7 +1,8 @@
-"""Django admin for every model: a plain admin for the models no app's admin.py covers.
+"""Django admin for every model: a read-only admin for the models no app's admin.py covers.
 
 An app's own admin.py always wins. This runs from WebConfig.ready(), after the admin's
-autodiscover has imported every app's admin module, so it never collides with them.
+autodiscover has imported every app's admin module, so it never collides with them. The
+fallback only shows rows: writes go through each app's services, which validate and audit them.
 """
 
 from django.apps import apps
@@ -9,6 +10,17 @@ from django.contrib import admin
 from django.db import models
 
 LIST_COLUMNS = 6
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def accord_models() -> list[type[models.Model]]:
@@ -26,29 +38,22 @@ def models_in_inlines(site: admin.AdminSite) -> set[type[models.Model]]:
     }
 
 
-def plain_admin(model: type[models.Model]) -> type[admin.ModelAdmin]:
-    """A list of the model's first few plain columns, linked to an edit form of every field.
-
-    Related rows are picked by id (raw_id_fields): a select of every person would not load.
-    """
+def plain_admin(model: type[models.Model]) -> type[ReadOnlyAdmin]:
+    """A list of the model's first few plain columns, each row linked to a view of every field."""
     columns = [
         field.name
         for field in model._meta.concrete_fields
         if not field.primary_key and not isinstance(field, models.TextField | models.JSONField)
     ][:LIST_COLUMNS]
-    related = [field.name for field in model._meta.concrete_fields if field.is_relation]
     return type(
         f"{model.__name__}Admin",
-        (admin.ModelAdmin,),
-        {"list_display": columns, "raw_id_fields": related},
+        (ReadOnlyAdmin,),
+        {"__module__": __name__, "list_display": columns},
     )
 
 
-def do_register_uncovered_models(site: admin.AdminSite = admin.site) -> list[str]:
+def do_register_uncovered_models(site: admin.AdminSite = admin.site) -> None:
     inlined = models_in_inlines(site)
-    added = []
     for model in accord_models():
         if not site.is_registered(model) and model not in inlined:
             site.register(model, plain_admin(model))
-            added.append(model._meta.label)
-    return added

@@ -52,8 +52,14 @@ def test_a_team_is_edited_with_its_holidays_inline(client, admin_user, sales_tea
     assert "holidays" in response.context["inline_admin_formsets"][0].formset.prefix
 
 
-def test_a_model_without_its_own_admin_gets_a_plain_list_of_its_columns():
-    model_admin = plain_admin(Holiday)
+def test_a_model_without_its_own_admin_gets_a_read_only_list_of_its_columns(rf, admin_user):
+    request = rf.get("/admin/")
+    request.user = admin_user
 
-    assert model_admin.list_display == ["team", "date", "name"]
-    assert model_admin.raw_id_fields == ["team"]
+    model_admin = plain_admin(Holiday)(Holiday, admin.site)
+
+    assert model_admin.get_list_display(request) == ["team", "date", "name"]
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
