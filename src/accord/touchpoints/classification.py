@@ -22,29 +22,28 @@ RULE_FIELDS = (
     "any_of_source_medium",
 )
 
-_cached: tuple[tuple[Rule, ...], Classifier] | None = None
+NO_RULES_STORED = ("no rules stored",)
 
-
-def active_rules() -> tuple[Rule, ...]:
-    """The active rules in the order they are tried."""
-    rows = ChannelRule.objects.filter(is_active=True).values_list(*RULE_FIELDS)
-    rules = tuple(
-        Rule(channel=channel, source=source, medium=medium, campaign=campaign, source_or_medium=sm)
-        for channel, source, medium, campaign, sm in rows
-    )
-    if not rules and not ChannelRule.objects.exists():
-        return DEFAULT_RULES
-    return rules
+_cached: tuple[tuple, Classifier] | None = None
 
 
 def get_classifier() -> Classifier:
+    """The classifier for the active rules, recompiled only when they changed."""
     global _cached
-    rules = active_rules()
+    rows = tuple(ChannelRule.objects.filter(is_active=True).values_list(*RULE_FIELDS))
+    key = rows or (() if ChannelRule.objects.exists() else NO_RULES_STORED)
     cached = _cached
-    if cached is not None and cached[0] == rules:
+    if cached is not None and cached[0] == key:
         return cached[1]
+    if key == NO_RULES_STORED:
+        rules = DEFAULT_RULES
+    else:
+        rules = tuple(
+            Rule(channel=ch, source=src, medium=med, campaign=cmp, source_or_medium=sm)
+            for ch, src, med, cmp, sm in rows
+        )
     classifier = Classifier(rules)
-    _cached = (rules, classifier)
+    _cached = (key, classifier)
     return classifier
 
 
