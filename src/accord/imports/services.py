@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
 from accord.imports import bulk
@@ -62,7 +62,13 @@ def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False)
             )
         if not dry_run:
             with timed(timings, "write"):
-                plan.write()
+                try:
+                    plan.write()
+                except IntegrityError as exc:  # someone added the same record meanwhile
+                    raise ImportRefused(
+                        f"{path.name} was not imported: the database changed while it was being "
+                        f"imported ({exc}); nothing was written, run the import again"
+                    ) from exc
     return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings)
 
 

@@ -141,3 +141,18 @@ def test_rows_for_one_email_in_one_file_make_one_person(db, tmp_path):
 
     ana = Person.objects.get()
     assert (ana.first_name, ana.last_name, ana.title) == ("Ana", "García", "CMO")
+
+
+def test_a_file_with_many_bad_rows_counts_them_all_and_lists_the_first_hundred(db, tmp_path):
+    rows = "".join(f"{i},X,Y,bad{i}-at-example,,lead,\n" for i in range(150))
+    path = write_csv(tmp_path, "contacts.csv", HEADER + rows)
+
+    with pytest.raises(CommandError) as refused:
+        run_import(path)
+
+    message = str(refused.value)
+    assert "150 problems; nothing was written" in message
+    assert "row 101, column Email: 'bad99-at-example' is not an e-mail address" in message
+    assert "row 102, column Email" not in message
+    assert "... and 50 more" in message
+    assert not Person.objects.exists()
