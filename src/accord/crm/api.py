@@ -1,8 +1,9 @@
 """People, accounts and opportunities over JSON. Who sees and changes what: `teams.access`."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from accord.crm import services
 from accord.crm.schemas import (
@@ -22,7 +23,15 @@ from accord.crm.schemas import (
 )
 from accord.teams import access
 
-MAX_PAGE = 500
+
+class Page(LimitOffsetPagination):
+    """`limit` and `offset` in range, so a huge offset is a 422 rather than a database error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=2**63 - 1)
+
+
 API_REASON = "changed through the API"
 
 router = Router()
@@ -48,7 +57,7 @@ def requested_changes(request: HttpRequest, record: str, action: str, payload) -
 
 
 @people.get("", response=list[PersonOut], description=ROW_SCOPE)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def list_people(request: HttpRequest, filters: Query[PersonFilter]):
     return filters.filter(access.people_for(request.auth)).order_by("id")
 
@@ -86,7 +95,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
 
 
 @accounts.get("", response=list[AccountOut], description=ROW_SCOPE)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def list_accounts(request: HttpRequest, filters: Query[AccountFilter]):
     return filters.filter(access.accounts_for(request.auth)).order_by("id")
 
@@ -117,7 +126,7 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
 
 
 @opportunities.get("", response=list[OpportunityOut], description=ROW_SCOPE)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def list_opportunities(request: HttpRequest, filters: Query[OpportunityFilter]):
     return filters.filter(access.opportunities_for(request.auth)).order_by("id")
 

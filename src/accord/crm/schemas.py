@@ -18,6 +18,7 @@ from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringCon
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
 
 CENTS = Decimal("0.01")
+Id = Annotated[int, Field(ge=1, le=2**63 - 1, description="A record's id")]
 UtcDatetime = Annotated[dt.datetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
 
 
@@ -80,8 +81,8 @@ class PersonPatch(In):
     seniority: Seniority = None
     is_decision_maker: bool = None
     phone: Text(50) = None
-    account_id: int | None = None
-    owner_id: int | None = Field(None, description="A user id; null leaves it in the pool")
+    account_id: Id | None = None
+    owner_id: Id | None = Field(None, description="A user id; null leaves it in the pool")
     lifecycle_stage: LifecycleStage = Field(
         None, description="A change is kept in the person's lifecycle history"
     )
@@ -113,9 +114,9 @@ class PersonOut(Schema):
 
 class PersonFilter(FilterSchema):
     lifecycle_stage: LifecycleStage | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     unassigned: Annotated[bool | None, FilterLookup("owner__isnull")] = None
-    account_id: int | None = None
+    account_id: Id | None = None
     email: Annotated[str | None, FilterLookup("email__iexact")] = None
     updated_since: Annotated[AwareDatetime | None, FilterLookup("updated_at__gte")] = None
 
@@ -129,7 +130,7 @@ class AccountPatch(In):
     industry: Text(100) = None
     employee_count: int | None = Field(None, ge=0, le=2_147_483_647)
     region: Text(100) = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class AccountCreate(AccountPatch):
@@ -148,7 +149,7 @@ class AccountOut(Schema):
 
 
 class AccountFilter(FilterSchema):
-    owner_id: int | None = None
+    owner_id: Id | None = None
     unassigned: Annotated[bool | None, FilterLookup("owner__isnull")] = None
     domain: Annotated[str | None, FilterLookup("domain__iexact")] = None
     name: Annotated[str | None, FilterLookup("name__icontains")] = None
@@ -160,15 +161,15 @@ class AccountFilter(FilterSchema):
 
 class OpportunityPatch(In):
     name: Name(255) = None
-    account_id: int | None = None
-    primary_contact_id: int | None = None
+    account_id: Id | None = None
+    primary_contact_id: Id | None = None
     amount: Money | None = None
     currency: Currency = None
     stage: PipelineStage = None
     created_date: dt.date = None
     close_date: dt.date | None = Field(None, description="Today when a deal closes without one")
     lost_reason: Text(255) = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class OpportunityCreate(OpportunityPatch):
@@ -191,7 +192,7 @@ class OpportunityOut(Schema):
 
 class OpportunityFilter(FilterSchema):
     stage: PipelineStage | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     unassigned: Annotated[bool | None, FilterLookup("owner__isnull")] = None
-    account_id: int | None = None
+    account_id: Id | None = None
     closed_since: Annotated[dt.date | None, FilterLookup("close_date__gte")] = None

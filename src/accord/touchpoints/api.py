@@ -6,12 +6,12 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field
 
 from accord.crm import services
-from accord.crm.api import ERRORS, MAX_PAGE, requested_changes
-from accord.crm.schemas import Currency, In, Money, Name, Text, UtcDatetime
+from accord.crm.api import ERRORS, Page, requested_changes
+from accord.crm.schemas import Currency, Id, In, Money, Name, Text, UtcDatetime
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
@@ -31,7 +31,7 @@ class CampaignPatch(In):
     end_date: dt.date | None = None
     cost: Money = None
     currency: Currency = None
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     status: Campaign.Status = None
     utm_campaign: Text(255) = None
 
@@ -66,7 +66,7 @@ class CampaignFilter(FilterSchema):
 
 
 @campaigns.get("", response=list[CampaignOut], description="Everyone reads every campaign.")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def list_campaigns(request: HttpRequest, filters: Query[CampaignFilter]):
     return filters.filter(access.campaigns_for(request.auth)).order_by("id")
 
@@ -97,7 +97,7 @@ def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPat
 
 
 class TouchpointPatch(In):
-    campaign_id: int | None = None
+    campaign_id: Id | None = None
     channel: Channel = None
     kind: Touchpoint.Kind = None
     utm_source: Text(255) = None
@@ -111,7 +111,7 @@ class TouchpointPatch(In):
 
 
 class TouchpointCreate(TouchpointPatch):
-    person_id: int
+    person_id: Id
     kind: Touchpoint.Kind
 
 
@@ -132,8 +132,8 @@ class TouchpointOut(Schema):
 
 
 class TouchpointFilter(FilterSchema):
-    person_id: int | None = None
-    campaign_id: int | None = None
+    person_id: Id | None = None
+    campaign_id: Id | None = None
     channel: Channel | None = None
     kind: Touchpoint.Kind | None = None
     occurred_since: Annotated[AwareDatetime | None, FilterLookup("occurred_at__gte")] = None
@@ -143,7 +143,7 @@ class TouchpointFilter(FilterSchema):
 @touchpoints.get(
     "", response=list[TouchpointOut], description="The touchpoints of the people you can see."
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def list_touchpoints(request: HttpRequest, filters: Query[TouchpointFilter]):
     return filters.filter(access.touchpoints_for(request.auth)).order_by("id")
 

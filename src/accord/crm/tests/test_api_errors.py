@@ -140,3 +140,27 @@ def test_a_duplicate_that_slips_past_the_check_is_a_conflict_not_a_crash(api_as,
     assert response.status_code == 409
     assert "nothing was saved" in response.json()["detail"]
     assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"offset": 10**20}, "offset"),
+        ({"limit": 501}, "limit"),
+        ({"owner_id": 2**70}, "owner_id"),
+        ({"account_id": -1}, "account_id"),
+    ],
+)
+def test_out_of_range_numbers_in_a_list_query_are_named(api_as, admin_user, params, field):
+    response = api_as(admin_user).get("/people", **params)
+
+    assert response.status_code == 422
+    assert [e["loc"][-1] for e in response.json()["detail"]] == [field]
+
+
+def test_an_out_of_range_id_in_a_body_is_named(api_as, admin_user):
+    response = api_as(admin_user).post("/people", {"email": "a@b.example", "account_id": 2**70})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "account_id"]
+    assert not Person.objects.exists()
