@@ -1,4 +1,5 @@
-"""Routing under concurrent MQLs, on PostgreSQL where transactions really run side by side."""
+"""Routing and inbox actions at the same moment, on PostgreSQL where transactions run side by
+side."""
 
 import threading
 from collections import Counter
@@ -8,6 +9,7 @@ from django.db import connection
 
 from accord.handoff.models import Handoff, RoutingMember
 from accord.handoff.routing import do_route
+from accord.handoff.services import HandoffRefused, do_convert, do_reject
 from accord.handoff.tests.helpers import mql
 
 pytestmark = [
@@ -22,8 +24,9 @@ pytestmark = [
 THREADS = 8
 
 
-def run_at_once(work: list) -> list:
-    """Run each callable in its own thread and database connection, all released together."""
+def run_at_once(work: list, *, expected=()) -> list:
+    """Run each callable in its own thread and database connection, all released together.
+    Returns each result, or the `expected` exception it raised; any other exception fails."""
     start = threading.Barrier(len(work))
     results, errors = [None] * len(work), []
 
@@ -31,7 +34,9 @@ def run_at_once(work: list) -> list:
         try:
             start.wait()
             results[i] = work[i]()
-        except Exception as exc:  # reported by the test below
+        except expected as exc:
+            results[i] = exc
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
@@ -74,3 +79,24 @@ def test_the_same_mql_routed_at_once_is_handed_off_once(make_rule, rep, other_re
     assert len(set(handoff_ids)) == 1
     assert Handoff.objects.filter(person=person).count() == 1
     assert sum(RoutingMember.objects.values_list("assigned_count", flat=True)) == 1
+
+
+def test_converting_and_rejecting_at_once_lets_exactly_one_win(make_rule, rep, terms):
+    from accord.crm.models import LifecycleChange
+
+    make_rule(members=[rep])
+    handoff = do_route(mql(), terms)
+
+    def convert():
+        return do_convert(handoff, rep).status
+
+    def reject():
+        return do_reject(handoff, rep, "no_budget", "", terms).status
+
+    outcomes = run_at_once([convert, reject] * (THREADS // 2), expected=HandoffRefused)
+
+    [won] = [o for o in outcomes if not isinstance(o, HandoffRefused)]
+    handoff.refresh_from_db()
+    assert handoff.status == won
+    moves = LifecycleChange.objects.filter(person=handoff.person).values_list("to_stage", flat=True)
+    assert list(moves) == (["sal", "sql"] if won == "converted" else ["lead"])
