@@ -15,15 +15,14 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
-from accord.crm.models import LifecycleStage, Opportunity, Person
+from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.crm.services import do_record_lifecycle_changes
 from accord.scoring import explanation_json, score_components
-from accord.scoring.engine import PEOPLE_SCHEMA, TOUCHPOINT_SCHEMA
+from accord.scoring.engine import TOUCHPOINT_SCHEMA
 from accord.touchpoints.models import Touchpoint
 
 BATCH = 50_000
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
-PEOPLE_COLUMNS = {**PEOPLE_SCHEMA, "lifecycle_stage": pl.String}
 TOUCH_COLUMNS = {
     "person_id": pl.Int64,
     "kind": pl.String,
@@ -40,21 +39,43 @@ class RescoreResult:
     new_mqls: int
 
 
-def _people_sql(where: str) -> str:
-    person, account, opp = Person._meta.db_table, "crm_account", Opportunity._meta.db_table
-    return f"""
-        SELECT p.id, p.account_id, p.email, p.title, p.seniority,
-               CASE WHEN p.is_decision_maker THEN 1 ELSE 0 END,
-               a.industry, a.employee_count, a.region, a.domain,
-               CASE WHEN p.lifecycle_stage IN ('customer', 'evangelist')
-                         OR won.account_id IS NOT NULL THEN 1 ELSE 0 END,
-               p.lifecycle_stage
-        FROM {person} p
-        LEFT JOIN {account} a ON a.id = p.account_id
-        LEFT JOIN (SELECT DISTINCT account_id FROM {opp}
-                   WHERE stage = 'closed_won' AND account_id IS NOT NULL) won
-               ON won.account_id = p.account_id
-        {where}"""
+PERSON_COLUMNS = {
+    "person_id": pl.Int64,
+    "account_id": pl.Int64,
+    "email": pl.String,
+    "title": pl.String,
+    "seniority": pl.String,
+    "is_decision_maker": pl.Boolean,
+    "lifecycle_stage": pl.String,
+}
+ACCOUNT_COLUMNS = {
+    "account_id": pl.Int64,
+    "industry": pl.String,
+    "employee_count": pl.Int64,
+    "region": pl.String,
+    "account_domain": pl.String,
+}
+CUSTOMER_STAGES = (LifecycleStage.CUSTOMER.value, LifecycleStage.EVANGELIST.value)
+
+
+def _person_sql(where: str) -> str:
+    return (
+        "SELECT id, account_id, email, title, seniority, "
+        "CASE WHEN is_decision_maker THEN 1 ELSE 0 END, lifecycle_stage "
+        f"FROM {Person._meta.db_table} {where}"
+    )
+
+
+def _account_sql(where: str) -> str:
+    return (
+        f"SELECT id, industry, employee_count, region, domain FROM {Account._meta.db_table} {where}"
+    )
+
+
+def _won_accounts() -> list[int]:
+    """Accounts with a won deal: their people are existing customers."""
+    won = Opportunity.objects.filter(stage=PipelineStage.CLOSED_WON, account__isnull=False)
+    return list(won.values_list("account_id", flat=True).distinct())
 
 
 def _touch_sql(where: str) -> str:
@@ -69,6 +90,7 @@ def _touch_sql(where: str) -> str:
 
 def _read(sql: str, params: list, schema: dict, desc: str, progress: bool) -> pl.DataFrame:
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
+    as_read = {name: pl.Int8 if dtype == pl.Boolean else dtype for name, dtype in schema.items()}
     with bar, connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not params:
             buffer = io.BytesIO()
@@ -77,29 +99,40 @@ def _read(sql: str, params: list, schema: dict, desc: str, progress: bool) -> pl
                     buffer.write(block)
                     bar.update(bytes(block).count(b"\n"))
             buffer.seek(0)
-            as_read = {k: pl.Int8 if v == pl.Boolean else v for k, v in schema.items()}
-            frame = pl.read_csv(buffer, has_header=False, schema=as_read)
-            return frame.cast(schema)
+            return pl.read_csv(buffer, has_header=False, schema=as_read).cast(schema)
         cursor.execute(sql, params)
         chunks = []
         while rows := cursor.fetchmany(BATCH):
-            chunks.append(
-                pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-            )
+            chunks.append(pl.DataFrame(rows, schema=as_read, orient="row"))
             bar.update(len(rows))
     if not chunks:
         return pl.DataFrame(schema=schema)
-    return pl.concat(chunks, how="vertical_relaxed").cast(schema)
+    return pl.concat(chunks).cast(schema)
 
 
 def load_people(person_ids: list[int] | None = None, progress: bool = False) -> pl.DataFrame:
+    """People with their account's fields, read as two tables and joined in memory."""
     if person_ids is None:
-        return _read(_people_sql(""), [], PEOPLE_COLUMNS, "Reading people", progress)
+        people = _read(_person_sql(""), [], PERSON_COLUMNS, "Reading people", progress)
+        accounts = _read(_account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress)
+    else:
+        people = _read_in("id", person_ids, _person_sql, PERSON_COLUMNS)
+        account_ids = people["account_id"].drop_nulls().unique().to_list()
+        accounts = _read_in("id", account_ids, _account_sql, ACCOUNT_COLUMNS)
+    won = _won_accounts()
+    return people.join(accounts, on="account_id", how="left").with_columns(
+        (pl.col("lifecycle_stage").is_in(CUSTOMER_STAGES) | pl.col("account_id").is_in(won))
+        .fill_null(False)
+        .alias("is_customer")
+    )
+
+
+def _read_in(column: str, ids: list[int], make_sql, schema: dict) -> pl.DataFrame:
     frames = [
-        _read(_people_sql(_in_clause("p.id", chunk)), chunk, PEOPLE_COLUMNS, "", False)
-        for chunk in _chunks(person_ids)
+        _read(make_sql(_in_clause(column, chunk)), chunk, schema, "", False)
+        for chunk in _chunks(ids)
     ]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=PEOPLE_COLUMNS)
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
 def load_touchpoints(
@@ -107,7 +140,10 @@ def load_touchpoints(
 ) -> pl.DataFrame:
     conditions, params = [], []
     if since is not None:
-        conditions.append("t.occurred_at > %s")
+        # `+` keeps SQLite off the occurred_at index: a window holds a large share of all
+        # touches, and one scan reads them faster than a table lookup per index entry.
+        plus = "+" if connection.vendor == "sqlite" else ""
+        conditions.append(f"{plus}t.occurred_at > %s")
         params.append(_db_time(since))
     frames = []
     for chunk in [None] if person_ids is None else _chunks(person_ids):
@@ -197,13 +233,13 @@ def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
             )
             cursor.execute("DROP TABLE new_scores")
             return
-        placeholders = ", ".join(["%s"] * len(_SCORE_FIELDS))
+        placeholders = ", ".join(["?"] * len(_SCORE_FIELDS))  # sqlite3's own, unwrapped
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
             f"ON CONFLICT (person_id) DO UPDATE SET {updates}"
         )
         for batch in rows.iter_slices(BATCH):
-            cursor.executemany(sql, batch.iter_rows())
+            connection.connection.executemany(sql, batch.iter_rows())
             bar.update(batch.height)
 
 

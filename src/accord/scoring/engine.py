@@ -269,11 +269,10 @@ def explanation_json(components: pl.DataFrame, doc: AgreementDocument) -> pl.Ser
     for part in fit_parts + eng_parts:
         prefix = json.dumps({"rule": part.label, "points": 0})[:-2]  # '{"rule": "...", "points": '
         fragments.append(
-            pl.when(pl.col(part.column) != 0)
-            .then(pl.lit(prefix) + pl.col(part.column).cast(pl.String) + pl.lit("}"))
-            .otherwise(None)
+            pl.when(pl.col(part.column) != 0).then(
+                pl.lit(prefix) + pl.col(part.column).cast(pl.String) + pl.lit("}, ")
+            )
         )
-    if not fragments:
-        return pl.Series("explanation", ["[]"] * components.height, dtype=pl.String)
-    joined = pl.concat_list(fragments).list.drop_nulls().list.join(", ")
-    return components.select((pl.lit("[") + joined + pl.lit("]")).alias("explanation")).to_series()
+    items = pl.concat_str(fragments, ignore_nulls=True) if fragments else pl.lit("")
+    text = pl.lit("[") + items.str.strip_suffix(", ") + pl.lit("]")
+    return components.select(text.alias("explanation")).to_series()
