@@ -46,3 +46,13 @@ def test_logging_out_takes_a_post_and_ends_the_session(client, rep):
 
     assert response.url == reverse("web:login")
     assert client.get(reverse("web:home")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["rep", "marketer", "sales_head", "admin_user"])
+def test_every_item_in_a_roles_navigation_opens_for_it(request, client, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    nav = client.get(reverse("web:home")).context["nav"]
+
+    for item in nav:
+        assert client.get(item["url"]).status_code == 200, item["label"]
