@@ -1,6 +1,7 @@
 """Writing generated columns to the database fast: COPY on PostgreSQL, executemany on SQLite."""
 
 import sys
+from contextlib import contextmanager
 
 import polars as pl
 from django.apps import apps
@@ -9,6 +10,9 @@ from django.db import connection
 from tqdm import tqdm
 
 CHUNK_ROWS = 200_000
+# Tables that get at least this many rows are loaded without their secondary indexes and
+# foreign keys, which are rebuilt in one pass afterwards (each database's own bulk-load advice).
+REBUILD_FROM_ROWS = 20_000
 
 
 def write_tables(frames: dict[str, pl.DataFrame], *, progress: bool = True) -> dict[str, int]:
@@ -17,25 +21,118 @@ def write_tables(frames: dict[str, pl.DataFrame], *, progress: bool = True) -> d
     The frames carry their own ids, so the tables must not hold rows yet; the id sequences are
     moved past them afterwards. Call inside a transaction.
     """
+    models = {label: apps.get_model(label) for label in frames}
+    big = [
+        m._meta.db_table for label, m in models.items() if len(frames[label]) >= REBUILD_FROM_ROWS
+    ]
     written = {}
-    for label, frame in frames.items():
-        model = apps.get_model(label)
-        with tqdm(
-            total=len(frame),
-            desc=f"{model._meta.verbose_name_plural:<18}",
-            unit=" rows",
-            unit_scale=True,
-            file=sys.stderr,
-            disable=not progress,
-            leave=True,
-        ) as bar:
-            _write(model._meta.db_table, frame, bar)
-        written[label] = len(frame)
-    models = [apps.get_model(label) for label in frames]
+    with _bulk_session(), _without_indexes(big, progress):
+        for label, frame in frames.items():
+            model = models[label]
+            with _bar(len(frame), model._meta.verbose_name_plural, progress, " rows") as bar:
+                _write(model._meta.db_table, frame, bar)
+            written[label] = len(frame)
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
             cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            for model in models.values():
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return written
+
+
+def _bar(total: int, name: str, progress: bool, unit: str):
+    return tqdm(
+        total=total,
+        desc=f"{name:<18}",
+        unit=unit,
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not progress,
+    )
+
+
+@contextmanager
+def _bulk_session():
+    """SQLite: a page cache big enough for the indexes. PostgreSQL: check foreign keys now,
+    so no check is left pending on a table whose constraints are about to be rebuilt."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            yield
+            return
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -1000000")  # KiB: up to about 1 GB
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+@contextmanager
+def _without_indexes(tables: list[str], progress: bool):
+    """Drop the tables' secondary indexes (and, on PostgreSQL, foreign keys) and make them again
+    afterwards with the same definitions: unique indexes and foreign keys are checked then."""
+    if not tables:
+        yield
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            drops, creates = _postgresql_indexes(cursor, tables)
+        else:
+            drops, creates = _sqlite_indexes(cursor, tables)
+        for sql in drops:
+            cursor.execute(sql)
+    yield
+    with (
+        connection.cursor() as cursor,
+        _bar(len(creates), "indexes, keys", progress, " built") as bar,
+    ):
+        for sql in creates:
+            cursor.execute(sql)
+            bar.update()
+
+
+def _sqlite_indexes(cursor, tables):
+    marks = ", ".join("%s" for _ in tables)
+    cursor.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks})",
+        tables,
+    )
+    rows = cursor.fetchall()
+    quote = connection.ops.quote_name
+    return [f"DROP INDEX {quote(name)}" for name, _ in rows], [sql for _, sql in rows]
+
+
+def _postgresql_indexes(cursor, tables):
+    cursor.execute(
+        """
+        SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c
+        WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+        """,
+        [tables],
+    )
+    keys = cursor.fetchall()
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE i.indrelid = ANY(%s::regclass[])
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
+                          AND c.conrelid = i.indrelid)
+        """,
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    quote = connection.ops.quote_name
+    drops = [f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}" for table, name, _ in keys]
+    drops += [f"DROP INDEX {name}" for name, _ in indexes]
+    creates = [sql for _, sql in indexes]
+    creates += [f"ALTER TABLE {t} ADD CONSTRAINT {quote(n)} {d}" for t, n, d in keys]
+    return drops, creates
 
 
 def _write(table: str, frame: pl.DataFrame, bar) -> None:
@@ -78,7 +175,7 @@ def _executemany(table: str, frame: pl.DataFrame, bar) -> None:
             chunk = _as_text(chunk, "%Y-%m-%d %H:%M:%S").with_columns(
                 pl.col(pl.Boolean).cast(pl.Int8)
             )
-            cursor.executemany(sql, chunk.iter_rows())
+            cursor.executemany(sql, zip(*(column.to_list() for column in chunk), strict=True))
             bar.update(len(chunk))
     finally:
         cursor.close()

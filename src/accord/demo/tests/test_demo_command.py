@@ -5,11 +5,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from tests.factories import AccountFactory
 
 from accord.crm.models import Account, LifecycleChange, Opportunity, Person, PipelineStage
+from accord.demo import writer
 from accord.demo.models import DemoDataset
 from accord.demo.personas import DEMO_PASSWORD
 from accord.teams.models import Team, User
@@ -205,3 +207,21 @@ def test_an_interrupted_load_is_rebuilt():
     demo("--size", "tiny")
     assert not Account.objects.filter(name="Half-written demo account").exists()
     assert DemoDataset.objects.get().completed_at is not None
+
+
+def _indexes_and_keys(table: str) -> set:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {
+        (tuple(c["columns"]), c["unique"], c["index"], bool(c["foreign_key"]))
+        for c in constraints.values()
+    }
+
+
+def test_a_bulk_load_rebuilds_every_index_and_foreign_key(monkeypatch):
+    tables = [Touchpoint._meta.db_table, Person._meta.db_table, Account._meta.db_table]
+    before = {table: _indexes_and_keys(table) for table in tables}
+    monkeypatch.setattr(writer, "REBUILD_FROM_ROWS", 0)
+    demo("--size", "tiny")
+    assert {table: _indexes_and_keys(table) for table in tables} == before
+    assert Touchpoint.objects.filter(person__account__isnull=False).count() > 1000
