@@ -57,7 +57,7 @@ def generate_company(
     first_idx = np.r_[0, np.cumsum(count)[:-1]]
     last_idx = np.cumsum(count) - 1
     created, last_touch = at[first_idx], at[last_idx]
-    odds = journeys.conversion_odds(rng, people, person, channel, count)
+    odds = journeys.conversion_odds(people, person, channel, count)
     funnel = journeys.Funnel(rng, odds, created, last_touch, now)
     form_fill = np.zeros(len(person), dtype=bool)
     form_fill[last_idx[funnel.mql >= 0]] = True
@@ -95,7 +95,7 @@ def generate_company(
         id=pl.int_range(1, len(person) + 1), occurred_at=timestamps(pl.col("occurred_at"))
     )
     opportunities = pl.DataFrame(
-        journeys.opportunity_columns(rng, funnel, people, accounts, odds)
+        journeys.opportunity_columns(rng, funnel, people, accounts)
     ).with_columns(
         created_date=timestamps(pl.col("created_date")).dt.date(),
         close_date=timestamps(pl.col("close_date")).dt.date(),

@@ -114,7 +114,7 @@ def generate_touches(rng, people: pl.DataFrame, touches_per_person: float, today
     return person, channel, at, count
 
 
-def conversion_odds(rng, people: pl.DataFrame, person, channel, count) -> np.ndarray:
+def conversion_odds(people: pl.DataFrame, person, channel, count) -> np.ndarray:
     """Log-odds of moving down the funnel: which channels touched the person, and who they are."""
     n = len(people)
     touched = np.zeros((n, len(CHANNELS)), dtype=bool)
@@ -321,7 +321,7 @@ def touch_columns(rng, person, channel, at, campaigns: pl.DataFrame, today, form
     }
 
 
-def opportunity_columns(rng, funnel: Funnel, people: pl.DataFrame, accounts: pl.DataFrame, odds):
+def opportunity_columns(rng, funnel: Funnel, people: pl.DataFrame, accounts: pl.DataFrame):
     """One opportunity per person who reached that stage, owned by their account's rep."""
     ids = np.flatnonzero(funnel.opportunity >= 0)
     account_idx = people["account_id"].to_numpy()[ids] - 1
