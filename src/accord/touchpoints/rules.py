@@ -7,7 +7,10 @@ whose patterns all match names the channel, and a touch no rule matches is unass
 
 Every pattern is a case-insensitive regular expression matched against the whole value. The
 same rules run row by row (Python's `re`) and on columns (Polars, i.e. Rust's `regex`), so a
-pattern is accepted only when both engines compile it; both then decide the same language.
+pattern is accepted only when both engines read it the same way: constructs one of them lacks or
+reads differently (look-around, back-references, \w \d \s \b, verbose mode, ...) are refused
+with the reason, and the Turkish İ and ı, which only Python's case folding equates with i, are
+read as i in touches and refused in patterns.
 """
 
 import operator
@@ -139,10 +142,9 @@ def check_pattern(pattern: str) -> None:
         raise ValueError(
             f"Ambiguous regular expression: {exc}; escape the [ or the operator."
         ) from None
-    if _python_only(tree):
-        raise ValueError(
-            "Possessive quantifiers (*+, ++, ?+) and atomic groups (?>...) are not supported."
-        )
+    problem = _read_differently(pattern, tree)
+    if problem:
+        raise ValueError(problem)
     try:
         pl.select(pl.lit("").str.contains(_anchored(pattern)))
     except pl.exceptions.PolarsError as exc:
@@ -155,21 +157,53 @@ def check_pattern(pattern: str) -> None:
         ) from None
 
 
-def _python_only(tree) -> bool:
-    """Whether a parsed Python pattern uses constructs Rust's regex reads differently."""
-    for op, arg in tree:
-        if str(op) in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
-            return True
-        parts = arg if isinstance(arg, tuple | list) else (arg,)
-        for part in parts:
-            nested = part if isinstance(part, tuple | list) else (part,)
-            if any(_python_only(n) for n in nested if isinstance(n, re._parser.SubPattern)):
-                return True
-    return False
+TURKISH_I = (0x130, 0x131)  # İ and ı: Python's case-insensitive matching reads them as i
+_FLAG_X = re.compile(r"\(\?[a-zA-Z-]*x[a-zA-Z-]*[:)]")
+_WORD_EDGE = re.compile(r"(?<!\\)(?:\\\\)*\\[<>]")
+
+
+def _read_differently(pattern: str, tree) -> str | None:
+    """Why Python's `re` and Rust's `regex` would decide a pattern differently, if they would."""
+    if _FLAG_X.search(pattern):
+        return "Verbose mode (?x) is not supported; write the pattern without spaces."
+    if _WORD_EDGE.search(pattern):
+        return r"\< and \> are not supported; write the characters around the word instead."
+    return next(filter(None, map(_node_read_differently, _nodes(tree))), None)
+
+
+def _nodes(tree):
+    """Every (opcode, argument) node of a parsed pattern, set members included."""
+    for node in tree:
+        yield node
+        for part in node[1] if isinstance(node[1], tuple | list) else (node[1],):
+            for item in part if isinstance(part, list) else (part,):
+                if isinstance(item, re._parser.SubPattern):
+                    yield from _nodes(item)
+                elif isinstance(item, tuple) and len(item) == 2 and hasattr(item[0], "name"):
+                    yield from _nodes([item])
+
+
+def _node_read_differently(node) -> str | None:
+    op, arg = node[0].name, node[1]
+    if op in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
+        return "Possessive quantifiers (*+, ++, ?+) and atomic groups (?>...) are not supported."
+    if op == "CATEGORY" or (op == "AT" and "BOUNDARY" in arg.name):
+        return (
+            r"\w, \d, \s and \b are not supported (bulk imports read them differently); "
+            "write the characters out, e.g. [a-z0-9_]."
+        )
+    if (op in ("LITERAL", "NOT_LITERAL") and arg in TURKISH_I) or (
+        op == "RANGE" and arg[0] <= TURKISH_I[1] and arg[1] >= TURKISH_I[0]
+    ):
+        return "Write i instead of İ or ı: case is ignored, and touches' İ and ı are read as i."
+    return None
 
 
 def _strip(value: str | None) -> str:
-    return (value or "").strip(BLANKS)
+    return (value or "").strip(BLANKS).translate(_AS_I)
+
+
+_AS_I = dict.fromkeys(TURKISH_I, "i")
 
 
 _HOST = re.compile(REFERRER_HOST)
@@ -193,7 +227,8 @@ def _traffic_source_columns() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """The column form of `traffic_source`, over utm_source, utm_medium, utm_campaign, referrer."""
 
     def stripped(name):
-        return pl.col(name).cast(pl.String).fill_null("").str.strip_chars(BLANKS)
+        value = pl.col(name).cast(pl.String).fill_null("").str.strip_chars(BLANKS)
+        return value.str.replace_many([chr(c) for c in TURKISH_I], ["i"] * len(TURKISH_I))
 
     source, medium, campaign = (stripped(c) for c in ("utm_source", "utm_medium", "utm_campaign"))
     host = stripped("referrer").str.extract(REFERRER_HOST, 1).fill_null("")
