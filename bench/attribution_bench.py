@@ -28,13 +28,20 @@ CACHE = Path(os.environ.get("ACCORD_BENCH_CACHE", "/tmp/accord-attribution-bench
 
 
 def cached(kind: str, n: int) -> Path:
-    from attribution_data import touchpoints, unique_paths
-
+    """The data set's Parquet file, generated in a child process the first time so that this
+    process stays small."""
     path = CACHE / f"{kind}-{n}.parquet"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        (unique_paths if kind == "paths" else touchpoints)(n).write_parquet(path)
+        subprocess.run([sys.executable, __file__, "--generate", kind, str(n)], check=True)
     return path
+
+
+def generate(kind: str, n: int) -> None:
+    from attribution_data import touchpoints, unique_paths
+
+    frame = (unique_paths if kind == "paths" else touchpoints)(n)
+    frame.write_parquet(CACHE / f"{kind}-{n}.parquet")
 
 
 # Each tool: (load the input, untimed) -> (run, timed) -> {channel: credited conversions}.
@@ -185,6 +192,14 @@ WARM_UP = {
 }
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. (ru_maxrss would carry the parent's over exec.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_one(tool: str, n: int, order: int, seed: int) -> dict:
     function, kind, shape = TOOLS[tool]
     for module in WARM_UP[tool.split("_")[0]]:
@@ -197,7 +212,7 @@ def run_one(tool: str, n: int, order: int, seed: int) -> dict:
     start = time.perf_counter()
     credits = function(frame, order, seed)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     return {"tool": tool, "n": n, "order": order, "seconds": seconds, "peak_mb": peak_mb,
             "credits": {k: float(v) for k, v in credits.items()}}  # fmt: skip
 
@@ -237,7 +252,11 @@ def main() -> None:
     parser.add_argument("--touchpoints", type=int, default=10_000_000)
     parser.add_argument("--peer-timeout", type=float, default=3600)
     parser.add_argument("--one", nargs=4, metavar=("TOOL", "N", "ORDER", "SEED"))
+    parser.add_argument("--generate", nargs=2, metavar=("KIND", "N"))
     args = parser.parse_args()
+    if args.generate:
+        generate(args.generate[0], int(args.generate[1]))
+        return
     if args.one:
         tool, n, order, seed = args.one
         print(json.dumps(run_one(tool, int(n), int(order), int(seed))))
@@ -287,7 +306,6 @@ def spread(n: int, seeds: int = 5) -> None:
 
 
 def touch(n: int) -> None:
-    cached("touchpoints", n)
     rows = pl.scan_parquet(cached("touchpoints", n)).select(pl.len()).collect().item()
     print(f"\n{rows:,} raw touchpoints -> credited channels (Markov order 1) vs the bare grouping")
     print("| tool | seconds | peak MB | unique paths |")

@@ -32,13 +32,12 @@ def _state_codes(paths: Paths, order: int) -> tuple[np.ndarray, int]:
     base = len(paths.channels) + 1
     if base**order >= 2**62:
         raise InputError(f"too many channels ({base - 1}) for a Markov chain of order {order}")
-    codes = np.zeros(len(paths.touches), dtype=np.int64)
-    position = paths.position
     shifted = paths.touches.astype(np.int64) + 1
-    for lag in range(order):
+    codes = shifted.copy()
+    for lag in range(1, order):
         part = np.zeros_like(codes)
         part[lag:] = shifted[: len(shifted) - lag]
-        codes += np.where(position >= lag, part, 0) * base**lag
+        codes += np.where(paths.position >= lag, part, 0) * base**lag
     return codes, base
 
 
@@ -62,19 +61,19 @@ def _chain(paths: Paths, order: int):
     n_channels = len(paths.channels)
     journeys = paths.conversions + paths.nulls
     starts, ends = paths.offsets[:-1], paths.offsets[1:] - 1
-    not_last = np.ones(len(state), dtype=bool)
-    not_last[ends] = False
-    # The next state follows from the current state and the next channel, so transitions are
-    # counted on (state, next channel) pairs: few, whatever the number of touches.
-    following = np.flatnonzero(not_last) + 1
-    source = np.concatenate([np.zeros(paths.n_paths, dtype=np.int64), state[not_last]])
-    channel = np.concatenate([paths.touches[starts], paths.touches[following]])
-    target = np.concatenate([state[starts], state[following]])
-    weight = np.concatenate([journeys, journeys[paths.path_of_touch[not_last]]])
-    pairs, pair = _index(source * n_channels + channel, n * n_channels)
-    pair_weight = np.bincount(pair, weight, minlength=len(pairs))
+    # Every touch is entered from the state before it ((start) for a path's first touch), and
+    # the state it enters follows from that state and its channel: transitions are counted on
+    # (state before, channel) pairs, few whatever the number of touches.
+    before = np.empty_like(state)
+    before[1:] = state[:-1]
+    before[starts] = 0
+    before *= n_channels
+    before += paths.touches
+    pairs, pair = _index(before, n * n_channels)
+    del before
+    pair_weight = np.bincount(pair, journeys[paths.path_of_touch], minlength=len(pairs))
     pair_target = np.zeros(len(pairs), dtype=np.int64)
-    pair_target[pair] = target
+    pair_target[pair] = state
     counts = sp.csr_matrix((pair_weight, (pairs // n_channels, pair_target)), shape=(n, n))
     last = state[ends]
     conversions = np.bincount(last, paths.conversions, minlength=n)

@@ -7,7 +7,6 @@ The only O(touchpoints) step is `paths_from_touchpoints`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -88,7 +87,8 @@ def paths_from_aggregated(
     """Read ChannelAttribution's aggregated-paths shape: one row per path with its counts.
 
     Channel names are stripped of surrounding spaces, so "a > b" and "a>b" are the same path.
-    Missing value or null columns count as zero. Rows with the same path are added up.
+    Missing value or null columns count as zero. Rows with the same path need not be merged:
+    every model adds rows up, so they count together.
     """
     needed = [c for c in (path, conversions, value, nulls) if c is not None]
     missing = [c for c in needed if c not in frame.columns]
@@ -107,33 +107,21 @@ def paths_from_aggregated(
     _check_counts(frame, counts)
     if frame["path"].null_count():
         raise InputError(f"{frame['path'].null_count()} row(s) have an empty path")
-    spaced = rf"\s*{re.escape(sep)}\s*"
-    frame = (
-        frame.with_columns(pl.col("path").str.replace_all(spaced, sep).str.strip_chars())
-        .group_by("path", maintain_order=True)
-        .agg(
-            pl.col(conversions).sum().alias("conversions"),
-            (pl.col(nulls).sum() if nulls else pl.lit(0.0)).alias("nulls"),
-            (pl.col(value).sum() if value else pl.lit(0.0)).alias("value"),
-        )
-        .with_columns(pl.col("path").str.split(sep).alias("steps"))
-    )
-    steps = frame["steps"].explode()
-    if (steps == "").any():
-        first = frame.filter(pl.col("steps").list.contains(""))["path"][0]
-        raise InputError(f"found an empty path or an empty step, first: {first!r}")
-    names = steps.unique().sort()
-    codes = steps.cast(pl.Enum(names)).to_physical().cast(pl.Int32)
-    lengths = frame["steps"].list.len().to_numpy()
+    steps = frame["path"].str.split(sep)
+    names, lookup, codes = _channel_codes(steps.explode())
+    if "" in names:
+        first = frame.filter(steps.list.eval(pl.element().str.strip_chars() == "").list.any())
+        raise InputError(f"found an empty path or an empty step, first: {first['path'][0]!r}")
+    lengths = steps.list.len().to_numpy()
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     return Paths(
-        channels=tuple(names.to_list()),
-        touches=codes.to_numpy(),
+        channels=names,
+        touches=lookup[codes.to_numpy()],
         offsets=offsets,
-        conversions=frame["conversions"].to_numpy().astype(np.float64),
-        nulls=frame["nulls"].to_numpy().astype(np.float64),
-        value=frame["value"].to_numpy().astype(np.float64),
+        conversions=frame[conversions].to_numpy(),
+        nulls=frame[nulls].to_numpy() if nulls else np.zeros(len(frame)),
+        value=frame[value].to_numpy() if value else np.zeros(len(frame)),
     )
 
 
@@ -197,6 +185,8 @@ def paths_from_touchpoints(
     if (touchpoints["value"] < 0).any():
         raise InputError("column 'value' has negative values")
     names, lookup, codes = _channel_codes(touchpoints["channel"])
+    if "" in names:
+        raise InputError("column 'channel' has empty values")
     has_markers = any(f"{m}_at" in touchpoints.columns for m in MARKERS)
     frame = touchpoints.with_columns(codes.alias("code")).sort("journey_id", "occurred_at")
     aggs = [
@@ -229,18 +219,17 @@ def paths_from_touchpoints(
 
 
 def _channel_codes(column: pl.Series) -> tuple[tuple[str, ...], np.ndarray, pl.Series]:
-    """Channel names in order, a table from the column's category codes to their rank, and the
-    codes: grouping then works on small integers, and names are looked at once each."""
+    """Channel names in order, a table from the column's category codes to their name's rank,
+    and the codes: grouping works on small integers, and each distinct name is looked at
+    once (stripped of surrounding spaces, so " email" and "email" are one channel)."""
     if column.dtype == pl.String:
         column = column.cast(pl.Categorical)
     elif not isinstance(column.dtype, pl.Categorical | pl.Enum):
         raise InputError(f"column 'channel' must hold text, not {column.dtype}")
     distinct = column.unique()
-    names = distinct.cast(pl.String).to_numpy()
-    if (names == "").any():
-        raise InputError("column 'channel' has empty values")
+    raw = distinct.cast(pl.String).str.strip_chars().to_numpy()
+    names, rank = np.unique(raw, return_inverse=True)
     codes = distinct.to_physical().to_numpy().astype(np.int64)
-    order = np.argsort(names, kind="stable")
     lookup = np.zeros(codes.max() + 1, dtype=np.int32)
-    lookup[codes[order]] = np.arange(len(order), dtype=np.int32)
-    return tuple(names[order].tolist()), lookup, column.to_physical()
+    lookup[codes] = rank
+    return tuple(names.tolist()), lookup, column.to_physical()

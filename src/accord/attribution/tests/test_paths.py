@@ -10,14 +10,16 @@ from accord.attribution import InputError, paths_from_aggregated, paths_from_tou
 
 
 def decoded(paths):
+    """{path: (conversions, nulls, value)}, rows of the same path added up."""
     names = np.array(paths.channels)
-    return {
-        " > ".join(names[paths.touches[a:b]]): (c, n, v)
-        for a, b, c, n, v in zip(
-            paths.offsets[:-1], paths.offsets[1:], paths.conversions, paths.nulls, paths.value,
-            strict=True,
-        )
-    }  # fmt: skip
+    rows = {}
+    for a, b, c, n, v in zip(
+        paths.offsets[:-1], paths.offsets[1:], paths.conversions, paths.nulls, paths.value,
+        strict=True,
+    ):  # fmt: skip
+        key = " > ".join(names[paths.touches[a:b]])
+        rows[key] = tuple(x + y for x, y in zip(rows.get(key, (0, 0, 0)), (c, n, v), strict=True))
+    return rows
 
 
 def test_touchpoints_are_ordered_in_time_and_equal_paths_are_counted_once():
