@@ -7,6 +7,12 @@ import pytest
 from accord.teams.models import Team, User
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that make users would spend minutes hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def marketing_team(db):
     return Team.objects.get_or_create(
