@@ -71,3 +71,12 @@ def test_home_reads_the_numbers_in_a_fixed_number_of_queries(
         response = client.get(reverse("web:home"))
 
     assert response.status_code == 200
+
+
+def test_large_numbers_are_grouped_by_thousands(client, rep):
+    TouchpointFactory.create_batch(1001, person=PersonFactory(), campaign=CampaignFactory())
+    client.force_login(rep)
+
+    response = client.get(reverse("web:home"))
+
+    assertContains(response, 'data-testid="touchpoints">1,001<')
