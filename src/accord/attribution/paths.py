@@ -51,12 +51,15 @@ class Paths:
 
     @cached_property
     def path_of_touch(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_paths), self.lengths)
+        """Each touch's path index (a running count of path starts: cheaper than np.repeat)."""
+        steps = np.zeros(len(self.touches), dtype=np.int32)
+        steps[self.offsets[1:-1]] = 1
+        return np.cumsum(steps, dtype=np.int32)
 
     @cached_property
     def position(self) -> np.ndarray:
         """Each touch's index within its path."""
-        return np.arange(len(self.touches)) - np.repeat(self.offsets[:-1], self.lengths)
+        return np.arange(len(self.touches)) - self.offsets[:-1][self.path_of_touch]
 
     def reweighted(self, conversions, nulls, value) -> Paths:
         """The same paths with other counts (bootstrap resamples)."""
