@@ -18,7 +18,7 @@ SUBCOMMANDS = {
 
 USAGE = """usage: accord COMMAND [ARGS]
 
-  demo [--seed N] [--size small|medium|large] [--no-serve]
+  demo [--seed N] [--size small|medium|large] [--no-serve] [--reset]
                       fill the database with a demo company and serve it
   serve [--port N]    serve the web app and API with a production WSGI server
   import FILE [--dry-run]
