@@ -1,4 +1,4 @@
-"""Channel classification without Django: GA4's default channel groups as ordered plain rules.
+r"""Channel classification without Django: GA4's default channel groups as ordered plain rules.
 
 A touch is reduced to a traffic source (source, medium, campaign) the way GA4 does it: UTM tags
 when the link carried any, else the referrer's host (medium "organic" for search engines,
