@@ -106,7 +106,7 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ACCORD_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# TLS usually ends at the reverse proxy in front of gunicorn; set these when Accord should redirect itself.
+# TLS usually ends at the reverse proxy in front of gunicorn; set these for Accord to redirect.
 SECURE_SSL_REDIRECT = env_bool("ACCORD_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("ACCORD_PROXY_SSL_HEADER", False):
