@@ -48,7 +48,7 @@ def test_order_outside_one_to_four_is_refused(journeys):
 
 
 def test_order_one_matches_marketing_attribution_models_to_1e9():
-    mam = pytest.importorskip("mam", reason="marketing-attribution-models comes with the test extra")
+    mam = pytest.importorskip("mam", reason="needs the test extra")
     rng = np.random.default_rng(7)
     channels = ["direct", "email", "paid_search", "events", "referral", "display"]
     rows = {}
