@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MetricsConfig(AppConfig):
+    name = "accord.metrics"
+    verbose_name = "Shared funnel and metrics"

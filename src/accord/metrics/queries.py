@@ -1,0 +1,555 @@
+"""The one query layer of the shared funnel and the agreed metrics.
+
+Each report is a typed query in and a typed result out; pages, the API and CSV exports all run
+these. Counting is done by the database (ORM aggregates) or by Polars on columns read once;
+nothing loops over people in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import polars as pl
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from pydantic import BaseModel, Field, model_validator
+
+from accord.agreement.selectors import get_agreement_in_force
+from accord.attribution import MODELS, attribute, paths_from_touchpoints
+from accord.credit.selectors import journey_touchpoints
+from accord.crm.models import (
+    FUNNEL_ORDER,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    PipelineStage,
+)
+from accord.handoff.models import Handoff
+from accord.handoff.selectors import mqls_delivered
+from accord.touchpoints.models import Campaign, Touchpoint
+
+CENT = Decimal("0.01")
+STAGE_INDEX = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
+LEAD_INDEX = STAGE_INDEX[LifecycleStage.LEAD]
+COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov")
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    month, months = start.replace(day=1), []
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _after(day: dt.date) -> dt.datetime:
+    return _start(day + dt.timedelta(days=1))
+
+
+class MetricsQuery(BaseModel):
+    """A period (inclusive dates, UTC) and an optional segment of the person's account."""
+
+    start: dt.date
+    end: dt.date
+    region: str | None = None
+    industry: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+    def segment(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.region:
+            q &= Q(**{f"{prefix}account__region": self.region})
+        if self.industry:
+            q &= Q(**{f"{prefix}account__industry": self.industry})
+        return q
+
+    def people(self) -> QuerySet[Person]:
+        return Person.objects.filter(self.segment())
+
+
+# --- The waterfall ------------------------------------------------------------------------
+
+
+class FunnelQuery(MetricsQuery):
+    """The cohorts are the people created in the period, by the month they were created."""
+
+
+class StageCount(BaseModel):
+    stage: str
+    label: str
+    people: int
+    rate_from_previous: float | None
+
+
+class Cohort(BaseModel):
+    month: dt.date
+    stages: list[StageCount]
+
+
+class FunnelResult(BaseModel):
+    total: list[StageCount]
+    cohorts: list[Cohort]
+
+
+def _furthest_stage(query: MetricsQuery, people: QuerySet[Person]) -> pl.DataFrame:
+    """Per person: the furthest funnel stage ever reached (history or current stage)."""
+    ids = people.values("id")
+    moves = LifecycleChange.objects.filter(person_id__in=ids, to_stage__in=FUNNEL_ORDER)
+    reached = pl.DataFrame(
+        list(moves.values_list("person_id", "to_stage").distinct()),
+        schema={"person_id": pl.Int64, "stage": pl.String},
+        orient="row",
+    )
+    current = pl.DataFrame(
+        list(people.filter(lifecycle_stage__in=FUNNEL_ORDER).values_list("id", "lifecycle_stage")),
+        schema={"person_id": pl.Int64, "stage": pl.String},
+        orient="row",
+    )
+    index = pl.col("stage").replace_strict(STAGE_INDEX, return_dtype=pl.Int32)
+    return (
+        pl.concat([reached, current])
+        .with_columns(index.alias("furthest"))
+        .group_by("person_id")
+        .agg(pl.col("furthest").max())
+    )
+
+
+def _waterfall(furthest: pl.Series) -> list[StageCount]:
+    counts = [int((furthest >= index).sum()) for index in range(len(FUNNEL_ORDER))]
+    return [
+        StageCount(
+            stage=stage,
+            label=LifecycleStage(stage).label,
+            people=count,
+            rate_from_previous=_rate(count, counts[i - 1]) if i else None,
+        )
+        for i, (stage, count) in enumerate(zip(FUNNEL_ORDER, counts, strict=True))
+    ]
+
+
+def run_funnel(query: FunnelQuery) -> FunnelResult:
+    people = query.people().filter(
+        created_at__gte=_start(query.start), created_at__lt=_after(query.end)
+    )
+    cohorts = pl.DataFrame(
+        list(people.values_list("id", "created_at")),
+        schema={"person_id": pl.Int64, "created_at": pl.Datetime("us", "UTC")},
+        orient="row",
+    ).with_columns(pl.col("created_at").dt.truncate("1mo").dt.date().alias("month"))
+    frame = cohorts.join(_furthest_stage(query, people), on="person_id", how="left")
+    # Someone in the funnel outside its stages (other, disqualified only) still entered it.
+    frame = frame.with_columns(pl.col("furthest").fill_null(0))
+    by_month = frame.partition_by("month", as_dict=True, maintain_order=False)
+    return FunnelResult(
+        total=_waterfall(frame["furthest"]),
+        cohorts=[
+            Cohort(month=month[0], stages=_waterfall(part["furthest"]))
+            for month, part in sorted(by_month.items())
+        ],
+    )
+
+
+# --- Velocity -----------------------------------------------------------------------------
+
+
+class VelocityQuery(MetricsQuery):
+    """Time between first reaching a stage and first reaching the next, for moves into the next
+    stage within the period."""
+
+
+class StageVelocity(BaseModel):
+    from_stage: str
+    to_stage: str
+    people: int
+    median_days: float | None
+    p80_days: float | None
+
+
+def run_velocity(query: VelocityQuery) -> list[StageVelocity]:
+    moves = (
+        LifecycleChange.objects.filter(person__in=query.people(), to_stage__in=FUNNEL_ORDER)
+        .values("person_id", "to_stage")
+        .annotate(first_at=Min("changed_at"))
+        .values_list("person_id", "to_stage", "first_at")
+    )
+    first = pl.DataFrame(
+        list(moves),
+        schema={"person_id": pl.Int64, "stage": pl.String, "at": pl.Datetime("us", "UTC")},
+        orient="row",
+    ).with_columns(pl.col("stage").replace_strict(STAGE_INDEX, return_dtype=pl.Int32))
+    following = first.with_columns(pl.col("stage") - 1)
+    pairs = first.join(following, on=["person_id", "stage"], suffix="_next").filter(
+        (pl.col("at_next") >= pl.col("at"))
+        & (pl.col("at_next") >= _start(query.start))
+        & (pl.col("at_next") < _after(query.end))
+    )
+    days = pairs.with_columns(
+        ((pl.col("at_next") - pl.col("at")).dt.total_seconds() / 86400).alias("days")
+    )
+    stats = days.group_by("stage").agg(
+        pl.len().alias("people"),
+        pl.col("days").median().alias("median"),
+        pl.col("days").quantile(0.8, interpolation="linear").alias("p80"),
+    )
+    by_stage = {row["stage"]: row for row in stats.iter_rows(named=True)}
+    result = []
+    for index in range(len(FUNNEL_ORDER) - 1):
+        row = by_stage.get(index, {"people": 0, "median": None, "p80": None})
+        result.append(
+            StageVelocity(
+                from_stage=FUNNEL_ORDER[index],
+                to_stage=FUNNEL_ORDER[index + 1],
+                people=row["people"],
+                median_days=None if row["median"] is None else round(row["median"], 2),
+                p80_days=None if row["p80"] is None else round(row["p80"], 2),
+            )
+        )
+    return result
+
+
+# --- Leakage ------------------------------------------------------------------------------
+
+
+class LeakageQuery(MetricsQuery):
+    """Where leads die: people whose last move in the period sent them to disqualified or back
+    to lead, by the stage they left; and why Sales rejected handoffs decided in the period."""
+
+
+class Leak(BaseModel):
+    from_stage: str
+    to_stage: str
+    people: int
+
+
+class Rejection(BaseModel):
+    reason: str
+    label: str
+    handoffs: int
+
+
+class LeakageResult(BaseModel):
+    leaks: list[Leak]
+    rejections: list[Rejection]
+
+
+def run_leakage(query: LeakageQuery) -> LeakageResult:
+    period = Q(changed_at__gte=_start(query.start), changed_at__lt=_after(query.end))
+    moves = LifecycleChange.objects.filter(period, person__in=query.people()).values_list(
+        "person_id", "from_stage", "to_stage", "changed_at", "id"
+    )
+    frame = pl.DataFrame(
+        list(moves),
+        schema={
+            "person_id": pl.Int64,
+            "from_stage": pl.String,
+            "to_stage": pl.String,
+            "at": pl.Datetime("us", "UTC"),
+            "id": pl.Int64,
+        },
+        orient="row",
+    )
+    last = frame.sort("at", "id").group_by("person_id").agg(pl.all().last())
+    left = pl.col("from_stage").replace_strict(STAGE_INDEX, default=-1, return_dtype=pl.Int32)
+    died = last.filter(
+        (pl.col("to_stage") == LifecycleStage.DISQUALIFIED)
+        | ((pl.col("to_stage") == LifecycleStage.LEAD) & (left > LEAD_INDEX))
+    )
+    counts = died.group_by("from_stage", "to_stage").agg(pl.len().alias("people"))
+    leaks = sorted(
+        (Leak(**row) for row in counts.iter_rows(named=True)),
+        key=lambda leak: (STAGE_INDEX.get(leak.from_stage, -1), leak.to_stage),
+    )
+    rejected = (
+        Handoff.objects.filter(
+            query.segment("person__"),
+            status=Handoff.Status.REJECTED,
+            decided_at__gte=_start(query.start),
+            decided_at__lt=_after(query.end),
+        )
+        .values("reject_reason")
+        .annotate(handoffs=Count("id"))
+        .order_by("-handoffs", "reject_reason")
+    )
+    labels = dict(Handoff._meta.get_field("reject_reason").choices)
+    return LeakageResult(
+        leaks=leaks,
+        rejections=[
+            Rejection(reason=r["reject_reason"], label=labels[r["reject_reason"]], **r)
+            for r in rejected
+        ],
+    )
+
+
+# --- SLA compliance -----------------------------------------------------------------------
+
+
+class SlaComplianceQuery(MetricsQuery):
+    """`mql_commitment` is used only when no agreement is in force."""
+
+    mql_commitment: int = Field(default=0, ge=0)
+
+
+class SalesSlaMonth(BaseModel):
+    month: dt.date
+    handoffs: int
+    first_touched_in_time: int
+    decided_in_time: int
+    first_touch_rate: float | None
+    decision_rate: float | None
+
+
+class MarketingSlaMonth(BaseModel):
+    month: dt.date
+    delivered: int
+    commitment: int
+    met: bool
+
+
+class SlaComplianceResult(BaseModel):
+    commitment_source: Literal["agreement", "parameter"]
+    sales: list[SalesSlaMonth]
+    marketing: list[MarketingSlaMonth]
+
+
+def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
+    """A reassignment closes a handoff and opens another with the same clocks, so only the
+    handoffs that were not passed on are counted."""
+    handoffs = (
+        Handoff.objects.filter(
+            query.segment("person__"),
+            handed_off_at__gte=_start(query.start),
+            handed_off_at__lt=_after(query.end),
+        )
+        .exclude(status=Handoff.Status.REASSIGNED)
+        .annotate(month=TruncMonth("handed_off_at"))
+        .values("month")
+        .annotate(
+            handoffs=Count("id"),
+            touched=Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
+            decided=Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
+        )
+    )
+    by_month = {_as_date(row["month"]): row for row in handoffs}
+    months = _months(query.start, query.end)
+    sales = []
+    for month in months:
+        row = by_month.get(month, {"handoffs": 0, "touched": 0, "decided": 0})
+        sales.append(
+            SalesSlaMonth(
+                month=month,
+                handoffs=row["handoffs"],
+                first_touched_in_time=row["touched"],
+                decided_in_time=row["decided"],
+                first_touch_rate=_rate(row["touched"], row["handoffs"]),
+                decision_rate=_rate(row["decided"], row["handoffs"]),
+            )
+        )
+    agreement = get_agreement_in_force()
+    commitment = agreement.document.sla.mqls_per_month if agreement else query.mql_commitment
+    marketing = []
+    for month in months:
+        delivery = mqls_delivered(month, commitment)
+        marketing.append(
+            MarketingSlaMonth(
+                month=month,
+                delivered=delivery.delivered,
+                commitment=commitment,
+                met=delivery.met,
+            )
+        )
+    return SlaComplianceResult(
+        commitment_source="agreement" if agreement else "parameter",
+        sales=sales,
+        marketing=marketing,
+    )
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- Pipeline and revenue by source -------------------------------------------------------
+
+
+class PipelineBySourceQuery(MetricsQuery):
+    """Open pipeline today and revenue won in the period, by where the primary contact came
+    from: the person's original source, or the channel of their first touch."""
+
+    by: Literal["original_source", "first_touch_channel"] = "original_source"
+
+
+class SourceRevenue(BaseModel):
+    source: str
+    open_pipeline: Decimal
+    won_revenue: Decimal
+    won_deals: int
+
+
+def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
+    opportunities = Opportunity.objects.filter(
+        query.segment("primary_contact__"), primary_contact__isnull=False
+    )
+    if query.by == "first_touch_channel":
+        first = Touchpoint.objects.filter(person_id=OuterRef("primary_contact_id")).order_by(
+            "occurred_at", "id"
+        )
+        opportunities = opportunities.annotate(source=Subquery(first.values("channel")[:1]))
+    else:
+        opportunities = opportunities.annotate(source=F("primary_contact__original_source"))
+    closed = (PipelineStage.CLOSED_WON, PipelineStage.CLOSED_LOST)
+    won = Q(stage=PipelineStage.CLOSED_WON, close_date__gte=query.start, close_date__lte=query.end)
+    rows = (
+        opportunities.values("source")
+        .annotate(
+            open_pipeline=Sum("amount", filter=~Q(stage__in=closed), default=0),
+            won_revenue=Sum("amount", filter=won, default=0),
+            won_deals=Count("id", filter=won),
+        )
+        .filter(Q(open_pipeline__gt=0) | Q(won_deals__gt=0))
+        .order_by("-won_revenue", "source")
+    )
+    return [
+        SourceRevenue(
+            source=row["source"] or "(unknown)",
+            open_pipeline=_money(row["open_pipeline"]),
+            won_revenue=_money(row["won_revenue"]),
+            won_deals=row["won_deals"],
+        )
+        for row in rows
+    ]
+
+
+# --- Attribution: campaign ROI and models compared ----------------------------------------
+
+
+class CampaignRoiQuery(MetricsQuery):
+    """Won revenue attributed to campaigns by `model`, over each campaign's cost. Journeys are
+    those of people in the segment whose deal was won in the period, and those not won yet."""
+
+    model: str = "linear"
+
+    @model_validator(mode="after")
+    def _known_model(self):
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
+        return self
+
+
+class CampaignRoi(BaseModel):
+    campaign: str
+    cost: Decimal
+    attributed_revenue: Decimal
+    roi: float | None
+
+
+def _journeys(query: MetricsQuery, by: str) -> pl.DataFrame:
+    touches = journey_touchpoints(by=by, conversion="won")
+    if query.region or query.industry:
+        people = list(query.people().values_list("id", flat=True))
+        touches = touches.filter(pl.col("journey_id").is_in(people))
+    start, after = _start(query.start), _after(query.end)
+    in_period = (pl.col("won_at") >= start) & (pl.col("won_at") < after)
+    return touches.filter(~pl.col("converted") | in_period)
+
+
+def _credit(touches: pl.DataFrame, model: str) -> dict[str, float]:
+    if not len(touches) or not touches["converted"].any():
+        return {}
+    credit = attribute(paths_from_touchpoints(touches, with_ages=model == "time_decay"), model)
+    return dict(zip(credit.channels, credit.value.tolist(), strict=True))
+
+
+def run_campaign_roi(query: CampaignRoiQuery) -> list[CampaignRoi]:
+    credit = _credit(_journeys(query, "campaign"), query.model)
+    result = []
+    for name, cost in Campaign.objects.order_by("name").values_list("name", "cost"):
+        revenue = _money(credit.get(name, 0))
+        result.append(
+            CampaignRoi(
+                campaign=name,
+                cost=_money(cost),
+                attributed_revenue=revenue,
+                roi=round(float(revenue / cost), 4) if cost else None,
+            )
+        )
+    return sorted(result, key=lambda row: (-row.attributed_revenue, row.campaign))
+
+
+class AttributionComparisonQuery(MetricsQuery):
+    by: Literal["channel", "campaign"] = "channel"
+    models: list[str] = list(COMPARED_MODELS)
+
+
+class ComparedCredit(BaseModel):
+    name: str
+    revenue: dict[str, Decimal]
+
+
+class AttributionComparison(BaseModel):
+    models: list[str]
+    rows: list[ComparedCredit]
+
+
+def run_attribution_comparison(query: AttributionComparisonQuery) -> AttributionComparison:
+    """Revenue credited to each channel (or campaign) by several models, side by side."""
+    touches = _journeys(query, query.by)
+    credits = {model: _credit(touches, model) for model in query.models}
+    names = sorted({name for credit in credits.values() for name in credit})
+    rows = [
+        ComparedCredit(
+            name=name, revenue={m: _money(credits[m].get(name, 0)) for m in query.models}
+        )
+        for name in names
+    ]
+    rows.sort(key=lambda row: -max(row.revenue.values(), default=0))
+    return AttributionComparison(models=list(query.models), rows=rows)
+
+
+# --- The shared revenue goal --------------------------------------------------------------
+
+
+class RevenueGoalQuery(MetricsQuery):
+    goal: Decimal = Field(ge=0)
+
+
+class RevenueGoalResult(BaseModel):
+    goal: Decimal
+    won_revenue: Decimal
+    won_deals: int
+    progress: float | None
+
+
+def run_revenue_goal(query: RevenueGoalQuery) -> RevenueGoalResult:
+    won = Opportunity.objects.filter(
+        query.segment(),
+        stage=PipelineStage.CLOSED_WON,
+        close_date__gte=query.start,
+        close_date__lte=query.end,
+    ).aggregate(revenue=Sum("amount", default=0), deals=Count("id"))
+    revenue = _money(won["revenue"])
+    return RevenueGoalResult(
+        goal=_money(query.goal),
+        won_revenue=revenue,
+        won_deals=won["deals"],
+        progress=round(float(revenue / query.goal), 4) if query.goal else None,
+    )
