@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from accord.crm import bulk
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
 from accord.touchpoints.classification import classify_channel
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -48,25 +49,22 @@ def do_record_lifecycle_changes(
     """History rows for stage moves already applied in bulk: (person_id, from_stage, to_stage).
 
     Bulk writers (imports, rescoring) update stages with one UPDATE and call this in the same
-    transaction, so no move is ever missing from the history.
+    transaction, so no move is ever missing from the history. The rows go in as plain tuples
+    (COPY on PostgreSQL, executemany on SQLite): an import of a million people writes a million.
     """
     at = at or timezone.now()
-    rows = (
-        LifecycleChange(
-            person_id=pid, from_stage=old, to_stage=new, changed_at=at, changed_by=by, reason=reason
-        )
-        for pid, old, new in changes
-        if old != new
-    )
+    by_id = getattr(by, "pk", by)
     created = 0
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= batch_size:
-            created += len(LifecycleChange.objects.bulk_create(batch))
-            batch = []
-    if batch:
-        created += len(LifecycleChange.objects.bulk_create(batch))
+
+    def rows():
+        nonlocal created
+        for pid, old, new in changes:
+            if old != new:
+                created += 1
+                yield pid, old, new, at, by_id, reason
+
+    fields = ("person_id", "from_stage", "to_stage", "changed_at", "changed_by_id", "reason")
+    bulk.insert_rows(LifecycleChange, fields, rows(), batch_size=batch_size)
     return created
 
 

@@ -10,8 +10,8 @@ from typing import TextIO
 
 from django.db import IntegrityError, transaction
 
+from accord.crm import bulk
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
-from accord.imports import bulk
 from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file, timed
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS

@@ -1,7 +1,7 @@
 """Account (company) files: match by external id, then by domain, then by Accord id and name."""
 
+from accord.crm import bulk
 from accord.crm.models import Account
-from accord.imports import bulk
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import AccountDirectory, Plan, external_ids
 

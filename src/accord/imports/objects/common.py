@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.db.models.functions import Lower
 
+from accord.crm import bulk
 from accord.crm.models import Account, SourceRecord
-from accord.imports import bulk
 from accord.imports.engine import Counts, ParsedFile, Record
 from accord.imports.formats import Format
 

@@ -1,7 +1,7 @@
 """Deal / opportunity files: match by external id, then by Accord id and name."""
 
+from accord.crm import bulk
 from accord.crm.models import Opportunity, Person, SourceRecord
-from accord.imports import bulk
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import (
     SYSTEM_LABELS,

@@ -4,9 +4,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from tqdm import tqdm
 
+from accord.crm import bulk
 from accord.crm.models import LifecycleStage, Person, SourceRecord
 from accord.crm.services import do_record_lifecycle_changes
-from accord.imports import bulk
 from accord.imports.engine import Counts, ParsedFile, timed
 from accord.imports.objects.common import AccountDirectory, Plan, SourceIndex, external_ids, max_id
 

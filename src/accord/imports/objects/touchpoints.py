@@ -3,8 +3,8 @@ tags is the same touch, so importing a file again adds nothing."""
 
 from functools import cache
 
+from accord.crm import bulk
 from accord.crm.models import Person
-from accord.imports import bulk
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import Plan
 from accord.touchpoints.models import Campaign, Touchpoint

@@ -1,6 +1,8 @@
 import datetime as dt
 from decimal import Decimal
 
+import time_machine
+
 from accord.crm.models import (
     Account,
     LifecycleChange,
@@ -33,11 +35,15 @@ def test_hubspot_contacts_become_people_with_their_companies(db):
 
 
 def test_each_new_person_starts_their_lifecycle_history(db):
-    run_import(FIXTURES / "hubspot-contacts.csv")
+    imported_at = dt.datetime(2026, 5, 4, 10, 30, tzinfo=dt.UTC)
+    with time_machine.travel(imported_at, tick=False):
+        run_import(FIXTURES / "hubspot-contacts.csv")
 
     change = LifecycleChange.objects.get(person__email="dev.patel@contoso.example")
     assert (change.from_stage, change.to_stage) == ("", LifecycleStage.CUSTOMER)
     assert change.reason == "import hubspot-contacts.csv"
+    assert (change.changed_at, change.changed_by) == (imported_at, None)
+    assert LifecycleChange.objects.count() == Person.objects.count()
 
 
 def test_companies_match_the_accounts_contacts_created_by_domain(db):

@@ -1,4 +1,4 @@
-"""Fast writes for large imports: PostgreSQL COPY, SQLite executemany, in batches.
+"""Fast writes for large imports and bulk history: PostgreSQL COPY, SQLite executemany, in batches.
 
 The ORM's bulk_create builds a model instance per row; at a million rows that costs more than the
 database does, so the import's hot paths write plain tuples here instead.
@@ -54,7 +54,9 @@ def _batches(rows: Iterable[tuple], size: int = BATCH):
         yield batch
 
 
-def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple], progress=None) -> None:
+def insert_rows(
+    model, fields: Sequence[str], rows: Iterable[tuple], progress=None, batch_size: int = BATCH
+) -> None:
     """INSERT tuples of `fields` values; no defaults are filled in, pass every NOT NULL column."""
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
@@ -71,7 +73,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple], progress=No
             return
         adapters = [(i, a) for i, a in enumerate(_adapters(model, fields)) if a]
         sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
-        for batch in _batches(rows):
+        for batch in _batches(rows, batch_size):
             if adapters:
                 batch = [_adapt(row, adapters) for row in batch]
             cursor.executemany(sql, batch)
