@@ -28,3 +28,106 @@ def get_history(version: AgreementVersion):
 
 def get_lead_score(person_id: int) -> LeadScore | None:
     return LeadScore.objects.filter(person_id=person_id).select_related("version").first()
+
+
+def _words(values) -> str:
+    values = [str(v) for v in values]
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _fit_rule_sentence(rule) -> str:
+    field = rule.field.replace("_", " ")
+    if rule.any_of is not None:
+        condition = f"{field} is {_words(rule.any_of)}"
+    elif rule.pattern is not None:
+        condition = f"{field} matches “{rule.pattern}”"
+    elif rule.equals is not None:
+        condition = "is a decision maker" if rule.equals else "is not a decision maker"
+    elif rule.min is not None and rule.max is not None:
+        condition = f"{field} is {rule.min} to {rule.max}"
+    elif rule.min is not None:
+        condition = f"{field} is at least {rule.min}"
+    else:
+        condition = f"{field} is at most {rule.max}"
+    return f"{rule.name}: {condition} — {rule.points:+d} points"
+
+
+def _segment_sentence(segment) -> str:
+    where = [f"{k} {v}" for k, v in (("region", segment.region), ("industry", segment.industry))]
+    where = [w for w, v in zip(where, (segment.region, segment.industry), strict=True) if v]
+    return f"Segment {segment.name}{''.join(', ' + w for w in where)}: " + (
+        f"{segment.mqls_per_month} MQLs a month."
+    )
+
+
+def describe_document(doc) -> dict[str, list[str] | str]:
+    """The agreement in plain language, as the pages show it to everybody."""
+    grades = sorted(doc.grades, key=lambda b: b.grade)
+    fit_grade = doc.threshold.min_grade
+    better = "" if fit_grade == "A" else " or better"
+    power = {
+        "person": "the person is a decision maker",
+        "account": "someone on their account is a decision maker",
+        "person_or_account": "they or someone on their account is a decision maker",
+        "none": "",
+    }[doc.buying_power.required]
+    qualified = (
+        f"A lead is qualified when its fit grade is {fit_grade}{better} "
+        f"and its score is at least {doc.threshold.min_total}"
+        + (f", {power}" if power else "")
+        + ", and no disqualifier applies."
+    )
+    engagement = [
+        f"{kind.replace('_', ' ').capitalize()}: {spec.points} points each"
+        + (f", at most {spec.cap}" if spec.cap is not None else "")
+        for kind, spec in doc.engagement.kinds.items()
+    ]
+    engagement += [
+        f"Touches from {channel.replace('_', ' ')}: {points} extra points"
+        for channel, points in doc.engagement.channels.items()
+    ]
+    window = doc.engagement.window_days
+    engagement.append(
+        f"Points halve every {doc.engagement.half_life_days:g} days"
+        + (f"; touches older than {window} days count nothing" if window else "")
+    )
+    rules = doc.disqualifiers
+    disqualifiers = []
+    if rules.free_mail_domains:
+        disqualifiers.append(f"Free-mail addresses ({', '.join(rules.free_mail_domains)})")
+    if rules.competitor_domains:
+        disqualifiers.append(f"Competitors ({', '.join(rules.competitor_domains)})")
+    if rules.student_title_pattern:
+        disqualifiers.append(f"Students: titles matching “{rules.student_title_pattern}”")
+    if rules.existing_customers:
+        disqualifiers.append("Existing customers")
+    sla = doc.sla
+    sla_better = "" if sla.min_grade == "A" else " or better"
+    terms = [
+        f"Marketing delivers {sla.mqls_per_month} MQLs of grade {sla.min_grade}{sla_better} "
+        f"a month; Sales makes first contact within {sla.first_touch_working_hours:g} working "
+        f"hours and accepts or rejects within {sla.accept_within_working_days} working days.",
+        *(_segment_sentence(segment) for segment in sla.segments),
+        f"Rejected leads go back to {sla.recycle.to_stage} "
+        f"and are rescored after {sla.recycle.after_days} days.",
+    ]
+    return {
+        "qualified": qualified,
+        "fit_rules": [_fit_rule_sentence(rule) for rule in doc.fit_rules],
+        "grades": [
+            f"Grade {b.grade}: "
+            + (
+                f"{b.min} to {b.max} fit points"
+                if b.min is not None and b.max is not None
+                else f"{b.min} fit points or more"
+                if b.min is not None
+                else f"{b.max} fit points or fewer"
+            )
+            for b in grades
+        ],
+        "engagement": engagement,
+        "disqualifiers": disqualifiers,
+        "sla": terms,
+    }

@@ -1,0 +1,241 @@
+"""Backtest before you sign: replay a document on the last months of history.
+
+For each of the last N complete calendar months (UTC), everybody is scored with the engine as of
+the month's end. A person counts as an MQL in the first month whose end finds them qualified
+(people already qualified at the start of the period are left out: they were MQLs before it).
+Of those MQLs: how many reached SQL, opportunity and won (lifecycle history, or being the primary
+contact of an opportunity), and the revenue of the won opportunities they are primary contact of.
+And of the people Sales rejected in a month (a rejected handoff, or a step back from MQL/SAL to
+lead or disqualified), how many the document would have qualified at that month's end.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+from django.db.models import Q
+from django.utils import timezone
+
+from accord.agreement.rescoring import load_people, load_touchpoints
+from accord.crm.models import (
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    PipelineStage,
+)
+from accord.handoff.models import Handoff
+from accord.scoring import AgreementDocument, score_people
+
+Stage = LifecycleStage
+REACHED = {
+    "sql": (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER, Stage.EVANGELIST),
+    "opportunity": (Stage.OPPORTUNITY, Stage.CUSTOMER, Stage.EVANGELIST),
+    "won": (Stage.CUSTOMER, Stage.EVANGELIST),
+}
+CUSTOMER_STAGES = REACHED["won"]
+REJECTED_FROM = (Stage.MQL, Stage.SAL)
+REJECTED_TO = (Stage.LEAD, Stage.DISQUALIFIED)
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: dt.date
+    mqls: int
+    sql: int
+    opportunity: int
+    won: int
+    revenue: Decimal
+    rejected: int
+    let_through: int
+
+    def share(self, count: int) -> float | None:
+        return count / self.mqls if self.mqls else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """One document's figures, month by month."""
+
+    months: list[MonthFigures]
+
+    @property
+    def total(self) -> MonthFigures:
+        counts = ("mqls", "sql", "opportunity", "won", "rejected", "let_through")
+        return MonthFigures(
+            month=self.months[0].month,
+            revenue=sum((m.revenue for m in self.months), Decimal("0.00")),
+            **{name: sum(getattr(m, name) for m in self.months) for name in counts},
+        )
+
+
+def month_starts(months: int, as_of: dt.datetime) -> list[dt.datetime]:
+    """The first instants (UTC) of the last `months` complete months, and of the current one."""
+    as_of = as_of.astimezone(dt.UTC)
+    year, month = as_of.year, as_of.month
+    starts = []
+    for _ in range(months + 1):
+        starts.append(dt.datetime(year, month, 1, tzinfo=dt.UTC))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def _frame(rows, schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+class History:
+    """What happened, read once and shared by the documents compared."""
+
+    def __init__(self, months: int, as_of: dt.datetime | None = None):
+        self.starts = month_starts(months, as_of or timezone.now())
+        self.people = load_people().drop("is_customer")
+        self.created = _frame(
+            Person.objects.values_list("pk", "created_at"),
+            {"person_id": pl.Int64, "created_at": pl.Datetime("us", "UTC")},
+        )
+        self.touches = load_touchpoints(None, None)
+        self.changes = _frame(
+            LifecycleChange.objects.values_list(
+                "person_id", "from_stage", "to_stage", "changed_at"
+            ),
+            {
+                "person_id": pl.Int64,
+                "from_stage": pl.String,
+                "to_stage": pl.String,
+                "changed_at": pl.Datetime("us", "UTC"),
+            },
+        )
+        self.opportunities = _frame(
+            Opportunity.objects.values_list(
+                "primary_contact_id", "account_id", "stage", "amount", "close_date", "created_date"
+            ),
+            {
+                "person_id": pl.Int64,
+                "account_id": pl.Int64,
+                "stage": pl.String,
+                "amount": pl.Decimal(14, 2),
+                "close_date": pl.Date,
+                "created_date": pl.Date,
+            },
+        )
+        self.rejections = self._rejections()
+
+    def _rejections(self) -> pl.DataFrame:
+        """(person_id, month index) for each person Sales rejected in a month of the period."""
+        start, end = self.starts[0], self.starts[-1]
+        handoffs = Handoff.objects.filter(
+            status=Handoff.Status.REJECTED, decided_at__gte=start, decided_at__lt=end
+        ).values_list("person_id", "decided_at")
+        steps_back = LifecycleChange.objects.filter(
+            Q(from_stage__in=REJECTED_FROM, to_stage__in=REJECTED_TO),
+            changed_at__gte=start,
+            changed_at__lt=end,
+        ).values_list("person_id", "changed_at")
+        schema = {"person_id": pl.Int64, "at": pl.Datetime("us", "UTC")}
+        rows = pl.concat([_frame(handoffs, schema), _frame(steps_back, schema)])
+        return rows.with_columns(self._month_index("at").alias("month")).unique(
+            ["person_id", "month"]
+        )
+
+    def _month_index(self, column: str) -> pl.Expr:
+        """Which month of the period a time falls in (0 is the first)."""
+        first = self.starts[0]
+        col = pl.col(column).dt.convert_time_zone("UTC")
+        return col.dt.year() * 12 + col.dt.month() - (first.year * 12 + first.month)
+
+    def people_at(self, at: dt.datetime) -> pl.DataFrame:
+        """People who existed at `at`, with whether they were customers by then."""
+        won_accounts = self.opportunities.filter(
+            (pl.col("stage") == PipelineStage.CLOSED_WON)
+            & (pl.coalesce("close_date", "created_date") < at.date())
+            & pl.col("account_id").is_not_null()
+        )["account_id"]
+        customers = self.changes.filter(
+            pl.col("to_stage").is_in(CUSTOMER_STAGES) & (pl.col("changed_at") < at)
+        )["person_id"]
+        existing = self.created.filter(pl.col("created_at") < at)["person_id"]
+        return self.people.filter(pl.col("person_id").is_in(existing.implode())).with_columns(
+            (
+                pl.col("account_id").is_in(won_accounts.implode())
+                | pl.col("person_id").is_in(customers.implode())
+            )
+            .fill_null(False)
+            .alias("is_customer")
+        )
+
+    def reached(self) -> pl.DataFrame:
+        """person_id, sql, opportunity, won, revenue: how far each person ever went."""
+        by_stage = self.changes.group_by("person_id").agg(
+            pl.col("to_stage").is_in(stages).any().alias(name) for name, stages in REACHED.items()
+        )
+        deals = (
+            self.opportunities.filter(pl.col("person_id").is_not_null())
+            .group_by("person_id")
+            .agg(
+                pl.lit(True).alias("has_opportunity"),
+                (pl.col("stage") == PipelineStage.CLOSED_WON).any().alias("has_won"),
+                pl.col("amount")
+                .filter(pl.col("stage") == PipelineStage.CLOSED_WON)
+                .fill_null(0)
+                .sum()
+                .alias("revenue"),
+            )
+        )
+        people = self.people.select("person_id", "lifecycle_stage")
+        return (
+            people.join(by_stage, on="person_id", how="left")
+            .join(deals, on="person_id", how="left")
+            .select(
+                "person_id",
+                (pl.col("sql").fill_null(False) | pl.col("lifecycle_stage").is_in(REACHED["sql"]))
+                .or_(pl.col("has_opportunity").fill_null(False))
+                .alias("sql"),
+                (
+                    pl.col("opportunity").fill_null(False)
+                    | pl.col("lifecycle_stage").is_in(REACHED["opportunity"])
+                    | pl.col("has_opportunity").fill_null(False)
+                ).alias("opportunity"),
+                (
+                    pl.col("won").fill_null(False)
+                    | pl.col("lifecycle_stage").is_in(REACHED["won"])
+                    | pl.col("has_won").fill_null(False)
+                ).alias("won"),
+                pl.col("revenue").fill_null(0).cast(pl.Decimal(14, 2)),
+            )
+        )
+
+
+def run_backtest(doc: AgreementDocument, history: History) -> Backtest:
+    """The document's MQLs per month over the history, and what became of them."""
+    qualified = []  # person ids qualified at each month start, the period's start first
+    for at in history.starts:
+        scores = score_people(history.people_at(at), history.touches, doc, at)
+        qualified.append(set(scores.filter(pl.col("is_mql"))["person_id"].to_list()))
+    reached = history.reached()
+    seen = set(qualified[0])
+    months = []
+    for index, start in enumerate(history.starts[:-1]):
+        at_end = qualified[index + 1]
+        new = at_end - seen
+        seen |= at_end
+        outcome = reached.filter(pl.col("person_id").is_in(list(new)))
+        rejected = history.rejections.filter(pl.col("month") == index)["person_id"].to_list()
+        months.append(
+            MonthFigures(
+                month=start.date(),
+                mqls=len(new),
+                sql=int(outcome["sql"].sum()),
+                opportunity=int(outcome["opportunity"].sum()),
+                won=int(outcome["won"].sum()),
+                revenue=Decimal(outcome["revenue"].sum() or 0).quantize(Decimal("0.01")),
+                rejected=len(rejected),
+                let_through=len(set(rejected) & at_end),
+            )
+        )
+    return Backtest(months=months)

@@ -1,0 +1,123 @@
+"""Backtest: a draft replayed on a hand-built history gives exactly the figures worked out by hand.
+
+The test agreement gives a Software company of 100-5000 employees 60 fit points (grade A); a form
+fill is worth 20 points, halving every 30 days. In force, an MQL needs 75 points; the draft 65.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
+
+from accord.agreement.backtest import History, run_backtest
+from accord.crm.models import LifecycleChange, PipelineStage
+from accord.scoring import check_document
+from accord.touchpoints.models import Touchpoint
+
+from .conftest import document_data
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 4, 15, 12, tzinfo=dt.UTC)
+LONG_AGO = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+
+
+def _at(month, day, hour=0):
+    year = 2025 if month == 12 else 2026
+    return dt.datetime(year, month, day, hour, tzinfo=dt.UTC)
+
+
+def _person(industry="Software", email=None, form_fills=()):
+    account = AccountFactory(industry=industry, employee_count=500)
+    extra = {"email": email} if email else {}
+    person = PersonFactory(account=account, created_at=LONG_AGO, **extra)
+    for at in form_fills:
+        TouchpointFactory(person=person, kind=Touchpoint.Kind.FORM_FILL, occurred_at=at)
+    return person
+
+
+def _step(person, from_stage, to_stage, at):
+    LifecycleChange.objects.create(
+        person=person, from_stage=from_stage, to_stage=to_stage, changed_at=at
+    )
+
+
+@pytest.fixture
+def history():
+    """January to March 2026, seen from 15 April."""
+    won = _person(form_fills=[_at(1, 30, 12)])  # 79 points on 1 Feb: an MQL in January
+    _step(won, "mql", "sql", _at(2, 10))
+    _step(won, "sql", "opportunity", _at(2, 12))
+    _step(won, "opportunity", "customer", _at(3, 5))
+    OpportunityFactory(
+        account=won.account,
+        primary_contact=won,
+        stage=PipelineStage.CLOSED_WON,
+        amount=Decimal("1000.00"),
+        created_date=dt.date(2026, 2, 12),
+        close_date=dt.date(2026, 3, 5),
+    )
+    rejected = _person(form_fills=[_at(2, 10)])  # 73 points on 1 March: only the draft's MQL
+    _step(rejected, "mql", "lead", _at(2, 20))
+    _person(email="someone@gmail.com", form_fills=[_at(3, 20), _at(3, 21)])  # free mail
+    _person(form_fills=[_at(12, 30), _at(12, 30)])  # 98 points on 1 January: an MQL before
+    lost = _person(form_fills=[_at(3, 20)])  # 75 points on 1 April: an MQL in March
+    OpportunityFactory(
+        account=lost.account,
+        primary_contact=lost,
+        stage=PipelineStage.CLOSED_LOST,
+        amount=Decimal("500.00"),
+        created_date=dt.date(2026, 3, 25),
+    )
+    poor_fit = _person(industry="Retail", form_fills=[_at(3, 1), _at(3, 2)])  # grade C
+    _step(poor_fit, "sal", "disqualified", _at(3, 10))
+    with time_machine.travel(NOW, tick=False):
+        return History(months=3)
+
+
+def _figures(backtest):
+    return [
+        (
+            m.label,
+            m.mqls,
+            m.sql,
+            m.opportunity,
+            m.won,
+            m.revenue,
+            m.rejected,
+            m.let_through,
+        )
+        for m in backtest.months
+    ]
+
+
+def test_the_version_in_force_on_the_hand_built_history(history):
+    backtest = run_backtest(check_document(document_data()), history)
+
+    assert _figures(backtest) == [
+        ("2026-01", 1, 1, 1, 1, Decimal("1000.00"), 0, 0),
+        ("2026-02", 0, 0, 0, 0, Decimal("0.00"), 1, 0),
+        ("2026-03", 1, 1, 1, 0, Decimal("0.00"), 1, 0),
+    ]
+    assert backtest.months[0].share(backtest.months[0].won) == 1.0
+    assert backtest.months[1].share(0) is None
+
+
+def test_a_lower_threshold_lets_through_the_lead_sales_rejected(history):
+    draft = check_document(document_data(threshold={"min_total": 65}))
+
+    backtest = run_backtest(draft, history)
+
+    assert _figures(backtest) == [
+        ("2026-01", 1, 1, 1, 1, Decimal("1000.00"), 0, 0),
+        ("2026-02", 1, 0, 0, 0, Decimal("0.00"), 1, 1),
+        ("2026-03", 1, 1, 1, 0, Decimal("0.00"), 1, 0),
+    ]
+    total = backtest.total
+    assert (total.mqls, total.revenue, total.rejected, total.let_through) == (
+        3,
+        Decimal("1000.00"),
+        2,
+        1,
+    )
