@@ -9,6 +9,7 @@ from django.db import DataError, IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
 from accord.teams.access import AccessDenied, UnknownReference
@@ -36,6 +37,7 @@ api = NinjaAPI(
 
 api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
+api.add_router("", capture_router)
 
 
 def _field_errors(errors, kind: str) -> dict:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accord.demo",
     "accord.web",
     "accord.credit",
+    "accord.capture",
     "accord.metrics",
 ]
 

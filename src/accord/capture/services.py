@@ -1,0 +1,194 @@
+"""Leads and touches from websites and tools: find or make the person, record the touch, score.
+
+Every write here is race-safe on its own: people and accounts are found by their
+case-insensitive unique e-mail and domain, and a concurrent insert of the same one is caught in
+a savepoint and read back, so many requests capturing one lead make one person.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accord.agreement.models import LeadScore
+from accord.agreement.services import do_rescore_people
+from accord.crm.models import Account, Person
+from accord.crm.services import Conflict, do_create_person
+from accord.imports.objects.common import FREE_MAIL
+from accord.touchpoints.classification import classify_channel, get_classifier
+from accord.touchpoints.models import Campaign, Touchpoint
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+TOUCH_FIELDS = (*UTM_FIELDS, "referrer", "page")
+PERSON_FIELDS = ("first_name", "last_name", "title", "phone")
+CAPTURE_REASON = "lead capture"
+
+
+class BatchRefused(Exception):
+    """Items of a batch that cannot be recorded: (index, field, reason) each; nothing was."""
+
+    def __init__(self, errors: list[tuple[int, str, str]]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} touchpoints refused")
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[1].lower()
+
+
+def find_or_create_account(email: str, company: str = "", company_domain: str = ""):
+    """The account of the company domain, or of the e-mail's domain unless it is free mail."""
+    domain = (company_domain or email_domain(email)).lower()
+    if domain in FREE_MAIL:
+        return None
+    found = Account.objects.filter(domain__iexact=domain).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Account.objects.create(name=company or domain, domain=domain)
+    except IntegrityError:  # created meanwhile by a concurrent capture
+        return Account.objects.get(domain__iexact=domain)
+
+
+def find_or_create_person(email: str, fields: dict, *, by=None) -> tuple[Person, bool]:
+    """The person with this e-mail in any letter case, made if new; True when made."""
+    found = Person.objects.filter(email__iexact=email).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            return do_create_person({"email": email, **fields}, by=by, reason=CAPTURE_REASON), True
+    except (IntegrityError, Conflict):  # created meanwhile by a concurrent capture
+        return Person.objects.get(email__iexact=email), False
+
+
+def _fill_blanks(person: Person, fields: dict) -> None:
+    """A known person keeps what we know; a capture only fills fields still empty."""
+    for name, value in fields.items():
+        if value and not getattr(person, name):
+            blank = {f"{name}__isnull": True} if name == "account" else {name: ""}
+            if Person.objects.filter(pk=person.pk, **blank).update(
+                **{name: value}, updated_at=timezone.now()
+            ):
+                setattr(person, name, value)
+
+
+def _campaign_for(utm_campaign: str) -> Campaign | None:
+    if not utm_campaign:
+        return None
+    return Campaign.objects.filter(utm_campaign__iexact=utm_campaign).order_by("id").first()
+
+
+def _score_of(person: Person) -> dict:
+    score = LeadScore.objects.filter(person_id=person.pk).first()
+    return {
+        "score": score.total if score else None,
+        "grade": score.fit_grade if score else None,
+        "is_mql": score.is_mql if score else None,
+    }
+
+
+@transaction.atomic
+def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
+    """A form fill: the person (201 if new, 200 if known), their touch, and their score now."""
+    email = data["email"]
+    touch = {name: data.get(name) or "" for name in TOUCH_FIELDS}
+    channel = classify_channel(
+        touch["utm_source"], touch["utm_medium"], touch["utm_campaign"], touch["referrer"]
+    )
+    account = find_or_create_account(
+        email, data.get("company") or "", data.get("company_domain") or ""
+    )
+    details = {name: data.get(name) or "" for name in PERSON_FIELDS}
+    person, created = find_or_create_person(
+        email, {**details, "account": account, "original_source": channel}, by=by
+    )
+    if not created:
+        _fill_blanks(person, {**details, "account": account})
+    touchpoint = Touchpoint.objects.create(
+        person=person,
+        kind=Touchpoint.Kind.FORM_FILL,
+        channel=channel,
+        campaign=_campaign_for(touch["utm_campaign"]),
+        occurred_at=data.get("occurred_at") or timezone.now(),
+        **touch,
+    )
+    do_rescore_people([person.pk])
+    person.refresh_from_db(fields=["lifecycle_stage", "account"])
+    return (201 if created else 200), {
+        "person_id": person.pk,
+        "created": created,
+        "email": person.email,
+        "account_id": person.account_id,
+        "lifecycle_stage": person.lifecycle_stage,
+        **_score_of(person),
+        "touchpoint_id": touchpoint.pk,
+        "channel": channel,
+        "form_name": data.get("form_name") or "",
+    }
+
+
+def _campaigns_by_name(items: list[dict]) -> dict[str, Campaign]:
+    names = {item["campaign"] for item in items if item.get("campaign")}
+    found = {c.name: c for c in Campaign.objects.filter(name__in=names)}
+    errors = [
+        (i, "campaign", f"No campaign is named {item['campaign']!r}")
+        for i, item in enumerate(items)
+        if item.get("campaign") and item["campaign"] not in found
+    ]
+    if errors:
+        raise BatchRefused(errors)
+    return found
+
+
+def _people_by_email(items: list[dict], channels: list[str], *, by=None) -> tuple[dict, int]:
+    """Person ids by lower-case e-mail; unknown e-mails become people (first touch's channel)."""
+    wanted = {}
+    for item, channel in sorted(
+        zip(items, channels, strict=True), key=lambda p: p[0]["occurred_at"]
+    ):
+        wanted.setdefault(item["email"].lower(), (item["email"], channel))
+    known = dict(
+        Person.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=list(wanted))
+        .values_list("lower_email", "pk")
+    )
+    created = 0
+    for lower, (email, channel) in wanted.items():
+        if lower not in known:
+            account = find_or_create_account(email)
+            person, made = find_or_create_person(
+                email, {"account": account, "original_source": channel}, by=by
+            )
+            known[lower], created = person.pk, created + made
+    return known, created
+
+
+@transaction.atomic
+def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
+    """A batch of touches, all or nothing: unknown e-mails become people; all are rescored."""
+    campaigns = _campaigns_by_name(items)
+    classifier = get_classifier()
+    channels = [
+        classifier.classify(i["utm_source"], i["utm_medium"], i["utm_campaign"], i["referrer"])
+        for i in items
+    ]
+    people, people_created = _people_by_email(items, channels, by=by)
+    by_utm = {u: _campaign_for(u) for u in {i["utm_campaign"] for i in items if i["utm_campaign"]}}
+    touches = Touchpoint.objects.bulk_create(
+        Touchpoint(
+            person_id=people[item["email"].lower()],
+            kind=item["type"],
+            channel=channel,
+            campaign=campaigns.get(item["campaign"]) or by_utm.get(item["utm_campaign"]),
+            occurred_at=item["occurred_at"],
+            **{name: item.get(name) or "" for name in TOUCH_FIELDS},
+        )
+        for item, channel in zip(items, channels, strict=True)
+    )
+    do_rescore_people(sorted(set(people.values())))
+    return 201, {
+        "accepted": len(touches),
+        "people_created": people_created,
+        "touchpoint_ids": [t.pk for t in touches],
+    }

@@ -1,0 +1,42 @@
+import json
+
+import pytest
+
+from accord.teams.models import ApiToken
+from accord.teams.tokens import do_create_token
+
+
+class CaptureClient:
+    """The capture API as a website form calls it, with a capture key."""
+
+    def __init__(self, client, secret):
+        self.client, self.secret = client, secret
+
+    def post(self, path, body, key=None, secret=None):
+        headers = {"Authorization": f"Bearer {secret or self.secret}"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        data = body if isinstance(body, str) else json.dumps(body)
+        return self.client.post(
+            f"/api/v1{path}", data, content_type="application/json", headers=headers
+        )
+
+
+@pytest.fixture
+def capture_key(marketer):
+    return do_create_token(marketer, "website", ApiToken.Scope.CAPTURE)[1]
+
+
+@pytest.fixture
+def capture(client, capture_key):
+    return CaptureClient(client, capture_key)
+
+
+@pytest.fixture
+def agreement_in_force(marketing_head, sales_head, marketer):
+    from accord.agreement.defaults import default_document
+    from accord.agreement.services import do_create_draft, do_sign
+
+    version = do_create_draft(marketer, default_document())
+    do_sign(version, marketing_head)
+    return do_sign(version, sales_head)
