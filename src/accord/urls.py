@@ -6,5 +6,6 @@ from accord.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("agreement/", include("accord.agreement.urls")),
     path("", include("accord.web.urls")),
 ]

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accord.agreement.rescoring import load_people, load_touchpoints
+from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import (
     LifecycleChange,
     LifecycleStage,
@@ -35,6 +36,7 @@ REACHED = {
     "won": (Stage.CUSTOMER, Stage.EVANGELIST),
 }
 CUSTOMER_STAGES = REACHED["won"]
+MAX_MONTHS = 36
 REJECTED_FROM = (Stage.MQL, Stage.SAL)
 REJECTED_TO = (Stage.LEAD, Stage.DISQUALIFIED)
 
@@ -56,6 +58,23 @@ class MonthFigures:
     @property
     def label(self) -> str:
         return f"{self.month:%Y-%m}"
+
+    def share_text(self, count: int) -> str:
+        """ "3 (25%)": how many of the month's MQLs, and their share."""
+        share = self.share(count)
+        return f"{count}" if share is None else f"{count} ({share:.0%})"
+
+    @property
+    def sql_text(self) -> str:
+        return self.share_text(self.sql)
+
+    @property
+    def opportunity_text(self) -> str:
+        return self.share_text(self.opportunity)
+
+    @property
+    def won_text(self) -> str:
+        return self.share_text(self.won)
 
 
 @dataclass(frozen=True)
@@ -239,3 +258,31 @@ def run_backtest(doc: AgreementDocument, history: History) -> Backtest:
             )
         )
     return Backtest(months=months)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A version's backtest beside the version in force's, on the same history."""
+
+    version: int
+    in_force: int | None
+    draft: Backtest
+    current: Backtest | None
+
+    def rows(self) -> list[tuple[MonthFigures, MonthFigures | None]]:
+        current = self.current.months if self.current else [None] * len(self.draft.months)
+        return list(zip(self.draft.months, current, strict=True))
+
+
+def compare_with_in_force(version, months: int = 6, as_of: dt.datetime | None = None) -> Comparison:
+    """Backtest `version` and the version in force over the last `months` complete months."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"months: must be from 1 to {MAX_MONTHS}")
+    history = History(months, as_of)
+    in_force = get_agreement_in_force()
+    return Comparison(
+        version=version.number,
+        in_force=in_force.number if in_force else None,
+        draft=run_backtest(version.document, history),
+        current=run_backtest(in_force.document, history) if in_force else None,
+    )

@@ -1,0 +1,160 @@
+"""The agreement's pages: the version in force in plain language, drafts, comments, signatures."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accord.agreement.backtest import compare_with_in_force
+from accord.agreement.defaults import default_document
+from accord.agreement.models import AgreementVersion
+from accord.agreement.selectors import (
+    describe_document,
+    get_agreement_in_force,
+    get_version,
+    get_version_diff,
+    list_versions,
+)
+from accord.agreement.services import (
+    AgreementRefused,
+    do_comment,
+    do_create_draft,
+    do_sign,
+)
+from accord.scoring import DocumentError
+from accord.teams.models import Team
+from accord.web.charts import bar_chart
+
+DEFAULT_MONTHS = 6
+
+
+def _version_or_404(number: int) -> AgreementVersion:
+    try:
+        return get_version(number)
+    except AgreementVersion.DoesNotExist:
+        raise Http404(f"Agreement v{number} does not exist") from None
+
+
+@login_required
+def agreement(request):
+    in_force = get_agreement_in_force()
+    return render(
+        request,
+        "agreement/index.html",
+        {
+            "in_force": in_force,
+            "plain": describe_document(in_force.document) if in_force else None,
+            "versions": list_versions(),
+        },
+    )
+
+
+def _may_sign(user, version: AgreementVersion) -> bool:
+    team = user.team_kind
+    return (
+        version.status == AgreementVersion.Status.DRAFT
+        and user.is_head
+        and team in (Team.Kind.MARKETING, Team.Kind.SALES)
+        and not any(s.team_kind == team for s in version.signatures.all())
+    )
+
+
+def _months(request) -> int:
+    try:
+        return min(max(int(request.GET.get("months", DEFAULT_MONTHS)), 1), 36)
+    except ValueError:
+        return DEFAULT_MONTHS
+
+
+@login_required
+def version(request, number: int):
+    shown = _version_or_404(number)
+    in_force = get_agreement_in_force()
+    compared_with = shown.based_on if shown == in_force else in_force
+    context = {
+        "version": shown,
+        "in_force": in_force,
+        "compared_with": compared_with,
+        "diff": get_version_diff(compared_with, shown),
+        "plain": describe_document(shown.document),
+        "comments": shown.comments.select_related("author"),
+        "signatures": shown.signatures.select_related("signer"),
+        "may_sign": _may_sign(request.user, shown),
+        "document_json": json.dumps(shown.document_data, indent=2),
+    }
+    if shown.status == AgreementVersion.Status.DRAFT:
+        context.update(_backtest_context(shown, _months(request)))
+    return render(request, "agreement/version.html", context)
+
+
+def _backtest_context(shown: AgreementVersion, months: int) -> dict:
+    comparison = compare_with_in_force(shown, months)
+    bars = []
+    for draft, current in comparison.rows():
+        bars.append((f"{draft.label} · v{comparison.version}", draft.mqls))
+        if current is not None:
+            bars.append((f"{draft.label} · v{comparison.in_force} (in force)", current.mqls))
+    return {
+        "backtest": comparison,
+        "months": months,
+        "backtest_chart": bar_chart("MQLs per month", bars),
+    }
+
+
+@login_required
+@require_POST
+def comment(request, number: int):
+    shown = _version_or_404(number)
+    try:
+        do_comment(shown, request.user, request.POST.get("body", ""))
+        messages.success(request, "Your comment was added.")
+    except AgreementRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("agreement:version", number=number)
+
+
+@login_required
+@require_POST
+def sign(request, number: int):
+    shown = _version_or_404(number)
+    try:
+        signed = do_sign(shown, request.user)
+    except AgreementRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("agreement:version", number=number)
+    if signed.status == AgreementVersion.Status.IN_FORCE:
+        messages.success(request, f"You signed v{signed.number}; it is now in force.")
+        return redirect("agreement:index")
+    messages.success(request, f"You signed v{signed.number}; it waits for the other head.")
+    return redirect("agreement:version", number=number)
+
+
+@login_required
+def propose(request):
+    in_force = get_agreement_in_force()
+    starting_point = in_force.document_data if in_force else None
+    text = request.POST.get("document") if request.method == "POST" else None
+    if text is None:
+        document = starting_point or default_document().model_dump(mode="json", by_alias=True)
+        text = json.dumps(document, indent=2)
+    problems = []
+    if request.method == "POST":
+        try:
+            draft = do_create_draft(request.user, text)
+        except DocumentError as exc:
+            problems = exc.problems
+        except AgreementRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Draft v{draft.number} was created.")
+            return redirect("agreement:version", number=draft.number)
+    status = 422 if problems else 200
+    return render(
+        request,
+        "agreement/propose.html",
+        {"text": text, "problems": problems, "in_force": in_force},
+        status=status,
+    )
