@@ -35,9 +35,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+api.add_router("", capture_router)  # first: /touchpoints/batch before /touchpoints/{id}
 api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
-api.add_router("", capture_router)
 
 
 def _field_errors(errors, kind: str) -> dict:
