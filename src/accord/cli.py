@@ -27,8 +27,9 @@ USAGE = """usage: accord COMMAND [ARGS]
   stats [--json]      counts of what the shared database holds
   token create --user EMAIL
                       make a personal API token
-  agreement list|show [N]|diff A B
-                      the signed agreement's versions, one version, what changed
+  agreement list|show [N]|diff A B|backtest N [--months M]
+                      the signed agreement's versions, one version, what changed,
+                      a version replayed on the last months beside the one in force
   score --all | score PERSON_ID...
                       rescore people under the agreement in force
   attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]

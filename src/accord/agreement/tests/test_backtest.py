@@ -6,12 +6,15 @@ fill is worth 20 points, halving every 30 days. In force, an MQL needs 75 points
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
 from accord.agreement.backtest import History, run_backtest
+from accord.agreement.services import do_create_draft
 from accord.crm.models import LifecycleChange, PipelineStage
 from accord.scoring import check_document
 from accord.touchpoints.models import Touchpoint
@@ -44,8 +47,8 @@ def _step(person, from_stage, to_stage, at):
 
 
 @pytest.fixture
-def history():
-    """January to March 2026, seen from 15 April."""
+def hand_built():
+    """January to March 2026."""
     won = _person(form_fills=[_at(1, 30, 12)])  # 79 points on 1 Feb: an MQL in January
     _step(won, "mql", "sql", _at(2, 10))
     _step(won, "sql", "opportunity", _at(2, 12))
@@ -72,6 +75,11 @@ def history():
     )
     poor_fit = _person(industry="Retail", form_fills=[_at(3, 1), _at(3, 2)])  # grade C
     _step(poor_fit, "sal", "disqualified", _at(3, 10))
+
+
+@pytest.fixture
+def history(hand_built):
+    """The hand-built history, seen from 15 April."""
     with time_machine.travel(NOW, tick=False):
         return History(months=3)
 
@@ -121,3 +129,31 @@ def test_a_lower_threshold_lets_through_the_lead_sales_rejected(history):
         2,
         1,
     )
+
+
+def test_the_command_prints_the_draft_beside_the_version_in_force(
+    hand_built, signed_in_force, marketer
+):
+    do_create_draft(marketer, document_data(threshold={"min_total": 65}))
+    out = StringIO()
+
+    with time_machine.travel(NOW, tick=False):
+        call_command("agreement", "backtest", "2", "--months", "3", stdout=out)
+
+    lines = [line.split() for line in out.getvalue().splitlines()]
+    assert lines[0][:3] == ["Month", "Version", "MQLs"]
+    assert lines[1:] == [
+        ["2026-01", "v2", "1", "1", "(100%)", "1", "(100%)", "1", "(100%)", "1000.00", "0", "0"],
+        ["2026-01", "v1", "(in", "force)", "1", "1", "(100%)", "1", "(100%)", "1", "(100%)"]
+        + ["1000.00", "0", "0"],
+        ["2026-02", "v2", "1", "0", "(0%)", "0", "(0%)", "0", "(0%)", "0.00", "1", "1"],
+        ["2026-02", "v1", "(in", "force)", "0", "0", "0", "0", "0.00", "1", "0"],
+        ["2026-03", "v2", "1", "1", "(100%)", "1", "(100%)", "0", "(0%)", "0.00", "1", "0"],
+        ["2026-03", "v1", "(in", "force)", "1", "1", "(100%)", "1", "(100%)", "0", "(0%)"]
+        + ["0.00", "1", "0"],
+    ]
+
+
+def test_the_command_refuses_an_unknown_version(db):
+    with pytest.raises(CommandError, match="no such agreement version"):
+        call_command("agreement", "backtest", "9")

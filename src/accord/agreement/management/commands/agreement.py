@@ -10,6 +10,8 @@ from accord.agreement.selectors import (
     list_versions,
 )
 
+BACKTEST_COLUMNS = ("Month", "Version", "MQLs", "SQL", "Opportunity", "Won", "Revenue")
+
 
 class Command(BaseCommand):
     help = "The agreement's versions: list them, show one as JSON, or what changed between two."
@@ -22,6 +24,11 @@ class Command(BaseCommand):
         diff = actions.add_parser("diff", help="what changed from version A to version B")
         diff.add_argument("old", type=int)
         diff.add_argument("new", type=int)
+        backtest = actions.add_parser(
+            "backtest", help="replay a version on the last months beside the version in force"
+        )
+        backtest.add_argument("number", type=int)
+        backtest.add_argument("--months", type=int, default=6, help="how many (default 6)")
 
     def handle(self, *args, action, **options):
         try:
@@ -47,3 +54,35 @@ class Command(BaseCommand):
     def _diff(self, old, new, **options):
         lines = get_version_diff(get_version(old), get_version(new))
         self.stdout.write("\n".join(lines) if lines else "No differences.")
+
+    def _backtest(self, number, months, **options):
+        from accord.agreement.backtest import MAX_MONTHS, compare_with_in_force
+
+        if not 1 <= months <= MAX_MONTHS:
+            raise CommandError(f"--months must be from 1 to {MAX_MONTHS}")
+        comparison = compare_with_in_force(get_version(number), months)
+        header = (*BACKTEST_COLUMNS, "Rejected", "Let through")
+        self.stdout.write(_row(header))
+        for draft, current in comparison.rows():
+            self.stdout.write(_row(_figures(draft, f"v{comparison.version}")))
+            if current is not None:
+                self.stdout.write(_row(_figures(current, f"v{comparison.in_force} (in force)")))
+
+
+def _figures(m, version: str) -> tuple:
+    return (
+        m.label,
+        version,
+        m.mqls,
+        m.sql_text,
+        m.opportunity_text,
+        m.won_text,
+        m.revenue,
+        m.rejected,
+        m.let_through,
+    )
+
+
+def _row(values) -> str:
+    widths = (8, 16, 6, 11, 12, 11, 14, 9, 11)
+    return "  ".join(f"{value!s:<{width}}" for value, width in zip(values, widths, strict=True))
