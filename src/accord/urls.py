@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("agreement/", include("accord.agreement.urls")),
+    path("", include("accord.metrics.urls")),
     path("", include("accord.web.urls")),
 ]

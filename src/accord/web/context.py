@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 # (label, url name, roles that see it; None for everyone signed in)
 NAV_ITEMS = [
     ("Home", "web:home", None),
+    ("Dashboard", "metrics:dashboard", None),
     ("Agreement", "agreement:index", None),
     ("API docs", "api:openapi-view", None),
     ("Admin", "admin:index", {"admin"}),

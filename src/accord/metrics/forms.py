@@ -1,0 +1,48 @@
+"""The dashboard's filters, read from GET parameters."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from accord.attribution import MODELS
+
+TEAMS = [("", "Both teams"), ("marketing", "Marketing"), ("sales", "Sales")]
+
+
+def _default_start() -> dt.date:
+    today = timezone.now().date()
+    return (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+
+
+class DashboardFilters(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.CharField(required=False, max_length=100)
+    industry = forms.CharField(required=False, max_length=100)
+    team = forms.ChoiceField(required=False, choices=TEAMS)
+    goal = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2, label="Revenue goal"
+    )
+    model = forms.ChoiceField(
+        required=False, choices=[(m, m.replace("_", " ")) for m in MODELS], label="ROI model"
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["start"] = data.get("start") or _default_start()
+        data["end"] = data.get("end") or timezone.now().date()
+        data["model"] = data.get("model") or "linear"
+        if data["end"] < data["start"]:
+            raise forms.ValidationError("The period ends before it starts.")
+        return data
+
+    def period(self) -> dict:
+        """The period and segment every query of the dashboard takes."""
+        data = self.cleaned_data
+        return {
+            "start": data["start"],
+            "end": data["end"],
+            "region": data["region"] or None,
+            "industry": data["industry"] or None,
+        }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accord.metrics import views
+
+app_name = "metrics"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:section>.csv", views.export, name="export"),
+]

@@ -1,0 +1,95 @@
+"""The shared dashboard: the same numbers for both teams, with charts and CSV exports."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from accord.imports.services import neutralise
+from accord.metrics import queries as q
+from accord.metrics.forms import DashboardFilters
+from accord.metrics.sections import SECTIONS, roi_rows
+from accord.web.charts import bar_chart
+
+TOP_CAMPAIGNS = 12
+
+
+@login_required
+def dashboard(request):
+    form = DashboardFilters(request.GET)
+    if not form.is_valid():
+        return render(request, "metrics/dashboard.html", {"form": form}, status=400)
+    filters, data = form.period(), form.cleaned_data
+    funnel = q.run_funnel(q.FunnelQuery(**filters))
+    roi = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=data["model"]))
+    comparison = q.run_attribution_comparison(q.AttributionComparisonQuery(**filters))
+    context = {
+        "form": form,
+        "team": data["team"],
+        "query": request.GET.urlencode(),
+        "funnel": funnel,
+        "funnel_chart": bar_chart(
+            "People who reached each stage", [(s.label, s.people) for s in funnel.total]
+        ),
+        "velocity": q.run_velocity(q.VelocityQuery(**filters)),
+        "leakage": q.run_leakage(q.LeakageQuery(**filters)),
+        "sla": q.run_sla_compliance(q.SlaComplianceQuery(**filters)),
+        "pipeline": q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters)),
+        "roi": roi[:TOP_CAMPAIGNS],
+        "model": data["model"],
+        "roi_chart": bar_chart(
+            f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})",
+            [(r.campaign, int(r.attributed_revenue)) for r in roi[:TOP_CAMPAIGNS]],
+        ),
+        "comparison": comparison,
+        "comparison_bars": _comparison_bars(comparison),
+        "goal": (
+            q.run_revenue_goal(q.RevenueGoalQuery(**filters, goal=data["goal"]))
+            if data["goal"] is not None
+            else None
+        ),
+    }
+    return render(request, "metrics/dashboard.html", context)
+
+
+def _comparison_bars(comparison: q.AttributionComparison) -> list[dict]:
+    """Each channel's revenue per model with its bar length, scaled to the largest credit."""
+    largest = max((v for row in comparison.rows for v in row.revenue.values()), default=0)
+    return [
+        {
+            "name": row.name,
+            "cells": [
+                {
+                    "model": model,
+                    "revenue": value,
+                    "percent": round(float(value / largest * 100), 1) if largest else 0,
+                }
+                for model, value in row.revenue.items()
+            ],
+        }
+        for row in comparison.rows
+    ]
+
+
+@login_required
+def export(request, section: str):
+    """One section of the dashboard as CSV, under the same filters; formula-like cells are
+    neutralised so a spreadsheet shows them as text."""
+    if section not in SECTIONS and section != "roi":
+        raise Http404(f"No dashboard section {section!r}")
+    form = DashboardFilters(request.GET)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    filters = form.period()
+    if section == "roi":
+        headers, rows = roi_rows(filters, form.cleaned_data["model"])
+    else:
+        headers, rows = SECTIONS[section](filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="accord-{section}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise("" if v is None else str(v)) for v in row])
+    return response
