@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
+from accord.metrics.api import router as metrics_router
 from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken
 from accord.touchpoints.api import router as touchpoints_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 api.add_router("", capture_router)  # first: /touchpoints/batch before /touchpoints/{id}
 api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
+api.add_router("", metrics_router)
 
 
 def _field_errors(errors, kind: str) -> dict:

@@ -1,0 +1,52 @@
+"""GET /api/v1/metrics/...: the dashboard's numbers as typed JSON."""
+
+import pytest
+
+from accord.metrics.tests.test_dashboard import PERIOD
+from accord.metrics.tests.test_queries import FEB, JAN, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history():
+    person(JAN, ["lead", "mql", "sal"], days=[0, 2, 3])
+    person(FEB, ["lead", "mql"], days=[0, 4])
+
+
+def test_funnel_answers_counts_and_rates_by_cohort(api_as, sales_head, history):
+    response = api_as(sales_head).get("/metrics/funnel", **PERIOD)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [(s["stage"], s["people"]) for s in body["total"][1:4]] == [
+        ("lead", 2), ("mql", 2), ("sal", 1),
+    ]  # fmt: skip
+    assert body["total"][3]["rate_from_previous"] == 0.5
+    assert [c["month"] for c in body["cohorts"]] == ["2026-01-01", "2026-02-01"]
+
+
+def test_velocity_answers_days_per_stage(api_as, marketer, history):
+    body = api_as(marketer).get("/metrics/velocity", **PERIOD).json()
+
+    lead_to_mql = next(v for v in body if v["from_stage"] == "lead")
+    assert (lead_to_mql["people"], lead_to_mql["median_days"]) == (2, 3.0)
+
+
+def test_sla_answers_both_teams(api_as, rep, history):
+    body = api_as(rep).get("/metrics/sla", **PERIOD, mql_commitment=1).json()
+
+    assert body["commitment_source"] == "parameter"
+    assert [m["delivered"] for m in body["marketing"]] == [1, 1, 0]
+    assert [s["handoffs"] for s in body["sales"]] == [0, 0, 0]
+
+
+def test_roi_names_an_unknown_model(api_as, marketer):
+    response = api_as(marketer).get("/metrics/roi", **PERIOD, model="magic")
+
+    assert response.status_code == 422
+    assert "unknown model 'magic'" in str(response.json()["detail"])
+
+
+def test_roi_without_a_token_is_refused(client):
+    assert client.get("/api/v1/metrics/roi", PERIOD).status_code == 401
