@@ -9,6 +9,7 @@ from django.db import DataError, IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from accord.agreement.api import router as agreement_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
@@ -39,6 +40,7 @@ api = NinjaAPI(
 api.add_router("", capture_router)  # first: /touchpoints/batch before /touchpoints/{id}
 api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
+api.add_router("", agreement_router)
 api.add_router("", metrics_router)
 
 
