@@ -1,0 +1,83 @@
+"""Many requests capturing one lead at the same moment, on PostgreSQL's real concurrency."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from accord.agreement.models import LeadScore
+from accord.crm.models import Person
+from accord.touchpoints.models import Touchpoint
+
+THREADS = 16
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions"
+    ),
+]
+
+
+def capture_at_once(secret, bodies, key=None):
+    """Post every body from its own thread and connection, all released together."""
+    start = threading.Barrier(len(bodies))
+    answers = [None] * len(bodies)
+
+    def post(n):
+        headers = {"Authorization": f"Bearer {secret}"}
+        if key:
+            headers["Idempotency-Key"] = key
+        try:
+            start.wait()
+            response = Client().post(
+                "/api/v1/leads", bodies[n], content_type="application/json", headers=headers
+            )
+            answers[n] = (response.status_code, response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def spellings(email):
+    """The same address in THREADS different letter cases."""
+    local, domain = email.split("@")
+    return [
+        "".join(c.upper() if (n >> i) & 1 else c for i, c in enumerate(local)) + "@" + domain
+        for n in range(THREADS)
+    ]  # distinct as long as the local part has at least log2(THREADS) letters
+
+
+def test_one_lead_captured_by_many_requests_in_any_case_is_one_person(
+    capture_key, agreement_in_force
+):
+    bodies = [
+        {"email": email, "company": "Northwind"} for email in spellings("annlee@northwind.example")
+    ]
+
+    answers = capture_at_once(capture_key, bodies)
+
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * (THREADS - 1) + [201], answers
+    assert Person.objects.count() == 1
+    person = Person.objects.get()
+    assert {answer["person_id"] for _, answer in answers} == {person.pk}
+    assert Touchpoint.objects.filter(person=person).count() == THREADS
+    assert LeadScore.objects.filter(person=person).exists()
+
+
+def test_one_lead_sent_many_times_with_one_key_is_captured_once(capture_key, agreement_in_force):
+    body = {"email": "Bo@Contoso.example", "utm_source": "google", "utm_medium": "cpc"}
+
+    answers = capture_at_once(capture_key, [body] * THREADS, key="form-42")
+
+    assert {status for status, _ in answers} == {201}, answers
+    assert len({answer["touchpoint_id"] for _, answer in answers}) == 1
+    assert (Person.objects.count(), Touchpoint.objects.count()) == (1, 1)
