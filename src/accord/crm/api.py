@@ -1,7 +1,7 @@
 """People, accounts and opportunities over JSON. Who sees and changes what: `teams.access`."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -76,7 +76,7 @@ def get_person(request: HttpRequest, person_id: int):
 )
 def create_person(request: HttpRequest, payload: PersonCreate):
     changes = requested_changes(request, "person", "create", payload)
-    return 201, services.do_create_person(changes, by=request.auth, reason=API_REASON)
+    return Status(201, services.do_create_person(changes, by=request.auth, reason=API_REASON))
 
 
 @people.patch(
@@ -112,7 +112,7 @@ def get_account(request: HttpRequest, account_id: int):
 )
 def create_account(request: HttpRequest, payload: AccountCreate):
     changes = requested_changes(request, "account", "create", payload)
-    return 201, services.do_create_account(changes, by=request.auth)
+    return Status(201, services.do_create_account(changes, by=request.auth))
 
 
 @accounts.patch("/{account_id}", response={200: AccountOut, **ERRORS})
@@ -145,7 +145,7 @@ def get_opportunity(request: HttpRequest, opportunity_id: int):
 )
 def create_opportunity(request: HttpRequest, payload: OpportunityCreate):
     changes = requested_changes(request, "opportunity", "create", payload)
-    return 201, services.do_create_opportunity(changes, by=request.auth)
+    return Status(201, services.do_create_opportunity(changes, by=request.auth))
 
 
 @opportunities.patch("/{opportunity_id}", response={200: OpportunityOut, **ERRORS})

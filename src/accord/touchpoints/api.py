@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field
 
@@ -83,7 +83,7 @@ def get_campaign(request: HttpRequest, campaign_id: int):
 )
 def create_campaign(request: HttpRequest, payload: CampaignCreate):
     changes = requested_changes(request, "campaign", "create", payload)
-    return 201, services.do_create_campaign(changes, by=request.auth)
+    return Status(201, services.do_create_campaign(changes, by=request.auth))
 
 
 @campaigns.patch("/{campaign_id}", response={200: CampaignOut, **ERRORS})
@@ -160,7 +160,7 @@ def get_touchpoint(request: HttpRequest, touchpoint_id: int):
 )
 def create_touchpoint(request: HttpRequest, payload: TouchpointCreate):
     changes = requested_changes(request, "touchpoint", "create", payload)
-    return 201, services.do_create_touchpoint(changes, by=request.auth)
+    return Status(201, services.do_create_touchpoint(changes, by=request.auth))
 
 
 @touchpoints.patch("/{touchpoint_id}", response={200: TouchpointOut, **ERRORS})
