@@ -64,6 +64,8 @@ class LeadOut(Schema):
     grade: str | None
     is_mql: bool | None
     touchpoint_id: int
+    handoff_id: int | None = Field(description="The handoff to a rep when the lead became an MQL")
+    owner_id: int | None = Field(description="The rep the lead was handed to")
     channel: str
     form_name: str
 

@@ -10,9 +10,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accord.agreement.models import LeadScore
+from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
-from accord.crm.models import Account, Person
+from accord.crm.models import Account, LifecycleStage, Person
 from accord.crm.services import Conflict, do_create_person
+from accord.handoff.models import Handoff, RoutingRule
+from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route
+from accord.handoff.terms import SlaTerms
 from accord.imports.objects.common import FREE_MAIL
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -88,6 +92,32 @@ def _score_of(person: Person) -> dict:
     }
 
 
+def route_new_mql(person: Person) -> Handoff | None:
+    """Hand a lead the capture made an MQL to a rep, under the SLA of the agreement in force.
+
+    Without an agreement or routing rules the MQL waits in the pool; when no rep can take it
+    the lead is still captured (the handoff inbox shows it unassigned).
+    """
+    version = get_agreement_in_force()
+    if (
+        person.lifecycle_stage != LifecycleStage.MQL
+        or version is None
+        or not RoutingRule.objects.filter(is_active=True).exists()
+    ):
+        return None
+    sla = version.document.sla
+    terms = SlaTerms(
+        first_touch_hours=sla.first_touch_working_hours,
+        decision_days=sla.accept_within_working_days,
+        agreement_version=version.number,
+    )
+    try:
+        with transaction.atomic():
+            return do_route(person, terms)
+    except (NoRepAvailable, NotRoutable):
+        return None
+
+
 @transaction.atomic
 def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     """A form fill: the person (201 if new, 200 if known), their touch, and their score now."""
@@ -115,6 +145,7 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     )
     do_rescore_people([person.pk])
     person.refresh_from_db(fields=["lifecycle_stage", "account"])
+    handoff = route_new_mql(person)
     return (201 if created else 200), {
         "person_id": person.pk,
         "created": created,
@@ -123,6 +154,8 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
         "lifecycle_stage": person.lifecycle_stage,
         **_score_of(person),
         "touchpoint_id": touchpoint.pk,
+        "handoff_id": handoff.pk if handoff else None,
+        "owner_id": handoff.assigned_to_id if handoff else None,
         "channel": channel,
         "form_name": data.get("form_name") or "",
     }

@@ -32,6 +32,34 @@ def capture(client, capture_key):
     return CaptureClient(client, capture_key)
 
 
+# One form fill from a Software company of a few hundred people makes an MQL under this.
+QUICK_MQL = {
+    "fit_rules": [
+        {"name": "Software company", "field": "industry", "in": ["Software"], "points": 40},
+        {"name": "Mid-market", "field": "employee_count", "min": 100, "max": 5000, "points": 20},
+    ],
+    "grades": [
+        {"grade": "A", "min": 60},
+        {"grade": "B", "min": 40, "max": 59},
+        {"grade": "C", "min": 20, "max": 39},
+        {"grade": "D", "max": 19},
+    ],
+    "buying_power": {"required": "none"},
+    "engagement": {"half_life_days": 30, "kinds": {"form_fill": {"points": 20, "cap": 40}}},
+    "threshold": {"min_total": 75, "min_grade": "B"},
+    "sla": {"mqls_per_month": 50, "first_touch_working_hours": 4, "accept_within_working_days": 2},
+}
+
+
+@pytest.fixture
+def quick_mql_agreement(marketing_head, sales_head, marketer):
+    from accord.agreement.services import do_create_draft, do_sign
+
+    version = do_create_draft(marketer, QUICK_MQL)
+    do_sign(version, marketing_head)
+    return do_sign(version, sales_head)
+
+
 @pytest.fixture
 def agreement_in_force(marketing_head, sales_head, marketer):
     from accord.agreement.defaults import default_document
