@@ -27,7 +27,7 @@ def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, models.DateTimeField):
-            adapters.append(_sqlite_datetime)
+            adapters.append(_repeating(_sqlite_datetime))
         elif isinstance(field, models.DateField):
             adapters.append(ops.adapt_datefield_value)
         elif isinstance(field, models.DecimalField):
@@ -35,6 +35,18 @@ def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
         else:
             adapters.append(None)
     return adapters
+
+
+def _repeating(adapt: Callable) -> Callable:
+    """Adapt a value once when rows repeat it (every row of an import shares its `now`)."""
+    last = [object(), None]
+
+    def adapt_once(value):
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return adapt_once
 
 
 def _sqlite_datetime(value):

@@ -143,7 +143,7 @@ def _read(handle, path: Path, progress: bool) -> ParsedFile:
         for cells in reader:
             row_number += 1
             bar.update(1)
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if len(cells) > width:
                 result.errors.append(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accord.crm import bulk
 from accord.crm.models import Account, SourceRecord
@@ -34,10 +35,10 @@ class Plan:
 
 def external_ids(values: dict, fmt: Format) -> list[tuple[str, str]]:
     """(system, id) pairs a row carries: its own system's id, or in Accord files both CRMs' ids."""
-    if fmt.system == "accord":
-        pairs = [("hubspot", values.get("hubspot_id")), ("salesforce", values.get("salesforce_id"))]
-    else:
-        pairs = [(fmt.system, values.get("source_id"))]
+    if fmt.system != "accord":
+        ext = values.get("source_id")
+        return [(fmt.system, ext)] if ext else []
+    pairs = [("hubspot", values.get("hubspot_id")), ("salesforce", values.get("salesforce_id"))]
     return [(system, ext) for system, ext in pairs if ext]
 
 
@@ -145,15 +146,15 @@ class AccountDirectory:
         """Add the accounts people or deals needed; they are counted as created accounts."""
         if not self.new:
             return
-        created = Account.objects.bulk_create(
-            [
-                Account(domain=d, name=f["name"][:255], industry=f["industry"][:100])
-                for d, f in self.new.items()
-            ],
-            batch_size=5000,
+        before = max_id(Account)
+        now = timezone.now()
+        bulk.insert_rows(
+            Account,
+            ("domain", "name", "industry", "region", "created_at"),
+            ((d, f["name"][:255], f["industry"][:100], "", now) for d, f in self.new.items()),
         )
-        for account in created:
-            self.created_ids[account.domain] = account.pk
+        created = Account.objects.filter(id__gt=before).values_list("domain", "id")
+        self.created_ids = {d: pk for d, pk in created.iterator(20_000) if d in self.new}
         self.by_domain.update(self.created_ids)
 
     def resolve(self, ref):
