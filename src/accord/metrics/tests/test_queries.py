@@ -15,7 +15,7 @@ from tests.factories import (
 from accord.crm.models import LifecycleChange, PipelineStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.metrics import queries as q
-from accord.touchpoints.models import Channel
+from accord.touchpoints.models import Campaign, Channel
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,19 @@ def test_progress_to_the_shared_revenue_goal():
 def test_a_period_that_ends_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="ends before it starts"):
         q.FunnelQuery(start=dt.date(2026, 2, 1), end=dt.date(2026, 1, 1))
+
+
+def test_a_deal_won_after_a_first_reading_shows_in_the_next(two_campaign_journey):
+    query = q.CampaignRoiQuery(**PERIOD, model="linear")
+    before = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+    buyer = person(JAN, ["lead"])
+    TouchpointFactory(person=buyer, campaign=Campaign.objects.get(name="Search"), occurred_at=JAN)
+    deal = OpportunityFactory(primary_contact=buyer, amount=Decimal("2000"))
+    unchanged = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+    deal.stage, deal.close_date = PipelineStage.CLOSED_WON, dt.date(2026, 3, 1)
+    deal.save(update_fields=["stage", "close_date"])
+
+    after = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+
+    assert before["Search"] == unchanged["Search"] == Decimal("5000.00")
+    assert after["Search"] == Decimal("7000.00")
