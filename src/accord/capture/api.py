@@ -92,6 +92,7 @@ class TouchBatchOut(Schema):
     accepted: int
     people_created: int
     touchpoint_ids: list[int]
+    handoff_ids: list[int] = Field(description="Handoffs to reps of the people now MQLs")
 
 
 def _errors(items: list[tuple[list, str, str]]) -> dict:

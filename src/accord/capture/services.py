@@ -220,8 +220,11 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
         for item, channel in zip(items, channels, strict=True)
     )
     do_rescore_people(sorted(set(people.values())))
+    mqls = Person.objects.filter(pk__in=people.values(), lifecycle_stage=LifecycleStage.MQL)
+    handoffs = [h for h in (route_new_mql(p) for p in mqls.order_by("pk")) if h is not None]
     return 201, {
         "accepted": len(touches),
         "people_created": people_created,
         "touchpoint_ids": [t.pk for t in touches],
+        "handoff_ids": [h.pk for h in handoffs],
     }

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from tests.factories import AccountFactory
 
 from accord.crm.models import Person
@@ -54,3 +55,21 @@ def test_an_mql_nobody_can_take_is_still_captured(capture, quick_mql_agreement, 
     assert response.status_code == 201
     assert (response.json()["lifecycle_stage"], response.json()["owner_id"]) == ("mql", None)
     assert Person.objects.get().owner is None
+
+
+def test_people_a_batch_makes_mqls_are_handed_to_reps(
+    capture, quick_mql_agreement, sales_team, rep
+):
+    AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
+    round_robin(sales_team, rep)
+    touch = {"occurred_at": timezone.now().isoformat(), "type": "form_fill"}
+    batch = [
+        {"email": "ann@northwind.example", **touch},
+        {"email": "bo@gmail.com", **touch},
+    ]
+
+    answer = capture.post("/touchpoints/batch", {"touchpoints": batch}).json()
+
+    handoff = Handoff.objects.get()
+    assert answer["handoff_ids"] == [handoff.pk]
+    assert (handoff.person.email, handoff.assigned_to) == ("ann@northwind.example", rep)
