@@ -122,11 +122,18 @@ def vocabulary(name: str, mapping: dict[str, str]) -> Parser:
     """A parser for a closed list: unknown values are errors, naming what was expected."""
     table = {_key(k): v for k, v in mapping.items()}
 
+    seen: dict[str, str] = {}  # cells as written: a column repeats a handful of spellings
+
     def parse(value: str) -> str:
+        if value in seen:
+            return seen[value]
         try:
-            return table[_key(value)]
+            found = table[_key(value)]
         except KeyError:
             raise ValueError(f"unknown {name} {value!r}") from None
+        if len(seen) < 10_000:
+            seen[value] = found
+        return found
 
     return parse
 

@@ -22,6 +22,9 @@ FIELDS = (
     "created_at",
 )
 ACCOUNT = len(FIELDS)  # index of account_id in a person's value list
+# A new person's fields: the file's value, else the default.
+DEFAULTS = (None, "", "", "", "", LifecycleStage.LEAD.value, "", "", None)
+NEW_PERSON = tuple(zip(FIELDS, DEFAULTS, strict=True))
 LIMITS = tuple((f, Person._meta.get_field(f).max_length) for f in FIELDS if f != "created_at")
 
 
@@ -74,7 +77,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         if account is False:
             continue
         if pid is None:
-            row = _overlay([None, "", "", "", "", LifecycleStage.LEAD.value, "", "", None], values)
+            row = [v if (v := values.get(f)) is not None else d for f, d in NEW_PERSON]
             if account is None and derive_account:
                 account = accounts.from_email(values["email"], values)
             inserts.append((*row, account))
