@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "score": "score",
     "agreement": "agreement",
     "attribution": "attribution",
+    "capture": "capture",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -35,6 +36,7 @@ USAGE = """usage: accord COMMAND [ARGS]
   attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]
               [--by channel|campaign] [--out FILE.csv]
                       credit conversions and value to channels or campaigns
+  capture forget      delete stored lead-capture answers past their retry window
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

@@ -1,6 +1,8 @@
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from tests.factories import AccountFactory, CampaignFactory, PersonFactory
 
 from accord.agreement.models import LeadScore
@@ -141,6 +143,18 @@ def test_old_answers_are_forgotten(capture, time_machine):
     assert do_forget_old_submissions() == 1
     time_machine.move_to(dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC))
     assert do_forget_old_submissions() == 1
+    assert not CaptureSubmission.objects.exists()
+
+
+def test_the_forget_command_deletes_answers_past_their_window(capture, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    capture.post("/leads", LEAD)
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC))
+    out = io.StringIO()
+
+    call_command("capture", "forget", stdout=out)
+
+    assert out.getvalue().strip() == "Forgot 1 stored capture answer"
     assert not CaptureSubmission.objects.exists()
 
 
