@@ -29,6 +29,7 @@ from accord.agreement.services import (
     do_create_draft,
     do_sign,
 )
+from accord.crm.api import ERRORS
 from accord.scoring import DocumentError
 from accord.teams.models import Team
 
@@ -127,12 +128,12 @@ def _check_may_propose(user) -> None:
         raise HttpError(403, str(exc)) from None
 
 
-@router.get("/agreement/versions", response=list[VersionOut])
+@router.get("/agreement/versions", response={200: list[VersionOut], **ERRORS})
 def versions(request):
     return [_version_out(v) for v in list_versions().select_related("based_on")]
 
 
-@router.get("/agreement/in-force", response=VersionDetail)
+@router.get("/agreement/in-force", response={200: VersionDetail, **ERRORS})
 def in_force(request):
     version = get_agreement_in_force()
     if version is None:
@@ -140,7 +141,7 @@ def in_force(request):
     return _detail(version)
 
 
-@router.get("/agreement/versions/{number}", response=VersionDetail)
+@router.get("/agreement/versions/{number}", response={200: VersionDetail, **ERRORS})
 def version(request, number: int):
     return _detail(_version(number))
 
@@ -161,7 +162,7 @@ def _detail(version: AgreementVersion) -> dict:
     }
 
 
-@router.post("/agreement/versions", response={201: VersionDetail})
+@router.post("/agreement/versions", response={201: VersionDetail, **ERRORS})
 def propose(request, payload: DraftIn):
     _check_may_propose(request.user)
     try:
@@ -180,7 +181,7 @@ def _by_field(exc: DocumentError) -> ValidationError:
     return ValidationError(errors)
 
 
-@router.post("/agreement/versions/{number}/comments", response={201: CommentOut})
+@router.post("/agreement/versions/{number}/comments", response={201: CommentOut, **ERRORS})
 def comment(request, number: int, payload: CommentIn):
     _check_may_propose(request.user)
     try:
@@ -190,7 +191,7 @@ def comment(request, number: int, payload: CommentIn):
     return 201, {"author": str(made.author), "body": made.body, "created_at": made.created_at}
 
 
-@router.post("/agreement/versions/{number}/sign", response=VersionOut)
+@router.post("/agreement/versions/{number}/sign", response={200: VersionOut, **ERRORS})
 def sign(request, number: int):
     user = request.user
     if not user.is_head or user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
@@ -218,7 +219,7 @@ class BacktestQuery(Schema):
     months: int = Field(6, ge=1, le=MAX_MONTHS)
 
 
-@router.get("/agreement/versions/{number}/backtest", response=BacktestOut)
+@router.get("/agreement/versions/{number}/backtest", response={200: BacktestOut, **ERRORS})
 def backtest(request, number: int, query: Query[BacktestQuery]):
     comparison = compare_with_in_force(_version(number), query.months)
     return {

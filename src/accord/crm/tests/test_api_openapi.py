@@ -15,6 +15,15 @@ ENDPOINTS = {
     ]
 }
 CAPTURE_ENDPOINTS = {("/api/v1/leads", "post"), ("/api/v1/touchpoints/batch", "post")}
+AGREEMENT_ENDPOINTS = {
+    ("/api/v1/agreement/versions", "get"),
+    ("/api/v1/agreement/versions", "post"),
+    ("/api/v1/agreement/in-force", "get"),
+    ("/api/v1/agreement/versions/{number}", "get"),
+    ("/api/v1/agreement/versions/{number}/comments", "post"),
+    ("/api/v1/agreement/versions/{number}/sign", "post"),
+    ("/api/v1/agreement/versions/{number}/backtest", "get"),
+}
 
 
 def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(client):
@@ -24,7 +33,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
     schema = response.json()
     assert schema["info"]["title"] == "Accord API"
     served = {(path, method) for path, ops in schema["paths"].items() for method in ops}
-    assert served == ENDPOINTS | CAPTURE_ENDPOINTS
+    assert served == ENDPOINTS | CAPTURE_ENDPOINTS | AGREEMENT_ENDPOINTS
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 
 
