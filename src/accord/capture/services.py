@@ -6,6 +6,7 @@ a savepoint and read back, so many requests capturing one lead make one person.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -35,6 +36,22 @@ class BatchRefused(Exception):
         super().__init__(f"{len(errors)} touchpoints refused")
 
 
+def person_with_email(email: str):
+    """People whose e-mail is this one in any letter case, read through the unique index."""
+    return Person.objects.annotate(lower_email=Lower("email")).filter(
+        lower_email=Lower(Value(email))
+    )
+
+
+def account_with_domain(domain: str):
+    """Accounts with this domain in any case, read through the (partial) unique index."""
+    return (
+        Account.objects.exclude(domain="")
+        .annotate(lower_domain=Lower("domain"))
+        .filter(lower_domain=Lower(Value(domain)))
+    )
+
+
 def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[1].lower()
 
@@ -44,26 +61,26 @@ def find_or_create_account(email: str, company: str = "", company_domain: str = 
     domain = (company_domain or email_domain(email)).lower()
     if domain in FREE_MAIL:
         return None
-    found = Account.objects.filter(domain__iexact=domain).first()
+    found = account_with_domain(domain).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
             return Account.objects.create(name=company or domain, domain=domain)
     except IntegrityError:  # created meanwhile by a concurrent capture
-        return Account.objects.get(domain__iexact=domain)
+        return account_with_domain(domain).get()
 
 
 def find_or_create_person(email: str, fields: dict, *, by=None) -> tuple[Person, bool]:
     """The person with this e-mail in any letter case, made if new; True when made."""
-    found = Person.objects.filter(email__iexact=email).first()
+    found = person_with_email(email).first()
     if found is not None:
         return found, False
     try:
         with transaction.atomic():
             return do_create_person({"email": email, **fields}, by=by, reason=CAPTURE_REASON), True
     except (IntegrityError, Conflict):  # created meanwhile by a concurrent capture
-        return Person.objects.get(email__iexact=email), False
+        return person_with_email(email).get(), False
 
 
 def _fill_blanks(person: Person, fields: dict) -> None:
