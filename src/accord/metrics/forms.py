@@ -28,6 +28,20 @@ class DashboardFilters(forms.Form):
         required=False, choices=[(m, m.replace("_", " ")) for m in MODELS], label="ROI model"
     )
 
+    @staticmethod
+    def with_defaults(params):
+        """The GET parameters with the default period and model filled in, so the form shows
+        what the page counts."""
+        data = params.copy()
+        for name, value in [
+            ("start", _default_start().isoformat()),
+            ("end", timezone.now().date().isoformat()),
+            ("model", "linear"),
+        ]:
+            if not data.get(name):
+                data[name] = value
+        return data
+
     def clean(self):
         data = super().clean()
         data["start"] = data.get("start") or _default_start()

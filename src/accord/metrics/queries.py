@@ -309,7 +309,7 @@ def run_leakage(query: LeakageQuery) -> LeakageResult:
 class SlaComplianceQuery(MetricsQuery):
     """`mql_commitment` is used only when no agreement is in force."""
 
-    mql_commitment: int = Field(default=0, ge=0)
+    mql_commitment: int | None = Field(default=None, ge=0)
 
 
 class SalesSlaMonth(BaseModel):
@@ -322,14 +322,16 @@ class SalesSlaMonth(BaseModel):
 
 
 class MarketingSlaMonth(BaseModel):
+    """`commitment` and `met` are None when no commitment is known."""
+
     month: dt.date
     delivered: int
-    commitment: int
-    met: bool
+    commitment: int | None
+    met: bool | None
 
 
 class SlaComplianceResult(BaseModel):
-    commitment_source: Literal["agreement", "parameter"]
+    commitment_source: Literal["agreement", "parameter", "none"]
     sales: list[SalesSlaMonth]
     marketing: list[MarketingSlaMonth]
 
@@ -371,17 +373,18 @@ def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
     commitment = agreement.document.sla.mqls_per_month if agreement else query.mql_commitment
     marketing = []
     for month in months:
-        delivery = mqls_delivered(month, commitment)
+        delivery = mqls_delivered(month, commitment or 0)
         marketing.append(
             MarketingSlaMonth(
                 month=month,
                 delivered=delivery.delivered,
                 commitment=commitment,
-                met=delivery.met,
+                met=None if commitment is None else delivery.met,
             )
         )
+    source = "agreement" if agreement else "parameter" if commitment is not None else "none"
     return SlaComplianceResult(
-        commitment_source="agreement" if agreement else "parameter",
+        commitment_source=source,
         sales=sales,
         marketing=marketing,
     )
@@ -509,6 +512,8 @@ def _credits(query: MetricsQuery, by: str, models: list[str]) -> dict[str, dict[
     keys = {model: f"metrics:credit:{by}:{model}:{stamp}" for model in models}
     found = cache.get_many(list(keys.values()))
     missing = [model for model in models if keys[model] not in found]
+    if missing and not Touchpoint.objects.exists():
+        return {model: {} for model in models}  # nothing to attribute, nothing to cache
     if missing:
         touches = _journeys(query, by)
         computed = {keys[model]: _credit(touches, model) for model in missing}

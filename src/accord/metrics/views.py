@@ -17,7 +17,7 @@ TOP_CAMPAIGNS = 12
 
 @login_required
 def dashboard(request):
-    form = DashboardFilters(request.GET)
+    form = DashboardFilters(DashboardFilters.with_defaults(request.GET))
     if not form.is_valid():
         return render(request, "metrics/dashboard.html", {"form": form}, status=400)
     filters, data = form.period(), form.cleaned_data

@@ -68,6 +68,16 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         client.get("/dashboard/", PERIOD)
 
 
+def test_a_new_company_with_no_data_yet_sees_an_empty_dashboard(client, marketer):
+    client.force_login(marketer)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    assert "No won deals in the period." in response.content.decode()
+    assert response.context["funnel"].total[0].people == 0
+
+
 def test_a_segment_filter_narrows_every_section(client, marketing_head, company):
     client.force_login(marketing_head)
 

@@ -12,6 +12,8 @@ from tests.factories import (
     TouchpointFactory,
 )
 
+from accord.agreement.defaults import default_document
+from accord.agreement.models import AgreementVersion
 from accord.crm.models import LifecycleChange, PipelineStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.metrics import queries as q
@@ -280,3 +282,33 @@ def test_a_deal_won_after_a_first_reading_shows_in_the_next(two_campaign_journey
 
     assert before["Search"] == unchanged["Search"] == Decimal("5000.00")
     assert after["Search"] == Decimal("7000.00")
+
+
+def test_marketing_is_held_to_the_commitment_of_the_agreement_in_force(marketing_head):
+    document = default_document()
+    sla = document.sla.model_copy(update={"mqls_per_month": 1})
+    document = document.model_copy(update={"sla": sla})
+    version = AgreementVersion(
+        number=1, status=AgreementVersion.Status.IN_FORCE, created_by=marketing_head
+    )
+    version.document = document
+    version.save()
+    person(JAN, ["lead", "mql"], days=[0, 1])
+
+    result = q.run_sla_compliance(q.SlaComplianceQuery(**PERIOD, mql_commitment=50))
+
+    assert result.commitment_source == "agreement"
+    assert [(m.delivered, m.commitment, m.met) for m in result.marketing] == [
+        (1, 1, True),
+        (0, 1, False),
+        (0, 1, False),
+    ]
+
+
+def test_without_an_agreement_or_a_commitment_no_month_is_called_met():
+    person(JAN, ["lead", "mql"], days=[0, 1])
+
+    result = q.run_sla_compliance(q.SlaComplianceQuery(**PERIOD))
+
+    assert result.commitment_source == "none"
+    assert (result.marketing[0].delivered, result.marketing[0].met) == (1, None)

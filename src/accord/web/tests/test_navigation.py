@@ -16,7 +16,7 @@ def test_team_members_see_home_and_the_api_docs_but_not_the_admin(request, clien
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "API docs"]
+    assert nav_labels(response) == ["Home", "Dashboard", "Agreement", "API docs"]
     assertContains(response, f"<strong>{user.full_name}</strong> · {user.get_role_display()}")
     assertContains(response, f"· {user.team.name}</span>")
 
@@ -26,7 +26,7 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "API docs", "Admin"]
+    assert nav_labels(response) == ["Home", "Dashboard", "Agreement", "API docs", "Admin"]
     assertContains(response, f'href="{reverse("admin:index")}"')
 
 
