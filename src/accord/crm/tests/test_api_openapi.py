@@ -24,6 +24,9 @@ AGREEMENT_ENDPOINTS = {
     ("/api/v1/agreement/versions/{number}/sign", "post"),
     ("/api/v1/agreement/versions/{number}/backtest", "get"),
 }
+METRICS_ENDPOINTS = {
+    (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
+}
 
 
 def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(client):
@@ -33,7 +36,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
     schema = response.json()
     assert schema["info"]["title"] == "Accord API"
     served = {(path, method) for path, ops in schema["paths"].items() for method in ops}
-    assert served == ENDPOINTS | CAPTURE_ENDPOINTS | AGREEMENT_ENDPOINTS
+    assert served == ENDPOINTS | CAPTURE_ENDPOINTS | AGREEMENT_ENDPOINTS | METRICS_ENDPOINTS
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 
 
