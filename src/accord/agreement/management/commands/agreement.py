@@ -85,4 +85,5 @@ def _figures(m, version: str) -> tuple:
 
 def _row(values) -> str:
     widths = (8, 16, 6, 11, 12, 11, 14, 9, 11)
-    return "  ".join(f"{value!s:<{width}}" for value, width in zip(values, widths, strict=True))
+    cells = (f"{value!s:<{width}}" for value, width in zip(values, widths, strict=True))
+    return "  ".join(cells).rstrip()
