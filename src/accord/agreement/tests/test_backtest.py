@@ -16,6 +16,7 @@ from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, T
 from accord.agreement.backtest import History, run_backtest
 from accord.agreement.services import do_create_draft
 from accord.crm.models import LifecycleChange, PipelineStage
+from accord.handoff.models import Handoff, RejectReason
 from accord.scoring import check_document
 from accord.touchpoints.models import Touchpoint
 
@@ -157,3 +158,27 @@ def test_the_command_prints_the_draft_beside_the_version_in_force(
 def test_the_command_refuses_an_unknown_version(db):
     with pytest.raises(CommandError, match="no such agreement version"):
         call_command("agreement", "backtest", "9")
+
+
+def test_a_handoff_sales_rejected_counts_once_in_its_month(rep, sales_team):
+    """Rejected twice in February (handoff, then a step back to lead): one rejected lead."""
+    person = _person(form_fills=[_at(2, 25)])  # 79 points on 1 March under both versions
+    Handoff.objects.create(
+        person=person,
+        assigned_to=rep,
+        team=sales_team,
+        reason="Round robin",
+        status=Handoff.Status.REJECTED,
+        reject_reason=RejectReason.BAD_TIMING,
+        handed_off_at=_at(2, 26),
+        first_touch_due_at=_at(2, 27),
+        decision_due_at=_at(2, 28),
+        decided_at=_at(2, 27),
+    )
+    _step(person, "mql", "lead", _at(2, 27))
+    with time_machine.travel(NOW, tick=False):
+        history = History(months=3)
+
+    february = run_backtest(check_document(document_data()), history).months[1]
+
+    assert (february.mqls, february.rejected, february.let_through) == (1, 1, 1)
