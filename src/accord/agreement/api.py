@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -169,7 +169,7 @@ def propose(request, payload: DraftIn):
         draft = do_create_draft(request.user, payload.document)
     except DocumentError as exc:
         raise _by_field(exc) from None
-    return 201, _detail(draft)
+    return Status(201, _detail(draft))
 
 
 def _by_field(exc: DocumentError) -> ValidationError:
@@ -188,7 +188,9 @@ def comment(request, number: int, payload: CommentIn):
         made = do_comment(_version(number), request.user, payload.body)
     except AgreementRefused as exc:
         raise HttpError(422, str(exc)) from None
-    return 201, {"author": str(made.author), "body": made.body, "created_at": made.created_at}
+    return Status(
+        201, {"author": str(made.author), "body": made.body, "created_at": made.created_at}
+    )
 
 
 @router.post("/agreement/versions/{number}/sign", response={200: VersionOut, **ERRORS})

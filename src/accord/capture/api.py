@@ -5,7 +5,7 @@ personal (full) tokens are refused here, so a key pasted into a web page can onl
 """
 
 from django.http import HttpRequest
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
 
@@ -102,11 +102,11 @@ def _errors(items: list[tuple[list, str, str]]) -> dict:
 def _submit(request, endpoint: str, key: str | None, data, handler):
     if key is not None and not 1 <= len(key) <= 255:
         loc = ["header", "Idempotency-Key"]
-        return 422, _errors([(loc, "Use 1 to 255 characters", "invalid")])
+        return Status(422, _errors([(loc, "Use 1 to 255 characters", "invalid")]))
     try:
-        return idempotency.do_submit_once(request.auth, endpoint, key, data, handler)
+        return Status(*idempotency.do_submit_once(request.auth, endpoint, key, data, handler))
     except idempotency.KeyReused as exc:
-        return 409, _errors([(["header", "Idempotency-Key"], str(exc), "conflict")])
+        return Status(409, _errors([(["header", "Idempotency-Key"], str(exc), "conflict")]))
 
 
 @router.post(
@@ -158,4 +158,4 @@ def capture_touchpoints(
         errors = [
             (["body", "payload", "touchpoints", i, f], m, "invalid") for i, f, m in exc.errors
         ]
-        return 422, _errors(errors)
+        return Status(422, _errors(errors))
