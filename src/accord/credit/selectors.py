@@ -62,10 +62,12 @@ def _lead_dates() -> pl.DataFrame:
     moves = LifecycleChange.objects.filter(to_stage=LifecycleStage.LEAD).order_by("changed_at")
     for person, at in moves.values_list("person_id", "changed_at"):
         first.setdefault(person, at)
-    people = Person.objects.values_list("id", "created_at")
-    ids, at = zip(*[(p, first.get(p, created)) for p, created in people], strict=True) or ((), ())
+    people = list(Person.objects.values_list("id", "created_at"))
     return pl.DataFrame(
-        {"journey_id": list(ids), "lead_at": list(at)},
+        {
+            "journey_id": [person for person, _ in people],
+            "lead_at": [first.get(person, created) for person, created in people],
+        },
         schema={"journey_id": pl.Int64, "lead_at": pl.Datetime("us", "UTC")},
     )
 

@@ -158,3 +158,10 @@ def test_unknown_model_and_bad_order_are_refused(tmp_path):
         call_command("attribution", paths=str(source), model="markow")
     with pytest.raises(CommandError, match="order must be 1 to 4"):
         call_command("attribution", paths=str(source), model="markov", order=7)
+
+
+@pytest.mark.django_db
+def test_an_empty_database_has_no_journeys_rather_than_an_error():
+    from accord.credit.selectors import journey_touchpoints
+
+    assert journey_touchpoints().height == 0
