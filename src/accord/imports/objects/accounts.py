@@ -1,9 +1,14 @@
 """Account (company) files: match by external id, then by domain, then by Accord id and name."""
 
-from accord.crm import bulk
 from accord.crm.models import Account
 from accord.imports.engine import Counts, ParsedFile
-from accord.imports.objects.common import AccountDirectory, Plan, external_ids
+from accord.imports.objects.common import (
+    AccountDirectory,
+    Plan,
+    external_ids,
+    plan_change,
+    write_planned,
+)
 
 FIELDS = ("name", "domain", "industry", "employee_count", "region", "created_at")
 LIMITS = {"name": 255, "industry": 100, "region": 100}
@@ -51,20 +56,10 @@ def plan_accounts(parsed: ParsedFile, reason: str, progress: bool = False) -> Pl
             inserts.append((Account(**{f: values[f] for f in FIELDS if f in values}), pairs))
             counts.created += 1
             continue
-        current = existing[pk]
-        merged = tuple(values.get(f, current[i]) for i, f in enumerate(FIELDS))
         sources.link(pairs, pk)
-        if merged == current:
-            counts.unchanged += 1
-        else:
-            updates.append((*merged, pk))
-            counts.updated += 1
+        plan_change(existing[pk], values, FIELDS, pk, counts, updates)
 
     def write():
-        created = Account.objects.bulk_create([a for a, _ in inserts], batch_size=5000)
-        for account, (_, pairs) in zip(created, inserts, strict=True):
-            sources.link(pairs, account.pk)
-        bulk.update_rows(Account, FIELDS, updates)
-        sources.write(lambda pk: pk)
+        write_planned(Account, FIELDS, inserts, updates, sources)
 
     return Plan(counts={"accounts": counts}, write=write)

@@ -163,5 +163,26 @@ class AccountDirectory:
         return ref
 
 
+def plan_change(
+    current: tuple, values: dict, fields: tuple, pk: int, counts: Counts, updates: list
+) -> None:
+    """Count a matched row as unchanged or updated; blank cells (absent values) keep the stored."""
+    merged = tuple(values.get(f, current[i]) for i, f in enumerate(fields))
+    if merged == current:
+        counts.unchanged += 1
+    else:
+        updates.append((*merged, pk))
+        counts.updated += 1
+
+
+def write_planned(model, fields: tuple, inserts: list, updates: list, sources) -> None:
+    """Insert the new rows, link their source ids, update the changed ones, store the links."""
+    created = model.objects.bulk_create([row for row, _ in inserts], batch_size=5000)
+    for row, (_, pairs) in zip(created, inserts, strict=True):
+        sources.link(pairs, row.pk)
+    bulk.update_rows(model, fields, updates)
+    sources.write(lambda pk: pk)
+
+
 def max_id(model) -> int:
     return model.objects.aggregate(m=Max("id"))["m"] or 0

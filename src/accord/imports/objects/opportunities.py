@@ -1,6 +1,5 @@
 """Deal / opportunity files: match by external id, then by Accord id and name."""
 
-from accord.crm import bulk
 from accord.crm.models import Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import (
@@ -9,6 +8,8 @@ from accord.imports.objects.common import (
     Plan,
     SourceIndex,
     external_ids,
+    plan_change,
+    write_planned,
 )
 
 FIELDS = (
@@ -88,20 +89,10 @@ def plan_opportunities(parsed: ParsedFile, reason: str, progress: bool = False) 
             inserts.append((Opportunity(**fields), pairs))
             counts.created += 1
             continue
-        current = existing[pk]
-        merged = tuple(values.get(f, current[i]) for i, f in enumerate(FIELDS))
         sources.link(pairs, pk)
-        if merged == current:
-            counts.unchanged += 1
-        else:
-            updates.append((*merged, pk))
-            counts.updated += 1
+        plan_change(existing[pk], values, FIELDS, pk, counts, updates)
 
     def write():
-        created = Opportunity.objects.bulk_create([o for o, _ in inserts], batch_size=5000)
-        for opportunity, (_, pairs) in zip(created, inserts, strict=True):
-            sources.link(pairs, opportunity.pk)
-        bulk.update_rows(Opportunity, FIELDS, updates)
-        sources.write(lambda pk: pk)
+        write_planned(Opportunity, FIELDS, inserts, updates, sources)
 
     return Plan(counts={"opportunities": counts}, write=write)
