@@ -120,8 +120,15 @@ def _external_ids(object_type: str) -> dict[int, dict[str, str]]:
     return ids
 
 
+def _with_external_ids(object_type: str, rows) -> Iterable[tuple]:
+    """Each exported row followed by its HubSpot and Salesforce ids, so a re-import matches it."""
+    ext = _external_ids(object_type)
+    for row in rows.iterator(chunk_size=5000):
+        ids = ext.get(row[0], {})
+        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+
+
 def _people_rows() -> Iterable[tuple]:
-    ext = _external_ids(SourceRecord.ObjectType.PERSON)
     people = Person.objects.order_by("id").values_list(
         "id",
         "email",
@@ -137,23 +144,17 @@ def _people_rows() -> Iterable[tuple]:
         "account_id",
         "created_at",
     )
-    for row in people.iterator(chunk_size=5000):
-        ids = ext.get(row[0], {})
-        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+    return _with_external_ids(SourceRecord.ObjectType.PERSON, people)
 
 
 def _account_rows() -> Iterable[tuple]:
-    ext = _external_ids(SourceRecord.ObjectType.ACCOUNT)
     accounts = Account.objects.order_by("id").values_list(
         "id", "name", "domain", "industry", "employee_count", "region", "created_at"
     )
-    for row in accounts.iterator(chunk_size=5000):
-        ids = ext.get(row[0], {})
-        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+    return _with_external_ids(SourceRecord.ObjectType.ACCOUNT, accounts)
 
 
 def _opportunity_rows() -> Iterable[tuple]:
-    ext = _external_ids(SourceRecord.ObjectType.OPPORTUNITY)
     opportunities = Opportunity.objects.order_by("id").values_list(
         "id",
         "name",
@@ -167,9 +168,7 @@ def _opportunity_rows() -> Iterable[tuple]:
         "close_date",
         "lost_reason",
     )
-    for row in opportunities.iterator(chunk_size=5000):
-        ids = ext.get(row[0], {})
-        yield (*row, ids.get("hubspot"), ids.get("salesforce"))
+    return _with_external_ids(SourceRecord.ObjectType.OPPORTUNITY, opportunities)
 
 
 def _touchpoint_rows() -> Iterable[tuple]:
