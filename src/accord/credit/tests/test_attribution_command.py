@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
+from accord import attribution as engine
 from accord.cli import main
 from accord.credit.selectors import NO_CAMPAIGN
 
@@ -165,3 +166,34 @@ def test_an_empty_database_has_no_journeys_rather_than_an_error():
     from accord.credit.selectors import journey_touchpoints
 
     assert journey_touchpoints().height == 0
+
+
+def test_markov_rows_carry_removal_effects_and_the_matrix_can_be_written(tmp_path, capsys):
+    source, matrix = tmp_path / "paths.csv", tmp_path / "matrix.csv"
+    PATHS.write_csv(source)
+    call_command(
+        "attribution", paths=str(source), model="all", transition_matrix=str(matrix)
+    )
+    frame = pl.read_csv(capsys.readouterr().out.split("\n", 1)[1].encode())
+    markov = frame.filter(pl.col("model") == "markov").sort("channel_name")
+    effects = dict(zip(markov["channel_name"], markov["removal_effects_conversion"], strict=True))
+    expected = engine.attribute(engine.read_paths(str(source)), "markov").details["removal_effects"]
+    expected = dict(expected.select("channel_name", "removal_effects_conversion").rows())
+    assert effects == pytest.approx(expected)
+    assert all(0 < e <= 1 for e in effects.values())
+    assert frame.filter(pl.col("model") == "linear")["removal_effects_conversion"].is_null().all()
+    probabilities = pl.read_csv(matrix).group_by("model", "channel_from").agg(
+        pl.col("transition_probability").sum()
+    )
+    assert probabilities["model"].unique().to_list() == ["markov"]
+    assert probabilities["transition_probability"].to_numpy() == pytest.approx(1.0)
+
+
+def test_transition_matrix_without_a_markov_model_is_refused(tmp_path):
+    source = tmp_path / "paths.csv"
+    PATHS.write_csv(source)
+    with pytest.raises(CommandError, match="needs a Markov model"):
+        call_command(
+            "attribution", paths=str(source), model="linear",
+            transition_matrix=str(tmp_path / "m.csv"),
+        )

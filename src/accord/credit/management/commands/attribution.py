@@ -37,23 +37,33 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
         parser.add_argument("--out", metavar="FILE.csv", help="write the credits here")
+        parser.add_argument(
+            "--transition-matrix",
+            metavar="FILE.csv",
+            help="write each Markov model's transition probabilities here",
+        )
 
     def handle(self, *args, **options):
         models = self._models(options["model"])
         try:
             paths = self._paths(options, with_ages="time_decay" in models)
-            frames = [self._run(paths, model, options) for model in self._usable(paths, models)]
+            credits = [self._run(paths, model, options) for model in self._usable(paths, models)]
         except (engine.InputError, ValueError) as exc:
             raise CommandError(str(exc)) from None
-        result = pl.concat(frames, how="diagonal_relaxed")
+        result = pl.concat([_with_removal_effects(c) for c in credits], how="diagonal_relaxed")
+        if options["transition_matrix"]:
+            self._write(_transition_matrices(credits), options["transition_matrix"])
         if options["out"]:
-            try:
-                result.write_csv(options["out"])
-            except OSError as exc:
-                raise CommandError(f"cannot write {options['out']}: {exc}") from None
-            self.stdout.write(f"Wrote {len(result)} rows to {options['out']}")
+            self._write(result, options["out"])
         else:
             self.stdout.write(result.write_csv().rstrip("\n"))
+
+    def _write(self, frame: pl.DataFrame, path: str) -> None:
+        try:
+            frame.write_csv(path)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc}") from None
+        self.stdout.write(f"Wrote {len(frame)} rows to {path}")
 
     def _models(self, name: str) -> list[str]:
         if name == "all":
@@ -100,4 +110,22 @@ class Command(BaseCommand):
             )
         else:
             credit = run(paths)
-        return credit.to_frame()
+        return credit
+
+
+def _with_removal_effects(credit: engine.Credit) -> pl.DataFrame:
+    """A Markov model's rows carry each channel's removal effect beside its credit."""
+    frame = credit.to_frame()
+    effects = credit.details.get("removal_effects")
+    return frame if effects is None else frame.join(effects, on="channel_name", how="left")
+
+
+def _transition_matrices(credits: list[engine.Credit]) -> pl.DataFrame:
+    matrices = [
+        c.details["transition_matrix"].select(pl.lit(c.model).alias("model"), pl.all())
+        for c in credits
+        if "transition_matrix" in c.details
+    ]
+    if not matrices:
+        raise CommandError("--transition-matrix needs a Markov model (--model markov or all)")
+    return pl.concat(matrices)
