@@ -31,3 +31,15 @@ class CaptureSubmission(models.Model):
 
     def __str__(self):
         return f"{self.endpoint} {self.key[:20]} → {self.status_code}"
+
+
+class FormFill(models.Model):
+    """The form a captured lead filled in, kept with the touchpoint the capture made."""
+
+    touchpoint = models.OneToOneField(
+        "touchpoints.Touchpoint", on_delete=models.CASCADE, related_name="form_fill"
+    )
+    form_name = models.CharField(max_length=255)
+
+    def __str__(self):
+        return f"{self.form_name} (touchpoint {self.touchpoint_id})"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accord.agreement.models import LeadScore
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
+from accord.capture.models import FormFill
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.crm.services import Conflict, do_create_person
 from accord.handoff.models import Handoff, RoutingRule
@@ -160,6 +161,8 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
         occurred_at=data.get("occurred_at") or timezone.now(),
         **touch,
     )
+    if data.get("form_name"):
+        FormFill.objects.create(touchpoint=touchpoint, form_name=data["form_name"])
     do_rescore_people([person.pk])
     person.refresh_from_db(fields=["lifecycle_stage", "account"])
     handoff = route_new_mql(person)

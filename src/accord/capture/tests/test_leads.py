@@ -50,6 +50,7 @@ def test_a_new_lead_makes_a_person_an_account_and_a_form_fill_and_is_scored(
         "paid_search",
         campaign,
     )
+    assert touch.form_fill.form_name == "Book a demo"
     score = LeadScore.objects.get(person=person)
     assert score.version == agreement_in_force
     assert (answer["score"], answer["grade"]) == (score.total, score.fit_grade)
