@@ -5,24 +5,70 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from accord.agreement.models import ExplanationItem
+from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import LifecycleChange, LifecycleStage
-from accord.handoff.models import Handoff
-from accord.teams.models import User
+from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.terms import SlaTerms
+from accord.teams.models import Team, User
 from accord.teams.selectors import get_working_calendar
+
+
+def handoffs_for(user: User) -> QuerySet[Handoff]:
+    """The handoffs a user may see, open or closed: a rep's own, a sales head's whole team,
+    an admin's everything; nobody else's."""
+    handoffs = Handoff.objects.select_related(
+        "person", "person__account", "person__lead_score", "assigned_to", "team", "rule"
+    )
+    if user.is_admin:
+        return handoffs
+    if user.is_head and user.team_kind == Team.Kind.SALES:
+        return handoffs.filter(team_id=user.team_id)
+    return handoffs.filter(assigned_to_id=user.pk)
 
 
 def open_handoffs_for(user: User) -> QuerySet[Handoff]:
     """A rep's own open handoffs; a head's whole team; an admin's everything."""
-    handoffs = Handoff.objects.filter(status__in=Handoff.OPEN).select_related(
-        "person", "person__account", "assigned_to", "team", "rule"
+    return handoffs_for(user).filter(status__in=Handoff.OPEN)
+
+
+def access_handoff(user: User, pk: int) -> Handoff:
+    """A handoff the user may see; any other (another rep's lead) is reported missing."""
+    try:
+        return handoffs_for(user).get(pk=pk)
+    except Handoff.DoesNotExist:
+        raise Http404(f"No handoff with id {pk}") from None
+
+
+def team_reps(user: User) -> list[User]:
+    """The active members of a sales head's team, to filter the inbox by and reassign to."""
+    if not (user.is_head or user.is_admin) or user.team_id is None:
+        return []
+    return list(User.objects.filter(team_id=user.team_id, is_active=True).order_by("full_name"))
+
+
+def terms_in_force() -> SlaTerms | None:
+    """Sales' SLA as the agreement in force states it. A rejected lead goes back to nurture,
+    except where the agreement's disqualifiers rule it out: a competitor (when the agreement
+    lists competitors), an existing customer (when it excludes them), and a duplicate."""
+    version = get_agreement_in_force()
+    if version is None:
+        return None
+    doc = version.document
+    disqualified = [RejectReason.DUPLICATE]
+    if doc.disqualifiers.competitor_domains:
+        disqualified.append(RejectReason.COMPETITOR)
+    if doc.disqualifiers.existing_customers:
+        disqualified.append(RejectReason.ALREADY_CUSTOMER)
+    return SlaTerms(
+        first_touch_hours=doc.sla.first_touch_working_hours,
+        decision_days=doc.sla.accept_within_working_days,
+        recycle_to={reason.value: LifecycleStage.DISQUALIFIED for reason in disqualified},
+        agreement_version=version.number,
     )
-    if user.is_admin:
-        return handoffs
-    if user.is_head:
-        return handoffs.filter(team_id=user.team_id)
-    return handoffs.filter(assigned_to=user)
 
 
 @dataclass(frozen=True)
@@ -39,25 +85,69 @@ class InboxItem:
         return any(left is not None and left < dt.timedelta(0) for left in self._clocks)
 
     @property
+    def first_touch_overdue(self) -> bool:
+        return self.first_touch_left is not None and self.first_touch_left < dt.timedelta(0)
+
+    @property
+    def decision_overdue(self) -> bool:
+        return self.decision_left is not None and self.decision_left < dt.timedelta(0)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.handoff.team.time_zone)
+
+    @property
+    def first_touch_due_local(self) -> dt.datetime:
+        return self.handoff.first_touch_due_at.astimezone(self.zone)
+
+    @property
+    def decision_due_local(self) -> dt.datetime:
+        return self.handoff.decision_due_at.astimezone(self.zone)
+
+    @property
+    def score(self):
+        """The lead's score under the agreement, or None when it was never scored."""
+        return getattr(self.handoff.person, "lead_score", None)
+
+    @property
+    def explanation(self) -> list[ExplanationItem]:
+        """Why the lead qualified: each rule of the agreement and the points it gave."""
+        return self.score.explanation if self.score else []
+
+    @property
     def _clocks(self):
         return (self.first_touch_left, self.decision_left)
 
 
-def inbox_for(user: User, *, now: dt.datetime | None = None) -> list[InboxItem]:
-    """The open leads `user` sees, most urgent deadline first, with working time left on each
-    clock in the team's hours and time zone."""
+def inbox_for(
+    user: User, *, now: dt.datetime | None = None, rep_id: int | None = None
+) -> list[InboxItem]:
+    """The open leads `user` sees (a head may narrow them to one rep), most urgent deadline
+    first, with working time left on each clock in the team's hours and time zone."""
+    handoffs = open_handoffs_for(user)
+    if rep_id is not None:
+        handoffs = handoffs.filter(assigned_to_id=rep_id)
+    return _items(handoffs.order_by("decision_due_at", "id"), now)
+
+
+def inbox_item(handoff: Handoff, *, now: dt.datetime | None = None) -> InboxItem:
+    """One lead with its clocks, as the inbox shows it (open or just closed)."""
+    return _items([handoff], now)[0]
+
+
+def _items(handoffs, now: dt.datetime | None) -> list[InboxItem]:
     now = now or timezone.now()
     calendars = {}
     items = []
-    for handoff in open_handoffs_for(user).order_by("decision_due_at", "id"):
+    for handoff in handoffs:
         if handoff.team_id not in calendars:
             calendars[handoff.team_id] = get_working_calendar(handoff.team)
         calendar = calendars[handoff.team_id]
         first_touch = None
-        if handoff.first_touched_at is None:
+        if handoff.first_touched_at is None and handoff.is_open:
             first_touch = calendar.between(now, handoff.first_touch_due_at)
         decision = None
-        if handoff.decided_at is None:
+        if handoff.decided_at is None and handoff.is_open:
             decision = calendar.between(now, handoff.decision_due_at)
         items.append(InboxItem(handoff, first_touch, decision))
     return items

@@ -15,6 +15,7 @@ from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import do_change_lifecycle_stage
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import do_reroute
+from accord.handoff.selectors import terms_in_force
 from accord.handoff.terms import SlaTerms
 from accord.teams.models import User
 
@@ -108,6 +109,14 @@ def _accept(locked: Handoff, rep: User, at: dt.datetime) -> None:
     do_change_lifecycle_stage(
         locked.person, LifecycleStage.SAL, by=rep, reason="accepted by rep", at=at
     )
+
+
+def check_terms() -> SlaTerms:
+    """The SLA terms of the agreement in force, which say where a rejected lead goes."""
+    terms = terms_in_force()
+    if terms is None:
+        raise HandoffRefused("No agreement is in force: it says where a rejected lead goes")
+    return terms
 
 
 def check_reject_reason(reason_code: str, comment: str) -> None:
