@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accord.credit",
     "accord.capture",
     "accord.metrics",
+    "accord.planning",
     "accord.alignment",
 ]
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accord.crm import bulk
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
+from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import classify_channel
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -199,6 +200,7 @@ def do_create_campaign(fields: dict, *, by=None) -> Campaign:
 
 @transaction.atomic
 def do_update_campaign(campaign: Campaign, changes: dict, *, by=None) -> Campaign:
+    check_campaign_may_go_live(campaign, changes)
     if "name" in changes:
         check_campaign_name_free(changes["name"], exclude_pk=campaign.pk)
     for field, value in changes.items():

@@ -1,0 +1,281 @@
+"""Writes to the joint plan: the buying process, the notice period, campaign plans and their
+signatures, reps' ratings; and the rule that no campaign goes live on sales unannounced.
+
+Who may do what: heads set the buying process and the notice period; marketing writes campaign
+plans; the marketing head and the sales head each sign a plan once; reps rate campaigns.
+"""
+
+import logging
+from typing import Annotated
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import ValidationError as PydanticError
+
+from accord.crm.models import FUNNEL_ORDER
+from accord.planning.models import (
+    BuyingStage,
+    BuyingStep,
+    CampaignPlan,
+    CampaignRating,
+    Metric,
+    OwnerTeam,
+    PlanningEvent,
+    PlanningSettings,
+)
+from accord.planning.selectors import get_notice, get_notice_days
+from accord.teams.access import Audience, audience_of
+from accord.teams.models import Team, User
+from accord.touchpoints.models import Campaign
+
+log = logging.getLogger(__name__)
+Kind = PlanningEvent.Kind
+RATEABLE = (Campaign.Status.ACTIVE, Campaign.Status.COMPLETED)
+
+
+class PlanningRefused(Exception):
+    """The plan's state does not allow the change; the message says why."""
+
+
+class NotAllowed(PlanningRefused):
+    """The user's role may not make the change."""
+
+
+def _event(kind, actor, campaign=None, detail: str = "") -> None:
+    PlanningEvent.objects.create(kind=kind, actor=actor, campaign=campaign, detail=detail)
+
+
+def _as_validation_error(exc: PydanticError) -> ValidationError:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "__all__"
+        errors.setdefault(field, []).append(error["msg"])
+    return ValidationError(errors)
+
+
+# --- the buying process ---------------------------------------------------------------------
+
+
+def check_may_edit_process(user: User) -> None:
+    if not (user.is_head or user.is_admin):
+        raise NotAllowed("Only the marketing head and the sales head change the buying process")
+
+
+Tactic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class StagePlan(BaseModel):
+    """One stage as the heads set it; the only way its lifecycle stages are written."""
+
+    owner: OwnerTeam
+    tactics: list[Tactic] = Field(min_length=1, max_length=20)
+    metric: Metric
+    lifecycle_stages: list[str] = Field(min_length=1)
+
+    @field_validator("lifecycle_stages")
+    @classmethod
+    def _funnel_stages(cls, stages: list[str]) -> list[str]:
+        unknown = [stage for stage in stages if stage not in FUNNEL_ORDER]
+        if unknown:
+            raise ValueError(f"not stages of the funnel: {', '.join(unknown)}")
+        return [stage for stage in FUNNEL_ORDER if stage in stages]
+
+
+def check_stage_plan(data: dict) -> StagePlan:
+    """The stage plan in `data` (tactics as a list or one a line), or a ValidationError by field."""
+    data = dict(data)
+    if isinstance(data.get("tactics"), str):
+        data["tactics"] = [line for line in data["tactics"].splitlines() if line.strip()]
+    try:
+        return StagePlan.model_validate(data)
+    except PydanticError as exc:
+        raise _as_validation_error(exc) from None
+
+
+@transaction.atomic
+def do_edit_stage(user: User, step: str, data: dict) -> BuyingStage:
+    check_may_edit_process(user)
+    plan = check_stage_plan(data)
+    stage, _ = BuyingStage.objects.update_or_create(
+        step=BuyingStep(step),
+        defaults=dict(
+            owner=plan.owner,
+            tactics="\n".join(plan.tactics),
+            metric=plan.metric,
+            lifecycle_stages=plan.lifecycle_stages,
+            edited_by=user,
+            edited_at=timezone.now(),
+        ),
+    )
+    detail = f"{stage}: {stage.get_owner_display()}, measured by {stage.get_metric_display()}"
+    _event(Kind.STAGE_EDITED, user, detail=detail)
+    return stage
+
+
+@transaction.atomic
+def do_set_notice_days(user: User, days: int) -> PlanningSettings:
+    check_may_edit_process(user)
+    if not 0 <= days <= 365:
+        raise ValidationError({"notice_days": "Give a number of days from 0 to 365"})
+    stored = PlanningSettings.objects.select_for_update().first() or PlanningSettings()
+    before = stored.notice_days if stored.pk else None
+    stored.notice_days, stored.edited_by, stored.edited_at = days, user, timezone.now()
+    stored.save()
+    _event(Kind.NOTICE_CHANGED, user, detail=f"{before} → {days} days")
+    return stored
+
+
+# --- campaign plans -------------------------------------------------------------------------
+
+
+def check_may_write_plan(user: User) -> None:
+    if audience_of(user) not in (Audience.MARKETING, Audience.ADMIN):
+        raise NotAllowed("Campaign plans are written by marketing")
+
+
+def _check_plan_content(fields: dict) -> dict:
+    unknown = set(fields) - set(CampaignPlan.CONTENT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not a field of a campaign plan" for name in sorted(unknown)})
+    cleaned = {name: (value or "").strip() for name, value in fields.items()}
+    if cleaned.get("buying_step") and cleaned["buying_step"] not in BuyingStep.values:
+        raise ValidationError({"buying_step": "Not a stage of the buying process"})
+    return cleaned
+
+
+def _clear_signatures(plan: CampaignPlan) -> None:
+    plan.marketing_signed_by = plan.marketing_signed_at = None
+    plan.sales_signed_by = plan.sales_signed_at = None
+    plan.announced_at = None
+
+
+@transaction.atomic
+def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
+    """Create or change a campaign's plan. A change after a signature clears the signatures
+    (and the announcement): both heads sign again what sales will get."""
+    check_may_write_plan(user)
+    changes = _check_plan_content(fields)
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status != Campaign.Status.PLANNED:
+        raise PlanningRefused(
+            f"The campaign is {locked.get_status_display().lower()}: its plan stays as sales got it"
+        )
+    plan = CampaignPlan.objects.filter(campaign=locked).first() or CampaignPlan(campaign=locked)
+    changed = [name for name, value in changes.items() if getattr(plan, name) != value]
+    for name in changed:
+        setattr(plan, name, changes[name])
+    if not plan.objective:
+        raise ValidationError({"objective": "Say what the campaign should achieve"})
+    if plan.pk and not changed:
+        return plan
+    had_signature = plan.marketing_signed_at or plan.sales_signed_at
+    if plan.pk and had_signature:
+        _clear_signatures(plan)
+        _event(Kind.SIGNATURES_CLEARED, user, locked, f"changed: {', '.join(changed)}")
+    plan.edited_by, plan.edited_at = user, timezone.now()
+    plan.save()
+    _event(Kind.PLAN_WRITTEN, user, locked, ", ".join(changed))
+    return plan
+
+
+def check_may_sign(user: User) -> str:
+    """The team the user signs for: only the two heads sign."""
+    if not user.is_head or user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
+        raise NotAllowed("Only the marketing head and the sales head sign campaign plans")
+    return user.team_kind
+
+
+@transaction.atomic
+def do_sign_plan(user: User, campaign: Campaign) -> CampaignPlan:
+    """Sign for the user's team, once. The second signature announces the plan to sales."""
+    team = check_may_sign(user)
+    plan = CampaignPlan.objects.select_for_update().filter(campaign=campaign).first()
+    if plan is None:
+        raise PlanningRefused(f"{campaign} has no plan to sign yet")
+    if getattr(plan, f"{team}_signed_at") is not None:
+        raise PlanningRefused(f"The {team} head has already signed the plan of {campaign}")
+    now = timezone.now()
+    setattr(plan, f"{team}_signed_by", user)
+    setattr(plan, f"{team}_signed_at", now)
+    fields = [f"{team}_signed_by", f"{team}_signed_at"]
+    _event(Kind.PLAN_SIGNED, user, campaign, f"for {team}")
+    if plan.signed_by_both:
+        plan.announced_at = now
+        fields.append("announced_at")
+        _event(Kind.PLAN_ANNOUNCED, user, campaign, _notice_detail(plan, campaign))
+        transaction.on_commit(lambda: _mail_sales(plan, campaign))
+    plan.save(update_fields=fields)
+    return plan
+
+
+def _notice_detail(plan: CampaignPlan, campaign: Campaign) -> str:
+    return get_notice(plan, campaign.start_date, get_notice_days()).text
+
+
+def _mail_sales(plan: CampaignPlan, campaign: Campaign) -> None:
+    """Every active member of the sales team gets the plan. A mail server that is down does not
+    undo the announcement: the plan is on the campaign's page, and the failure is logged."""
+    people = User.objects.filter(team__kind=Team.Kind.SALES, is_active=True)
+    launch = f"{campaign.start_date:%d %b %Y}" if campaign.start_date else "a date to be set"
+    body = "\n\n".join(
+        part
+        for part in (
+            f"{campaign.name} launches on {launch}; both heads signed its plan.",
+            f"What it should achieve: {plan.objective}",
+            plan.audience and f"Who it reaches: {plan.audience}",
+            plan.message and f"What it says: {plan.message}",
+            plan.sales_material and f"What you get: {plan.sales_material}",
+            plan.sales_follow_up and f"What to do with its leads: {plan.sales_follow_up}",
+        )
+        if part
+    )
+    subject = f"New campaign for sales: {campaign.name}"
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [p.email]) for p in people]
+    try:
+        send_mass_mail(messages)
+    except OSError:
+        log.exception("The announcement of %s could not be mailed to sales", campaign)
+
+
+def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:
+    """Refuse to move a campaign to active unless both heads signed its plan and sales had it
+    at least the notice period before its start date (ValidationError on `status`)."""
+    if changes.get("status") != Campaign.Status.ACTIVE or campaign.status == changes["status"]:
+        return
+    plan = CampaignPlan.objects.filter(campaign=campaign).first()
+    notice = get_notice(plan, changes.get("start_date", campaign.start_date), get_notice_days())
+    if not notice.may_go_live:
+        raise ValidationError(
+            {"status": f"{campaign} cannot go live on sales unannounced. {notice.text}."}
+        )
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def check_may_rate(user: User, campaign: Campaign) -> None:
+    if user.role != User.Role.REP or user.team_kind != Team.Kind.SALES:
+        raise NotAllowed("Sales reps rate campaigns")
+    plan = CampaignPlan.objects.filter(campaign=campaign).first()
+    if campaign.status not in RATEABLE and not (plan and plan.announced_at):
+        raise PlanningRefused(f"{campaign} has not reached sales yet: rate it once it has")
+
+
+@transaction.atomic
+def do_rate_campaign(
+    user: User, campaign: Campaign, useful: bool, comment: str = ""
+) -> CampaignRating:
+    """A rep's rating of a campaign and its material; a second one replaces the first."""
+    check_may_rate(user, campaign)
+    rating, created = CampaignRating.objects.update_or_create(
+        campaign=campaign,
+        rep=user,
+        defaults=dict(useful=useful, comment=comment.strip(), rated_at=timezone.now()),
+    )
+    verdict = "useful" if useful else "not useful"
+    _event(Kind.CAMPAIGN_RATED, user, campaign, verdict if created else f"{verdict} (replaced)")
+    return rating
