@@ -57,6 +57,9 @@ class AssessmentResponse(models.Model):
         ]
         indexes = [models.Index(fields=["round", "team_kind"])]
 
+    def __str__(self):
+        return f"An answer to round {self.round.number}"
+
 
 class Rating(models.Model):
     response = models.ForeignKey(
@@ -72,6 +75,9 @@ class Rating(models.Model):
                 condition=Q(score__gte=LOWEST, score__lte=HIGHEST), name="rating_on_the_scale"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.statement}: {self.score}"
 
 
 class AssessmentEvent(models.Model):
@@ -93,3 +99,6 @@ class AssessmentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.round} {self.get_kind_display().lower()}"
