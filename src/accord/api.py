@@ -13,6 +13,7 @@ from accord.agreement.api import router as agreement_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
+from accord.handoff.api import router as handoff_router
 from accord.metrics.api import router as metrics_router
 from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken
@@ -42,6 +43,7 @@ api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
 api.add_router("", agreement_router)
 api.add_router("", metrics_router)
+api.add_router("", handoff_router)
 
 
 def _field_errors(errors, kind: str) -> dict:

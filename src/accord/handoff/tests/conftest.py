@@ -1,9 +1,15 @@
 """Helpers for handoff tests: SLA terms, routing rules and MQLs."""
 
 import pytest
+from tests.factories import AccountFactory
 
+from accord.agreement.defaults import default_document
+from accord.agreement.services import do_create_draft, do_rescore_people, do_sign
 from accord.handoff.models import RoutingMember, RoutingRule
+from accord.handoff.routing import do_route
+from accord.handoff.selectors import terms_in_force
 from accord.handoff.terms import SlaTerms
+from accord.handoff.tests.helpers import mql
 from accord.teams.models import User
 
 
@@ -43,5 +49,30 @@ def make_rep(sales_team):
         return User.objects.create_user(
             f"rr{n}@demo.accord", team=sales_team, role=User.Role.REP, **fields
         )
+
+    return make
+
+
+@pytest.fixture
+def agreement(marketing_head, sales_head, marketer):
+    version = do_create_draft(marketer, default_document())
+    do_sign(version, marketing_head)
+    return do_sign(version, sales_head)
+
+
+@pytest.fixture
+def lead(agreement, make_rule):
+    """`lead(rep, email=..., at=...)`: a scored MQL from a software company, routed to `rep`."""
+    rules = {}
+
+    def make(rep, at=None, **fields):
+        if rep not in rules:
+            rules[rep] = make_rule(members=[rep])
+        RoutingRule.objects.update(is_active=False)
+        RoutingRule.objects.filter(pk=rules[rep].pk).update(is_active=True)
+        account = AccountFactory(industry="Software", employee_count=500, region="EMEA")
+        person = mql(account=account, seniority="vp", is_decision_maker=True, **fields)
+        do_rescore_people([person.pk])
+        return do_route(person, terms_in_force(), at=at)
 
     return make

@@ -1,0 +1,192 @@
+"""The inbox over JSON: the leads handed to me (or my team), and what I do with each.
+
+A rep sees and acts on their own leads only; a sales head on the whole team's, and may
+reassign. Another rep's lead answers 404. Refusals: 403 who may not do it, 409 a closed
+handoff, 422 a missing or unknown field (named).
+"""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from accord.crm.schemas import ErrorOut, In, Text
+from accord.handoff import services
+from accord.handoff.models import RejectReason
+from accord.handoff.selectors import InboxItem, access_handoff, inbox_for, inbox_item
+from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
+from accord.teams.models import User
+
+router = Router(tags=["inbox"])
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+
+
+class ScoreLine(Schema):
+    rule: str
+    points: int
+
+
+class ScoreOut(Schema):
+    total: int
+    grade: str
+    is_mql: bool
+    explanation: list[ScoreLine]
+
+
+class ClockOut(Schema):
+    """One SLA clock: its deadline in UTC and in the team's time zone, and the working hours
+    left (negative once overdue). Null once the clock has stopped."""
+
+    due_at: dt.datetime
+    due_local: dt.datetime
+    working_hours_left: float
+    overdue: bool
+
+
+class InboxItemOut(Schema):
+    id: int
+    status: str
+    person_id: int
+    name: str
+    email: str
+    title: str
+    company: str | None
+    assigned_to_id: int
+    assigned_to: str
+    routed_because: str
+    handed_off_at: dt.datetime
+    time_zone: str
+    score: ScoreOut | None
+    first_touch: ClockOut | None
+    decision: ClockOut | None
+    overdue: bool
+    reject_reason: str
+    comment: str
+
+
+class InboxOut(Schema):
+    items: list[InboxItemOut]
+    count: int
+
+
+class InboxQuery(Schema):
+    rep_id: int | None = Field(None, description="A head's team inbox narrowed to one rep")
+
+
+class RejectIn(In):
+    reason_code: RejectReason
+    comment: Text(2000) = ""
+
+
+class ReassignIn(In):
+    to_rep_id: int
+
+
+def _clock(left: dt.timedelta | None, due_at: dt.datetime, due_local: dt.datetime):
+    if left is None:
+        return None
+    hours = round(left.total_seconds() / 3600, 2)
+    return ClockOut(due_at=due_at, due_local=due_local, working_hours_left=hours, overdue=hours < 0)
+
+
+def item_out(item: InboxItem) -> InboxItemOut:
+    h, score = item.handoff, item.score
+    return InboxItemOut(
+        id=h.pk,
+        status=h.status,
+        person_id=h.person_id,
+        name=h.person.name,
+        email=h.person.email,
+        title=h.person.title,
+        company=h.person.account.name if h.person.account else None,
+        assigned_to_id=h.assigned_to_id,
+        assigned_to=str(h.assigned_to),
+        routed_because=h.reason,
+        handed_off_at=h.handed_off_at,
+        time_zone=h.team.time_zone,
+        score=None
+        if score is None
+        else ScoreOut(
+            total=score.total,
+            grade=score.fit_grade,
+            is_mql=score.is_mql,
+            explanation=[ScoreLine(rule=e.rule, points=e.points) for e in item.explanation],
+        ),
+        first_touch=_clock(item.first_touch_left, h.first_touch_due_at, item.first_touch_due_local),
+        decision=_clock(item.decision_left, h.decision_due_at, item.decision_due_local),
+        overdue=item.is_overdue,
+        reject_reason=h.reject_reason,
+        comment=h.comment,
+    )
+
+
+def _refused(exc: HandoffRefused) -> Status:
+    code = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, HandoffClosed) else 422
+    if exc.field is None:
+        return Status(code, {"detail": exc.message})
+    loc = ["body", "payload", exc.field]
+    return Status(code, {"detail": [{"loc": loc, "msg": exc.message, "type": "invalid"}]})
+
+
+def _act(request: HttpRequest, handoff_id: int, action) -> Status | InboxItemOut:
+    handoff = access_handoff(request.user, handoff_id)
+    try:
+        done = action(handoff)
+    except HandoffRefused as exc:
+        return _refused(exc)
+    return item_out(inbox_item(access_handoff(request.user, done.pk)))
+
+
+@router.get("/inbox", response={200: InboxOut, **ERRORS})
+def inbox(request: HttpRequest, query: Query[InboxQuery]):
+    """My open leads, most urgent decision first, each with why it was routed to me, why it
+    qualified (the agreement's score explanation) and its SLA clocks in working hours."""
+    items = [item_out(item) for item in inbox_for(request.user, rep_id=query.rep_id)]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/handoffs/{handoff_id}/accept", response={200: InboxItemOut, **ERRORS})
+def accept(request: HttpRequest, handoff_id: int):
+    """Accept the lead: it becomes a sales accepted lead (SAL)."""
+    return _act(request, handoff_id, lambda h: services.do_accept(h, request.user))
+
+
+@router.post("/handoffs/{handoff_id}/reject", response={200: InboxItemOut, **ERRORS})
+def reject(request: HttpRequest, handoff_id: int, payload: RejectIn):
+    """Send the lead back to marketing with a reason (and a comment, required for 'other'):
+    recycled to nurture or disqualified, as the agreement in force says for that reason."""
+    user = request.user
+    return _act(
+        request,
+        handoff_id,
+        lambda h: services.do_reject(
+            h, user, payload.reason_code, payload.comment, services.check_terms()
+        ),
+    )
+
+
+@router.post("/handoffs/{handoff_id}/convert", response={200: InboxItemOut, **ERRORS})
+def convert(request: HttpRequest, handoff_id: int):
+    """The lead is sales qualified (SQL); accepted in the same step if it was not yet."""
+    return _act(request, handoff_id, lambda h: services.do_convert(h, request.user))
+
+
+@router.post("/handoffs/{handoff_id}/first-touch", response={200: InboxItemOut, **ERRORS})
+def first_touch(request: HttpRequest, handoff_id: int):
+    """I reached out to the lead: stops the first-touch clock."""
+    return _act(request, handoff_id, lambda h: services.do_record_first_touch(h, request.user))
+
+
+@router.post("/handoffs/{handoff_id}/reassign", response={200: InboxItemOut, **ERRORS})
+def reassign(request: HttpRequest, handoff_id: int, payload: ReassignIn):
+    """The sales head gives the lead to another rep of the team; the clocks keep running.
+    Answers the new handoff."""
+
+    def move(handoff):
+        to_rep = User.objects.filter(pk=payload.to_rep_id).first()
+        if to_rep is None:
+            raise HandoffRefused(f"No user with id {payload.to_rep_id}", field="to_rep_id")
+        return services.do_reassign(handoff, request.user, to_rep)
+
+    return _act(request, handoff_id, move)
