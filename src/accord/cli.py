@@ -15,6 +15,8 @@ SUBCOMMANDS = {
     "agreement": "agreement",
     "attribution": "attribution",
     "capture": "capture",
+    "worker": "worker",
+    "alerts": "alerts",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -37,6 +39,10 @@ USAGE = """usage: accord COMMAND [ARGS]
               [--by channel|campaign] [--out FILE.csv]
                       credit conversions and value to channels or campaigns
   capture forget      delete stored lead-capture answers past their retry window
+  worker [--every SECONDS] [--reassign-on-breach]
+                      send alerts and sweep SLA breaches until SIGTERM
+  alerts list [--failed] | alerts replay DELIVERY_ID... | alerts replay --failed
+                      alert deliveries and their attempts; send some again
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

@@ -32,10 +32,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "accord.teams",
     "accord.crm",
     "accord.touchpoints",
     "accord.handoff",
+    "accord.alerts",
     "accord.agreement",
     "accord.imports",
     "accord.demo",
@@ -79,6 +82,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "accord.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "web:login"

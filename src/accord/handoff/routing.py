@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from accord.alerts.events import alert_lead_routed
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.terms import SlaTerms
@@ -112,7 +113,7 @@ def _hand_over(
         )
     person.owner = choice.user
     calendar = get_working_calendar(choice.rule.team)
-    return Handoff.objects.create(
+    handoff = Handoff.objects.create(
         person=person,
         assigned_to=choice.user,
         team=choice.rule.team,
@@ -124,6 +125,8 @@ def _hand_over(
         first_touch_due_at=calendar.add_hours(at, terms.first_touch_hours),
         decision_due_at=calendar.add_days(at, terms.decision_days),
     )
+    alert_lead_routed(handoff)
+    return handoff
 
 
 def find_account(person: Person) -> Account | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.utils import timezone
 
+from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import do_change_lifecycle_stage
 from accord.handoff.models import Handoff, RejectReason
@@ -151,6 +152,7 @@ def do_reject(
         at=at,
     )
     _set_owner(locked.person, None)
+    alert_lead_rejected(locked)
     return _refresh(handoff, locked)
 
 
@@ -199,6 +201,7 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
         **{field: getattr(locked, field) for field in _CLOCK_FIELDS},
     )
     _set_owner(locked.person, to_rep)
+    alert_lead_routed(moved)
     handoff.refresh_from_db()
     return moved
 
@@ -250,8 +253,13 @@ def do_mark_breaches(now: dt.datetime | None = None, terms: SlaTerms | None = No
         waiting = {"status__in": Handoff.OPEN, f"{stop}__isnull": True, f"{stamp}__isnull": True}
         overdue = Handoff.objects.filter(**waiting, **{f"{due}__lt": now})
         for pk in overdue.values_list("pk", flat=True).order_by(due):
-            if Handoff.objects.filter(pk=pk, **waiting).update(**{stamp: now}, escalated_at=now):
-                claimed.append((pk, clock))
+            with transaction.atomic():  # the breach and its alert are written together
+                if Handoff.objects.filter(pk=pk, **waiting).update(
+                    **{stamp: now}, escalated_at=now
+                ):
+                    claimed.append((pk, clock))
+                    [breach] = _with_heads([(pk, clock)])
+                    alert_sla_breached(breach.handoff, clock, breach.alert)
     breaches = _with_heads(claimed)
     if terms is not None and terms.reassign_on_breach:
         breaches = [_reroute(breach, terms, now) for breach in breaches]

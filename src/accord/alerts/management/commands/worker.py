@@ -1,0 +1,85 @@
+"""accord worker: run the queued jobs (alert deliveries) and, every minute, the SLA breach sweep
+and a sweep of the alert outbox (retries, and deliveries a stopped worker left). SIGTERM or
+Ctrl+C stops it once the job in hand is done."""
+
+import signal
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from accord.alerts.tasks import send_alerts
+from accord.env import env_int
+from accord.handoff.tasks import mark_breaches
+
+
+class Command(BaseCommand):
+    help = "Send queued alerts and sweep SLA breaches periodically, until SIGTERM."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every",
+            type=float,
+            default=env_int("ACCORD_WORKER_SWEEP_SECONDS", 60),
+            help="seconds between SLA breach sweeps and outbox sweeps (default 60)",
+        )
+        parser.add_argument(
+            "--poll", type=float, default=1.0, help="seconds between looks for queued jobs"
+        )
+        parser.add_argument(
+            "--reassign-on-breach",
+            action="store_true",
+            help="give a lead whose first touch was missed to the next available rep",
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="sweep once, run every queued job, then exit"
+        )
+
+    def handle(self, *, every, poll, reassign_on_breach, once, **options):
+        if every <= 0 or poll <= 0:
+            raise CommandError("--every and --poll must be positive seconds")
+        self.stopping = threading.Event()
+        self.worker = None
+        worker_id = f"accord-{get_random_string(12)}"
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        self.stdout.write(
+            f"Accord worker {worker_id}: SLA breach sweep every {every:g} s"
+            f"{', reassigning missed first touches' if reassign_on_breach else ''}. "
+            "SIGTERM or Ctrl+C stops it."
+        )
+        self.stdout.flush()
+        next_sweep = 0.0
+        while not self.stopping.is_set():
+            if time.monotonic() >= next_sweep:
+                mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
+                send_alerts.enqueue()
+                next_sweep = time.monotonic() + every
+            self._run_queued(worker_id)
+            if once:
+                break
+            self.stopping.wait(poll)
+        self.stdout.write("Accord worker stopped.")
+
+    def _run_queued(self, worker_id: str) -> None:
+        """Every queued job that is ready, one at a time, then back to the loop."""
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        if not self.stopping.is_set():
+            self.worker.run()
+
+    def _stop(self, signum, frame):
+        """Finish the job in hand, then leave the loop."""
+        self.stopping.set()
+        if self.worker is not None:
+            self.worker.running = False

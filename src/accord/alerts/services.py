@@ -1,0 +1,152 @@
+"""Queue alerts in the transaction of the change they tell about, send what is due, replay.
+
+`do_queue_alert` writes the alert, one delivery per person and per subscribed endpoint, and a
+task for the worker, all in the caller's transaction: a rolled-back change alerts nobody, and a
+committed one is in the outbox even if the worker is down. `do_send_due` is what the worker runs.
+"""
+
+import datetime as dt
+import smtplib
+import time
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accord.alerts.conf import DeliveryPolicy, delivery_policy
+from accord.alerts.models import Alert, Attempt, Delivery, Endpoint
+from accord.alerts.webhooks import WebhookFailed, post_webhook
+
+
+def do_queue_alert(event: str, subject: str, text: str, data: dict, people) -> Alert | None:
+    """The alert and its deliveries to `people` (by e-mail) and to every active endpoint that
+    subscribes to `event`; None when nobody is to be told."""
+    emails = {}
+    for person in people:
+        if person.is_active and person.email:
+            emails.setdefault(person.email.lower(), person)
+    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event)]
+    if not emails and not endpoints:
+        return None
+    now = timezone.now()
+    alert = Alert.objects.create(
+        event=event, subject=subject[:200], text=text, data=data, created_at=now
+    )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                alert=alert,
+                channel=Delivery.Channel.EMAIL,
+                recipient=person,
+                email=person.email,
+                next_attempt_at=now,
+            )
+            for person in emails.values()
+        ]
+        + [
+            Delivery(
+                alert=alert,
+                channel=Delivery.Channel.WEBHOOK,
+                endpoint=endpoint,
+                next_attempt_at=now,
+            )
+            for endpoint in endpoints
+        ]
+    )
+    _wake_worker()
+    return alert
+
+
+def _wake_worker() -> None:
+    from accord.alerts.tasks import send_alerts
+
+    send_alerts.enqueue()
+
+
+def due_deliveries(now: dt.datetime):
+    """Pending deliveries whose time has come and that no live worker holds."""
+    return Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    )
+
+
+def do_send_due(*, policy: DeliveryPolicy | None = None, limit: int = 500) -> int:
+    """Send every delivery that is due, oldest first; returns how many were attempted."""
+    policy = policy or delivery_policy()
+    now = timezone.now()
+    pks = list(due_deliveries(now).order_by("next_attempt_at", "id").values_list("pk", flat=True))
+    sent = 0
+    for pk in pks[:limit]:
+        if _claim(pk, policy):
+            _attempt(pk, policy)
+            sent += 1
+    return sent
+
+
+def _claim(pk: int, policy: DeliveryPolicy) -> bool:
+    """Hold the delivery for one attempt; False when another worker got it first."""
+    now = timezone.now()
+    return due_deliveries(now).filter(pk=pk).update(claimed_until=now + policy.lease) == 1
+
+
+def _attempt(pk: int, policy: DeliveryPolicy) -> None:
+    delivery = Delivery.objects.select_related("alert", "endpoint").get(pk=pk)
+    started, clock = timezone.now(), time.monotonic()
+    code, error = None, ""
+    try:
+        code = _send(delivery, policy)
+    except WebhookFailed as exc:
+        code, error = exc.code, str(exc)
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"mail not sent: {exc}"
+    duration_ms = round((time.monotonic() - clock) * 1000)
+    _record(delivery, started, duration_ms, code, error, policy)
+
+
+def _send(delivery: Delivery, policy: DeliveryPolicy) -> int | None:
+    alert = delivery.alert
+    if delivery.channel == Delivery.Channel.WEBHOOK:
+        return post_webhook(alert, delivery.endpoint, policy.timeout)
+    send_mail(alert.subject, alert.text, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+    return None
+
+
+@transaction.atomic
+def _record(delivery, started, duration_ms, code, error, policy: DeliveryPolicy) -> None:
+    Attempt.objects.create(
+        delivery=delivery,
+        started_at=started,
+        duration_ms=duration_ms,
+        succeeded=not error,
+        response_code=code,
+        error=error,
+    )
+    attempts = delivery.attempts + 1
+    now = timezone.now()
+    changes = {"attempts": attempts, "claimed_until": None, "last_error": error}
+    if not error:
+        changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
+    elif attempts >= policy.max_attempts:
+        changes.update(status=Delivery.Status.FAILED)
+    else:
+        changes.update(next_attempt_at=now + policy.wait_after(attempts))
+    Delivery.objects.filter(pk=delivery.pk).update(**changes)
+
+
+@transaction.atomic
+def do_replay(deliveries) -> int:
+    """Send these deliveries again as soon as the worker runs, with a fresh round of retries,
+    under their same webhook-id (a receiver that already has the message can drop the copy).
+    Earlier attempts stay in the log. Returns how many were queued."""
+    pks = [d.pk if isinstance(d, Delivery) else int(d) for d in deliveries]
+    queued = Delivery.objects.filter(pk__in=pks).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_until=None,
+    )
+    if queued:
+        _wake_worker()
+    return queued
