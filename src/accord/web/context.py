@@ -7,6 +7,7 @@ NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
     ("Agreement", "agreement:index", None),
+    ("Planning", "planning:index", None),
     ("API docs", "api:openapi-view", None),
     ("Admin", "admin:index", {"admin"}),
 ]
