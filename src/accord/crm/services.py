@@ -1,10 +1,12 @@
 """Writes to the shared database that users cause, each with its history row."""
 
 from collections.abc import Iterable
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
 
+from accord.audit.services import Action, record_change, record_changes, record_diff
 from accord.crm import bulk
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
 from accord.planning.services import check_campaign_may_go_live
@@ -38,6 +40,17 @@ def do_change_lifecycle_stage(
         changed_by=by,
         reason=reason,
     )
+    record_change(
+        actor=by,
+        action=Action.CHANGED,
+        record_type="person",
+        record_id=locked.pk,
+        field="lifecycle_stage",
+        old=locked.lifecycle_stage,
+        new=to_stage,
+        reason=reason,
+        at=at,
+    )
     locked.lifecycle_stage = to_stage
     locked.save(update_fields=["lifecycle_stage", "updated_at"])
     person.lifecycle_stage = to_stage
@@ -51,21 +64,21 @@ def do_record_lifecycle_changes(
 
     Bulk writers (imports, rescoring) update stages with one UPDATE and call this in the same
     transaction, so no move is ever missing from the history. The rows go in as plain tuples
-    (COPY on PostgreSQL, executemany on SQLite): an import of a million people writes a million.
+    (COPY on PostgreSQL, executemany on SQLite): an import of a million people writes a million,
+    and as many audit entries, batch by batch.
     """
     at = at or timezone.now()
     by_id = getattr(by, "pk", by)
     created = 0
-
-    def rows():
-        nonlocal created
-        for pid, old, new in changes:
-            if old != new:
-                created += 1
-                yield pid, old, new, at, by_id, reason
-
+    moves = ((pid, old, new) for pid, old, new in changes if old != new)
     fields = ("person_id", "from_stage", "to_stage", "changed_at", "changed_by_id", "reason")
-    bulk.insert_rows(LifecycleChange, fields, rows(), batch_size=batch_size)
+    while batch := list(islice(moves, batch_size)):
+        rows = ((pid, old, new, at, by_id, reason) for pid, old, new in batch)
+        bulk.insert_rows(LifecycleChange, fields, rows, batch_size=batch_size)
+        record_changes(
+            batch, record_type="person", field="lifecycle_stage", actor=by_id, reason=reason, at=at
+        )
+        created += len(batch)
     return created
 
 
@@ -109,7 +122,22 @@ def do_create_person(fields: dict, *, by=None, reason: str = "") -> Person:
     check_email_free(fields["email"])
     person = Person.objects.create(**fields)
     do_record_lifecycle_changes([(person.pk, "", person.lifecycle_stage)], by=by, reason=reason)
+    _audit_owner(person, "person", None, by, reason)
     return person
+
+
+def _audit_owner(record, record_type: str, old_owner_id, by, reason: str = "") -> None:
+    if record.owner_id != old_owner_id:
+        record_change(
+            actor=by,
+            action=Action.CHANGED,
+            record_type=record_type,
+            record_id=record.pk,
+            field="owner",
+            old=old_owner_id,
+            new=record.owner_id,
+            reason=reason,
+        )
 
 
 @transaction.atomic
@@ -119,7 +147,9 @@ def do_update_person(person: Person, changes: dict, *, by=None, reason: str = ""
     stage = changes.pop("lifecycle_stage", None)
     if "email" in changes:
         check_email_free(changes["email"], exclude_pk=person.pk)
+    old_owner_id = person.owner_id
     _save_changes(person, changes, "updated_at")
+    _audit_owner(person, "person", old_owner_id, by, reason)
     if stage is not None:
         do_change_lifecycle_stage(person, stage, by=by, reason=reason)
     return person
@@ -133,14 +163,18 @@ def check_domain_free(domain: str, *, exclude_pk: int | None = None) -> None:
 @transaction.atomic
 def do_create_account(fields: dict, *, by=None) -> Account:
     check_domain_free(fields.get("domain", ""))
-    return Account.objects.create(**fields)
+    account = Account.objects.create(**fields)
+    _audit_owner(account, "account", None, by)
+    return account
 
 
 @transaction.atomic
 def do_update_account(account: Account, changes: dict, *, by=None) -> Account:
     if "domain" in changes:
         check_domain_free(changes["domain"], exclude_pk=account.pk)
+    old_owner_id = account.owner_id
     _save_changes(account, changes)
+    _audit_owner(account, "account", old_owner_id, by)
     return account
 
 
@@ -161,18 +195,40 @@ def do_create_opportunity(fields: dict, *, by=None) -> Opportunity:
     opportunity = Opportunity(**fields)
     _check_close_date(opportunity)
     opportunity.save()
+    _audit_deal(opportunity, {}, by, Action.CREATED)
     return opportunity
+
+
+DEAL_AUDITED = {"stage": "stage", "amount": "amount", "owner": "owner_id"}
+
+
+def _deal_values(opportunity: Opportunity) -> dict:
+    return {name: getattr(opportunity, attr) for name, attr in DEAL_AUDITED.items()}
+
+
+def _audit_deal(opportunity: Opportunity, before: dict, by, action=Action.CHANGED) -> None:
+    new = _deal_values(opportunity)
+    record_diff(
+        actor=by,
+        action=action,
+        record_type="opportunity",
+        record_id=opportunity.pk,
+        old=before,
+        new=new,
+    )
 
 
 @transaction.atomic
 def do_update_opportunity(opportunity: Opportunity, changes: dict, *, by=None) -> Opportunity:
     """Change a deal under a row lock, so two people moving its stage do not cross."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    before = _deal_values(locked)
     for field, value in changes.items():
         setattr(locked, field, value)
     _check_close_date(locked)
     if changes:
         locked.save(update_fields=[*changes, "close_date"])
+        _audit_deal(locked, before, by)
     return locked
 
 

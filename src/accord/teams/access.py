@@ -306,3 +306,8 @@ def check_changes(user: User, record: str, action: str, data: dict) -> dict:
         if audience_of(user) == Audience.REP:
             changes["owner"] = user
     return changes
+
+
+def may_read_audit_trail(user: User) -> bool:
+    """The audit trail (every record's history, every export) is for admins."""
+    return user.is_authenticated and audience_of(user) == Audience.ADMIN

@@ -6,11 +6,9 @@ from django.urls import NoReverseMatch, reverse
 NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
-    ("Inbox", "handoff:inbox", {"rep", "head"}),
     ("Agreement", "agreement:index", None),
-    ("Alignment", "alignment:index", None),
-    ("Planning", "planning:index", None),
     ("API docs", "api:openapi-view", None),
+    ("Audit", "audit:search", {"admin"}),
     ("Admin", "admin:index", {"admin"}),
 ]
 

@@ -1,0 +1,154 @@
+"""Writing the audit trail. Services that change what the trail covers call these themselves,
+inside their own transaction, so a rolled-back change leaves no history and no change lacks one.
+
+- `record_change(...)`: one row, for one field of one record (or one export).
+- `record_changes(rows, ...)`: many rows that share actor, action, record type, field and reason,
+  written column-wise in batches (COPY on PostgreSQL), for imports and rescoring.
+- `record_diff(...)`: one row per field whose value differs between two dicts of one record.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accord.audit.models import AuditEntry
+from accord.crm import bulk
+
+Action = AuditEntry.Action
+BATCH = 20_000
+
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def as_text(value) -> str:
+    """How a value reads in the history: empty for none, ISO for times, plain for the rest."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "pk"):
+        return "" if value.pk is None else str(value.pk)
+    return str(value)
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "pk", actor)
+
+
+def record_change(
+    *,
+    actor,
+    action: str,
+    record_type: str,
+    record_id="",
+    field: str = "",
+    old=None,
+    new=None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    request_id: str | None = None,
+) -> AuditEntry:
+    """One history row. `actor` is a user, a user id, or None for the system."""
+    return AuditEntry.objects.create(
+        at=at or timezone.now(),
+        actor_id=_actor_id(actor),
+        action=action,
+        record_type=record_type,
+        record_id=as_text(record_id),
+        field=field,
+        old_value=as_text(old),
+        new_value=as_text(new),
+        reason=reason[:500],
+        request_id=request_id if request_id is not None else current_request_id.get(),
+    )
+
+
+def record_diff(
+    *,
+    actor,
+    record_type: str,
+    record_id,
+    old: Mapping,
+    new: Mapping,
+    action: str = Action.CHANGED,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """A row for each field of `new` whose value differs from `old`; returns how many."""
+    at = at or timezone.now()
+    written = 0
+    for field, value in new.items():
+        before = old.get(field)
+        if as_text(before) != as_text(value):
+            record_change(
+                actor=actor,
+                action=action,
+                record_type=record_type,
+                record_id=record_id,
+                field=field,
+                old=before,
+                new=value,
+                reason=reason,
+                at=at,
+            )
+            written += 1
+    return written
+
+
+_BULK_FIELDS = (
+    "at",
+    "actor_id",
+    "action",
+    "record_type",
+    "record_id",
+    "field",
+    "old_value",
+    "new_value",
+    "reason",
+    "request_id",
+)
+
+
+def record_changes(
+    rows: Iterable[tuple],
+    *,
+    record_type: str,
+    field: str,
+    actor=None,
+    action: str = Action.CHANGED,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    batch_size: int = BATCH,
+) -> int:
+    """History rows for changes applied in bulk: each row is (record_id, old, new).
+
+    Rows whose old and new values read the same are skipped. Call it in the transaction that
+    made the change; returns how many rows were written.
+    """
+    at = at or timezone.now()
+    head = (at, _actor_id(actor), action, record_type)
+    tail = (reason[:500], current_request_id.get())
+    written = 0
+
+    def entries():
+        nonlocal written
+        for record_id, old, new in rows:
+            old, new = as_text(old), as_text(new)
+            if old != new:
+                written += 1
+                yield (*head, str(record_id), field, old, new, *tail)
+
+    bulk.insert_rows(AuditEntry, _BULK_FIELDS, entries(), batch_size=batch_size)
+    return written

@@ -1,0 +1,75 @@
+"""The audit trail: what is recorded, and that nobody can change it afterwards."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from accord.audit.models import AppendOnly, AuditEntry
+from accord.audit.selectors import AuditFilter, history_for, search_audit
+from accord.audit.services import record_change, record_changes, record_diff
+
+pytestmark = pytest.mark.django_db
+
+
+def _entry(**fields):
+    defaults = {"actor": None, "action": "changed", "record_type": "person", "record_id": 1}
+    return record_change(**(defaults | fields))
+
+
+def test_an_entry_cannot_be_changed_or_deleted_through_the_orm(rep):
+    entry = _entry(actor=rep, field="owner", old=None, new=rep.pk)
+    entry.new_value = "someone else"
+    with pytest.raises(AppendOnly):
+        entry.save()
+    with pytest.raises(AppendOnly):
+        entry.delete()
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.filter(pk=entry.pk).update(new_value="x")
+    with pytest.raises(AppendOnly):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).new_value == str(rep.pk)
+
+
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditentry SET new_value = 'forged'", "DELETE FROM audit_auditentry"]
+)
+def test_the_database_refuses_to_change_or_delete_an_entry(sql):
+    entry = _entry(field="lifecycle_stage", old="lead", new="mql")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEntry.objects.get(pk=entry.pk).new_value == "mql"
+
+
+def test_bulk_rows_skip_unchanged_values_and_share_their_context():
+    rows = [(1, "lead", "mql"), (2, "mql", "mql"), (3, None, "lead")]
+    written = record_changes(
+        rows, record_type="person", field="lifecycle_stage", reason="import people.csv"
+    )
+    assert written == 2
+    assert sorted(AuditEntry.objects.values_list("record_id", "old_value", "new_value")) == [
+        ("1", "lead", "mql"),
+        ("3", "", "lead"),
+    ]
+    assert set(AuditEntry.objects.values_list("reason", flat=True)) == {"import people.csv"}
+
+
+def test_a_diff_records_only_the_fields_that_changed(marketer):
+    from decimal import Decimal
+
+    written = record_diff(
+        actor=marketer,
+        record_type="opportunity",
+        record_id=7,
+        old={"stage": "prospecting", "amount": Decimal("100.00")},
+        new={"stage": "proposal", "amount": Decimal("100.00")},
+    )
+    assert written == 1
+    assert history_for("opportunity", 7).get().field == "stage"
+
+
+def test_search_by_actor_field_and_system(rep):
+    _entry(actor=rep, field="owner", record_id=5)
+    _entry(actor=None, field="lifecycle_stage", record_id=5)
+    assert search_audit(AuditFilter(actor=rep.email.upper())).get().field == "owner"
+    assert search_audit(AuditFilter(actor="system")).get().field == "lifecycle_stage"
+    assert search_audit(AuditFilter(record_type="person", record_id="5")).count() == 2
