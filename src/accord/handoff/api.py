@@ -83,10 +83,9 @@ class ReassignIn(In):
     to_rep_id: int
 
 
-def _clock(left: dt.timedelta | None, due_at: dt.datetime, due_local: dt.datetime):
-    if left is None:
+def _clock(hours: float | None, due_at: dt.datetime, due_local: dt.datetime):
+    if hours is None:
         return None
-    hours = round(left.total_seconds() / 3600, 2)
     return ClockOut(due_at=due_at, due_local=due_local, working_hours_left=hours, overdue=hours < 0)
 
 
@@ -113,8 +112,10 @@ def item_out(item: InboxItem) -> InboxItemOut:
             is_mql=score.is_mql,
             explanation=[ScoreLine(rule=e.rule, points=e.points) for e in item.explanation],
         ),
-        first_touch=_clock(item.first_touch_left, h.first_touch_due_at, item.first_touch_due_local),
-        decision=_clock(item.decision_left, h.decision_due_at, item.decision_due_local),
+        first_touch=_clock(
+            item.first_touch_hours_left, h.first_touch_due_at, item.first_touch_due_local
+        ),
+        decision=_clock(item.decision_hours_left, h.decision_due_at, item.decision_due_local),
         overdue=item.is_overdue,
         reject_reason=h.reject_reason,
         comment=h.comment,

@@ -85,6 +85,14 @@ class InboxItem:
         return any(left is not None and left < dt.timedelta(0) for left in self._clocks)
 
     @property
+    def first_touch_hours_left(self) -> float | None:
+        return _hours(self.first_touch_left)
+
+    @property
+    def decision_hours_left(self) -> float | None:
+        return _hours(self.decision_left)
+
+    @property
     def first_touch_overdue(self) -> bool:
         return self.first_touch_left is not None and self.first_touch_left < dt.timedelta(0)
 
@@ -117,6 +125,10 @@ class InboxItem:
     @property
     def _clocks(self):
         return (self.first_touch_left, self.decision_left)
+
+
+def _hours(left: dt.timedelta | None) -> float | None:
+    return None if left is None else round(left.total_seconds() / 3600, 2)
 
 
 def inbox_for(

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
+    ("Inbox", "handoff:inbox", {"rep", "head"}),
     ("Agreement", "agreement:index", None),
     ("API docs", "api:openapi-view", None),
     ("Audit", "audit:search", {"admin"}),

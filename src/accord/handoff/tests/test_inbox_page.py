@@ -1,0 +1,138 @@
+"""The inbox page: rows with the explanation and the clocks, and htmx actions that answer
+the row alone."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accord.crm.models import LifecycleStage
+from accord.handoff.models import Handoff
+from accord.handoff.tests.helpers import new_york
+
+MONDAY_10 = new_york(2026, 11, 30, 10)
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def mine(lead, rep):
+    return lead(rep, at=MONDAY_10, email="ann@northwind.example")
+
+
+def act(client, handoff, action, data=None):
+    return client.post(reverse("handoff:act", args=[handoff.pk, action]), data or {}, headers=HTMX)
+
+
+def test_the_rep_sees_the_lead_why_it_qualified_and_its_clock(client, rep, mine):
+    client.force_login(rep)
+
+    with time_machine.travel(new_york(2026, 11, 30, 12), tick=False):
+        page = client.get("/inbox/").content.decode()
+
+    assert "ann@northwind.example" in page
+    assert "Target industry: +25" in page
+    assert "First touch: 2.0 working h left" in page
+    assert "Mon 30 Nov, 14:00 EST" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_an_overdue_clock_is_flagged(client, rep, mine):
+    client.force_login(rep)
+
+    with time_machine.travel(new_york(2026, 12, 1, 9, 30), tick=False):
+        page = client.get("/inbox/").content.decode()
+
+    assert "First touch: OVERDUE, -3.5 working h" in page
+
+
+def test_accepting_answers_the_row_alone(client, rep, mine):
+    client.force_login(rep)
+
+    row = act(client, mine, "accept")
+
+    assert row.status_code == 200
+    html = row.content.decode()
+    assert html.startswith(f'<tr id="handoff-{mine.pk}"')
+    assert "Accepted (SAL)" in html
+    assert "<html" not in html
+    mine.person.refresh_from_db()
+    assert mine.person.lifecycle_stage == LifecycleStage.SAL
+
+
+def test_a_rejection_without_a_reason_is_refused_in_the_row(client, rep, mine):
+    client.force_login(rep)
+
+    row = act(client, mine, "reject", {"reason_code": "", "comment": "meh"})
+
+    assert "Choose a reject reason" in row.content.decode()
+    assert Handoff.objects.get(pk=mine.pk).status == Handoff.Status.ASSIGNED
+
+
+def test_rejecting_with_a_reason_sends_the_lead_back(client, rep, mine):
+    client.force_login(rep)
+
+    row = act(client, mine, "reject", {"reason_code": "bad_timing", "comment": "Next year"})
+
+    assert "Rejected: Bad timing – “Next year”" in row.content.decode()
+    mine.person.refresh_from_db()
+    assert mine.person.lifecycle_stage == LifecycleStage.LEAD
+
+
+def test_converting_makes_an_sql(client, rep, mine):
+    client.force_login(rep)
+
+    assert "Converted (SQL)" in act(client, mine, "convert").content.decode()
+
+
+def test_without_htmx_an_action_goes_back_to_the_inbox(client, rep, mine):
+    client.force_login(rep)
+
+    answer = client.post(reverse("handoff:act", args=[mine.pk, "accept"]))
+
+    assert answer.status_code == 302 and answer["Location"] == "/inbox/"
+
+
+def test_a_rep_never_sees_or_touches_another_reps_lead(client, lead, rep, other_rep):
+    theirs = lead(other_rep, email="bo@elsewhere.example")
+    client.force_login(rep)
+
+    assert "bo@elsewhere.example" not in client.get("/inbox/").content.decode()
+    assert act(client, theirs, "accept").status_code == 404
+    assert Handoff.objects.get(pk=theirs.pk).status == Handoff.Status.ASSIGNED
+
+
+def test_the_head_filters_by_rep_and_reassigns(client, lead, rep, other_rep, sales_head):
+    mine = lead(rep, email="ann@northwind.example")
+    lead(other_rep, email="bo@elsewhere.example")
+    client.force_login(sales_head)
+
+    everyone = client.get("/inbox/").content.decode()
+    only_rep = client.get("/inbox/", {"rep": rep.pk}).content.decode()
+    row = act(client, mine, "reassign", {"to_rep": other_rep.pk}).content.decode()
+
+    assert "ann@northwind.example" in everyone and "bo@elsewhere.example" in everyone
+    assert "ann@northwind.example" in only_rep and "bo@elsewhere.example" not in only_rep
+    assert "Reassigned by" in row and str(other_rep) in row
+    assert Handoff.objects.get(person=mine.person, status="assigned").assigned_to == other_rep
+
+
+def test_the_inbox_page_reads_many_leads_in_a_fixed_number_of_queries(
+    client, lead, rep, other_rep, sales_head, django_assert_max_num_queries
+):
+    client.force_login(sales_head)
+    lead(rep), lead(other_rep)
+    with django_assert_max_num_queries(30) as few:
+        client.get("/inbox/")
+    for _ in range(4):
+        lead(rep), lead(other_rep)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/inbox/").content.decode()
+
+    assert page.count('data-testid="lead"') == 10
+
+
+def test_reps_and_heads_find_the_inbox_in_the_navigation(client, rep, sales_head, marketer):
+    for user, sees in ((rep, True), (sales_head, True), (marketer, False)):
+        client.force_login(user)
+        nav = [item["label"] for item in client.get("/inbox/").context["nav"]]
+        assert ("Inbox" in nav) is sees
