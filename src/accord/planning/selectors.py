@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.planning.defaults import default_stage
@@ -89,12 +90,23 @@ def get_notice(
     return Notice("late", f"{announced}: {notice_days} are needed", notice_days, had, sign_by)
 
 
-def get_plan(campaign: Campaign) -> CampaignPlan | None:
+def list_plans() -> QuerySet[CampaignPlan]:
+    """Campaign plans, latest launch first, each with its campaign, signers and the notice
+    period in force (`notice_days`), in one query."""
+    stored = PlanningSettings.objects.values("notice_days")[:1]
     return (
-        CampaignPlan.objects.select_related("marketing_signed_by", "sales_signed_by", "edited_by")
-        .filter(campaign=campaign)
-        .first()
+        CampaignPlan.objects.select_related(
+            "campaign", "marketing_signed_by", "sales_signed_by", "edited_by"
+        )
+        .annotate(
+            notice_days=Coalesce(Subquery(stored), Value(PlanningSettings.DEFAULT_NOTICE_DAYS))
+        )
+        .order_by(F("campaign__start_date").desc(nulls_last=True), "campaign__name")
     )
+
+
+def get_plan(campaign: Campaign) -> CampaignPlan | None:
+    return list_plans().filter(campaign=campaign).first()
 
 
 def list_campaigns_with_plans() -> QuerySet[Campaign]:

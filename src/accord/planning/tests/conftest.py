@@ -1,9 +1,9 @@
 import datetime as dt
 
 import pytest
+from tests.factories import CampaignFactory
 
 from accord.planning.services import do_write_plan
-from tests.factories import CampaignFactory
 
 LAUNCH = dt.date(2026, 6, 1)
 

@@ -84,9 +84,7 @@ def test_a_campaign_without_a_plan_cannot_go_live(campaign):
         _go_live(campaign)
 
 
-def test_a_campaign_without_a_start_date_cannot_go_live(
-    plan, campaign, marketing_head, sales_head
-):
+def test_a_campaign_without_a_start_date_cannot_go_live(plan, campaign, marketing_head, sales_head):
     _sign_both_on(dt.date(2026, 4, 1), campaign, marketing_head, sales_head)
     with pytest.raises(ValidationError, match="No start date"):
         _go_live(campaign, start_date=None, end_date=None)

@@ -1,0 +1,94 @@
+"""Each buying stage's metric, read from the shared database through the metrics query layer."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.utils import timezone
+
+from accord.crm.models import LifecycleStage
+from accord.metrics.queries import (
+    FunnelQuery,
+    RevenueGoalQuery,
+    SlaComplianceQuery,
+    run_funnel,
+    run_revenue_goal,
+    run_sla_compliance,
+)
+from accord.planning.models import BuyingStage, Metric
+
+PERIOD_DAYS = 90
+
+# Metrics counted on the waterfall: people who entered the funnel in the period and reached...
+FUNNEL_METRICS = {
+    Metric.NEW_PEOPLE: LifecycleStage.SUBSCRIBER,
+    Metric.LEADS: LifecycleStage.LEAD,
+    Metric.MQLS: LifecycleStage.MQL,
+    Metric.SALS: LifecycleStage.SAL,
+    Metric.SQLS: LifecycleStage.SQL,
+    Metric.OPPORTUNITIES: LifecycleStage.OPPORTUNITY,
+    Metric.CUSTOMERS: LifecycleStage.CUSTOMER,
+    Metric.EVANGELISTS: LifecycleStage.EVANGELIST,
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    metric: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def last_days(cls, days: int = PERIOD_DAYS, today: dt.date | None = None) -> "Period":
+        today = today or timezone.now().date()
+        return cls(today - dt.timedelta(days=days - 1), today)
+
+
+class _Readings:
+    """Runs each query of the metrics layer once, whichever stages ask for it."""
+
+    def __init__(self, period: Period):
+        self.period = period
+
+    @cached_property
+    def funnel(self) -> dict[str, int]:
+        result = run_funnel(FunnelQuery(start=self.period.start, end=self.period.end))
+        return {row.stage: row.people for row in result.total}
+
+    @cached_property
+    def won(self):
+        query = RevenueGoalQuery(start=self.period.start, end=self.period.end, goal=Decimal(0))
+        return run_revenue_goal(query)
+
+    @cached_property
+    def first_touch_rate(self) -> str:
+        query = SlaComplianceQuery(start=self.period.start, end=self.period.end)
+        months = run_sla_compliance(query).sales
+        handoffs = sum(month.handoffs for month in months)
+        in_time = sum(month.first_touched_in_time for month in months)
+        return f"{in_time / handoffs:.0%} of {handoffs:,}" if handoffs else "no handoffs"
+
+    def value(self, metric: str) -> str:
+        if metric in FUNNEL_METRICS:
+            return f"{self.funnel[FUNNEL_METRICS[metric]]:,}"
+        if metric == Metric.WON_DEALS:
+            return f"{self.won.won_deals:,}"
+        if metric == Metric.WON_REVENUE:
+            return f"{self.won.won_revenue:,.2f}"
+        return self.first_touch_rate
+
+
+def measure_stages(stages: list[BuyingStage], period: Period) -> dict[str, Measure]:
+    """The current value of each stage's metric over `period`, keyed by stage."""
+    readings = _Readings(period)
+    return {
+        stage.step: Measure(stage.metric, stage.get_metric_display(), readings.value(stage.metric))
+        for stage in stages
+    }
