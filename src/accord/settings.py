@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accord.planning",
     "accord.alignment",
     "accord.audit",
+    "accord.mindset",
 ]
 
 MIDDLEWARE = [
