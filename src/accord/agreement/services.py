@@ -7,8 +7,6 @@ from django.utils import timezone
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
 from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
-from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
-from accord.audit.services import Action, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams.models import Team, User
 
@@ -31,27 +29,7 @@ def _in_force(lock: bool = False) -> AgreementVersion | None:
     return versions.first()
 
 
-# Events that also go to the audit trail: (action, field); comments stay on the version's page.
-AUDITED_EVENTS = {
-    AgreementEvent.Kind.CREATED: (Action.CREATED, "document"),
-    AgreementEvent.Kind.EDITED: (Action.CHANGED, "document"),
-    AgreementEvent.Kind.SIGNED: (Action.SIGNED, "signature"),
-    AgreementEvent.Kind.TOOK_EFFECT: (Action.TOOK_EFFECT, "status"),
-}
-
-
 def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
-    if kind in AUDITED_EVENTS:
-        action, field = AUDITED_EVENTS[kind]
-        record_change(
-            actor=actor,
-            action=action,
-            record_type="agreement",
-            record_id=version.pk,
-            field=field,
-            new=detail,
-            reason=f"v{version.number}",
-        )
     return AgreementEvent.objects.create(version=version, kind=kind, actor=actor, detail=detail)
 
 
@@ -88,19 +66,6 @@ def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:
         locked.save(update_fields=["document_data", "based_on"])
         _event(locked, AgreementEvent.Kind.EDITED, user, "\n".join(changes))
     return locked
-
-
-def do_suggest_draft(user: User, months: int = DEFAULT_MONTHS) -> AgreementVersion:
-    """A draft fitted on the last months of history, with a comment on how it ranks held-out people.
-
-    Raises NotEnoughHistory when too few people converted in that time to learn from.
-    """
-    check_can_propose(user)
-    suggested = suggest_from_history(_in_force(), months)
-    with transaction.atomic():
-        version = do_create_draft(user, suggested.document)
-        do_comment(version, user, suggested.summary())
-    return version
 
 
 @transaction.atomic
@@ -154,16 +119,6 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
     if previous is not None:
         previous.status, previous.superseded_at = Status.SUPERSEDED, now
         previous.save(update_fields=["status", "superseded_at"])
-        record_change(
-            actor=user,
-            action=Action.CHANGED,
-            record_type="agreement",
-            record_id=previous.pk,
-            field="status",
-            old=Status.IN_FORCE,
-            new=Status.SUPERSEDED,
-            reason=f"v{version.number} took effect",
-        )
     version.status, version.took_effect_at = Status.IN_FORCE, now
     version.save(update_fields=["status", "took_effect_at"])
     changes = diff_documents(previous.document if previous else None, version.document)

@@ -63,6 +63,13 @@ class Campaign(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     utm_campaign = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    advantage = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The competitive advantage the campaign promotes, in a few words",
+    )
 
     class Meta:
         constraints = [

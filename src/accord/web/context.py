@@ -9,8 +9,6 @@ NAV_ITEMS = [
     ("Inbox", "handoff:inbox", {"rep", "head"}),
     ("Agreement", "agreement:index", None),
     ("Planning", "planning:index", None),
-    ("Alignment", "alignment:index", None),
-    ("Planning", "planning:index", None),
     ("API docs", "api:openapi-view", None),
     ("Audit", "audit:search", {"admin"}),
     ("Admin", "admin:index", {"admin"}),

@@ -1,0 +1,70 @@
+"""Writes to the shared-mindset check: rounds and answers."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round
+from accord.teams.models import Team, User
+
+FIELDS = ("first", "second", "third")
+FIELD_NAMES = {"first": "first advantage", "second": "second advantage", "third": "third advantage"}
+
+
+class MindsetRefused(Exception):
+    """A change the rules do not allow; `errors` names each field and the reason."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(message for _, message in errors))
+
+
+def check_can_answer(user: User) -> None:
+    if user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
+        raise MindsetRefused([("__all__", "Only members of the sales or marketing team answer")])
+
+
+def check_can_start_round(user: User) -> None:
+    if not (user.is_admin or user.is_head):
+        raise MindsetRefused([("__all__", "Only a team head or an administrator starts a round")])
+
+
+def check_advantages(advantages: dict[str, str]) -> dict[str, str]:
+    """The three answers, trimmed; each blank or overlong one refused by name."""
+    cleaned, errors = {}, []
+    for field in FIELDS:
+        text = " ".join((advantages.get(field) or "").split())
+        if not text:
+            errors.append((field, f"The {FIELD_NAMES[field]} is missing"))
+        elif len(text) > ADVANTAGE_LENGTH:
+            limit = f"Keep the {FIELD_NAMES[field]} under {ADVANTAGE_LENGTH} characters"
+            errors.append((field, limit))
+        cleaned[field] = text
+    if errors:
+        raise MindsetRefused(errors)
+    return cleaned
+
+
+@transaction.atomic
+def do_start_round(user: User, title: str = "") -> Round:
+    """Close the open round, if any, and open a new one."""
+    check_can_start_round(user)
+    now = timezone.now()
+    Round.objects.select_for_update().filter(is_open=True).update(is_open=False, closed_at=now)
+    title = " ".join(title.split()) or f"Round of {now:%d %b %Y}"
+    return Round.objects.create(title=title[:100], started_at=now, started_by=user)
+
+
+@transaction.atomic
+def do_answer(user: User, advantages: dict[str, str]) -> Answer:
+    """Record the user's three advantages in the open round; a second answer replaces the first."""
+    check_can_answer(user)
+    cleaned = check_advantages(advantages)
+    current = Round.objects.select_for_update().filter(is_open=True).first()
+    if current is None:
+        raise MindsetRefused([("__all__", "No round is open: a head starts one first")])
+    answer, _ = Answer.objects.update_or_create(
+        round=current,
+        person=user,
+        defaults={**cleaned, "team_kind": user.team_kind, "answered_at": timezone.now()},
+    )
+    return answer
