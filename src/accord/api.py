@@ -10,6 +10,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from accord.agreement.api import router as agreement_router
+from accord.alignment.api import router as alignment_router
 from accord.audit.api import router as audit_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
@@ -44,6 +45,7 @@ api.add_router("", capture_router)  # first: /touchpoints/batch before /touchpoi
 api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
 api.add_router("", agreement_router)
+api.add_router("", alignment_router)
 api.add_router("", metrics_router)
 api.add_router("", planning_router)
 api.add_router("", audit_router)

@@ -6,6 +6,7 @@ overall figure is shown only when no team in it is such a small group, so it can
 with the other team's figure to work out a small group's answers.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -81,6 +82,7 @@ class Results:
 class MyAnswers:
     round: AssessmentRound
     total: int
+    answered_at: dt.datetime
     ratings: dict[str, int]
 
     @property
@@ -114,7 +116,7 @@ def get_my_answers(user: User, round_: AssessmentRound | None) -> MyAnswers | No
     if response is None:
         return None
     ratings = dict(response.ratings.values_list("statement", "score"))
-    return MyAnswers(round=round_, total=response.total, ratings=ratings)
+    return MyAnswers(round_, response.total, response.answered_at, ratings)
 
 
 def _mean(total: float, count: int, places: int) -> float | None:

@@ -1,0 +1,26 @@
+"""The assessment's charts, drawn with the shared SVG bar charts."""
+
+from accord.alignment.selectors import StatementGap, TrendPoint
+from accord.web.charts import BarChart, bar_chart
+
+
+def gap_chart(gaps: list[StatementGap]) -> BarChart:
+    """One bar per statement both teams rated, its length the size of the gap, widest first."""
+    rows = []
+    for gap in gaps:
+        if gap.gap is None:
+            continue
+        side = "Sales" if gap.gap > 0 else "Marketing" if gap.gap < 0 else "Both"
+        rows.append((f"{gap.statement.label} · {side} higher", abs(gap.gap)))
+    return bar_chart("Perception gap per statement, in points of the 1–5 scale", rows)
+
+
+def trend_chart(trend: list[TrendPoint]) -> BarChart:
+    """The mean total of each team and overall, round after round; hidden groups have no bar."""
+    rows = [
+        (f"Round {point.number} · {group.name}", group.mean_total)
+        for point in trend
+        for group in (point.overall, point.sales, point.marketing)
+        if not group.hidden
+    ]
+    return bar_chart("Mean total per round (20 to 100)", rows)
