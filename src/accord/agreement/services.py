@@ -7,6 +7,7 @@ from django.utils import timezone
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
 from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
+from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.scoring import AgreementDocument, check_document
 from accord.teams.models import Team, User
 
@@ -66,6 +67,19 @@ def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:
         locked.save(update_fields=["document_data", "based_on"])
         _event(locked, AgreementEvent.Kind.EDITED, user, "\n".join(changes))
     return locked
+
+
+def do_suggest_draft(user: User, months: int = DEFAULT_MONTHS) -> AgreementVersion:
+    """A draft fitted on the last months of history, with a comment on how it ranks held-out people.
+
+    Raises NotEnoughHistory when too few people converted in that time to learn from.
+    """
+    check_can_propose(user)
+    suggested = suggest_from_history(_in_force(), months)
+    with transaction.atomic():
+        version = do_create_draft(user, suggested.document)
+        do_comment(version, user, suggested.summary())
+    return version
 
 
 @transaction.atomic

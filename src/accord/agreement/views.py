@@ -20,10 +20,14 @@ from accord.agreement.selectors import (
 )
 from accord.agreement.services import (
     AgreementRefused,
+    check_can_propose,
     do_comment,
     do_create_draft,
     do_sign,
+    do_suggest_draft,
 )
+from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
+from accord.agreement.suggestion import NotEnoughHistory
 from accord.scoring import DocumentError
 from accord.teams.models import Team
 from accord.web.charts import bar_chart
@@ -48,8 +52,34 @@ def agreement(request):
             "in_force": in_force,
             "plain": describe_document(in_force.document) if in_force else None,
             "versions": list_versions(),
+            "may_propose": _may_propose(request.user),
+            "suggest_months": SUGGEST_MONTHS,
         },
     )
+
+
+def _may_propose(user) -> bool:
+    try:
+        check_can_propose(user)
+    except AgreementRefused:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def suggest(request):
+    try:
+        months = min(max(int(request.POST.get("months", SUGGEST_MONTHS)), 1), 36)
+    except ValueError:
+        months = SUGGEST_MONTHS
+    try:
+        draft = do_suggest_draft(request.user, months)
+    except (AgreementRefused, NotEnoughHistory) as exc:
+        messages.error(request, str(exc))
+        return redirect("agreement:index")
+    messages.success(request, f"Draft v{draft.number} was suggested from history.")
+    return redirect("agreement:version", number=draft.number)
 
 
 def _may_sign(user, version: AgreementVersion) -> bool:

@@ -9,6 +9,7 @@ from accord.agreement.selectors import (
     get_version_diff,
     list_versions,
 )
+from accord.teams.models import Team, User
 
 BACKTEST_COLUMNS = ("Month", "Version", "MQLs", "SQL", "Opportunity", "Won", "Revenue")
 
@@ -29,6 +30,15 @@ class Command(BaseCommand):
         )
         backtest.add_argument("number", type=int)
         backtest.add_argument("--months", type=int, default=6, help="how many (default 6)")
+        suggest = actions.add_parser(
+            "suggest",
+            help="fit a draft on who became an opportunity in the last months, and compare it "
+            "with the version in force on people held out",
+        )
+        suggest.add_argument("--months", type=int, default=12, help="how many (default 12)")
+        suggest.add_argument(
+            "--as", dest="email", help="who proposes it (default: the marketing head)"
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -67,6 +77,32 @@ class Command(BaseCommand):
             self.stdout.write(_row(_figures(draft, f"v{comparison.version}")))
             if current is not None:
                 self.stdout.write(_row(_figures(current, f"v{comparison.in_force} (in force)")))
+
+    def _suggest(self, months, email, **options):
+        from accord.agreement.backtest import MAX_MONTHS
+        from accord.agreement.services import AgreementRefused, do_suggest_draft
+        from accord.agreement.suggestion import NotEnoughHistory
+
+        if not 1 <= months <= MAX_MONTHS:
+            raise CommandError(f"--months must be from 1 to {MAX_MONTHS}")
+        try:
+            draft = do_suggest_draft(_proposer(email), months)
+        except (NotEnoughHistory, AgreementRefused) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Draft v{draft.number} was created.")
+        self.stdout.write(draft.comments.get().body)
+        self.stdout.write(f"Backtest it with `accord agreement backtest {draft.number}`.")
+
+
+def _proposer(email: str | None) -> User:
+    users = User.objects.filter(is_active=True)
+    if email:
+        user = users.filter(email__iexact=email).first()
+    else:
+        user = users.filter(role=User.Role.HEAD, team__kind=Team.Kind.MARKETING).first()
+    if user is None:
+        raise CommandError(f"no user {email}" if email else "no marketing head: pass --as EMAIL")
+    return user
 
 
 def _figures(m, version: str) -> tuple:
