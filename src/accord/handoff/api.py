@@ -16,6 +16,7 @@ from accord.handoff import services
 from accord.handoff.models import RejectReason
 from accord.handoff.selectors import InboxItem, access_handoff, inbox_for, inbox_item
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
+from accord.metrics import queries as q
 from accord.teams.models import User
 
 router = Router(tags=["inbox"])
@@ -191,3 +192,31 @@ def reassign(request: HttpRequest, handoff_id: int, payload: ReassignIn):
         return services.do_reassign(handoff, request.user, to_rep)
 
     return _act(request, handoff_id, move)
+
+
+# --- the feedback loop ------------------------------------------------------------------------
+
+
+class SlaTrendOut(Schema):
+    commitment_source: str
+    sales: list[q.SalesSlaPeriod]
+    marketing: list[q.MarketingSlaMonth]
+
+
+@router.get("/feedback/rejections", response={200: q.RejectionsResult, **ERRORS})
+def rejections(request: HttpRequest, query: Query[q.RejectionsQuery]):
+    """Leads Sales rejected in the period (by the day decided), counted and shared by reason, by
+    the campaign and channel of the lead's last touch before the handoff, and by its source."""
+    return q.run_rejections(query)
+
+
+@router.get("/feedback/sla", response={200: SlaTrendOut, **ERRORS})
+def sla_trend(request: HttpRequest, query: Query[q.SalesSlaTrendQuery]):
+    """Sales' handoffs first touched and decided within the SLA, by week or month; Marketing's
+    MQLs delivered each month against the commitment of the agreement in force."""
+    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**query.model_dump(exclude={"grain"})))
+    return {
+        "commitment_source": marketing.commitment_source,
+        "sales": q.run_sales_sla_trend(query),
+        "marketing": marketing.marketing,
+    }

@@ -15,7 +15,7 @@ from typing import Literal
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
@@ -595,3 +595,137 @@ def run_revenue_goal(query: RevenueGoalQuery) -> RevenueGoalResult:
         won_deals=won["deals"],
         progress=round(float(revenue / query.goal), 4) if query.goal else None,
     )
+
+
+# --- The feedback loop: why Sales rejects, and both sides of the SLA over time --------------
+
+
+class RejectionsQuery(MetricsQuery):
+    """Handoffs Sales rejected in the period (by the day decided, UTC), broken down by reason,
+    by the campaign and channel of the lead's last touch before the handoff, and by the
+    lead's original source."""
+
+
+class RejectionShare(BaseModel):
+    key: str
+    label: str
+    rejections: int
+    share: float | None
+
+
+class RejectionsResult(BaseModel):
+    total: int
+    by_reason: list[RejectionShare]
+    by_campaign: list[RejectionShare]
+    by_channel: list[RejectionShare]
+    by_source: list[RejectionShare]
+
+
+def _shares(rows, total: int, labels: dict[str, str]) -> list[RejectionShare]:
+    return [
+        RejectionShare(
+            key=row["key"] or "",
+            label=labels.get(row["key"], row["key"]) if row["key"] else "(unknown)",
+            rejections=row["n"],
+            share=_rate(row["n"], total),
+        )
+        for row in rows
+    ]
+
+
+def run_rejections(query: RejectionsQuery) -> RejectionsResult:
+    last_touch = Touchpoint.objects.filter(
+        person_id=OuterRef("person_id"), occurred_at__lte=OuterRef("handed_off_at")
+    ).order_by("-occurred_at", "-id")
+    rejected = Handoff.objects.filter(
+        query.segment("person__"),
+        status=Handoff.Status.REJECTED,
+        decided_at__gte=_start(query.start),
+        decided_at__lt=_after(query.end),
+    ).annotate(
+        campaign_name=Subquery(last_touch.values("campaign__name")[:1]),
+        touch_channel=Subquery(last_touch.values("channel")[:1]),
+    )
+    total = rejected.count()
+    channels = dict(Touchpoint._meta.get_field("channel").choices)
+    reasons = dict(Handoff._meta.get_field("reject_reason").choices)
+
+    def by(field: str, labels: dict[str, str]) -> list[RejectionShare]:
+        rows = (
+            rejected.annotate(key=F(field))
+            .values("key")
+            .annotate(n=Count("id"))
+            .order_by("-n", "key")
+        )
+        return _shares(rows, total, labels)
+
+    return RejectionsResult(
+        total=total,
+        by_reason=by("reject_reason", reasons),
+        by_campaign=by("campaign_name", {}),
+        by_channel=by("touch_channel", channels),
+        by_source=by("person__original_source", channels),
+    )
+
+
+class SalesSlaTrendQuery(MetricsQuery):
+    """Sales' side of the SLA by week (weeks start on Monday) or by month of the handoff."""
+
+    grain: Literal["week", "month"] = "month"
+
+
+class SalesSlaPeriod(BaseModel):
+    period: dt.date
+    handoffs: int
+    first_touched_in_time: int
+    decided_in_time: int
+    first_touch_rate: float | None
+    decision_rate: float | None
+
+
+def _periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
+    if grain == "month":
+        return _months(start, end)
+    week = start - dt.timedelta(days=start.weekday())
+    weeks = []
+    while week <= end:
+        weeks.append(week)
+        week += dt.timedelta(days=7)
+    return weeks
+
+
+def run_sales_sla_trend(query: SalesSlaTrendQuery) -> list[SalesSlaPeriod]:
+    """As `run_sla_compliance` counts it: a handoff passed on by reassignment is not counted,
+    the one that took it over is."""
+    trunc = TruncWeek if query.grain == "week" else TruncMonth
+    rows = (
+        Handoff.objects.filter(
+            query.segment("person__"),
+            handed_off_at__gte=_start(query.start),
+            handed_off_at__lt=_after(query.end),
+        )
+        .exclude(status=Handoff.Status.REASSIGNED)
+        .annotate(period=trunc("handed_off_at"))
+        .values("period")
+        .annotate(
+            handoffs=Count("id"),
+            touched=Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
+            decided=Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
+        )
+    )
+    by_period = {_as_date(row["period"]): row for row in rows}
+    empty = {"handoffs": 0, "touched": 0, "decided": 0}
+    result = []
+    for period in _periods(query.start, query.end, query.grain):
+        row = by_period.get(period, empty)
+        result.append(
+            SalesSlaPeriod(
+                period=period,
+                handoffs=row["handoffs"],
+                first_touched_in_time=row["touched"],
+                decided_in_time=row["decided"],
+                first_touch_rate=_rate(row["touched"], row["handoffs"]),
+                decision_rate=_rate(row["decided"], row["handoffs"]),
+            )
+        )
+    return result
