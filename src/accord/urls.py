@@ -7,7 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("agreement/", include("accord.agreement.urls")),
-    path("planning/", include("accord.planning.urls")),
     path("alignment/", include("accord.alignment.urls")),
     path("planning/", include("accord.planning.urls")),
     path("", include("accord.handoff.urls")),

@@ -8,7 +8,6 @@ NAV_ITEMS = [
     ("Dashboard", "metrics:dashboard", None),
     ("Inbox", "handoff:inbox", {"rep", "head"}),
     ("Agreement", "agreement:index", None),
-    ("Planning", "planning:index", None),
     ("Alignment", "alignment:index", None),
     ("Planning", "planning:index", None),
     ("API docs", "api:openapi-view", None),
