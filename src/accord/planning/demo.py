@@ -123,7 +123,9 @@ def _seed_ratings(rng: random.Random, today: dt.date, reps: list[User]) -> int:
     recent = Campaign.objects.filter(
         status__in=[Campaign.Status.ACTIVE, Campaign.Status.COMPLETED],
         start_date__gte=today - dt.timedelta(days=75),
+        start_date__lt=today,
     ).order_by("start_date", "name")
+    yesterday = today - dt.timedelta(days=1)
     ratings = []
     for campaign in recent:
         for rep in reps:
@@ -136,7 +138,7 @@ def _seed_ratings(rng: random.Random, today: dt.date, reps: list[User]) -> int:
                     rep=rep,
                     useful=useful,
                     comment=rng.choice(COMMENTS[useful]),
-                    rated_at=_at(min(today, campaign.end_date or today), 16),
+                    rated_at=_at(min(yesterday, campaign.end_date or yesterday), 16),
                 )
             )
     CampaignRating.objects.bulk_create(ratings)
