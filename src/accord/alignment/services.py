@@ -70,8 +70,8 @@ def check_ratings(ratings: Mapping[str, object], version: int) -> dict[str, int]
     return checked
 
 
-def _event(round_: AssessmentRound, kind: str, actor: User | None) -> None:
-    AssessmentEvent.objects.create(round=round_, kind=kind, actor=actor)
+def _event(round_: AssessmentRound, kind: str, actor: User | None, at) -> None:
+    AssessmentEvent.objects.create(round=round_, kind=kind, actor=actor, at=at)
 
 
 @transaction.atomic
@@ -81,10 +81,9 @@ def do_open_round(user: User, *, at=None) -> AssessmentRound:
     if open_round is not None:
         raise AssessmentRefused(f"{open_round} is still open: close it before opening another")
     number = (AssessmentRound.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    round_ = AssessmentRound.objects.create(
-        number=number, opened_by=user, opened_at=at or timezone.now()
-    )
-    _event(round_, Kind.OPENED, user)
+    at = at or timezone.now()
+    round_ = AssessmentRound.objects.create(number=number, opened_by=user, opened_at=at)
+    _event(round_, Kind.OPENED, user, at)
     return round_
 
 
@@ -96,7 +95,7 @@ def do_close_round(user: User, *, at=None) -> AssessmentRound:
         raise AssessmentRefused("No assessment round is open")
     round_.status, round_.closed_at = AssessmentRound.Status.CLOSED, at or timezone.now()
     round_.save(update_fields=["status", "closed_at"])
-    _event(round_, Kind.CLOSED, user)
+    _event(round_, Kind.CLOSED, user, round_.closed_at)
     return round_
 
 
@@ -108,9 +107,8 @@ def do_answer(user: User, ratings: Mapping[str, object], *, at=None) -> Assessme
         if round_ is None:
             raise AssessmentRefused("No assessment round is open: a head opens one")
         scores = check_ratings(ratings, round_.questionnaire_version)
-        fields = dict(
-            team_kind=user.team_kind, total=sum(scores.values()), answered_at=at or timezone.now()
-        )
+        at = at or timezone.now()
+        fields = dict(team_kind=user.team_kind, total=sum(scores.values()), answered_at=at)
         response, created = AssessmentResponse.objects.update_or_create(
             round=round_, respondent=user, defaults=fields
         )
@@ -119,5 +117,5 @@ def do_answer(user: User, ratings: Mapping[str, object], *, at=None) -> Assessme
         Rating.objects.bulk_create(
             Rating(response=response, statement=key, score=score) for key, score in scores.items()
         )
-        _event(round_, Kind.ANSWERED if created else Kind.REPLACED, user)
+        _event(round_, Kind.ANSWERED if created else Kind.REPLACED, user, at)
     return response
