@@ -17,6 +17,7 @@ from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
 from accord.handoff.api import router as handoff_router
 from accord.metrics.api import router as metrics_router
+from accord.mindset.api import router as mindset_router
 from accord.planning.api import router as planning_router
 from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken
@@ -46,6 +47,7 @@ api.add_router("", crm_router)
 api.add_router("", touchpoints_router)
 api.add_router("", agreement_router)
 api.add_router("", alignment_router)
+api.add_router("", mindset_router)
 api.add_router("", metrics_router)
 api.add_router("", planning_router)
 api.add_router("", audit_router)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("agreement/", include("accord.agreement.urls")),
     path("alignment/", include("accord.alignment.urls")),
+    path("mindset/", include("accord.mindset.urls")),
     path("planning/", include("accord.planning.urls")),
     path("", include("accord.handoff.urls")),
     path("audit/", include("accord.audit.urls")),

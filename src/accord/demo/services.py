@@ -14,6 +14,7 @@ from accord.demo.generator import SIZES, generate_company
 from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
 from accord.demo.writer import write_tables
+from accord.mindset.demo import seed_demo as seed_mindset
 from accord.planning.demo import seed_demo as seed_joint_plan
 from accord.teams.models import Team
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -88,6 +89,7 @@ def _write_company(seed: int, size: str, today: dt.date, progress: bool) -> dict
     rep_by_region = {region: users[email].id for email, region in REP_TERRITORIES.items()}
     frames = generate_company(seed, size, today, rep_by_region, teams[Team.Kind.MARKETING].id)
     rows = write_tables(frames, progress=progress)
+    rows.update(seed_mindset(today, seed))
     rows.update(seed_alignment(today, seed))
     rows.update(seed_joint_plan(today, seed))
     rows["teams.user"] = len(users)

@@ -174,6 +174,7 @@ CAMPAIGN_FIELDS = frozenset(
         "owner_team_id",
         "status",
         "utm_campaign",
+        "advantage",
     }
 )
 TOUCHPOINT_FIELDS = frozenset(

@@ -34,6 +34,7 @@ class CampaignPatch(In):
     owner_team_id: Id | None = None
     status: Campaign.Status = None
     utm_campaign: Text(255) = None
+    advantage: Text(200) = Field(None, description="The competitive advantage it promotes")
 
 
 class CampaignCreate(CampaignPatch):
@@ -52,6 +53,7 @@ class CampaignOut(Schema):
     owner_team_id: int | None
     status: str
     utm_campaign: str
+    advantage: str
 
 
 class CampaignFilter(FilterSchema):

@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("Inbox", "handoff:inbox", {"rep", "head"}),
     ("Agreement", "agreement:index", None),
     ("Alignment", "alignment:index", None),
+    ("Mindset", "mindset:index", None),
     ("Planning", "planning:index", None),
     ("API docs", "api:openapi-view", None),
     ("Audit", "audit:search", {"admin"}),

@@ -1,0 +1,99 @@
+"""The shared-mindset pages: the results everybody reads, the three-field form to answer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accord.mindset import selectors
+from accord.mindset.charts import message_chart, named_chart
+from accord.mindset.consensus import MATCH_AT_LEAST, SHARED_MINDSET_SHARE
+from accord.mindset.models import Round
+from accord.mindset.services import (
+    FIELD_NAMES,
+    FIELDS,
+    MindsetRefused,
+    check_can_answer,
+    check_can_start_round,
+    do_answer,
+    do_start_round,
+)
+
+
+def _allowed(check, user) -> bool:
+    try:
+        check(user)
+    except MindsetRefused:
+        return False
+    return True
+
+
+def _chosen_round(request) -> Round | None:
+    number = request.GET.get("round", "")
+    try:
+        return selectors.get_round(int(number) if number.isdigit() else None)
+    except Round.DoesNotExist:
+        raise Http404(f"There is no shared-mindset round {number}") from None
+
+
+@login_required
+def results(request):
+    chosen = _chosen_round(request)
+    method = request.GET.get("method", "lexical")
+    found = selectors.get_results(chosen, method) if chosen else None
+    context = {
+        "chosen": chosen,
+        "found": found,
+        "rounds": selectors.list_rounds(),
+        "open_round": selectors.get_open_round(),
+        "mine": selectors.get_my_answer(request.user, selectors.get_open_round()),
+        "may_answer": _allowed(check_can_answer, request.user),
+        "may_start": _allowed(check_can_start_round, request.user),
+        "sees_answers": selectors.can_see_answers(request.user),
+        "threshold": int(SHARED_MINDSET_SHARE * 100),
+        "match_at_least": MATCH_AT_LEAST,
+        "method": method,
+    }
+    if found:
+        context["named_chart"] = named_chart(found.result)
+        context["message_chart"] = message_chart(found.result)
+    return render(request, "mindset/results.html", context)
+
+
+@login_required
+def answer(request):
+    open_round = selectors.get_open_round()
+    mine = selectors.get_my_answer(request.user, open_round)
+    values = {f: getattr(mine, f) for f in FIELDS} if mine else dict.fromkeys(FIELDS, "")
+    errors, status = {}, 200
+    if request.method == "POST":
+        values = {f: request.POST.get(f, "") for f in FIELDS}
+        try:
+            do_answer(request.user, values)
+        except MindsetRefused as exc:
+            errors, status = dict(exc.errors), 422
+        else:
+            messages.success(
+                request, f"Thank you: your three advantages are saved in {open_round}."
+            )
+            return redirect("mindset:index")
+    context = {
+        "open_round": open_round,
+        "mine": mine,
+        "fields": [(f, FIELD_NAMES[f], values[f], errors.get(f)) for f in FIELDS],
+        "general_error": errors.get("__all__"),
+        "may_answer": _allowed(check_can_answer, request.user),
+    }
+    return render(request, "mindset/answer.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start_round(request):
+    try:
+        started = do_start_round(request.user, request.POST.get("title", ""))
+        messages.success(request, f"{started} is open: everybody in both teams can answer now.")
+    except MindsetRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("mindset:index")
