@@ -23,9 +23,22 @@ WORDINGS = {
     "ease": ["Easy to use", "Simple to set up", "User friendly"],
     "expertise": ["Industry expertise", "Experienced team"],
 }
-LEANINGS = {
-    Team.Kind.SALES: ["quality", "service", "reliability", "quality", "service", "price"],
-    Team.Kind.MARKETING: ["price", "innovation", "ease", "price", "quality", "expertise"],
+# Who names what, person by person (in e-mail order, repeated for larger teams): Sales agrees
+# on quality and service, Marketing on price, so the company has no shared mindset.
+VOICES = {
+    Team.Kind.SALES: [
+        ("quality", "service", "reliability"),
+        ("quality", "reliability", "service"),
+        ("quality", "service", "price"),
+        ("quality", "expertise", "reliability"),
+        ("quality", "service", "reliability"),
+    ],
+    Team.Kind.MARKETING: [
+        ("price", "innovation", "ease"),
+        ("price", "quality", "innovation"),
+        ("price", "ease", "innovation"),
+        ("price", "innovation", "service"),
+    ],
 }
 CAMPAIGN_ADVANTAGES = [
     "Lowest price in its class",
@@ -37,14 +50,6 @@ CAMPAIGN_ADVANTAGES = [
 ]
 
 
-def _three(rng: random.Random, team: str) -> list[str]:
-    chosen = []
-    for advantage in rng.sample(LEANINGS[team], len(LEANINGS[team])):
-        if advantage not in chosen:
-            chosen.append(advantage)
-    return [rng.choice(WORDINGS[a]) for a in chosen[:3]]
-
-
 def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     """One open round answered by every persona of both teams; advantages on the campaigns."""
     rng = random.Random(rng_seed)
@@ -53,12 +58,13 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     round = Round.objects.create(
         title=f"Shared mindset, {started:%B %Y}", started_at=started, started_by=head
     )
-    people = User.objects.filter(team__kind__in=list(LEANINGS), is_active=True).select_related(
-        "team"
-    )
-    answers = []
+    people = User.objects.filter(team__kind__in=list(VOICES), is_active=True).select_related("team")
+    answers, seen = [], {kind: 0 for kind in VOICES}
     for number, person in enumerate(people.order_by("email")):
-        first, second, third = _three(rng, person.team.kind)
+        voices = VOICES[person.team.kind]
+        voice = voices[seen[person.team.kind] % len(voices)]
+        seen[person.team.kind] += 1
+        first, second, third = (rng.choice(WORDINGS[advantage]) for advantage in voice)
         answered = started + dt.timedelta(hours=3 + 7 * number)
         answers.append(
             Answer(

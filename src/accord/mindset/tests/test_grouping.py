@@ -1,4 +1,4 @@
-"""Grouping answers by meaning, without a model: the lexicon, misspellings, the fallback, the corpus."""
+"""Grouping answers by meaning without a model: lexicon, misspellings, fallback, corpus."""
 
 from accord.mindset.evaluation import pairwise_scores, read_paraphrases
 from accord.mindset.grouping import group_lexically, match_concept

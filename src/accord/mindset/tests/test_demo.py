@@ -1,0 +1,41 @@
+"""The demo company comes with a shared-mindset round that shows a disagreement."""
+
+import datetime as dt
+
+import pytest
+from tests.factories import CampaignFactory
+
+from accord.demo.personas import do_create_personas, do_create_teams
+from accord.mindset.demo import seed_demo
+from accord.mindset.models import Round
+from accord.mindset.selectors import get_results
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_round_is_answered_by_both_teams_and_shows_the_message_differs():
+    do_create_personas(do_create_teams())
+    CampaignFactory.create_batch(6)
+
+    rows = seed_demo(dt.date(2026, 11, 1), 7)
+    found = get_results(_round())
+
+    sales, marketing = found.result.teams
+    assert rows["mindset.answer"] >= 6
+    assert sales.people >= 3 and marketing.people >= 3
+    assert found.result.overall.shared_mindset is False
+    assert found.result.headline.startswith("Marketing's campaigns sell on price and value")
+
+
+def test_the_demo_round_is_the_same_for_the_same_seed():
+    do_create_personas(do_create_teams())
+    seed_demo(dt.date(2026, 11, 1), 7)
+    first = [a.advantages for a in _round().answers.order_by("person__email")]
+    _round().delete()
+    seed_demo(dt.date(2026, 11, 1), 7)
+
+    assert [a.advantages for a in _round().answers.order_by("person__email")] == first
+
+
+def _round() -> Round:
+    return Round.objects.get()
