@@ -136,3 +136,14 @@ def test_the_navigation_names_alignment(client, rep):
 def test_the_pages_ask_to_log_in(client):
     assert client.get("/alignment/").status_code == 302
     assert client.get("/alignment/assessment/").status_code == 302
+
+
+def test_the_admin_shows_who_took_part_but_never_an_answer(client, admin_user, rep, open_round):
+    do_answer(rep, uniform(5, respect=1))
+    client.force_login(admin_user)
+
+    responses = _text(client.get("/admin/alignment/assessmentresponse/"))
+    ratings = client.get("/admin/alignment/rating/")
+
+    assert "Ray Rep" in responses and ">96<" not in responses
+    assert ratings.status_code == 200 and ratings.context["cl"].result_count == 0
