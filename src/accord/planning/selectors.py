@@ -87,7 +87,9 @@ def get_notice(
     announced = f"Announced to sales {plan.announced_at:%d %b %Y}, {had} days before launch"
     if had >= notice_days:
         return Notice("in_time", announced, notice_days, had, sign_by)
-    return Notice("late", f"{announced}: {notice_days} are needed", notice_days, had, sign_by)
+    earliest = plan.announced_at.date() + dt.timedelta(days=notice_days)
+    text = f"{announced}: {notice_days} are needed; starting {earliest:%d %b %Y} gives them"
+    return Notice("late", text, notice_days, had, sign_by)
 
 
 def list_plans() -> QuerySet[CampaignPlan]:

@@ -46,7 +46,10 @@ def test_signed_a_day_too_late_it_is_refused_with_the_days_sales_had(
         _go_live(campaign)
     reason = refused.value.message_dict["status"][0]
     assert "Spring webinar cannot go live on sales unannounced" in reason
-    assert "Announced to sales 19 May 2026, 13 days before launch: 14 are needed" in reason
+    assert (
+        "Announced to sales 19 May 2026, 13 days before launch: 14 are needed; "
+        "starting 02 Jun 2026 gives them" in reason
+    )
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.PLANNED
 
 
