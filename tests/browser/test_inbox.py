@@ -1,0 +1,59 @@
+"""The handoff in a real browser, on the demo company: a rep accepts one lead and sends another
+back with a reason; marketing sees that rejection on the feedback page the same day."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accord.demo.personas import DEMO_PASSWORD
+from accord.demo.services import do_load_demo
+from accord.handoff.models import Handoff
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_company(transactional_db):
+    do_load_demo(seed=7, size="tiny", progress=False)
+
+
+def test_a_rep_accepts_and_rejects_and_marketing_sees_the_rejection(page, log_in, demo_company):
+    log_in("rep1@demo.accord", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+
+    expect(page).to_have_url(re.compile(r"/inbox/$"))
+    leads = page.get_by_test_id("lead")
+    expect(leads.first).to_be_visible()
+    assert leads.count() >= 2
+    waiting = page.locator('[data-testid="lead"]:has(button:text-is("Accept"))')
+    first, second = waiting.nth(0), waiting.nth(1)
+    accepted_email = first.get_attribute("data-email")
+    rejected_email = second.get_attribute("data-email")
+    expect(first.get_by_test_id("explanation")).to_contain_text(re.compile(r"points, grade"))
+    expect(first.get_by_test_id("clock").first).to_contain_text("working h")
+    expect(first).to_contain_text(re.compile(r"due \w{3} \d+ \w{3}, \d\d:\d\d E[SD]T"))
+
+    page.evaluate("window.stillTheSamePage = true")
+    first.get_by_role("button", name="Accept").click()
+    accepted = page.locator(f'[data-email="{accepted_email}"]')
+    expect(accepted.get_by_test_id("status")).to_have_text(re.compile("Accepted \\(SAL\\)"))
+
+    rejected = page.locator(f'[data-email="{rejected_email}"]')
+    rejected.get_by_label("Reason").select_option(label="No budget")
+    rejected.get_by_label("Comment").fill("Budget frozen until next year")
+    rejected.get_by_role("button", name="Reject").click()
+    expect(rejected.get_by_test_id("status")).to_contain_text("Rejected: No budget")
+    assert page.evaluate("window.stillTheSamePage") is True  # rows replaced, no reload
+    assert Handoff.objects.get(person__email=rejected_email, status="rejected").comment == (
+        "Budget frozen until next year"
+    )
+
+    page.get_by_role("button", name="Log out").click()
+    log_in("marketer1@demo.accord", DEMO_PASSWORD)
+    page.goto("/feedback/")
+    by_reason = page.get_by_test_id("rejections-by-reason")
+    expect(by_reason.get_by_role("img", name="Rejections by reason")).to_be_visible()
+    expect(by_reason.get_by_role("row", name=re.compile("No budget"))).to_be_visible()
+    expect(page.get_by_test_id("sla-sales")).to_be_visible()
+    expect(page.get_by_test_id("sla-marketing")).to_be_visible()
