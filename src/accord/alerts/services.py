@@ -8,6 +8,7 @@ committed one is in the outbox even if the worker is down. `do_send_due` is what
 import datetime as dt
 import smtplib
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -72,13 +73,18 @@ def due_deliveries(now: dt.datetime):
     )
 
 
-def do_send_due(*, policy: DeliveryPolicy | None = None, limit: int = 500) -> int:
-    """Send every delivery that is due, oldest first; returns how many were attempted."""
+def do_send_due(
+    *, policy: DeliveryPolicy | None = None, limit: int = 500, stop: Callable[[], bool] = bool
+) -> int:
+    """Send every delivery that is due, oldest first, until `stop()` says to stop (the rest stay
+    queued); returns how many were attempted."""
     policy = policy or delivery_policy()
     now = timezone.now()
-    pks = list(due_deliveries(now).order_by("next_attempt_at", "id").values_list("pk", flat=True))
+    pks = due_deliveries(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)
     sent = 0
-    for pk in pks[:limit]:
+    for pk in list(pks[:limit]):
+        if stop():
+            break
         if _claim(pk, policy):
             _attempt(pk, policy)
             sent += 1

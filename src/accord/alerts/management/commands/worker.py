@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from accord.alerts.tasks import send_alerts
+from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
 
@@ -41,10 +41,18 @@ class Command(BaseCommand):
         if every <= 0 or poll <= 0:
             raise CommandError("--every and --poll must be positive seconds")
         self.stopping = threading.Event()
+        STOPPING.clear()
         self.worker = None
         worker_id = f"accord-{get_random_string(12)}"
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._loop(worker_id, every, poll, reassign_on_breach, once)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("Accord worker stopped.")
+
+    def _loop(self, worker_id, every, poll, reassign_on_breach, once):
         self.stdout.write(
             f"Accord worker {worker_id}: SLA breach sweep every {every:g} s"
             f"{', reassigning missed first touches' if reassign_on_breach else ''}. "
@@ -61,7 +69,6 @@ class Command(BaseCommand):
             if once:
                 break
             self.stopping.wait(poll)
-        self.stdout.write("Accord worker stopped.")
 
     def _run_queued(self, worker_id: str) -> None:
         """Every queued job that is ready, one at a time, then back to the loop."""
@@ -81,5 +88,6 @@ class Command(BaseCommand):
     def _stop(self, signum, frame):
         """Finish the job in hand, then leave the loop."""
         self.stopping.set()
+        STOPPING.set()
         if self.worker is not None:
             self.worker.running = False

@@ -1,0 +1,83 @@
+"""Alerts are queued with the change that causes them: a rolled-back handoff alerts nobody, a
+committed one is e-mailed through Django's mail settings to the people it concerns."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from accord.alerts.models import Alert, Delivery
+from accord.alerts.services import do_send_due
+from accord.handoff.routing import do_route
+from accord.handoff.services import do_reject
+from accord.handoff.tests.helpers import mql
+from accord.teams.models import User
+
+
+class Undo(Exception):
+    pass
+
+
+def test_a_rolled_back_handoff_alerts_nobody(receiver, endpoint, round_robin, terms):
+    with pytest.raises(Undo), transaction.atomic():
+        do_route(mql(), terms)
+        raise Undo
+
+    assert do_send_due() == 0
+    assert (Alert.objects.count(), Delivery.objects.count(), DBTaskResult.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    assert mail.outbox == [] and receiver.received == []
+
+
+def test_a_committed_handoff_wakes_the_worker(round_robin, terms):
+    do_route(mql(), terms)
+
+    assert DBTaskResult.objects.get().task_path == "accord.alerts.tasks.send_alerts"
+
+
+def test_the_rep_is_emailed_their_new_lead(round_robin, rep, terms):
+    do_route(mql(email="ann@northwind.example", first_name="Ann", last_name="Lee"), terms)
+
+    do_send_due()
+
+    [message] = mail.outbox
+    assert message.to == [rep.email]
+    assert message.subject == "New lead for you: Ann Lee"
+    assert "ann@northwind.example" in message.body
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
+def test_a_rejection_tells_marketings_heads_and_liaisons(
+    round_robin, rep, terms, marketing_head, marketer, marketing_team
+):
+    liaison = User.objects.create_user(
+        "liaison@demo.accord", team=marketing_team, role=User.Role.MARKETER, is_liaison=True
+    )
+    handoff = do_route(mql(first_name="Ann", last_name="Lee"), terms)
+    do_send_due()
+    mail.outbox.clear()
+
+    do_reject(handoff, rep, "no_budget", "Frozen until Q3", terms)
+    do_send_due()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([marketing_head.email, liaison.email])
+    assert marketer.email not in {m.to[0] for m in mail.outbox}
+    assert {m.subject for m in mail.outbox} == {"Lead rejected: Ann Lee (no budget)"}
+    assert all("Frozen until Q3" in m.body for m in mail.outbox)
+
+
+def test_an_unreachable_mail_server_is_retried(round_robin, terms, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    do_route(mql(), terms)
+
+    do_send_due()
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.PENDING
+    assert delivery.attempts == 1
+    assert delivery.last_error.startswith("mail not sent:")
+    assert delivery.next_attempt_at > delivery.attempt_log.get().started_at

@@ -1,0 +1,59 @@
+"""`accord worker`'s periodic step finds SLA breaches, escalates them to the head with an alert,
+and, when told to, gives a lead whose first touch was missed to the next rep."""
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from accord.alerts.models import Alert
+from accord.handoff.models import Handoff, RoutingMember
+from accord.handoff.routing import do_route
+from accord.handoff.tests.helpers import mql, new_york
+
+# The worker commits as it goes and checks its connection like a server does: no test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FRIDAY = new_york(2026, 11, 27, 15)  # first touch due Monday 11:00 (four working hours)
+MONDAY_AFTER = new_york(2026, 11, 30, 11, 5)
+
+
+def run_worker(moment, *args):
+    with time_machine.travel(moment):
+        call_command("worker", "--once", *args)
+
+
+def test_the_worker_marks_a_missed_first_touch_and_tells_the_rep_and_the_head(
+    round_robin, rep, sales_head, terms
+):
+    handoff = do_route(mql(first_name="Ann", last_name="Lee"), terms, at=FRIDAY)
+    run_worker(FRIDAY)
+    mail.outbox.clear()
+
+    run_worker(new_york(2026, 11, 30, 10, 55))
+    assert Handoff.objects.get().first_touch_breached_at is None
+    run_worker(MONDAY_AFTER)
+
+    handoff.refresh_from_db()
+    assert handoff.first_touch_breached_at is not None
+    assert handoff.escalated_at == handoff.first_touch_breached_at
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([rep.email, sales_head.email])
+    assert {m.subject for m in mail.outbox} == {"SLA missed: first touch of Ann Lee"}
+    run_worker(MONDAY_AFTER)
+    assert Alert.objects.filter(event="sla.breached").count() == 1
+
+
+def test_told_to_reassign_the_worker_gives_the_lead_to_the_next_rep(
+    round_robin, rep, other_rep, sales_head, terms, agreement_in_force
+):
+    handoff = do_route(mql(), terms, at=FRIDAY)
+    RoutingMember.objects.create(rule=round_robin, user=other_rep)
+
+    run_worker(MONDAY_AFTER, "--reassign-on-breach")
+
+    handoff.refresh_from_db()
+    assert handoff.status == Handoff.Status.REASSIGNED
+    moved = Handoff.objects.get(previous=handoff)
+    assert moved.assigned_to == other_rep
+    assert "after Ray Rep missed the first touch" in moved.reason
+    assert other_rep.email in {m.to[0] for m in mail.outbox}
