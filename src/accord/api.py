@@ -10,8 +10,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from accord.agreement.api import router as agreement_router
-from accord.audit.api import router as audit_router
 from accord.alignment.api import router as alignment_router
+from accord.audit.api import router as audit_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange

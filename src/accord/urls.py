@@ -7,11 +7,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("agreement/", include("accord.agreement.urls")),
-    path("audit/", include("accord.audit.urls")),
     path("alignment/", include("accord.alignment.urls")),
     path("mindset/", include("accord.mindset.urls")),
     path("planning/", include("accord.planning.urls")),
     path("", include("accord.handoff.urls")),
+    path("audit/", include("accord.audit.urls")),
     path("", include("accord.metrics.urls")),
     path("", include("accord.web.urls")),
 ]

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from accord.alignment.demo import seed_demo as seed_alignment
 from accord.crm.models import Account, Opportunity, Person
 from accord.demo.generator import SIZES, generate_company
 from accord.demo.models import DemoDataset
@@ -90,6 +91,7 @@ def _write_company(seed: int, size: str, today: dt.date, progress: bool) -> dict
     frames = generate_company(seed, size, today, rep_by_region, teams[Team.Kind.MARKETING].id)
     rows = write_tables(frames, progress=progress)
     rows.update(seed_mindset(today, seed))
+    rows.update(seed_alignment(today, seed))
     rows.update(seed_joint_plan(today, seed))
     rows.update(seed_handoffs(today, seed))
     rows["teams.user"] = len(users)
