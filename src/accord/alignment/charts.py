@@ -10,8 +10,8 @@ def gap_chart(gaps: list[StatementGap]) -> BarChart:
     for gap in gaps:
         if gap.gap is None:
             continue
-        side = "Sales" if gap.gap > 0 else "Marketing" if gap.gap < 0 else "Both"
-        rows.append((f"{gap.statement.label} · {side} higher", abs(gap.gap)))
+        side = "Sales higher" if gap.gap > 0 else "Marketing higher" if gap.gap < 0 else "no gap"
+        rows.append((f"{gap.statement.label} · {side}", round(abs(gap.gap), 1)))
     return bar_chart("Perception gap per statement, in points of the 1–5 scale", rows)
 
 

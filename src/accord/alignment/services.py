@@ -7,7 +7,7 @@ replaces the first.
 
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -74,16 +74,23 @@ def _event(round_: AssessmentRound, kind: str, actor: User | None, at) -> None:
     AssessmentEvent.objects.create(round=round_, kind=kind, actor=actor, at=at)
 
 
-@transaction.atomic
 def do_open_round(user: User, *, at=None) -> AssessmentRound:
+    """A new round, numbered after the last; refused while another is open. Two heads opening
+    one at the same moment get one round: the database keeps a second from opening."""
     check_can_run_rounds(user)
-    open_round = AssessmentRound.objects.select_for_update().filter(status="open").first()
-    if open_round is not None:
-        raise AssessmentRefused(f"{open_round} is still open: close it before opening another")
-    number = (AssessmentRound.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    at = at or timezone.now()
-    round_ = AssessmentRound.objects.create(number=number, opened_by=user, opened_at=at)
-    _event(round_, Kind.OPENED, user, at)
+    try:
+        with transaction.atomic():
+            open_round = AssessmentRound.objects.filter(status="open").first()
+            if open_round is not None:
+                raise AssessmentRefused(
+                    f"{open_round} is still open: close it before opening another"
+                )
+            number = (AssessmentRound.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+            at = at or timezone.now()
+            round_ = AssessmentRound.objects.create(number=number, opened_by=user, opened_at=at)
+            _event(round_, Kind.OPENED, user, at)
+    except IntegrityError:
+        raise AssessmentRefused("Another round was opened at this very moment") from None
     return round_
 
 

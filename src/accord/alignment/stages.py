@@ -77,7 +77,7 @@ SIT_TOGETHER = NextStep(
     "Working side by side builds rapport and brings Sales' feedback on campaigns to Marketing "
     "as it happens.",
     "Campaign feedback from reps",
-    ("planning:index",),
+    ("planning:campaigns", "planning:index"),
 )
 SPLIT_MARKETING = NextStep(
     "Split Marketing into upstream and downstream",
