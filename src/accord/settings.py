@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "accord.metrics",
     "accord.planning",
     "accord.alignment",
-    "accord.goals",
     "accord.audit",
     "accord.mindset",
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
+from accord.audit.services import record_column_changes
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.crm.services import do_record_lifecycle_changes
 from accord.scoring import explanation_json, score_components
@@ -291,7 +292,16 @@ def rescore(
     components = score_components(people, touches, doc, as_of)
     rows = _rows_to_write(components, version, as_of)
     with transaction.atomic():
+        previous = _stored_totals(person_ids)
         _write_scores(rows, progress)
+        changes = components.select("person_id", "total").join(previous, "person_id", "left")
+        record_column_changes(
+            changes.select("person_id", "old_total", "total"),
+            record_type="person",
+            field="score",
+            reason=f"agreement v{version.number}",
+            at=as_of,
+        )
         new_mqls = _promote_new_mqls(people, components, version, as_of)
     return RescoreResult(
         version=version.number,
@@ -299,6 +309,19 @@ def rescore(
         mqls=int(components["is_mql"].sum()),
         new_mqls=new_mqls,
     )
+
+
+def _stored_totals(person_ids: list[int] | None) -> pl.DataFrame:
+    """The scores as they stand, for the audit trail of what a rescore changed."""
+    schema = {"person_id": pl.Int64, "old_total": pl.Int64}
+    table = LeadScore._meta.db_table
+
+    def sql(where: str) -> str:
+        return f"SELECT person_id, total FROM {table} {where}"
+
+    if person_ids is None:
+        return _read(sql(""), [], schema, "", False)
+    return _read_in("person_id", person_ids, sql, schema)
 
 
 def people_sharing_accounts(person_ids: list[int]) -> list[int]:

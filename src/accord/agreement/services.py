@@ -8,6 +8,7 @@ from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
 from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
+from accord.audit.services import Action, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams.models import Team, User
 
@@ -30,7 +31,27 @@ def _in_force(lock: bool = False) -> AgreementVersion | None:
     return versions.first()
 
 
+# Events that also go to the audit trail: (action, field); comments stay on the version's page.
+AUDITED_EVENTS = {
+    AgreementEvent.Kind.CREATED: (Action.CREATED, "document"),
+    AgreementEvent.Kind.EDITED: (Action.CHANGED, "document"),
+    AgreementEvent.Kind.SIGNED: (Action.SIGNED, "signature"),
+    AgreementEvent.Kind.TOOK_EFFECT: (Action.TOOK_EFFECT, "status"),
+}
+
+
 def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
+    if kind in AUDITED_EVENTS:
+        action, field = AUDITED_EVENTS[kind]
+        record_change(
+            actor=actor,
+            action=action,
+            record_type="agreement",
+            record_id=version.pk,
+            field=field,
+            new=detail,
+            reason=f"v{version.number}",
+        )
     return AgreementEvent.objects.create(version=version, kind=kind, actor=actor, detail=detail)
 
 
@@ -133,6 +154,16 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
     if previous is not None:
         previous.status, previous.superseded_at = Status.SUPERSEDED, now
         previous.save(update_fields=["status", "superseded_at"])
+        record_change(
+            actor=user,
+            action=Action.CHANGED,
+            record_type="agreement",
+            record_id=previous.pk,
+            field="status",
+            old=Status.IN_FORCE,
+            new=Status.SUPERSEDED,
+            reason=f"v{version.number} took effect",
+        )
     version.status, version.took_effect_at = Status.IN_FORCE, now
     version.save(update_fields=["status", "took_effect_at"])
     changes = diff_documents(previous.document if previous else None, version.document)

@@ -145,6 +145,8 @@ def record_changes(
     def entries():
         nonlocal written
         for record_id, old, new in rows:
+            if old == new:
+                continue
             old, new = as_text(old), as_text(new)
             if old != new:
                 written += 1
@@ -152,3 +154,28 @@ def record_changes(
 
     bulk.insert_rows(AuditEntry, _BULK_FIELDS, entries(), batch_size=batch_size)
     return written
+
+
+def record_column_changes(
+    changes,
+    *,
+    record_type: str,
+    field: str,
+    actor=None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """`record_changes` for a Polars frame of (record_id, old, new) columns, e.g. new scores
+    joined to the stored ones (old null for a first value); equal old and new are skipped."""
+    import polars as pl
+
+    record_id, old, new = changes.columns
+    changed = changes.filter(pl.col(old).is_null() | (pl.col(old) != pl.col(new)))
+    texts = changed.select(
+        pl.col(record_id).cast(pl.String),
+        pl.col(old).cast(pl.String).fill_null(""),
+        pl.col(new).cast(pl.String).fill_null(""),
+    )
+    return record_changes(
+        texts.iter_rows(), record_type=record_type, field=field, actor=actor, reason=reason, at=at
+    )

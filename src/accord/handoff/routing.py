@@ -22,6 +22,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accord.alerts.events import alert_lead_routed
+from accord.audit.services import Action, record_change
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.terms import SlaTerms
@@ -111,6 +112,17 @@ def _hand_over(
         RoutingMember.objects.filter(pk=choice.member.pk).update(
             assigned_count=F("assigned_count") + 1
         )
+    record_change(
+        actor=None,
+        action=Action.CHANGED,
+        record_type="person",
+        record_id=person.pk,
+        field="owner",
+        old=person.owner_id,
+        new=choice.user,
+        reason=choice.reason,
+        at=at,
+    )
     person.owner = choice.user
     calendar = get_working_calendar(choice.rule.team)
     handoff = Handoff.objects.create(

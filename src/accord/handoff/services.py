@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
+from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import do_change_lifecycle_stage
 from accord.handoff.models import Handoff, RejectReason
@@ -75,7 +76,17 @@ def _refresh(handoff: Handoff, locked: Handoff) -> Handoff:
     return locked
 
 
-def _set_owner(person: Person, owner: User | None) -> None:
+def _set_owner(person: Person, owner: User | None, by: User, reason: str) -> None:
+    record_change(
+        actor=by,
+        action=Action.CHANGED,
+        record_type="person",
+        record_id=person.pk,
+        field="owner",
+        old=person.owner_id,
+        new=owner,
+        reason=reason,
+    )
     person.owner = owner
     person.save(update_fields=["owner", "updated_at"])
 
@@ -151,7 +162,7 @@ def do_reject(
         reason=f"rejected by rep: {label}",
         at=at,
     )
-    _set_owner(locked.person, None)
+    _set_owner(locked.person, None, rep, f"rejected by rep: {label}")
     alert_lead_rejected(locked)
     return _refresh(handoff, locked)
 
@@ -200,7 +211,7 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
         status=Handoff.Status.ASSIGNED if locked.decided_at is None else Handoff.Status.ACCEPTED,
         **{field: getattr(locked, field) for field in _CLOCK_FIELDS},
     )
-    _set_owner(locked.person, to_rep)
+    _set_owner(locked.person, to_rep, head, moved.reason)
     alert_lead_routed(moved)
     handoff.refresh_from_db()
     return moved

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from django.db import IntegrityError, transaction
 
+from accord.audit.services import Action, record_change
 from accord.crm import bulk
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
 from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file, timed
@@ -93,8 +94,11 @@ def _cell(value) -> str:
 EXPORTS = ("people", "accounts", "opportunities", "touchpoints")
 
 
-def write_export(kind: str, handle: TextIO) -> int:
-    """Write one object type as CSV that `accord import` reads back; returns the rows written."""
+def write_export(kind: str, handle: TextIO, *, by=None, destination: str = "") -> int:
+    """Write one object type as CSV that `accord import` reads back; returns the rows written.
+
+    Every export goes to the audit trail: who, what, how many rows, to where, with what filters.
+    """
     headers, rows = {
         "people": (native.PEOPLE_COLUMNS, _people_rows),
         "accounts": (native.ACCOUNT_COLUMNS, _account_rows),
@@ -107,6 +111,15 @@ def write_export(kind: str, handle: TextIO) -> int:
     for row in rows():
         writer.writerow([neutralise(_cell(value)) for value in row])
         written += 1
+    record_change(
+        actor=by,
+        action=Action.EXPORTED,
+        record_type="export",
+        record_id=kind,
+        field="rows",
+        new=written,
+        reason=f"{destination or 'stream'}; filters: none (every record)",
+    )
     return written
 
 

@@ -11,7 +11,6 @@ NAV_ITEMS = [
     ("Alignment", "alignment:index", None),
     ("Mindset", "mindset:index", None),
     ("Planning", "planning:index", None),
-    ("Goals", "goals:index", None),
     ("API docs", "api:openapi-view", None),
     ("Audit", "audit:search", {"admin"}),
     ("Admin", "admin:index", {"admin"}),

@@ -1,5 +1,6 @@
 """Deal / opportunity files: match by external id, then by Accord id and name."""
 
+from accord.audit.services import record_changes
 from accord.crm.models import Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import (
@@ -23,6 +24,7 @@ FIELDS = (
     "account_id",
     "primary_contact_id",
 )
+AUDITED = ("stage", "amount")  # written to the audit trail, column by column
 
 
 def _contact(values, fmt, parsed, record, people: SourceIndex, emails: dict):
@@ -94,5 +96,11 @@ def plan_opportunities(parsed: ParsedFile, reason: str, progress: bool = False) 
 
     def write():
         write_planned(Opportunity, FIELDS, inserts, updates, sources)
+        for field in AUDITED:
+            i = FIELDS.index(field)
+            changed = ((row[-1], existing[row[-1]][i], row[i]) for row in updates)
+            added = ((deal.pk, None, getattr(deal, field)) for deal, _ in inserts)
+            for rows in (added, changed):
+                record_changes(rows, record_type="opportunity", field=field, reason=reason)
 
     return Plan(counts={"opportunities": counts}, write=write)

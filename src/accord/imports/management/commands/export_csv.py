@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            written = write_export(options["kind"], handle)
+            written = write_export(options["kind"], handle, destination=str(path))
         self.stdout.write(f"Exported {written:,} {options['kind']} to {path}")
