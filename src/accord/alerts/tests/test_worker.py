@@ -1,12 +1,17 @@
 """`accord worker`'s periodic step finds SLA breaches, escalates them to the head with an alert,
 and, when told to, gives a lead whose first touch was missed to the next rep."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accord.alerts.models import Alert
+from accord.alerts.tasks import send_alerts
 from accord.handoff.models import Handoff, RoutingMember
 from accord.handoff.routing import do_route
 from accord.handoff.tests.helpers import mql, new_york
@@ -57,3 +62,18 @@ def test_told_to_reassign_the_worker_gives_the_lead_to_the_next_rep(
     assert moved.assigned_to == other_rep
     assert "after Ray Rep missed the first touch" in moved.reason
     assert other_rep.email in {m.to[0] for m in mail.outbox}
+
+
+def test_the_worker_forgets_jobs_finished_more_than_a_day_ago(db):
+    old, recent = send_alerts.enqueue(), send_alerts.enqueue()
+    DBTaskResult.objects.filter(id=old.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(days=2)
+    )
+    DBTaskResult.objects.filter(id=recent.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(hours=2)
+    )
+
+    run_worker(timezone.now())
+
+    assert not DBTaskResult.objects.filter(id=old.id).exists()
+    assert DBTaskResult.objects.filter(id=recent.id).exists()

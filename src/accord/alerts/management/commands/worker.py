@@ -1,11 +1,12 @@
 """accord worker: run the queued jobs (alert deliveries) and, every minute, the SLA breach sweep
-and a sweep of the alert outbox (retries, and deliveries a stopped worker left). SIGTERM or
-Ctrl+C stops it once the job in hand is done."""
+and a sweep of the alert outbox (retries, and deliveries a stopped worker left); hourly, forget
+jobs finished more than a day ago. SIGTERM or Ctrl+C stops it once the delivery in hand is done."""
 
 import signal
 import threading
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -59,12 +60,16 @@ class Command(BaseCommand):
             "SIGTERM or Ctrl+C stops it."
         )
         self.stdout.flush()
-        next_sweep = 0.0
+        next_sweep = next_prune = 0.0
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
                 send_alerts.enqueue()
                 next_sweep = time.monotonic() + every
+            if time.monotonic() >= next_prune:
+                # finished jobs are kept a day for inspection in the admin
+                call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
+                next_prune = time.monotonic() + 3600
             self._run_queued(worker_id)
             if once:
                 break
