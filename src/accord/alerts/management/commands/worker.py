@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from accord.alerts.conf import delivery_policy
 from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     def handle(self, *, every, poll, reassign_on_breach, once, **options):
         if every <= 0 or poll <= 0:
             raise CommandError("--every and --poll must be positive seconds")
+        delivery_policy()  # a bad delivery setting stops the worker now, not at the first alert
         self.stopping = threading.Event()
         STOPPING.clear()
         self.worker = None
