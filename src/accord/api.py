@@ -15,6 +15,7 @@ from accord.audit.api import router as audit_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.services import Conflict, InvalidChange
+from accord.goals.api import router as goals_router
 from accord.handoff.api import router as handoff_router
 from accord.metrics.api import router as metrics_router
 from accord.mindset.api import router as mindset_router
@@ -50,6 +51,7 @@ api.add_router("", alignment_router)
 api.add_router("", mindset_router)
 api.add_router("", metrics_router)
 api.add_router("", planning_router)
+api.add_router("", goals_router)
 api.add_router("", audit_router)
 api.add_router("", handoff_router)
 

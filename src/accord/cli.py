@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "agreement": "agreement",
     "attribution": "attribution",
     "capture": "capture",
+    "digest": "digest",
     "worker": "worker",
     "alerts": "alerts",
 }

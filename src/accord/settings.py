@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accord.metrics",
     "accord.planning",
     "accord.alignment",
+    "accord.goals",
     "accord.audit",
     "accord.mindset",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("accord.handoff.urls")),
     path("audit/", include("accord.audit.urls")),
     path("", include("accord.metrics.urls")),
+    path("", include("accord.goals.urls")),
     path("", include("accord.web.urls")),
 ]

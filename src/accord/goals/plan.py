@@ -121,3 +121,32 @@ def check_plan(data) -> RewardPlan:
             reason = error["msg"].removeprefix("Value error, ")
             problems.append((_field(error["loc"]), reason))
         raise PlanError(problems) from None
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}%"
+
+
+def describe_plan(plan: RewardPlan) -> list[str]:
+    """The plan's terms in plain words, one sentence each."""
+    terms = [
+        f"{_percent(plan.rate)} of the won revenue above {_percent(plan.threshold)} of the goal "
+        "goes into the pool."
+    ]
+    for accelerator in plan.accelerators:
+        terms.append(
+            f"Above {_percent(accelerator.above)} of the goal the rate is "
+            f"×{accelerator.multiplier.normalize():f}."
+        )
+    if plan.recognition.share:
+        terms.append(
+            f"{plan.recognition.share.normalize():f}% of the pool recognises the people whose "
+            f"campaign ideas earned won revenue ({plan.recognition.model.replace('_', ' ')} "
+            "attribution), in proportion to that revenue."
+        )
+    terms.append(
+        f"The rest is split {plan.split.sales.normalize():f}% to Sales and "
+        f"{plan.split.marketing.normalize():f}% to Marketing, then equally among each team's "
+        "active members, heads included."
+    )
+    return terms

@@ -29,6 +29,7 @@ from accord.crm.models import (
     Person,
     PipelineStage,
 )
+from accord.goals.models import RevenueGoal
 from accord.handoff.models import Handoff
 from accord.handoff.selectors import mqls_delivered
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -571,14 +572,23 @@ def run_attribution_comparison(query: AttributionComparisonQuery) -> Attribution
 
 
 class RevenueGoalQuery(MetricsQuery):
-    goal: Decimal = Field(ge=0)
+    """Without `goal`, the shared goals both teams set (accord.goals) for the months and quarters
+    that lie within the period, added up; None when there are none."""
+
+    goal: Decimal | None = Field(default=None, ge=0)
 
 
 class RevenueGoalResult(BaseModel):
-    goal: Decimal
+    goal: Decimal | None
     won_revenue: Decimal
     won_deals: int
     progress: float | None
+
+
+def _shared_goal(start: dt.date, end: dt.date) -> Decimal | None:
+    return RevenueGoal.objects.filter(starts_on__gte=start, ends_on__lte=end).aggregate(
+        total=Sum("amount")
+    )["total"]
 
 
 def run_revenue_goal(query: RevenueGoalQuery) -> RevenueGoalResult:
@@ -589,11 +599,12 @@ def run_revenue_goal(query: RevenueGoalQuery) -> RevenueGoalResult:
         close_date__lte=query.end,
     ).aggregate(revenue=Sum("amount", default=0), deals=Count("id"))
     revenue = _money(won["revenue"])
+    goal = query.goal if query.goal is not None else _shared_goal(query.start, query.end)
     return RevenueGoalResult(
-        goal=_money(query.goal),
+        goal=None if goal is None else _money(goal),
         won_revenue=revenue,
         won_deals=won["deals"],
-        progress=round(float(revenue / query.goal), 4) if query.goal else None,
+        progress=round(float(revenue / goal), 4) if goal else None,
     )
 
 

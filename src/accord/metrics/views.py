@@ -45,11 +45,7 @@ def dashboard(request):
         "comparison": comparison,
         "comparison_bars": _comparison_bars(comparison),
         "comparison_labels": [m.replace("_", " ").capitalize() for m in comparison.models],
-        "goal": (
-            q.run_revenue_goal(q.RevenueGoalQuery(**filters, goal=data["goal"]))
-            if data["goal"] is not None
-            else None
-        ),
+        "goal": q.run_revenue_goal(q.RevenueGoalQuery(**filters, goal=data["goal"])),
     }
     return render(request, "metrics/dashboard.html", context)
 

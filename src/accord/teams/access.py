@@ -103,6 +103,13 @@ def touchpoints_for(user: User) -> QuerySet[Touchpoint]:
     return touchpoints.filter(person__in=people_for(user).values("pk"))
 
 
+def may_see_pay_of(viewer: User, person: User) -> bool:
+    """Reward payouts: everyone sees their own, a head their team's, an admin everybody's."""
+    if viewer.is_admin or viewer.pk == person.pk:
+        return True
+    return viewer.is_head and viewer.team_id is not None and viewer.team_id == person.team_id
+
+
 def _access(queryset: QuerySet, pk: int):
     try:
         return queryset.get(pk=pk)

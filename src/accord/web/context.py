@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("Alignment", "alignment:index", None),
     ("Mindset", "mindset:index", None),
     ("Planning", "planning:index", None),
+    ("Goals", "goals:index", None),
     ("API docs", "api:openapi-view", None),
     ("Audit", "audit:search", {"admin"}),
     ("Admin", "admin:index", {"admin"}),

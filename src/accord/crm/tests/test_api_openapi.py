@@ -28,6 +28,14 @@ METRICS_ENDPOINTS = {
     (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
+GOALS_ENDPOINTS = {
+    ("/api/v1/goals", "get"),
+    ("/api/v1/goals", "post"),
+    ("/api/v1/goals/plan", "get"),
+    ("/api/v1/goals/plan", "post"),
+    ("/api/v1/goals/{goal_id}/payouts", "get"),
+    ("/api/v1/goals/ideas", "post"),
+}
 
 
 def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(client):
@@ -37,9 +45,13 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
     schema = response.json()
     assert schema["info"]["title"] == "Accord API"
     served = {(path, method) for path, ops in schema["paths"].items() for method in ops}
-    assert (
-        served
-        == ENDPOINTS | CAPTURE_ENDPOINTS | AGREEMENT_ENDPOINTS | METRICS_ENDPOINTS | AUDIT_ENDPOINTS
+    assert served == (
+        ENDPOINTS
+        | CAPTURE_ENDPOINTS
+        | AGREEMENT_ENDPOINTS
+        | METRICS_ENDPOINTS
+        | AUDIT_ENDPOINTS
+        | GOALS_ENDPOINTS
     )
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 

@@ -1,0 +1,73 @@
+"""Progress and payouts from the database, and who sees which payout."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from accord.goals import selectors as s
+from accord.goals.tests.conftest import Q1
+from accord.metrics import queries as q
+
+pytestmark = pytest.mark.django_db
+
+
+def test_progress_counts_deals_won_in_the_period_only(quarter):
+    progress = s.goal_progress(quarter)
+
+    assert (progress.goal, progress.won_revenue, progress.won_deals) == (
+        Decimal("100000.00"),
+        Decimal("130000.00"),
+        2,
+    )
+    assert progress.progress == 1.3
+
+
+def test_the_metrics_query_layer_reads_the_shared_goals_of_its_period(quarter):
+    year = q.RevenueGoalQuery(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    month = q.RevenueGoalQuery(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+
+    assert q.run_revenue_goal(year).goal == Decimal("100000.00")
+    assert q.run_revenue_goal(month).goal is None
+
+
+def test_payouts_of_the_quarter_match_the_hand_computed_figures(quarter, marketer, rep, sales_head):
+    result = s.goal_payouts(quarter)
+
+    money = result.payouts
+    assert (money.pool, money.recognition, money.sales, money.marketing) == (
+        Decimal("3250.00"),
+        Decimal("325.00"),
+        Decimal("1755.00"),
+        Decimal("1170.00"),
+    )
+    assert money.of(rep).total == money.of(sales_head).total == Decimal("585.00")
+    assert money.of(marketer).recognition == Decimal("325.00")
+    assert money.of(marketer).total == Decimal("910.00")
+
+
+def test_a_rep_sees_only_their_own_payout(quarter, rep):
+    rows = s.payouts_visible_to(rep, s.goal_payouts(quarter))
+
+    assert [(p.person, p.total) for p in rows] == [(rep, Decimal("585.00"))]
+
+
+def test_a_head_sees_their_team_and_a_marketer_only_themselves(
+    quarter, sales_head, marketer, rep, other_rep
+):
+    result = s.goal_payouts(quarter)
+
+    assert {p.person for p in s.payouts_visible_to(sales_head, result)} == {
+        sales_head,
+        rep,
+        other_rep,
+    }
+    assert [p.person for p in s.payouts_visible_to(marketer, result)] == [marketer]
+
+
+def test_without_a_plan_there_are_no_payouts(sales_head):
+    from accord.goals.services import do_set_goal
+
+    goal = do_set_goal(sales_head, period="quarter", day=Q1, amount=Decimal("1000"))
+
+    assert s.goal_payouts(goal) is None
