@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from accord.agreement.backtest import MAX_MONTHS, MonthFigures, compare_with_in_force
+from accord.agreement.backtest import MAX_MONTHS, MonthFigures, cached_comparison
 from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import (
     describe_document,
@@ -223,7 +223,7 @@ class BacktestQuery(Schema):
 
 @router.get("/agreement/versions/{number}/backtest", response={200: BacktestOut, **ERRORS})
 def backtest(request, number: int, query: Query[BacktestQuery]):
-    comparison = compare_with_in_force(_version(number), query.months)
+    comparison = cached_comparison(_version(number), query.months)
     return {
         "version": comparison.version,
         "in_force": comparison.in_force,

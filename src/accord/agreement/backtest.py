@@ -10,16 +10,20 @@ lead or disqualified), how many the document would have qualified at that month'
 """
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accord.agreement.rescoring import load_people, load_touchpoints
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import (
+    Account,
     LifecycleChange,
     LifecycleStage,
     Opportunity,
@@ -28,6 +32,7 @@ from accord.crm.models import (
 )
 from accord.handoff.models import Handoff
 from accord.scoring import AgreementDocument, score_people
+from accord.touchpoints.models import Touchpoint
 
 Stage = LifecycleStage
 REACHED = {
@@ -37,6 +42,7 @@ REACHED = {
 }
 CUSTOMER_STAGES = REACHED["won"]
 MAX_MONTHS = 36
+CACHE_SECONDS = 7 * 24 * 3600
 REJECTED_FROM = (Stage.MQL, Stage.SAL)
 REJECTED_TO = (Stage.LEAD, Stage.DISQUALIFIED)
 
@@ -286,3 +292,58 @@ def compare_with_in_force(version, months: int = 6, as_of: dt.datetime | None = 
         draft=run_backtest(version.document, history),
         current=run_backtest(in_force.document, history) if in_force else None,
     )
+
+
+def history_stamp() -> str:
+    """Changes whenever anything a backtest reads changes: people, accounts, touches, lifecycle
+    moves, deals and rejected handoffs. Appended rows show in counts and last ids; edited people
+    in their last update; accounts and deals, which keep no update time, by their fields."""
+    aggregates = [
+        model.objects.aggregate(n=Count("id"), last=Max("id"), **extra)
+        for model, extra in (
+            (Person, {"updated": Max("updated_at")}),
+            (Touchpoint, {}),
+            (LifecycleChange, {}),
+            (
+                Handoff,
+                {"decided": Max("decided_at"), "rejected": Count("id", Q(status="rejected"))},
+            ),
+        )
+    ]
+    digest = hashlib.sha256(repr(aggregates).encode())
+    for rows in (
+        Account.objects.order_by("id").values_list("id", "industry", "employee_count", "region"),
+        Opportunity.objects.order_by("id").values_list(
+            "id", "primary_contact_id", "account_id", "stage", "amount", "close_date"
+        ),
+    ):
+        for row in rows.iterator(chunk_size=10_000):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def cached_comparison(version, months: int = 6) -> Comparison:
+    """compare_with_in_force, kept per (version and its document, version in force, months,
+    current month, history stamp): the pages and API reread it until any of those change."""
+    in_force = get_agreement_in_force()
+    document = json.dumps(version.document_data, sort_keys=True)
+    key = (
+        "agreement:backtest:"
+        + hashlib.sha256(
+            repr(
+                (
+                    version.pk,
+                    document,
+                    in_force.pk if in_force else None,
+                    months,
+                    month_starts(months, timezone.now())[-1],
+                    history_stamp(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    comparison = cache.get(key)
+    if comparison is None:
+        comparison = compare_with_in_force(version, months)
+        cache.set(key, comparison, timeout=CACHE_SECONDS)
+    return comparison

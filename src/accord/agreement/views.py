@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accord.agreement.backtest import compare_with_in_force
+from accord.agreement.backtest import cached_comparison
 from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import (
@@ -121,7 +121,7 @@ def version(request, number: int):
 
 
 def _backtest_context(shown: AgreementVersion, months: int) -> dict:
-    comparison = compare_with_in_force(shown, months)
+    comparison = cached_comparison(shown, months)
     bars = []
     for draft, current in comparison.rows():
         bars.append((f"{draft.label} · v{comparison.version}", draft.mqls))
