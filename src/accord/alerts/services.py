@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
@@ -89,6 +89,14 @@ def do_send_due(
             _attempt(pk, policy)
             sent += 1
     return sent
+
+
+def next_retry_at() -> dt.datetime | None:
+    """When the earliest delivery waiting out its backoff is due again."""
+    waiting = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, next_attempt_at__gt=timezone.now()
+    )
+    return waiting.aggregate(at=Min("next_attempt_at"))["at"]
 
 
 def _claim(pk: int, policy: DeliveryPolicy) -> bool:

@@ -3,8 +3,9 @@
 import threading
 
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
-from accord.alerts.services import do_send_due
+from accord.alerts.services import do_send_due, next_retry_at
 
 # Set when the worker is asked to stop: the delivery in hand finishes, the rest wait queued.
 STOPPING = threading.Event()
@@ -12,5 +13,16 @@ STOPPING = threading.Event()
 
 @task()
 def send_alerts() -> int:
-    """Send every alert delivery that is due; the number attempted."""
-    return do_send_due(stop=STOPPING.is_set)
+    """Send every alert delivery that is due, and be back when the next retry is; the number
+    attempted."""
+    sent = do_send_due(stop=STOPPING.is_set)
+    retry_at = next_retry_at()
+    if retry_at is not None and not _already_queued(retry_at):
+        send_alerts.using(run_after=retry_at).enqueue()
+    return sent
+
+
+def _already_queued(moment) -> bool:
+    return DBTaskResult.objects.filter(
+        task_path=send_alerts.module_path, status="READY", run_after__lte=moment
+    ).exists()

@@ -6,9 +6,11 @@ import datetime as dt
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from accord.alerts.models import Delivery
 from accord.alerts.services import do_queue_alert, do_send_due
+from accord.alerts.tasks import send_alerts
 
 T0 = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
@@ -118,3 +120,14 @@ def test_the_admin_shows_a_deliverys_attempts(admin_client, receiver, endpoint):
 
     assert page.status_code == 200
     assert "HTTP 500 Internal Server Error" in page.content.decode()
+
+
+def test_after_a_failure_the_worker_is_due_back_when_the_retry_is(receiver, endpoint):
+    receiver.answers = [500]
+    with time_machine.travel(T0, tick=False):
+        queue_one()
+        send_alerts.call()
+        send_alerts.call()  # nothing due: the retry already has its job
+
+    scheduled = DBTaskResult.objects.exclude(run_after__year=9999)
+    assert list(scheduled.values_list("run_after", flat=True)) == [T0 + 30 * SECOND]
