@@ -1,8 +1,9 @@
-"""The demo company's handoffs: every rep finds leads in their inbox, some overdue, and
-marketing finds a few weeks of accepted and rejected leads on the feedback page.
+"""The demo company's handoffs: every rep finds leads in their inbox, some overdue, and a few
+leads are already accepted or rejected.
 
 Deterministic from the seed: the same leads, reasons and clock offsets each time (the clocks
-run from the moment the demo is loaded).
+run from the moment the demo is loaded). Demo rejections use the reasons the agreement
+disqualifies on, as the demo's funnel has no way back from MQL to lead.
 """
 
 import datetime as dt
@@ -11,13 +12,16 @@ import random
 from django.utils import timezone
 
 from accord.agreement.defaults import default_document
+from accord.agreement.models import AgreementVersion
+from accord.agreement.rescoring import rescore
 from accord.agreement.selectors import get_agreement_in_force
-from accord.agreement.services import do_create_draft, do_rescore_people, do_sign
+from accord.agreement.services import do_create_draft, do_sign
 from accord.crm.models import LifecycleStage, Person
 from accord.handoff.models import Handoff, RejectReason, RoutingMember, RoutingRule
 from accord.handoff.routing import do_route
 from accord.handoff.selectors import terms_in_force
 from accord.handoff.services import do_accept, do_record_first_touch, do_reject
+from accord.handoff.terms import SlaTerms
 from accord.teams.models import Team, User
 
 OPEN_PER_REP = 3
@@ -30,34 +34,34 @@ SCORED_PER_LEAD_WANTED = 20  # leads scored for each MQL wanted: few leads cross
 
 def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     """Route MQLs of the demo to the reps under the agreement in force (the default one,
-    signed by both heads, when none is): first a few weeks of leads accepted or rejected,
-    then open ones, so every rep's inbox holds some. Returns the handoffs made."""
+    signed by both heads, when none is): some accepted or rejected at once, the others open,
+    handed over hours ago, so every rep's inbox holds some. Returns the handoffs made."""
     rng = random.Random(rng_seed)
     now = dt.datetime.combine(today, timezone.now().timetz())
-    _agree()
+    version = _agree()
     _rules()
     terms = terms_in_force()
     reps = User.objects.filter(team__kind=Team.Kind.SALES, role=User.Role.REP, is_active=True)
-    leads = _leads(rng, reps.count() * (OPEN_PER_REP + DECIDED_PER_REP))
+    leads = _leads(version, rng, reps.count() * (OPEN_PER_REP + DECIDED_PER_REP))
     open_count = min(len(leads), reps.count() * OPEN_PER_REP)
     decided, waiting = leads[open_count:], leads[:open_count]
     for person in decided:
-        at = now - dt.timedelta(days=rng.randint(3, 40), hours=rng.randint(0, 6))
-        _decide(do_route(person, terms, at=at), terms, rng, at)
+        _decide(do_route(person, terms), terms, rng)
     for index, person in enumerate(waiting):
         at = now - dt.timedelta(hours=OPEN_AGES_HOURS[index % len(OPEN_AGES_HOURS)])
         do_route(person, terms, at=at)
     return {"handoff.handoff": len(leads)}
 
 
-def _agree() -> None:
-    if get_agreement_in_force() is not None:
-        return
+def _agree() -> AgreementVersion:
+    in_force = get_agreement_in_force()
+    if in_force is not None:
+        return in_force
     heads = User.objects.filter(role=User.Role.HEAD).select_related("team")
     by_team = {head.team.kind: head for head in heads}
     version = do_create_draft(by_team[Team.Kind.MARKETING], default_document())
     do_sign(version, by_team[Team.Kind.MARKETING])
-    do_sign(version, by_team[Team.Kind.SALES])
+    return do_sign(version, by_team[Team.Kind.SALES])
 
 
 def _rules() -> None:
@@ -73,32 +77,31 @@ def _rules() -> None:
     RoutingMember.objects.bulk_create(RoutingMember(rule=everyone, user=rep) for rep in reps)
 
 
-def _leads(rng: random.Random, wanted: int) -> list[Person]:
-    """Leads the agreement now calls MQLs: a sample of leads with no handoff is scored (the
-    demo's own MQLs have all moved on), and those that cross the line are taken, in the
-    sample's order."""
+def _leads(version: AgreementVersion, rng: random.Random, wanted: int) -> list[Person]:
+    """Leads the agreement calls MQLs: a sample of leads is scored (the demo's own MQLs have
+    all moved on), and those that cross the line are taken, in the sample's order."""
     candidates = list(
-        Person.objects.filter(
-            lifecycle_stage__in=(LifecycleStage.LEAD, LifecycleStage.MQL), handoffs__isnull=True
-        )
+        Person.objects.filter(lifecycle_stage=LifecycleStage.LEAD, handoffs__isnull=True)
         .order_by("id")
         .values_list("id", flat=True)
     )
     sample = rng.sample(candidates, min(len(candidates), SCORED_PER_LEAD_WANTED * wanted))
-    do_rescore_people(sample)
+    rescore(version, sample)
     mqls = Person.objects.filter(pk__in=sample, lifecycle_stage=LifecycleStage.MQL)
     order = {pk: index for index, pk in enumerate(sample)}
     return sorted(mqls, key=lambda person: order[person.pk])[:wanted]
 
 
-def _decide(handoff: Handoff, terms, rng: random.Random, at: dt.datetime) -> None:
-    """Touched within hours, or late; accepted, or rejected with a reason, in time or late."""
+def _decide(handoff: Handoff, terms: SlaTerms, rng: random.Random) -> None:
+    """Touched, then accepted or rejected for a reason the agreement disqualifies on."""
     rep = handoff.assigned_to
-    touched = at + dt.timedelta(hours=rng.choice((1, 2, 3, 6, 30)))
-    do_record_first_touch(handoff, rep, at=touched)
-    decided = touched + dt.timedelta(hours=rng.choice((2, 5, 20, 50)))
+    do_record_first_touch(handoff, rep)
     if rng.random() < 0.5:
-        do_accept(handoff, rep, at=decided)
-    else:
-        reason = rng.choice([r for r in RejectReason.values if r != RejectReason.OTHER])
-        do_reject(handoff, rep, reason, "", terms, at=decided)
+        do_accept(handoff, rep)
+        return
+    reasons = [
+        reason
+        for reason in RejectReason.values
+        if terms.stage_after_reject(reason) == LifecycleStage.DISQUALIFIED
+    ]
+    do_reject(handoff, rep, rng.choice(reasons), "", terms)
