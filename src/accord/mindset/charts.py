@@ -3,16 +3,25 @@
 from accord.mindset.consensus import MindsetResult
 from accord.web.charts import BarChart, bar_chart
 
+SHORT_LABEL = 14
+
 
 def named_chart(result: MindsetResult) -> BarChart:
     """How many people name each advantage, the consensus three first."""
     return bar_chart("People naming each advantage", [(n.label, n.people) for n in result.named])
 
 
+def _short(label: str) -> str:
+    """ "Price and value" -> "Price": the chart's labels have room for a word or two."""
+    short = label.split(" and ")[0]
+    return short if len(short) <= SHORT_LABEL else short[: SHORT_LABEL - 1] + "…"
+
+
 def message_chart(result: MindsetResult) -> BarChart:
-    """Per advantage: its share of the campaigns beside the share of Sales naming it."""
+    """Per advantage: its share of the campaigns beside the share of Sales naming it (%)."""
     rows = []
     for row in result.message:
-        rows.append((f"{row.label} · campaigns %", row.campaign_percent))
-        rows.append((f"{row.label} · Sales %", row.sales_percent))
-    return bar_chart("What marketing promotes and what sales says", rows)
+        if row.campaign_percent or row.sales_percent:
+            rows.append((f"{_short(row.label)} · campaigns", row.campaign_percent))
+            rows.append((f"{_short(row.label)} · Sales", row.sales_percent))
+    return bar_chart("Share of campaigns promoting it and of Sales naming it, in %", rows)

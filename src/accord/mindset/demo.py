@@ -43,7 +43,7 @@ VOICES = {
 CAMPAIGN_ADVANTAGES = [
     "Lowest price in its class",
     "Best value for money",
-    "Save 30% on licences",
+    "30% cheaper licences",
     "AI-powered insights",
     "Best value for money",
     "Built to last",

@@ -14,7 +14,7 @@ class Concept:
 
 
 def _concept(key: str, label: str, synonyms: str) -> Concept:
-    return Concept(key, label, tuple(s.strip() for s in synonyms.split(";") if s.strip()))
+    return Concept(key, label, tuple(" ".join(s.split()) for s in synonyms.split(";") if s.strip()))
 
 
 CONCEPTS = (
