@@ -28,7 +28,10 @@ from accord.agreement.services import (
     do_comment,
     do_create_draft,
     do_sign,
+    do_suggest_draft,
 )
+from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
+from accord.agreement.suggestion import NotEnoughHistory
 from accord.crm.api import ERRORS
 from accord.scoring import DocumentError
 from accord.teams.models import Team
@@ -72,6 +75,12 @@ class DraftIn(Schema):
 
 class CommentIn(Schema):
     body: str
+
+
+class SuggestionIn(Schema):
+    months: int = Field(
+        SUGGEST_MONTHS, ge=1, le=MAX_MONTHS, description="How many months of history to learn from"
+    )
 
 
 class Figures(Schema):
@@ -169,6 +178,18 @@ def propose(request, payload: DraftIn):
         draft = do_create_draft(request.user, payload.document)
     except DocumentError as exc:
         raise _by_field(exc) from None
+    return Status(201, _detail(draft))
+
+
+@router.post("/agreement/suggestions", response={201: VersionDetail, **ERRORS})
+def suggest(request, payload: SuggestionIn):
+    """A draft fitted on who became an opportunity; its comment gives the held-out AUC next to
+    the version in force's. 422 when the history holds too few conversions to learn from."""
+    _check_may_propose(request.user)
+    try:
+        draft = do_suggest_draft(request.user, payload.months)
+    except NotEnoughHistory as exc:
+        raise HttpError(422, str(exc)) from None
     return Status(201, _detail(draft))
 
 

@@ -119,3 +119,18 @@ def test_the_page_explains_when_history_is_too_short(client, signed_in_force, ma
 
     assert "too few to learn from" in response.content.decode()
     assert AgreementVersion.objects.count() == 1
+
+
+def test_the_api_suggests_a_draft_with_its_comparison(api_as, demo_company):
+    response = api_as(_marketer()).post("/agreement/suggestions", {"months": 12})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "draft" and body["based_on"] == demo_company.number
+    assert AUCS.search(body["comments"][0]["body"])
+
+
+def test_the_api_says_why_it_cannot_suggest(api_as, signed_in_force, marketer):
+    assert api_as(marketer).post("/agreement/suggestions", {"months": 3}).status_code == 422
+    assert api_as(marketer).post("/agreement/suggestions", {"months": 99}).status_code == 422
+    assert AgreementVersion.objects.count() == 1

@@ -23,6 +23,7 @@ AGREEMENT_ENDPOINTS = {
     ("/api/v1/agreement/versions/{number}/comments", "post"),
     ("/api/v1/agreement/versions/{number}/sign", "post"),
     ("/api/v1/agreement/versions/{number}/backtest", "get"),
+    ("/api/v1/agreement/suggestions", "post"),
 }
 METRICS_ENDPOINTS = {
     (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
