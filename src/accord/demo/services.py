@@ -14,6 +14,7 @@ from accord.demo.generator import SIZES, generate_company
 from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
 from accord.demo.writer import write_tables
+from accord.goals.demo import seed_demo as seed_goals
 from accord.handoff.demo import seed_demo as seed_handoffs
 from accord.mindset.demo import seed_demo as seed_mindset
 from accord.planning.demo import seed_demo as seed_joint_plan
@@ -94,5 +95,6 @@ def _write_company(seed: int, size: str, today: dt.date, progress: bool) -> dict
     rows.update(seed_alignment(today, seed))
     rows.update(seed_joint_plan(today, seed))
     rows.update(seed_handoffs(today, seed))
+    rows.update(seed_goals(today, seed))
     rows["teams.user"] = len(users)
     return rows

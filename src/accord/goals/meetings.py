@@ -2,15 +2,17 @@
 both teams take away, each with an owner.
 
 The agenda covers the days since the last meeting held before today (at most `WINDOW_DAYS`,
-at least a week): SLA breaches, the top reasons Sales rejected leads, the campaigns in flight,
-progress to the shared goal, and the action items still open. The weekly digest sends the same.
+at least a week): SLA breaches (clocks that ran out), the top reasons Sales rejected leads, the
+campaigns in flight, progress to the shared goal, and the action items still open. The weekly
+digest sends the same.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.crm.services import InvalidChange
@@ -49,12 +51,25 @@ def _window_start(today: dt.date) -> dt.date:
 
 
 def _breaches(start: dt.date, end: dt.date):
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    """Handoffs with a clock that ran out in the period: first touch (a decision counts as one)
+    or decision made late, or not made by now. Reassigned handoffs are counted once, under the
+    rep who has the lead now."""
+    now = timezone.now()
     since = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    breached = Q(first_touch_breached_at__gte=since, first_touch_breached_at__lt=after) | Q(
-        decision_breached_at__gte=since, decision_breached_at__lt=after
+    until = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC), now)
+    handoffs = Handoff.objects.exclude(status=Handoff.Status.REASSIGNED).annotate(
+        touched=Coalesce("first_touched_at", "decided_at", Value(now)),
+        decided=Coalesce("decided_at", Value(now)),
     )
-    return Handoff.objects.filter(breached).select_related("person", "assigned_to")
+    first_touch = Q(
+        first_touch_due_at__gte=since,
+        first_touch_due_at__lt=until,
+        touched__gt=F("first_touch_due_at"),
+    )
+    decision = Q(
+        decision_due_at__gte=since, decision_due_at__lt=until, decided__gt=F("decision_due_at")
+    )
+    return handoffs.filter(first_touch | decision).select_related("person", "assigned_to")
 
 
 def campaigns_in_flight(today: dt.date) -> list[Campaign]:
