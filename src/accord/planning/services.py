@@ -122,7 +122,7 @@ def do_set_notice_days(user: User, days: int) -> PlanningSettings:
     if not 0 <= days <= 365:
         raise ValidationError({"notice_days": "Give a number of days from 0 to 365"})
     stored = PlanningSettings.objects.select_for_update().first() or PlanningSettings()
-    before = stored.notice_days if stored.pk else None
+    before = stored.notice_days
     stored.notice_days, stored.edited_by, stored.edited_at = days, user, timezone.now()
     stored.save()
     _event(Kind.NOTICE_CHANGED, user, detail=f"{before} → {days} days")
@@ -164,7 +164,8 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
         raise PlanningRefused(
             f"The campaign is {locked.get_status_display().lower()}: its plan stays as sales got it"
         )
-    plan = CampaignPlan.objects.filter(campaign=locked).first() or CampaignPlan(campaign=locked)
+    stored = CampaignPlan.objects.select_for_update().filter(campaign=locked).first()
+    plan = stored or CampaignPlan(campaign=locked)
     changed = [name for name, value in changes.items() if getattr(plan, name) != value]
     for name in changed:
         setattr(plan, name, changes[name])
@@ -246,8 +247,10 @@ def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:
     at least the notice period before its start date (ValidationError on `status`)."""
     if changes.get("status") != Campaign.Status.ACTIVE or campaign.status == changes["status"]:
         return
-    plan = CampaignPlan.objects.filter(campaign=campaign).first()
-    notice = get_notice(plan, changes.get("start_date", campaign.start_date), get_notice_days())
+    with transaction.atomic():  # the plan stays locked until the campaign change commits
+        plan = CampaignPlan.objects.select_for_update().filter(campaign=campaign).first()
+        launch = changes.get("start_date", campaign.start_date)
+        notice = get_notice(plan, launch, get_notice_days())
     if not notice.may_go_live:
         raise ValidationError(
             {"status": f"{campaign} cannot go live on sales unannounced. {notice.text}."}
