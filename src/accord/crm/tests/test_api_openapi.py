@@ -29,6 +29,11 @@ METRICS_ENDPOINTS = {
     (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
+MINDSET_ENDPOINTS = {
+    ("/api/v1/mindset/results", "get"),
+    ("/api/v1/mindset/answers", "post"),
+    ("/api/v1/mindset/answers/mine", "get"),
+}
 GOALS_ENDPOINTS = {
     ("/api/v1/goals", "get"),
     ("/api/v1/goals", "post"),
@@ -53,6 +58,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
         | METRICS_ENDPOINTS
         | AUDIT_ENDPOINTS
         | GOALS_ENDPOINTS
+        | MINDSET_ENDPOINTS
     )
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 
