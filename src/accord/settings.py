@@ -1,5 +1,6 @@
 """The one settings module. Every value that differs between machines comes from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 from accord.env import (
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "accord.alignment",
     "accord.goals",
     "accord.audit",
+    "axes",
     "accord.mindset",
 ]
 
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "accord.audit.middleware.request_id_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -129,6 +133,38 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ACCORD_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("ACCORD_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling: after ACCORD_LOGIN_FAILURE_LIMIT failed log-ins for one e-mail from one
+# address, that pair waits ACCORD_LOGIN_COOLOFF_MINUTES (the app's and the admin's log-in alike).
+AUTHENTICATION_BACKENDS = [
+    "accord.audit.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ACCORD_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the log-in forms' field, which holds the e-mail
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accord.audit.throttle.locked_out"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("ACCORD_PROXY_SSL_HEADER", False) else 0
+AXES_VERBOSE = False
+
+# Content Security Policy: scripts only from Accord itself (htmx runs without eval); inline
+# styles are allowed for the server-drawn charts' widths.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
 
