@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accord.audit.services import Action, record_change
 from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round
 from accord.teams.models import Team, User
 
@@ -49,9 +50,29 @@ def do_start_round(user: User, title: str = "") -> Round:
     """Close the open round, if any, and open a new one."""
     check_can_start_round(user)
     now = timezone.now()
-    Round.objects.select_for_update().filter(is_open=True).update(is_open=False, closed_at=now)
+    for previous in Round.objects.select_for_update().filter(is_open=True):
+        previous.is_open, previous.closed_at = False, now
+        previous.save(update_fields=["is_open", "closed_at"])
+        record_change(
+            actor=user,
+            action=Action.CHANGED,
+            record_type="mindset round",
+            record_id=previous.pk,
+            field="status",
+            old="open",
+            new="closed",
+        )
     title = " ".join(title.split()) or f"Round of {now:%d %b %Y}"
-    return Round.objects.create(title=title[:100], started_at=now, started_by=user)
+    started = Round.objects.create(title=title[:100], started_at=now, started_by=user)
+    record_change(
+        actor=user,
+        action=Action.CREATED,
+        record_type="mindset round",
+        record_id=started.pk,
+        field="title",
+        new=started.title,
+    )
+    return started
 
 
 @transaction.atomic

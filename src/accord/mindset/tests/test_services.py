@@ -2,6 +2,7 @@
 
 import pytest
 
+from accord.audit.models import AuditEntry
 from accord.mindset.models import Answer, Round
 from accord.mindset.services import MindsetRefused, do_answer, do_start_round
 from accord.mindset.tests.conftest import three
@@ -50,13 +51,21 @@ def test_only_the_two_teams_answer(admin_user, open_round):
         do_answer(admin_user, three("Quality", "Service", "Reliable"))
 
 
-def test_a_new_round_closes_the_open_one(marketing_head, open_round):
+def test_a_new_round_closes_the_open_one_and_both_are_in_the_audit_trail(
+    marketing_head, open_round
+):
     second = do_start_round(marketing_head, "")
 
     open_round.refresh_from_db()
     assert not open_round.is_open and open_round.closed_at is not None
     assert second.is_open and second.title.startswith("Round of ")
     assert Round.objects.filter(is_open=True).count() == 1
+    trail = AuditEntry.objects.filter(record_type="mindset round").order_by("id")
+    assert [(e.action, e.new_value) for e in trail] == [
+        ("created", "Spring check"),
+        ("changed", "closed"),
+        ("created", second.title),
+    ]
 
 
 def test_a_rep_may_not_start_a_round(rep):
