@@ -43,7 +43,7 @@ def _page(request, *, goal_form=None, plan_form=None, idea_form=None, status=200
     context = {
         "goals": goals,
         "goal": goal,
-        "progress": s.goal_progress(goal) if goal else None,
+        "progress": result.progress if result else goal and s.goal_progress(goal),
         "chart": _progress_chart(goals),
         "version": version,
         "plan_terms": describe_plan(version.plan) if version else [],
