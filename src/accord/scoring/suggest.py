@@ -24,7 +24,7 @@ from accord.scoring.document import (
     check_document,
 )
 from accord.scoring.engine import PEOPLE_SCHEMA, TOUCHPOINT_SCHEMA, score_components
-from accord.scoring.scorecard import Bin, Scorecard, auc, fit_scorecard
+from accord.scoring.scorecard import Scorecard, auc, fit_scorecard
 
 FIT_COLUMNS = ("industry", "region", "seniority", "is_decision_maker", "employee_count")
 MIN_SHARE, MAX_BINS = 0.05, 5  # a rule speaks for at least 1 person in 20; a field has ≤ 5 bands
@@ -118,12 +118,18 @@ def suggest_document(
     return Suggestion(document=document, scorecard=card)
 
 
-def _rule_name(b: Bin) -> str:
-    if b.column == "is_decision_maker":
-        return "Decision maker" if b.values == (True,) else "Not a decision maker"
-    if b.column == "employee_count":
-        return f"Employees: {b.label}"[:100]
-    return f"{b.column.capitalize()}: {b.label}"[:100]
+def _rule_name(rule: dict) -> str:
+    """A short name; the page spells the condition out beside it."""
+    field = rule["field"]
+    if field == "is_decision_maker":
+        return "Decision maker" if rule["equals"] else "Not a decision maker"
+    if field == "employee_count":
+        low, high = rule.get("min"), rule.get("max")
+        if low is None:
+            return f"Up to {high} employees"
+        return f"{low}+ employees" if high is None else f"{low}–{high} employees"
+    name = ", ".join(rule["in"])
+    return (f"Seniority: {name}" if field == "seniority" else name)[:100]
 
 
 def _fit_rules(card: Scorecard) -> list[dict]:
@@ -132,7 +138,7 @@ def _fit_rules(card: Scorecard) -> list[dict]:
     for i, b in enumerate(card.bins):
         if b.column not in FIT_COLUMNS or b.points == 0 or b.other or b.missing:
             continue
-        rule = {"name": _rule_name(b), "field": b.column, "points": b.points}
+        rule = {"field": b.column, "points": b.points}
         if b.column == "is_decision_maker":
             rule["equals"] = bool(b.values[0])
         elif b.values is not None:
@@ -145,7 +151,10 @@ def _fit_rules(card: Scorecard) -> list[dict]:
             if b.high is not None:  # up to the next band, so a value never seen has a rule too
                 following = card.bins[i + 1]
                 rule["max"] = max(0, math.ceil(following.low) - 1)
-        rules.append(rule)
+        name = _rule_name(rule)
+        if any(other["name"] == name for other in rules):
+            name = f"{name} ({b.column.replace('_', ' ')})"[:100]
+        rules.append({"name": name, **rule})
     return rules
 
 
