@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from accord.alignment import selectors
 from accord.alignment.models import AssessmentRound
@@ -88,6 +88,8 @@ class ResultsOut(Schema):
 
 
 class AnswersIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     ratings: dict[str, int] = Field(description="Every statement's key with a rating from 1 to 5")
 
 

@@ -64,13 +64,13 @@ MEETINGS = NextStep(
     "Hold regular joint meetings and keep a contact directory",
     "Meetings that set shared goals, not only settle conflicts, and everybody knows whom to ask.",
     "Joint meetings",
-    ("meetings:index",),
+    ("goals:meetings",),
 )
 SHADOWING = NextStep(
     "Start job shadowing and name a liaison",
     "People learn the other team's work first hand; one marketer works closely with Sales.",
-    "Liaisons and job shadowing",
-    ("meetings:people", "meetings:index"),
+    "Liaisons, job shadowing and the directory of both teams",
+    ("goals:people",),
 )
 SIT_TOGETHER = NextStep(
     "Sit the two teams together",

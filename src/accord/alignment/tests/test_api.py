@@ -109,3 +109,12 @@ def test_the_schema_lists_the_alignment_endpoints(client):
 
     assert {"/api/v1/alignment/rounds", "/api/v1/alignment/results"} <= set(paths)
     assert "post" in paths["/api/v1/alignment/answers"]
+
+
+def test_answers_cannot_name_someone_else(api_as, rep, other_rep, open_round):
+    body = {"ratings": uniform(3), "respondent": other_rep.pk}
+
+    response = api_as(rep).post("/alignment/answers", body)
+
+    assert response.status_code == 422
+    assert api_as(rep).get("/alignment/rounds").json()[0]["respondents"] == 0

@@ -54,3 +54,11 @@ def test_a_step_links_to_the_first_page_that_exists_and_to_nothing_when_none_doe
 
     assert replace(step, url_names=("no:such", "metrics:dashboard")).url == "/dashboard/"
     assert replace(step, url_names=("no:such",)).url is None
+
+
+def test_the_steps_link_to_the_meetings_the_people_page_and_the_goals():
+    links = {step.title: step.url for steps in NEXT_STEPS.values() for step in steps}
+
+    assert links["Hold regular joint meetings and keep a contact directory"] == "/meetings/"
+    assert links["Start job shadowing and name a liaison"] == "/goals/people/"
+    assert links["Share revenue goals and rewards"] == "/goals/"

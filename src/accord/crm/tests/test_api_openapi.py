@@ -29,6 +29,11 @@ METRICS_ENDPOINTS = {
     (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
+ALIGNMENT_ENDPOINTS = {
+    ("/api/v1/alignment/rounds", "get"),
+    ("/api/v1/alignment/results", "get"),
+    ("/api/v1/alignment/answers", "post"),
+}
 MINDSET_ENDPOINTS = {
     ("/api/v1/mindset/results", "get"),
     ("/api/v1/mindset/answers", "post"),
@@ -59,6 +64,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
         | AUDIT_ENDPOINTS
         | GOALS_ENDPOINTS
         | MINDSET_ENDPOINTS
+        | ALIGNMENT_ENDPOINTS
     )
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 
