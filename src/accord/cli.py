@@ -15,6 +15,8 @@ SUBCOMMANDS = {
     "agreement": "agreement",
     "attribution": "attribution",
     "capture": "capture",
+    "backup": "backup",
+    "restore": "restore",
     "digest": "digest",
     "worker": "worker",
     "alerts": "alerts",
@@ -40,6 +42,8 @@ USAGE = """usage: accord COMMAND [ARGS]
               [--by channel|campaign] [--out FILE.csv]
                       credit conversions and value to channels or campaigns
   capture forget      delete stored lead-capture answers past their retry window
+  backup FILE         the whole database to one portable file (SQLite or PostgreSQL)
+  restore FILE        load a backup into an empty, migrated database
   worker [--every SECONDS] [--reassign-on-breach]
                       send alerts and sweep SLA breaches until SIGTERM
   alerts list [--failed] | alerts replay DELIVERY_ID... | alerts replay --failed
