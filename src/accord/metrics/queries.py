@@ -65,6 +65,10 @@ def _after(day: dt.date) -> dt.datetime:
     return _start(day + dt.timedelta(days=1))
 
 
+# Reports run month by month; an unbounded period would be unbounded work.
+MAX_PERIOD_DAYS = 3653
+
+
 class MetricsQuery(BaseModel):
     """A period (inclusive dates, UTC) and an optional segment of the person's account."""
 
@@ -77,6 +81,8 @@ class MetricsQuery(BaseModel):
     def _ordered(self):
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
+        if (self.end - self.start).days > MAX_PERIOD_DAYS:
+            raise ValueError("a period is at most ten years long")
         return self
 
     def segment(self, prefix: str = "") -> Q:

@@ -268,6 +268,14 @@ def test_a_period_that_ends_before_it_starts_is_refused():
         q.FunnelQuery(start=dt.date(2026, 2, 1), end=dt.date(2026, 1, 1))
 
 
+def test_a_period_over_ten_years_is_refused_rather_than_worked_month_by_month(api_as, admin_user):
+    with pytest.raises(ValueError, match="at most ten years"):
+        q.SlaComplianceQuery(start=dt.date(1, 1, 1), end=dt.date(9999, 12, 31))
+    response = api_as(admin_user).get("/metrics/sla", start="1900-01-01", end="2026-01-01")
+    assert response.status_code == 422
+    assert "at most ten years" in response.content.decode()
+
+
 def test_a_deal_won_after_a_first_reading_shows_in_the_next(two_campaign_journey):
     query = q.CampaignRoiQuery(**PERIOD, model="linear")
     before = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}

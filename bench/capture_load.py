@@ -1,0 +1,333 @@
+"""Lead capture under load: POST /api/v1/leads against the running server, on PostgreSQL, with
+`accord worker` running, and a fifth of the requests resubmitted with the same Idempotency-Key.
+
+A fresh database is made and migrated; a sales team of four reps with a round-robin rule, an
+agreement under which one form fill from a mid-sized software company is an MQL, and 500 such
+companies are set up; then `accord serve` (gunicorn) listens on a free loopback port and
+`accord worker` runs beside it. The load generator is an asyncio + httpx client holding
+`--concurrency` requests in flight. It stops after `--leads` new leads or `--seconds`, whichever
+comes first, and then the database is read back:
+
+- requests tried, answered 2xx, failed;
+- sustained capture rate (answered requests per second over the run);
+- p50 / p99 latency from sending a new lead to the answer naming its handoff (the lead is
+  scored and routed to a rep inside the request);
+- duplicates in the database (people or touchpoints beyond one per new lead): must be 0;
+- leads lost (a 2xx answer but no person, touchpoint or handoff in the database): must be 0;
+- alerts: routed leads whose rep e-mail the worker had sent when the run ended.
+
+    python bench/capture_load.py --leads 5000 --seconds 60
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ACCORD = [sys.executable, "-m", "accord"]
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+COMPANIES = 500
+
+SETUP = """
+from accord.agreement.services import do_create_draft, do_sign
+from accord.crm.models import Account
+from accord.handoff.models import RoutingMember, RoutingRule
+from accord.teams.models import ApiToken, Team, User
+from accord.teams.tokens import do_create_token
+
+sales = Team.objects.get_or_create(kind=Team.Kind.SALES, defaults={{"name": "Sales"}})[0]
+marketing = Team.objects.get_or_create(
+    kind=Team.Kind.MARKETING, defaults={{"name": "Marketing"}}
+)[0]
+heads = [
+    User.objects.create_user("sales.head@bench.accord", team=sales, role=User.Role.HEAD),
+    User.objects.create_user("marketing.head@bench.accord", team=marketing, role=User.Role.HEAD),
+]
+marketer = User.objects.create_user(
+    "marketer@bench.accord", team=marketing, role=User.Role.MARKETER
+)
+rule = RoutingRule.objects.create(position=10, kind=RoutingRule.Kind.ROUND_ROBIN, team=sales)
+for n in range(1, 5):
+    rep = User.objects.create_user(f"rep{{n}}@bench.accord", team=sales, role=User.Role.REP)
+    RoutingMember.objects.create(rule=rule, user=rep)
+Account.objects.bulk_create(
+    Account(name=f"Company {{n}}", domain=f"company{{n}}.example", industry="Software",
+            employee_count=250, region="EMEA")
+    for n in range({companies})
+)
+version = do_create_draft(marketer, {document!r})
+do_sign(version, heads[1])
+do_sign(version, heads[0])
+print(do_create_token(marketer, "load bench", ApiToken.Scope.CAPTURE)[1])
+"""
+
+# One form fill from a software company of a few hundred people makes an MQL under this.
+DOCUMENT = {
+    "fit_rules": [
+        {"name": "Software company", "field": "industry", "in": ["Software"], "points": 40},
+        {"name": "Mid-market", "field": "employee_count", "min": 100, "max": 5000, "points": 20},
+    ],
+    "grades": [
+        {"grade": "A", "min": 60},
+        {"grade": "B", "min": 40, "max": 59},
+        {"grade": "C", "min": 20, "max": 39},
+        {"grade": "D", "max": 19},
+    ],
+    "buying_power": {"required": "none"},
+    "engagement": {"half_life_days": 30, "kinds": {"form_fill": {"points": 20, "cap": 40}}},
+    "threshold": {"min_total": 75, "min_grade": "B"},
+    "sla": {"mqls_per_month": 50, "first_touch_working_hours": 4, "accept_within_working_days": 2},
+}
+
+
+def fresh_database(name: str) -> str:
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
+
+
+class Load:
+    """The requests of one run and their answers."""
+
+    def __init__(self, base: str, key: str, leads: int, seconds: float, duplicates: float):
+        self.base, self.key = base, key
+        self.leads, self.seconds, self.duplicates = leads, seconds, duplicates
+        self.sent: list[tuple[str, dict]] = []  # new leads: (Idempotency-Key, body)
+        self.done: list[tuple[str, dict]] = []  # new leads answered 2xx
+        self.latencies: list[float] = []  # seconds, new leads answered with their handoff
+        self.answered: dict[str, dict] = {}  # Idempotency-Key -> first 2xx answer
+        self.tried = self.ok = self.failed = self.resubmitted = self.unrouted = 0
+        self.mismatched = 0  # a resubmission answered with another person than the first
+        self.rng = random.Random(7)
+
+    def next_request(self) -> tuple[str, dict, bool] | None:
+        if self.done and self.rng.random() < self.duplicates:
+            key, body = self.rng.choice(self.done)  # a retry of a lead already answered
+            return key, body, True
+        if len(self.sent) >= self.leads:
+            return None
+        n = len(self.sent)
+        key = f"bench-{n}"
+        body = {
+            "email": f"lead{n}@company{n % COMPANIES}.example",
+            "first_name": "Lee",
+            "last_name": f"Load{n}",
+            "utm_source": "google",
+            "utm_medium": "cpc",
+            "utm_campaign": "load",
+            "page": "https://www.example.com/demo",
+            "form_name": "Book a demo",
+        }
+        self.sent.append((key, body))
+        return key, body, False
+
+    async def one(self, client: httpx.AsyncClient, key: str, body: dict, again: bool) -> None:
+        self.tried += 1
+        self.resubmitted += again
+        started = time.perf_counter()
+        try:
+            answer = await client.post(
+                "/api/v1/leads",
+                json=body,
+                headers={"Authorization": f"Bearer {self.key}", "Idempotency-Key": key},
+            )
+        except httpx.HTTPError:
+            self.failed += 1
+            return
+        took = time.perf_counter() - started
+        if answer.status_code not in (200, 201):
+            self.failed += 1
+            return
+        self.ok += 1
+        data = answer.json()
+        first = self.answered.setdefault(key, data)
+        if first["person_id"] != data["person_id"]:
+            self.mismatched += 1
+        if not again:
+            self.done.append((key, body))
+            if data["handoff_id"] is None:
+                self.unrouted += 1
+            else:
+                self.latencies.append(took)
+
+    async def run(self, concurrency: int) -> float:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=30) as client:
+            started = time.perf_counter()
+            deadline = started + self.seconds
+
+            async def user():
+                while time.perf_counter() < deadline:
+                    request = self.next_request()
+                    if request is None:
+                        return
+                    await self.one(client, *request)
+
+            await asyncio.gather(*(user() for _ in range(concurrency)))
+            return time.perf_counter() - started
+
+
+def read_back(database_url: str, load: Load) -> dict:
+    """What the database holds for the leads the run sent."""
+    emails = [body["email"] for _, body in load.sent]
+    with psycopg.connect(database_url) as db:
+        people = dict(
+            db.execute(
+                "SELECT lower(email), count(*) FROM crm_person WHERE lower(email) = ANY(%s) "
+                "GROUP BY lower(email)",
+                [emails],
+            ).fetchall()
+        )
+        touches = dict(
+            db.execute(
+                "SELECT lower(p.email), count(*) FROM touchpoints_touchpoint t "
+                "JOIN crm_person p ON p.id = t.person_id WHERE lower(p.email) = ANY(%s) "
+                "GROUP BY lower(p.email)",
+                [emails],
+            ).fetchall()
+        )
+        handed = dict(
+            db.execute(
+                "SELECT lower(p.email), count(*) FROM handoff_handoff h "
+                "JOIN crm_person p ON p.id = h.person_id WHERE lower(p.email) = ANY(%s) "
+                "GROUP BY lower(p.email)",
+                [emails],
+            ).fetchall()
+        )
+        alerts = db.execute(
+            "SELECT status, count(*) FROM alerts_delivery GROUP BY status"
+        ).fetchall()
+    acknowledged = [body["email"] for key, body in load.sent if key in load.answered]
+    duplicates = sum(
+        max(table.get(email, 0) - 1, 0) for table in (people, touches, handed) for email in emails
+    )
+    lost = sum(
+        1
+        for email in acknowledged
+        if not (people.get(email) and touches.get(email) and handed.get(email))
+    )
+    return {"duplicates": duplicates, "lost": lost, "alerts": dict(alerts)}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=5000, help="new leads to send at most")
+    parser.add_argument("--seconds", type=float, default=60, help="stop sending after this")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--duplicates", type=float, default=0.2, help="share of resubmissions")
+    parser.add_argument("--server-workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--database", default="accord_bench_capture")
+    args = parser.parse_args()
+
+    database_url = fresh_database(args.database)
+    data_dir = Path(tempfile.mkdtemp(prefix="accord-capture-load-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ACCORD_DATA_DIR": str(data_dir),
+        "ACCORD_SECURE_COOKIES": "false",
+        "ACCORD_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    subprocess.run([*ACCORD, "manage", "migrate", "-v0"], env=env, check=True)
+    setup = SETUP.format(companies=COMPANIES, document=DOCUMENT)
+    key = subprocess.run(
+        [*ACCORD, "manage", "shell", "-c", setup],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+
+    port = free_port()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen(
+        [
+            *ACCORD,
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.server_workers),
+            "--threads",
+            "1",
+        ],
+        env=env,
+        **quiet,
+    )
+    worker = subprocess.Popen([*ACCORD, "worker", "--every", "5"], env=env, **quiet)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/healthz", 60)
+        load = Load(base, key, args.leads, args.seconds, args.duplicates)
+        elapsed = asyncio.run(load.run(args.concurrency))
+        time.sleep(5)  # the worker's next pass over the outbox
+        found = read_back(database_url, load)
+    finally:
+        for process in (server, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            process.wait(timeout=60)
+
+    report = {
+        "requests tried": load.tried,
+        "answered 2xx": load.ok,
+        "failed": load.failed,
+        "new leads": len(load.sent),
+        "resubmissions (same Idempotency-Key)": load.resubmitted,
+        "resubmissions answered with another person": load.mismatched,
+        "new leads not routed": load.unrouted,
+        "seconds": round(elapsed, 1),
+        "captures per second (2xx)": round(load.ok / elapsed, 1),
+        "new leads per second": round(len(load.answered) / elapsed, 1),
+        "p50 ms to a routed lead": round(percentile(load.latencies, 50) * 1000, 1),
+        "p99 ms to a routed lead": round(percentile(load.latencies, 99) * 1000, 1),
+        "duplicates in the database": found["duplicates"],
+        "leads lost": found["lost"],
+        "alert deliveries by status": found["alerts"],
+        "concurrency": args.concurrency,
+        "gunicorn workers": args.server_workers,
+        "load average (1 min) after": round(os.getloadavg()[0], 1),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
