@@ -44,10 +44,11 @@ def access_handoff(user: User, pk: int) -> Handoff:
 
 
 def team_reps(user: User) -> list[User]:
-    """The active members of a sales head's team, to filter the inbox by and reassign to."""
-    if not (user.is_head or user.is_admin) or user.team_id is None:
+    """The active reps of a sales head's team, to filter the inbox by and reassign to."""
+    if not (user.is_head and user.team_kind == Team.Kind.SALES):
         return []
-    return list(User.objects.filter(team_id=user.team_id, is_active=True).order_by("full_name"))
+    reps = User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
+    return list(reps.order_by("full_name"))
 
 
 def terms_in_force() -> SlaTerms | None:

@@ -136,3 +136,12 @@ def test_reps_and_heads_find_the_inbox_in_the_navigation(client, rep, sales_head
         client.force_login(user)
         nav = [item["label"] for item in client.get("/inbox/").context["nav"]]
         assert ("Inbox" in nav) is sees
+
+
+def test_the_marketing_head_has_no_team_inbox_to_filter(client, marketing_head, rep, mine):
+    client.force_login(marketing_head)
+
+    page = client.get("/inbox/").content.decode()
+
+    assert "My inbox" in page and "ann@northwind.example" not in page
+    assert 'aria-label="Filter by rep"' not in page
