@@ -111,15 +111,15 @@ def suggest_from_history(
         )
     base = in_force.document if in_force else default_document()
     train, test = people.filter(pl.Series(~held)), people.filter(pl.Series(held))
-    suggestion = suggest_document(train, touches, outcome[~held], base, as_of)
+    document = suggest_document(train, touches, outcome[~held], base, as_of)
     return SuggestedDefinition(
-        document=suggestion.document,
+        document=document,
         months=months,
         trained_on=train.height,
         trained_converted=converted["train"],
         held_out=test.height,
         held_out_converted=converted["held"],
-        auc=ranking_auc(suggestion.document, test, touches, outcome[held], as_of),
+        auc=ranking_auc(document, test, touches, outcome[held], as_of),
         in_force=in_force.number if in_force else None,
         in_force_auc=(
             ranking_auc(in_force.document, test, touches, outcome[held], as_of)

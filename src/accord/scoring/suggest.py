@@ -11,7 +11,6 @@ Buying power, disqualifiers and SLA terms are the base document's.
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -30,12 +29,6 @@ FIT_COLUMNS = ("industry", "region", "seniority", "is_decision_maker", "employee
 MIN_SHARE, MAX_BINS = 0.05, 5  # a rule speaks for at least 1 person in 20; a field has ≤ 5 bands
 CAP_QUANTILE = 0.9  # a touch type's points stop at what 9 in 10 of the people it touched reach
 KIND, CHANNEL = "touches:", "channel:"
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    document: AgreementDocument
-    scorecard: Scorecard
 
 
 def as_seen_before(
@@ -98,7 +91,7 @@ def suggest_document(
     base: AgreementDocument,
     as_of: dt.datetime,
     seed: int = 0,
-) -> Suggestion:
+) -> AgreementDocument:
     """Fit the scorecard on these people and express it as a draft agreement document."""
     engagement = touch_features(people, touches, base, as_of)
     columns = pl.concat([people.select(FIT_COLUMNS), engagement], how="horizontal")
@@ -114,8 +107,7 @@ def suggest_document(
     data["fit_rules"] = _fit_rules(card)
     data["engagement"] = {**data["engagement"], **_engagement(card, touches)}
     draft = check_document({**data, "threshold": {**data["threshold"], "min_total": 0}})
-    document = _calibrate(draft, base, people, touches, as_of)
-    return Suggestion(document=document, scorecard=card)
+    return _calibrate(draft, base, people, touches, as_of)
 
 
 def _rule_name(rule: dict) -> str:
