@@ -14,6 +14,7 @@ from accord.alignment.api import router as alignment_router
 from accord.audit.api import router as audit_router
 from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
+from accord.crm.schemas import ErrorOut
 from accord.crm.services import Conflict, InvalidChange
 from accord.goals.api import router as goals_router
 from accord.handoff.api import router as handoff_router
@@ -24,7 +25,44 @@ from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken
 from accord.touchpoints.api import router as touchpoints_router
 
-api = NinjaAPI(
+
+class AccordAPI(NinjaAPI):
+    """The API whose schema documents, on every operation, the errors every operation can answer.
+
+    Routers declare the errors of their own domain (403, 404, 409 ...); these hold everywhere:
+    401 for a missing or revoked token, 422 where there are parameters or a body to validate,
+    400 where a body can be unreadable.
+    """
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(error.pop("$defs", {}))
+            components["ErrorOut"] = error
+        for operation in (op for ops in schema["paths"].values() for op in ops.values()):
+            _document_common_errors(operation)
+        return schema
+
+
+def _document_common_errors(operation: dict) -> None:
+    codes = {401}
+    if operation.get("parameters") or operation.get("requestBody"):
+        codes.add(422)
+    if operation.get("requestBody"):
+        codes.add(400)
+    responses = operation.setdefault("responses", {})
+    for code in codes - set(responses):
+        responses[code] = {
+            "description": "Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+            },
+        }
+
+
+api = AccordAPI(
     title="Accord API",
     version="1",
     description="The shared Sales and Marketing database: people, accounts, opportunities, "
