@@ -51,7 +51,8 @@ def test_a_rep_accepts_and_rejects_and_marketing_sees_the_rejection(page, log_in
 
     page.get_by_role("button", name="Log out").click()
     log_in("marketer1@demo.accord", DEMO_PASSWORD)
-    page.goto("/feedback/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
+    expect(page).to_have_url(re.compile(r"/feedback/$"))
     by_reason = page.get_by_test_id("rejections-by-reason")
     expect(by_reason.get_by_role("img", name="Rejections by reason")).to_be_visible()
     expect(by_reason.get_by_role("row", name=re.compile("No budget"))).to_be_visible()

@@ -7,6 +7,7 @@ NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
     ("Inbox", "handoff:inbox", {"rep", "head"}),
+    ("Feedback", "handoff:feedback", {"marketer", "head"}),
     ("Agreement", "agreement:index", None),
     ("Alignment", "alignment:index", None),
     ("Mindset", "mindset:index", None),

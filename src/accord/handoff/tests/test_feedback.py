@@ -146,3 +146,12 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, api_as, marketer
 
     assert page.status_code == 400 and "ends before it starts" in page.content.decode()
     assert api.status_code == 422
+
+
+def test_marketers_and_heads_find_the_feedback_page_in_the_navigation(
+    client, marketer, marketing_head, sales_head, rep
+):
+    for user, sees in ((marketer, True), (marketing_head, True), (sales_head, True), (rep, False)):
+        client.force_login(user)
+        nav = [item["label"] for item in client.get("/feedback/").context["nav"]]
+        assert ("Feedback" in nav) is sees
