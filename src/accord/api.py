@@ -5,7 +5,7 @@ django-ninja's validation errors: `{"detail": [{"loc": ["body", "payload", FIELD
 """
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 
@@ -90,8 +90,8 @@ api.add_router("", mindset_router)
 api.add_router("", metrics_router)
 api.add_router("", planning_router)
 api.add_router("", goals_router)
-api.add_router("", audit_router)
 api.add_router("", handoff_router)
+api.add_router("", audit_router)
 
 
 def _field_errors(errors, kind: str) -> dict:
@@ -149,3 +149,14 @@ def integrity_error(request, exc: IntegrityError):
 def data_error(request, exc: DataError):
     body = {"detail": "A value does not fit its field; nothing was saved."}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is down or restarting: say so, so a client retries (with its
+    Idempotency-Key) instead of taking a server error for a refusal."""
+    body = {"detail": "The database is unavailable; nothing was saved. Retry in a few seconds."}
+    response = api.create_response(request, body, status=503)
+    response["Retry-After"] = "5"
+    return response
