@@ -133,8 +133,9 @@ def do_backup(path: Path, *, progress: bool = False) -> BackupReport:
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     tables = []
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic(), zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        if connection.vendor == "postgresql":  # one consistent snapshot of every table
+        if snapshot:  # one consistent view of every table (SQLite's transaction is one already)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for model in backed_up_models():
