@@ -30,6 +30,8 @@ def new_request_id() -> str:
 
 def as_text(value) -> str:
     """How a value reads in the history: empty for none, ISO for times, plain for the rest."""
+    if type(value) is str:  # most values of a bulk change: stages, owners read back as text
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
