@@ -29,6 +29,11 @@ METRICS_ENDPOINTS = {
     (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
+INBOX_ENDPOINTS = {("/api/v1/inbox", "get")} | {
+    (f"/api/v1/handoffs/{{handoff_id}}/{action}", "post")
+    for action in ["accept", "reject", "convert", "first-touch", "reassign"]
+}
+FEEDBACK_ENDPOINTS = {("/api/v1/feedback/rejections", "get"), ("/api/v1/feedback/sla", "get")}
 ALIGNMENT_ENDPOINTS = {
     ("/api/v1/alignment/rounds", "get"),
     ("/api/v1/alignment/results", "get"),
@@ -65,6 +70,8 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
         | GOALS_ENDPOINTS
         | MINDSET_ENDPOINTS
         | ALIGNMENT_ENDPOINTS
+        | INBOX_ENDPOINTS
+        | FEEDBACK_ENDPOINTS
     )
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
 
