@@ -23,12 +23,12 @@ from accord.teams.models import User
 router = Router(tags=["joint plan"])
 
 
-class SignatureOut(Schema):
+class PlanSignatureOut(Schema):
     signer: str
     signed_at: UtcDatetime
 
 
-class NoticeOut(Schema):
+class PlanNoticeOut(Schema):
     state: str = Field(description="no_plan, unsigned, in_time, late or no_launch_date")
     text: str
     notice_days: int
@@ -39,7 +39,7 @@ class NoticeOut(Schema):
     may_go_live: bool
 
 
-class PlanOut(Schema):
+class CampaignPlanOut(Schema):
     """Read from a plan of `selectors.list_plans()`."""
 
     campaign_id: int
@@ -53,10 +53,10 @@ class PlanOut(Schema):
     sales_material: str
     sales_follow_up: str
     edited_at: UtcDatetime
-    marketing_signature: SignatureOut | None
-    sales_signature: SignatureOut | None
+    marketing_signature: PlanSignatureOut | None
+    sales_signature: PlanSignatureOut | None
     announced_at: UtcDatetime | None
-    notice: NoticeOut
+    notice: PlanNoticeOut
 
     @staticmethod
     def resolve_campaign(plan: CampaignPlan) -> str:
@@ -84,7 +84,7 @@ class PlanOut(Schema):
         return {**notice.__dict__, "may_go_live": notice.may_go_live}
 
 
-class PlanIn(In):
+class CampaignPlanIn(In):
     buying_stage: BuyingStep | None = None
     objective: Text(5000) = None
     audience: Text(5000) = None
@@ -93,12 +93,12 @@ class PlanIn(In):
     sales_follow_up: Text(5000) = None
 
 
-class RatingIn(In):
+class CampaignRatingIn(In):
     useful: bool = Field(description="Was the campaign and its material useful to you?")
     comment: Text(5000) = ""
 
 
-class RatingOut(Schema):
+class CampaignRatingOut(Schema):
     campaign_id: int
     rep: str
     useful: bool
@@ -128,7 +128,7 @@ def _plan_or_404(campaign_id: int, user: User) -> CampaignPlan:
 
 @router.get(
     "/planning/campaign-plans",
-    response=list[PlanOut],
+    response=list[CampaignPlanOut],
     description="Every campaign plan, latest launch first, with its signatures and notice.",
 )
 @paginate(Page)
@@ -136,18 +136,18 @@ def list_plans(request: HttpRequest):
     return selectors.list_plans()
 
 
-@router.get("/planning/campaign-plans/{campaign_id}", response={200: PlanOut, **ERRORS})
+@router.get("/planning/campaign-plans/{campaign_id}", response={200: CampaignPlanOut, **ERRORS})
 def get_plan(request: HttpRequest, campaign_id: int):
     return _plan_or_404(campaign_id, request.auth)
 
 
 @router.put(
     "/planning/campaign-plans/{campaign_id}",
-    response={200: PlanOut, **ERRORS},
+    response={200: CampaignPlanOut, **ERRORS},
     description="Marketing writes or changes a planned campaign's plan; only the fields sent "
     "change. A change to a signed plan clears both signatures.",
 )
-def write_plan(request: HttpRequest, campaign_id: int, payload: PlanIn):
+def write_plan(request: HttpRequest, campaign_id: int, payload: CampaignPlanIn):
     campaign = access.access_campaign(request.auth, campaign_id)
     fields = payload.model_dump(exclude_unset=True)
     if "buying_stage" in fields:
@@ -158,7 +158,7 @@ def write_plan(request: HttpRequest, campaign_id: int, payload: PlanIn):
 
 @router.post(
     "/planning/campaign-plans/{campaign_id}/sign",
-    response={200: PlanOut, **ERRORS},
+    response={200: CampaignPlanOut, **ERRORS},
     description="The marketing head or the sales head signs for their team, once; the second "
     "signature announces the plan to sales (an e-mail to the sales team).",
 )
@@ -180,7 +180,7 @@ def _rating_out(rating: CampaignRating) -> dict:
 
 @router.get(
     "/planning/campaigns/{campaign_id}/ratings",
-    response={200: list[RatingOut], **ERRORS},
+    response={200: list[CampaignRatingOut], **ERRORS},
     description="Marketing, the heads and admins read every rep's rating; a rep their own.",
 )
 def list_ratings(request: HttpRequest, campaign_id: int):
@@ -190,10 +190,10 @@ def list_ratings(request: HttpRequest, campaign_id: int):
 
 @router.post(
     "/planning/campaigns/{campaign_id}/ratings",
-    response={201: RatingOut, **ERRORS},
+    response={201: CampaignRatingOut, **ERRORS},
     description="A rep rates a campaign that reached sales; a second rating replaces the first.",
 )
-def rate_campaign(request: HttpRequest, campaign_id: int, payload: RatingIn):
+def rate_campaign(request: HttpRequest, campaign_id: int, payload: CampaignRatingIn):
     campaign = access.access_campaign(request.auth, campaign_id)
     rating = _refusals(
         services.do_rate_campaign, request.auth, campaign, payload.useful, payload.comment

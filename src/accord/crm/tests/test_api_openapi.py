@@ -53,6 +53,15 @@ GOALS_ENDPOINTS = {
     ("/api/v1/goals/ideas", "post"),
 }
 
+PLANNING_ENDPOINTS = {
+    ("/api/v1/planning/campaign-plans", "get"),
+    ("/api/v1/planning/campaign-plans/{campaign_id}", "get"),
+    ("/api/v1/planning/campaign-plans/{campaign_id}", "put"),
+    ("/api/v1/planning/campaign-plans/{campaign_id}/sign", "post"),
+    ("/api/v1/planning/campaigns/{campaign_id}/ratings", "get"),
+    ("/api/v1/planning/campaigns/{campaign_id}/ratings", "post"),
+}
+
 
 def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(client):
     response = client.get("/api/v1/openapi.json")
@@ -63,6 +72,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
     served = {(path, method) for path, ops in schema["paths"].items() for method in ops}
     assert served == (
         ENDPOINTS
+        | PLANNING_ENDPOINTS
         | CAPTURE_ENDPOINTS
         | AGREEMENT_ENDPOINTS
         | METRICS_ENDPOINTS
