@@ -43,7 +43,7 @@ class GoalOut(Schema):
     progress: float | None
 
 
-class PlanOut(Schema):
+class RewardPlanOut(Schema):
     number: int
     created_at: dt.datetime
     plan: RewardPlan
@@ -104,17 +104,17 @@ def set_goal(request, payload: GoalIn):
     return Status(201, _goal_out(do_set_goal(request.auth, **payload.dict())))
 
 
-@router.get("/goals/plan", response={200: PlanOut, **ERRORS})
+@router.get("/goals/plan", response={200: RewardPlanOut, **ERRORS})
 def get_plan(request):
     version = s.plan_in_force()
     if version is None:
         return Status(404, {"detail": "No reward plan yet"})
-    return PlanOut(number=version.number, created_at=version.created_at, plan=version.plan)
+    return RewardPlanOut(number=version.number, created_at=version.created_at, plan=version.plan)
 
 
 @router.post(
     "/goals/plan",
-    response={201: PlanOut, **ERRORS},
+    response={201: RewardPlanOut, **ERRORS},
     description="A new version of the plan, in force at once. `rate`, `threshold` and an "
     "accelerator's `above` are fractions (0.05 = 5%, 1 = the goal); the split and recognition "
     "are percent, and the split must sum to 100. A plan that does not add up answers 422 with the "
@@ -123,7 +123,7 @@ def get_plan(request):
 def save_plan(request, payload: RewardPlan):
     version = do_save_plan(request.auth, payload)
     return Status(
-        201, PlanOut(number=version.number, created_at=version.created_at, plan=version.plan)
+        201, RewardPlanOut(number=version.number, created_at=version.created_at, plan=version.plan)
     )
 
 
