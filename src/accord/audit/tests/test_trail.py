@@ -73,3 +73,13 @@ def test_search_by_actor_field_and_system(rep):
     assert search_audit(AuditFilter(actor=rep.email.upper())).get().field == "owner"
     assert search_audit(AuditFilter(actor="system")).get().field == "lifecycle_stage"
     assert search_audit(AuditFilter(record_type="person", record_id="5")).count() == 2
+
+
+def test_a_date_range_includes_both_of_its_days():
+    import datetime as dt
+
+    for day in (1, 2, 3, 4):
+        _entry(record_id=day, at=dt.datetime(2026, 3, day, 23, 59, tzinfo=dt.UTC))
+
+    found = search_audit(AuditFilter(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 3)))
+    assert sorted(found.values_list("record_id", flat=True)) == ["2", "3"]
