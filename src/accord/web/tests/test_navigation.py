@@ -9,14 +9,23 @@ def nav_labels(response) -> list[str]:
     return [item["label"] for item in response.context["nav"]]
 
 
-@pytest.mark.parametrize("persona", ["rep", "marketer", "marketing_head", "sales_head"])
+SHARED = ["Agreement", "Alignment", "Mindset", "Planning", "Goals", "API docs"]
+SEEN_BY = {
+    "rep": ["Home", "Dashboard", "Inbox", *SHARED],
+    "marketer": ["Home", "Dashboard", "Feedback", *SHARED],
+    "marketing_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED],
+    "sales_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED],
+}
+
+
+@pytest.mark.parametrize("persona", list(SEEN_BY))
 def test_team_members_see_home_and_the_api_docs_but_not_the_admin(request, client, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "Dashboard", "Agreement", "API docs"]
+    assert nav_labels(response) == SEEN_BY[persona]
     assertContains(response, f"<strong>{user.full_name}</strong> · {user.get_role_display()}")
     assertContains(response, f"· {user.team.name}</span>")
 
@@ -26,7 +35,7 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "Dashboard", "Agreement", "API docs", "Admin"]
+    assert nav_labels(response) == ["Home", "Dashboard", *SHARED, "Audit", "Admin"]
     assertContains(response, f'href="{reverse("admin:index")}"')
 
 
