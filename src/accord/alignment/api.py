@@ -76,7 +76,7 @@ class MyAnswersOut(Schema):
     ratings: dict[str, int]
 
 
-class ResultsOut(Schema):
+class AssessmentResultsOut(Schema):
     round: RoundOut | None
     overall: GroupOut
     sales: GroupOut
@@ -93,7 +93,7 @@ class AnswersIn(Schema):
     ratings: dict[str, int] = Field(description="Every statement's key with a rating from 1 to 5")
 
 
-class ResultsQuery(Schema):
+class AssessmentResultsQuery(Schema):
     round: int | None = Field(None, description="A round number; the open or latest by default")
 
 
@@ -141,8 +141,8 @@ def rounds(request):
     return [_round_out(r) for r in selectors.list_rounds()]
 
 
-@router.get("/alignment/results", response={200: ResultsOut, **ERRORS})
-def results(request, query: Query[ResultsQuery]):
+@router.get("/alignment/results", response={200: AssessmentResultsOut, **ERRORS})
+def results(request, query: Query[AssessmentResultsQuery]):
     round_ = selectors.get_current_round()
     if query.round is not None:
         try:

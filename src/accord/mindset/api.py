@@ -56,7 +56,7 @@ class MessageOut(Schema):
     differs: bool
 
 
-class ResultsOut(Schema):
+class MindsetResultsOut(Schema):
     round: int | None
     title: str | None
     method: str = Field(description="The grouping used: lexical, or semantic when installed")
@@ -88,7 +88,7 @@ class AnswerOut(Schema):
     answered_at: dt.datetime
 
 
-class ResultsQuery(Schema):
+class MindsetResultsQuery(Schema):
     round: int | None = Field(None, description="A round id; the open or latest by default")
     method: Literal["lexical", "semantic"] = "lexical"
 
@@ -124,8 +124,8 @@ EMPTY = {
 }
 
 
-@router.get("/mindset/results", response={200: ResultsOut, **ERRORS})
-def results(request, query: Query[ResultsQuery]):
+@router.get("/mindset/results", response={200: MindsetResultsOut, **ERRORS})
+def results(request, query: Query[MindsetResultsQuery]):
     try:
         chosen = selectors.get_round(query.round)
     except Round.DoesNotExist:
