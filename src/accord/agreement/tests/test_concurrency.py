@@ -1,7 +1,7 @@
-import threading
 
 import pytest
 from django.db import connection
+from tests.concurrency import run_at_once
 
 from accord.agreement.models import AgreementEvent, AgreementVersion
 from accord.agreement.services import AgreementRefused, do_create_draft, do_sign
@@ -19,29 +19,8 @@ pytestmark = [
 
 def at_the_same_moment(*calls):
     """Run each (function, args) in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, function, args):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            outcomes[index] = function(*args)
-        except AgreementRefused as exc:
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(i, function, args))
-        for i, (function, args) in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    work = [lambda f=function, a=args: f(*a) for function, args in calls]
+    return run_at_once(work, expected=AgreementRefused)
 
 
 def test_both_heads_signing_at_once_put_exactly_one_version_in_force(

@@ -1,9 +1,9 @@
 """Two heads opening a round, or one person answering twice, at the very same moment."""
 
-import threading
 
 import pytest
 from django.db import connection
+from tests.concurrency import run_at_once
 
 from accord.alignment.models import AssessmentResponse, AssessmentRound
 from accord.alignment.services import AssessmentRefused, do_answer, do_open_round
@@ -21,29 +21,8 @@ pytestmark = [
 
 def at_the_same_moment(*calls):
     """Run each (function, args) in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, function, args):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            outcomes[index] = function(*args)
-        except AssessmentRefused as exc:
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(i, function, args))
-        for i, (function, args) in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    work = [lambda f=function, a=args: f(*a) for function, args in calls]
+    return run_at_once(work, expected=AssessmentRefused)
 
 
 def test_both_heads_opening_at_once_open_one_round(marketing_head, sales_head):

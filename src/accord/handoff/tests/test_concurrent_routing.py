@@ -1,11 +1,11 @@
 """Routing and inbox actions at the same moment, on PostgreSQL where transactions run side by
 side."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.db import connection
+from tests.concurrency import run_at_once
 
 from accord.handoff.models import Handoff, RoutingMember
 from accord.handoff.routing import do_route
@@ -22,32 +22,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-def run_at_once(work: list, *, expected=()) -> list:
-    """Run each callable in its own thread and database connection, all released together.
-    Returns each result, or the `expected` exception it raised; any other exception fails."""
-    start = threading.Barrier(len(work))
-    results, errors = [None] * len(work), []
-
-    def run(i):
-        try:
-            start.wait()
-            results[i] = work[i]()
-        except expected as exc:
-            results[i] = exc
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 def test_concurrent_mqls_keep_the_round_robin_even(make_rule, make_rep, terms):
