@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from accord.cli import main
+from accord.cli import SUBCOMMANDS, main
 
 
 def test_help_lists_the_commands(capsys):
@@ -17,8 +17,8 @@ def test_help_lists_the_commands(capsys):
         main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for command in ("demo", "serve", "import", "export", "stats", "token", "manage"):
-        assert f"\n  {command}" in out
+    for command in (*SUBCOMMANDS, "manage"):
+        assert f"\n  {command}" in out, f"the help does not list {command}"
 
 
 def test_an_unknown_command_is_refused_with_the_usage(capsys):

@@ -24,22 +24,23 @@ SUBCOMMANDS = {
 
 USAGE = """usage: accord COMMAND [ARGS]
 
-  demo [--seed N] [--size small|medium|large] [--no-serve] [--reset]
+  demo [--seed N] [--size tiny|small|medium|large] [--no-serve] [--reset]
                       fill the database with a demo company and serve it
   serve [--port N]    serve the web app and API with a production WSGI server
   import FILE [--dry-run]
                       import a HubSpot, Salesforce or touchpoints CSV export
   export people|accounts|opportunities|touchpoints FILE.csv
   stats [--json]      counts of what the shared database holds
-  token create --user EMAIL
-                      make a personal API token
-  agreement list|show [N]|diff A B|backtest N [--months M]
+  token create --user EMAIL [--scope full|capture]
+                      make a personal API token, or a key that may only capture leads
+  agreement list|show [N]|diff A B|backtest N [--months M]|suggest [--months M]
                       the signed agreement's versions, one version, what changed,
-                      a version replayed on the last months beside the one in force
+                      a version replayed on the last months beside the one in force,
+                      a draft fitted on history and compared on people held out
   score --all | score PERSON_ID...
                       rescore people under the agreement in force
   attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]
-              [--by channel|campaign] [--out FILE.csv]
+              [--by channel|campaign] [--out FILE.csv] [--transition-matrix FILE.csv]
                       credit conversions and value to channels or campaigns
   capture forget      delete stored lead-capture answers past their retry window
   backup FILE         the whole database to one portable file (SQLite or PostgreSQL)
@@ -48,6 +49,8 @@ USAGE = """usage: accord COMMAND [ARGS]
                       send alerts and sweep SLA breaches until SIGTERM
   alerts list [--failed] | alerts replay DELIVERY_ID... | alerts replay --failed
                       alert deliveries and their attempts; send some again
+  digest [--date YYYY-MM-DD]
+                      e-mail the week's shared numbers to both teams
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.
