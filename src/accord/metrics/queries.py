@@ -14,8 +14,24 @@ from typing import Literal
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncMonth, TruncWeek
+from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
@@ -39,6 +55,7 @@ STAGE_INDEX = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
 LEAD_INDEX = STAGE_INDEX[LifecycleStage.LEAD]
 CREDIT_CACHE_SECONDS = 24 * 3600
 COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov")
+LOOKBACK_DAYS = 90
 
 
 def _money(value) -> Decimal:
@@ -121,31 +138,34 @@ class FunnelResult(BaseModel):
     cohorts: list[Cohort]
 
 
-def _furthest_stage(query: MetricsQuery, people: QuerySet[Person]) -> pl.DataFrame:
-    """Per person: the furthest funnel stage ever reached (history or current stage)."""
-    ids = people.values("id")
-    moves = LifecycleChange.objects.filter(person_id__in=ids, to_stage__in=FUNNEL_ORDER)
-    reached = pl.DataFrame(
-        list(moves.values_list("person_id", "to_stage").distinct()),
-        schema={"person_id": pl.Int64, "stage": pl.String},
-        orient="row",
+def _stage_index(field: str) -> Case:
+    """The funnel position of a stage column, NULL outside the funnel."""
+    whens = [When(**{field: stage}, then=Value(index)) for stage, index in STAGE_INDEX.items()]
+    return Case(*whens, output_field=IntegerField())
+
+
+def _furthest_stage() -> Greatest:
+    """Per person: the furthest funnel stage ever reached (history or current stage); someone
+    in the funnel outside its stages (other, disqualified only) still entered it."""
+    reached = (
+        LifecycleChange.objects.filter(person_id=OuterRef("pk"), to_stage__in=FUNNEL_ORDER)
+        .order_by()
+        .values("person_id")
+        .annotate(furthest=Max(_stage_index("to_stage")))
+        .values("furthest")
     )
-    current = pl.DataFrame(
-        list(people.filter(lifecycle_stage__in=FUNNEL_ORDER).values_list("id", "lifecycle_stage")),
-        schema={"person_id": pl.Int64, "stage": pl.String},
-        orient="row",
-    )
-    index = pl.col("stage").replace_strict(STAGE_INDEX, return_dtype=pl.Int32)
-    return (
-        pl.concat([reached, current])
-        .with_columns(index.alias("furthest"))
-        .group_by("person_id")
-        .agg(pl.col("furthest").max())
+    return Greatest(
+        Coalesce(_stage_index("lifecycle_stage"), 0),
+        Coalesce(Subquery(reached, output_field=IntegerField()), 0),
     )
 
 
-def _waterfall(furthest: pl.Series) -> list[StageCount]:
-    counts = [int((furthest >= index).sum()) for index in range(len(FUNNEL_ORDER))]
+def _waterfall(furthest: dict[int, int]) -> list[StageCount]:
+    """From how many people stopped at each stage, how many reached each."""
+    counts = [
+        sum(n for index, n in furthest.items() if index >= stage)
+        for stage in range(len(FUNNEL_ORDER))
+    ]
     return [
         StageCount(
             stage=stage,
@@ -158,23 +178,25 @@ def _waterfall(furthest: pl.Series) -> list[StageCount]:
 
 
 def run_funnel(query: FunnelQuery) -> FunnelResult:
-    people = query.people().filter(
-        created_at__gte=_start(query.start), created_at__lt=_after(query.end)
+    """Counted by the database: people per cohort month and furthest stage."""
+    rows = (
+        query.people()
+        .filter(created_at__gte=_start(query.start), created_at__lt=_after(query.end))
+        .annotate(month=TruncMonth("created_at", tzinfo=dt.UTC), furthest=_furthest_stage())
+        .order_by()
+        .values("month", "furthest")
+        .annotate(people=Count("id"))
     )
-    cohorts = pl.DataFrame(
-        list(people.values_list("id", "created_at")),
-        schema={"person_id": pl.Int64, "created_at": pl.Datetime("us", "UTC")},
-        orient="row",
-    ).with_columns(pl.col("created_at").dt.truncate("1mo").dt.date().alias("month"))
-    frame = cohorts.join(_furthest_stage(query, people), on="person_id", how="left")
-    # Someone in the funnel outside its stages (other, disqualified only) still entered it.
-    frame = frame.with_columns(pl.col("furthest").fill_null(0))
-    by_month = frame.partition_by("month", as_dict=True, maintain_order=False)
+    total: dict[int, int] = {}
+    by_month: dict[dt.date, dict[int, int]] = {}
+    for row in rows:
+        month = by_month.setdefault(_as_date(row["month"]), {})
+        month[row["furthest"]] = month.get(row["furthest"], 0) + row["people"]
+        total[row["furthest"]] = total.get(row["furthest"], 0) + row["people"]
     return FunnelResult(
-        total=_waterfall(frame["furthest"]),
+        total=_waterfall(total),
         cohorts=[
-            Cohort(month=month[0], stages=_waterfall(part["furthest"]))
-            for month, part in sorted(by_month.items())
+            Cohort(month=month, stages=_waterfall(part)) for month, part in sorted(by_month.items())
         ],
     )
 
@@ -196,8 +218,15 @@ class StageVelocity(BaseModel):
 
 
 def run_velocity(query: VelocityQuery) -> list[StageVelocity]:
+    """Only people who moved into a funnel stage in the period can have a pair in it: the
+    database reads their first move into each stage, Polars pairs them and takes quantiles."""
+    period = Q(changed_at__gte=_start(query.start), changed_at__lt=_after(query.end))
+    moved = LifecycleChange.objects.filter(period, to_stage__in=FUNNEL_ORDER).values("person_id")
     moves = (
-        LifecycleChange.objects.filter(person__in=query.people(), to_stage__in=FUNNEL_ORDER)
+        LifecycleChange.objects.filter(
+            person__in=query.people().filter(id__in=moved), to_stage__in=FUNNEL_ORDER
+        )
+        .order_by()
         .values("person_id", "to_stage")
         .annotate(first_at=Min("changed_at"))
         .values_list("person_id", "to_stage", "first_at")
@@ -262,31 +291,31 @@ class LeakageResult(BaseModel):
     rejections: list[Rejection]
 
 
+def _last_in(period: Q) -> Exists:
+    """No later move of the same person in the period (by time, then by order of writing)."""
+    later = LifecycleChange.objects.filter(period, person_id=OuterRef("person_id")).filter(
+        Q(changed_at__gt=OuterRef("changed_at"))
+        | Q(changed_at=OuterRef("changed_at"), id__gt=OuterRef("id"))
+    )
+    return ~Exists(later)
+
+
 def run_leakage(query: LeakageQuery) -> LeakageResult:
     period = Q(changed_at__gte=_start(query.start), changed_at__lt=_after(query.end))
-    moves = LifecycleChange.objects.filter(period, person__in=query.people()).values_list(
-        "person_id", "from_stage", "to_stage", "changed_at", "id"
+    beyond_lead = FUNNEL_ORDER[LEAD_INDEX + 1 :]
+    died = Q(to_stage=LifecycleStage.DISQUALIFIED) | Q(
+        to_stage=LifecycleStage.LEAD, from_stage__in=beyond_lead
     )
-    frame = pl.DataFrame(
-        list(moves),
-        schema={
-            "person_id": pl.Int64,
-            "from_stage": pl.String,
-            "to_stage": pl.String,
-            "at": pl.Datetime("us", "UTC"),
-            "id": pl.Int64,
-        },
-        orient="row",
+    counts = (
+        LifecycleChange.objects.filter(period, person__in=query.people())
+        .filter(_last_in(period))
+        .filter(died)
+        .order_by()
+        .values("from_stage", "to_stage")
+        .annotate(people=Count("id"))
     )
-    last = frame.sort("at", "id").group_by("person_id").agg(pl.all().last())
-    left = pl.col("from_stage").replace_strict(STAGE_INDEX, default=-1, return_dtype=pl.Int32)
-    died = last.filter(
-        (pl.col("to_stage") == LifecycleStage.DISQUALIFIED)
-        | ((pl.col("to_stage") == LifecycleStage.LEAD) & (left > LEAD_INDEX))
-    )
-    counts = died.group_by("from_stage", "to_stage").agg(pl.len().alias("people"))
     leaks = sorted(
-        (Leak(**row) for row in counts.iter_rows(named=True)),
+        (Leak(**row) for row in counts),
         key=lambda leak: (STAGE_INDEX.get(leak.from_stage, -1), leak.to_stage),
     )
     rejected = (
@@ -476,7 +505,10 @@ class CampaignRoi(BaseModel):
 
 
 def _journeys(query: MetricsQuery, by: str) -> pl.DataFrame:
-    touches = journey_touchpoints(by=by, conversion="won")
+    """Journeys not converted yet look back from now, those won in the period from the day
+    they were won: no touch before the earlier of both, less the window, is needed."""
+    since = _start(min(query.start, timezone.now().date())) - dt.timedelta(days=LOOKBACK_DAYS)
+    touches = journey_touchpoints(by=by, conversion="won", lookback_days=LOOKBACK_DAYS, since=since)
     if query.region or query.industry:
         people = list(query.people().values_list("id", flat=True))
         touches = touches.filter(pl.col("journey_id").is_in(people))

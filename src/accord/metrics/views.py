@@ -15,39 +15,83 @@ from accord.web.charts import bar_chart
 TOP_CAMPAIGNS = 12
 
 
+PANELS = [
+    ("funnel", "Funnel: first touch to evangelist"),
+    ("velocity", "Velocity (days per stage)"),
+    ("leakage", "Leakage: where leads die"),
+    ("sla", "SLA compliance"),
+    ("attribution", "Attribution compared across models"),
+    ("roi", "ROI by campaign"),
+    ("pipeline", "Pipeline and revenue by source"),
+]
+
+
 @login_required
 def dashboard(request):
+    """The filters and a frame per panel: each panel asks for its numbers as the page loads,
+    so the quick ones show while attribution is still being worked out."""
     form = DashboardFilters(DashboardFilters.with_defaults(request.GET))
     if not form.is_valid():
         return render(request, "metrics/dashboard.html", {"form": form}, status=400)
-    filters, data = form.period(), form.cleaned_data
+    context = {"form": form, "panels": PANELS, "query": request.GET.urlencode()}
+    return render(request, "metrics/dashboard.html", context)
+
+
+def _funnel(filters, data) -> dict:
     funnel = q.run_funnel(q.FunnelQuery(**filters))
-    roi = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=data["model"]))
-    comparison = q.run_attribution_comparison(q.AttributionComparisonQuery(**filters))
-    context = {
-        "form": form,
-        "team": data["team"],
-        "query": request.GET.urlencode(),
-        "funnel": funnel,
-        "funnel_chart": bar_chart(
-            "People who reached each stage", [(s.label, s.people) for s in funnel.total]
-        ),
-        "velocity": q.run_velocity(q.VelocityQuery(**filters)),
-        "leakage": q.run_leakage(q.LeakageQuery(**filters)),
-        "sla": q.run_sla_compliance(q.SlaComplianceQuery(**filters)),
-        "pipeline": q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters)),
-        "roi": roi[:TOP_CAMPAIGNS],
+    chart = bar_chart("People who reached each stage", [(s.label, s.people) for s in funnel.total])
+    return {"funnel": funnel, "funnel_chart": chart}
+
+
+def _roi(filters, data) -> dict:
+    roi = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=data["model"]))[:TOP_CAMPAIGNS]
+    title = f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})"
+    return {
+        "roi": roi,
         "model": data["model"],
-        "roi_chart": bar_chart(
-            f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})",
-            [(r.campaign, int(r.attributed_revenue)) for r in roi[:TOP_CAMPAIGNS]],
-        ),
+        "roi_chart": bar_chart(title, [(r.campaign, int(r.attributed_revenue)) for r in roi]),
+    }
+
+
+def _attribution(filters, data) -> dict:
+    comparison = q.run_attribution_comparison(q.AttributionComparisonQuery(**filters))
+    return {
         "comparison": comparison,
         "comparison_bars": _comparison_bars(comparison),
         "comparison_labels": [m.replace("_", " ").capitalize() for m in comparison.models],
+    }
+
+
+def _pipeline(filters, data) -> dict:
+    return {
+        "pipeline": q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters)),
         "goal": q.run_revenue_goal(q.RevenueGoalQuery(**filters, goal=data["goal"])),
     }
-    return render(request, "metrics/dashboard.html", context)
+
+
+PANEL_CONTEXT = {
+    "funnel": _funnel,
+    "velocity": lambda filters, data: {"velocity": q.run_velocity(q.VelocityQuery(**filters))},
+    "leakage": lambda filters, data: {"leakage": q.run_leakage(q.LeakageQuery(**filters))},
+    "sla": lambda filters, data: {"sla": q.run_sla_compliance(q.SlaComplianceQuery(**filters))},
+    "attribution": _attribution,
+    "roi": _roi,
+    "pipeline": _pipeline,
+}
+
+
+@login_required
+def panel(request, name: str):
+    """One panel of the dashboard under the page's filters."""
+    if name not in PANEL_CONTEXT:
+        raise Http404(f"No dashboard panel {name!r}")
+    form = DashboardFilters(DashboardFilters.with_defaults(request.GET))
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    data = form.cleaned_data
+    context = PANEL_CONTEXT[name](form.period(), data)
+    context |= {"team": data["team"], "query": request.GET.urlencode()}
+    return render(request, f"metrics/panels/{name}.html", context)
 
 
 def _comparison_bars(comparison: q.AttributionComparison) -> list[dict]:

@@ -2,7 +2,9 @@
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -32,6 +34,23 @@ def company():
     person(JAN, ["lead", "mql", "disqualified"])
 
 
+def load(client, params=None):
+    """The page and each panel it asks for as it loads, as a browser gets them: all their text
+    and the numbers each panel shows."""
+    page = client.get("/dashboard/", params)
+    assert page.status_code == 200
+    text, numbers = page.content.decode(), {}
+    panels = [html.unescape(url) for url in re.findall(r'hx-get="([^"]+)"', text)]
+    assert len(panels) == 7
+    for url in panels:
+        response = client.get(url)
+        assert response.status_code == 200
+        text += response.content.decode()
+        shown = ("funnel", "velocity", "leakage", "sla", "comparison", "roi", "pipeline", "goal")
+        numbers |= {key: response.context[key] for key in shown if key in response.context}
+    return text, numbers
+
+
 def test_the_dashboard_asks_to_sign_in(client):
     response = client.get("/dashboard/")
     assert response.status_code == 302
@@ -42,16 +61,14 @@ def test_the_dashboard_asks_to_sign_in(client):
 def test_every_signed_in_user_sees_the_same_numbers(request, client, company, persona):
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.get("/dashboard/", PERIOD | {"goal": "12000"})
+    page, numbers = load(client, PERIOD | {"goal": "12000"})
 
-    assert response.status_code == 200
-    page = response.content.decode()
     assert 'aria-label="People who reached each stage"' in page
     assert "Attribution compared across models" in page
-    funnel = {s.stage: s.people for s in response.context["funnel"].total}
+    funnel = {s.stage: s.people for s in numbers["funnel"].total}
     assert (funnel["mql"], funnel["customer"]) == (4, 3)
-    assert response.context["goal"].progress == 0.5
-    assert response.context["roi"][0].roi == 6.0
+    assert numbers["goal"].progress == 0.5
+    assert numbers["roi"][0].roi == 6.0
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(
@@ -60,37 +77,36 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     client.force_login(marketing_head)
     for _ in range(2):
         person(JAN, ["lead", "mql"])
-    with django_assert_max_num_queries(40) as few:
-        client.get("/dashboard/", PERIOD)
+    with django_assert_max_num_queries(60) as few:
+        load(client, PERIOD)
     for _ in range(20):
         person(JAN, ["lead", "mql", "disqualified"])
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/dashboard/", PERIOD)
+        load(client, PERIOD)
 
 
 def test_a_new_company_with_no_data_yet_sees_an_empty_dashboard(client, marketer):
     client.force_login(marketer)
 
-    response = client.get("/dashboard/")
+    page, numbers = load(client)
 
-    assert response.status_code == 200
-    assert "No won deals in the period." in response.content.decode()
-    assert response.context["funnel"].total[0].people == 0
+    assert "No won deals in the period." in page
+    assert numbers["funnel"].total[0].people == 0
 
 
 def test_a_segment_filter_narrows_every_section(client, marketing_head, company):
     client.force_login(marketing_head)
 
-    response = client.get("/dashboard/", PERIOD | {"region": "APAC"})
+    _, numbers = load(client, PERIOD | {"region": "APAC"})
 
-    assert response.context["funnel"].total[0].people == 0
-    assert response.context["comparison"].rows == []
+    assert numbers["funnel"].total[0].people == 0
+    assert numbers["comparison"].rows == []
 
 
 def test_the_team_filter_shows_one_side_of_the_sla(client, sales_head, company):
     client.force_login(sales_head)
 
-    page = client.get("/dashboard/", PERIOD | {"team": "sales"}).content.decode()
+    page, _ = load(client, PERIOD | {"team": "sales"})
 
     assert 'data-testid="sla-sales"' in page
     assert 'data-testid="sla-marketing"' not in page
@@ -127,3 +143,19 @@ def test_each_section_exports_as_csv_with_formulas_neutralised(client, marketer,
     for section in ["velocity", "leakage", "sla", "pipeline", "attribution"]:
         assert client.get(f"/dashboard/{section}.csv", PERIOD).status_code == 200
     assert client.get("/dashboard/nothing.csv", PERIOD).status_code == 404
+
+
+def test_the_page_shows_at_once_and_each_panel_arrives_on_its_own(client, marketer, company):
+    client.force_login(marketer)
+
+    page = client.get("/dashboard/", PERIOD).content.decode()
+
+    assert page.count('hx-trigger="load"') == 7
+    assert "Counting…" in page
+    assert client.get("/dashboard/panels/nothing/", PERIOD).status_code == 404
+    assert (
+        client.get(
+            "/dashboard/panels/funnel/", {"start": "2026-03-01", "end": "2026-01-01"}
+        ).status_code
+        == 400
+    )
