@@ -23,6 +23,7 @@ from accord.scoring.engine import TOUCHPOINT_SCHEMA
 from accord.touchpoints.models import Touchpoint
 
 BATCH = 50_000
+FEW = 100  # scores written with one INSERT on PostgreSQL; more go through COPY
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
 TOUCH_COLUMNS = {
     "person_id": pl.Int64,
@@ -73,6 +74,30 @@ def _account_sql(where: str) -> str:
     )
 
 
+PEOPLE_WITH_ACCOUNTS = {
+    **PERSON_COLUMNS,
+    **{name: dtype for name, dtype in ACCOUNT_COLUMNS.items() if name != "account_id"},
+    "is_customer": pl.Boolean,
+}
+
+
+def _people_with_accounts_sql(where: str) -> str:
+    """A few people with their account's fields and whether they are customers, in one read."""
+    won = (
+        f"SELECT 1 FROM {Opportunity._meta.db_table} o WHERE o.account_id = p.account_id "
+        f"AND o.stage = '{PipelineStage.CLOSED_WON.value}'"
+    )
+    customer = ", ".join(f"'{stage}'" for stage in CUSTOMER_STAGES)
+    return (
+        "SELECT p.id, p.account_id, p.email, p.title, p.seniority, "
+        "CASE WHEN p.is_decision_maker THEN 1 ELSE 0 END, p.lifecycle_stage, "
+        "a.industry, a.employee_count, a.region, a.domain, "
+        f"CASE WHEN p.lifecycle_stage IN ({customer}) OR EXISTS ({won}) THEN 1 ELSE 0 END "
+        f"FROM {Person._meta.db_table} p LEFT JOIN {Account._meta.db_table} a "
+        f"ON a.id = p.account_id {where}"
+    )
+
+
 def _won_accounts() -> list[int]:
     """Accounts with a won deal: their people are existing customers."""
     won = Opportunity.objects.filter(stage=PipelineStage.CLOSED_WON, account__isnull=False)
@@ -117,9 +142,7 @@ def load_people(person_ids: list[int] | None = None, progress: bool = False) -> 
         people = _read(_person_sql(""), [], PERSON_COLUMNS, "Reading people", progress)
         accounts = _read(_account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress)
     else:
-        people = _read_in("id", person_ids, _person_sql, PERSON_COLUMNS)
-        account_ids = people["account_id"].drop_nulls().unique().to_list()
-        accounts = _read_in("id", account_ids, _account_sql, ACCOUNT_COLUMNS)
+        return _read_in("p.id", person_ids, _people_with_accounts_sql, PEOPLE_WITH_ACCOUNTS)
     won = _won_accounts()
     return people.join(accounts, on="account_id", how="left").with_columns(
         (pl.col("lifecycle_stage").is_in(CUSTOMER_STAGES) | pl.col("account_id").is_in(won))
@@ -220,6 +243,15 @@ def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
         leave=False,
     )
     with bar, connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and 0 < rows.height <= FEW:
+            row = f"({', '.join(['%s'] * len(_SCORE_FIELDS))})"
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows.height)} "
+                f"ON CONFLICT (person_id) DO UPDATE SET {updates}",
+                [value for values in rows.iter_rows() for value in values],
+            )
+            bar.update(rows.height)
+            return
         if connection.vendor == "postgresql":
             cursor.execute(f"CREATE TEMPORARY TABLE new_scores (LIKE {table}) ON COMMIT DROP")
             for batch in rows.iter_slices(BATCH * 4):
@@ -291,7 +323,7 @@ def rescore(
     touches = load_touchpoints(person_ids, since, progress)
     components = score_components(people, touches, doc, as_of)
     rows = _rows_to_write(components, version, as_of)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
         previous = _stored_totals(person_ids)
         _write_scores(rows, progress)
         changes = components.select("person_id", "total").join(previous, "person_id", "left")

@@ -13,6 +13,7 @@ from accord.scoring import AgreementDocument, check_document
 from accord.teams.models import Team, User
 
 Status = AgreementVersion.Status
+ACCOUNT_BUYING_POWER = ("account", "person_or_account")
 
 
 class AgreementRefused(Exception):
@@ -179,9 +180,16 @@ def do_rescore_all(version: AgreementVersion | None = None, progress=False) -> R
     return rescore(version, progress=progress)
 
 
-def do_rescore_people(person_ids: list[int]) -> RescoreResult | None:
-    """Rescore after a new person or touchpoint arrives: them, and the people on their accounts."""
-    version = _in_force()
+def do_rescore_people(
+    person_ids: list[int], version: AgreementVersion | None = None
+) -> RescoreResult | None:
+    """Rescore after a new person or touchpoint arrives, under the version in force (`version`
+    when the caller has just read it): them, and the people on their accounts when the
+    agreement's buying power counts an account's decision makers (a new one changes them all;
+    otherwise nobody else's score depends on them)."""
+    version = version or _in_force()
     if version is None or not person_ids:
         return None
-    return rescore(version, people_sharing_accounts(list(person_ids)))
+    if version.document.buying_power.required in ACCOUNT_BUYING_POWER:
+        return rescore(version, people_sharing_accounts(list(person_ids)))
+    return rescore(version, sorted(set(person_ids)))

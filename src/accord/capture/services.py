@@ -10,13 +10,13 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.agreement.models import LeadScore
+from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import FormFill
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.crm.services import Conflict, do_create_person
-from accord.handoff.models import Handoff, RoutingRule
+from accord.handoff.models import Handoff
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route
 from accord.handoff.terms import SlaTerms
 from accord.imports.objects.common import FREE_MAIL
@@ -101,27 +101,31 @@ def _campaign_for(utm_campaign: str) -> Campaign | None:
     return Campaign.objects.filter(utm_campaign__iexact=utm_campaign).order_by("id").first()
 
 
-def _score_of(person: Person) -> dict:
-    score = LeadScore.objects.filter(person_id=person.pk).first()
+def _rescored(person: Person) -> dict:
+    """The person's stage and account as rescoring left them, and their score: one read."""
+    row = Person.objects.filter(pk=person.pk).values(
+        "lifecycle_stage",
+        "account_id",
+        "lead_score__total",
+        "lead_score__fit_grade",
+        "lead_score__is_mql",
+    )[0]
+    person.lifecycle_stage, person.account_id = row["lifecycle_stage"], row["account_id"]
     return {
-        "score": score.total if score else None,
-        "grade": score.fit_grade if score else None,
-        "is_mql": score.is_mql if score else None,
+        "score": row["lead_score__total"],
+        "grade": row["lead_score__fit_grade"],
+        "is_mql": row["lead_score__is_mql"],
     }
 
 
-def route_new_mql(person: Person) -> Handoff | None:
+def route_new_mql(person: Person, version: AgreementVersion | None) -> Handoff | None:
     """Hand a lead the capture made an MQL to a rep, under the SLA of the agreement in force.
 
     Without an agreement or routing rules the MQL waits in the pool; when no rep can take it
-    the lead is still captured (the handoff inbox shows it unassigned).
+    the lead is still captured (the handoff inbox shows it unassigned). A lead that is not an
+    MQL costs no query here.
     """
-    version = get_agreement_in_force()
-    if (
-        person.lifecycle_stage != LifecycleStage.MQL
-        or version is None
-        or not RoutingRule.objects.filter(is_active=True).exists()
-    ):
+    if person.lifecycle_stage != LifecycleStage.MQL or version is None:
         return None
     sla = version.document.sla
     terms = SlaTerms(
@@ -130,13 +134,12 @@ def route_new_mql(person: Person) -> Handoff | None:
         agreement_version=version.number,
     )
     try:
-        with transaction.atomic():
-            return do_route(person, terms)
+        return do_route(person, terms)  # its own savepoint: a refusal leaves nothing behind
     except (NoRepAvailable, NotRoutable):
         return None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     """A form fill: the person (201 if new, 200 if known), their touch, and their score now."""
     email = data["email"]
@@ -163,16 +166,17 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     )
     if data.get("form_name"):
         FormFill.objects.create(touchpoint=touchpoint, form_name=data["form_name"])
-    do_rescore_people([person.pk])
-    person.refresh_from_db(fields=["lifecycle_stage", "account"])
-    handoff = route_new_mql(person)
+    version = get_agreement_in_force()
+    do_rescore_people([person.pk], version)
+    score = _rescored(person)
+    handoff = route_new_mql(person, version)
     return (201 if created else 200), {
         "person_id": person.pk,
         "created": created,
         "email": person.email,
         "account_id": person.account_id,
         "lifecycle_stage": person.lifecycle_stage,
-        **_score_of(person),
+        **score,
         "touchpoint_id": touchpoint.pk,
         "handoff_id": handoff.pk if handoff else None,
         "owner_id": handoff.assigned_to_id if handoff else None,
@@ -239,9 +243,11 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
         )
         for item, channel in zip(items, channels, strict=True)
     )
-    do_rescore_people(sorted(set(people.values())))
+    version = get_agreement_in_force()
+    do_rescore_people(sorted(set(people.values())), version)
     mqls = Person.objects.filter(pk__in=people.values(), lifecycle_stage=LifecycleStage.MQL)
-    handoffs = [h for h in (route_new_mql(p) for p in mqls.order_by("pk")) if h is not None]
+    routed = (route_new_mql(p, version) for p in mqls.order_by("pk"))
+    handoffs = [h for h in routed if h is not None]
     return 201, {
         "accepted": len(touches),
         "people_created": people_created,

@@ -5,11 +5,14 @@ domain), then territory rules in order, then weighted round robin. A rep who is 
 or at capacity is passed over; a rule that finds nobody hands over to the next.
 
 Race safety: the person row is locked first (a second router of the same person waits, then
-finds the open handoff and returns it), then every active rule row in position order. Routing
-decisions read state shared across rules (each rep's open handoffs against their capacity, the
-round-robin counters), so routes are decided one at a time; each takes a few queries. Locks are
+finds the open handoff and returns it). Then only the rules that can apply to the lead are
+locked, one by one in position order as they are tried: a round-robin or territory rule by its
+member rows (read with their counters, so its turns are taken one at a time), the account-owner
+rule by its own row when the account has an owner. A territory the lead is not in, or an account
+without an owner, locks nothing, and routes through different rules run side by side. Locks are
 always taken in the same order (handoff, person, then rules by position), here and in the inbox
-actions, so they cannot deadlock.
+actions, so they cannot deadlock. A rep who is a member of two rules is capped per rule lock: two
+leads routed at once through two different rules may both count the same open handoffs.
 """
 
 import datetime as dt
@@ -51,7 +54,8 @@ def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) 
     """Hand an MQL to a rep, with its SLA deadlines. Returns the person's open handoff if they
     already have one, so routing the same person twice hands them off once."""
     at = at or timezone.now()
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked = Person.objects.select_for_update(of=("self",)).select_related("account")
+    locked = locked.get(pk=person.pk)
     existing = Handoff.objects.filter(person=locked, status__in=Handoff.OPEN).first()
     if existing is not None:
         return existing
@@ -61,7 +65,7 @@ def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) 
             "only a marketing qualified lead is routed"
         )
     account = find_account(locked)
-    choice = choose_rep(_lock_rules(), account, at)
+    choice = choose_rep(active_rules(), account, at)
     if choice is None:
         raise NoRepAvailable(f"No rep can take {locked.email}: every routing rule came up empty")
     handoff = _hand_over(locked, choice, terms, at)
@@ -87,7 +91,7 @@ def do_reroute(
     if not missed.is_open or missed.first_touched_at is not None:
         return None
     person = Person.objects.select_for_update().get(pk=missed.person_id)
-    choice = choose_rep(_lock_rules(), find_account(person), at, passing_over=missed.assigned_to)
+    choice = choose_rep(active_rules(), find_account(person), at, passing_over=missed.assigned_to)
     if choice is None:
         return None
     missed.status = Handoff.Status.REASSIGNED
@@ -98,9 +102,9 @@ def do_reroute(
     return moved
 
 
-def _lock_rules() -> list[RoutingRule]:
-    """The active rules in order, locked: one routing decision at a time (see the module doc)."""
-    return list(RoutingRule.objects.select_for_update().filter(is_active=True))
+def active_rules() -> list[RoutingRule]:
+    """The active rules in order, with their teams; each is locked when tried (module doc)."""
+    return list(RoutingRule.objects.filter(is_active=True).select_related("team"))
 
 
 def _hand_over(
@@ -196,6 +200,7 @@ def _account_owner(rule: RoutingRule, account: Account | None, at: dt.datetime, 
     owner = account.owner
     if owner.team_id != rule.team_id or owner == passing_over:
         return None
+    list(RoutingRule.objects.select_for_update().filter(pk=rule.pk).values_list("pk"))  # a turn
     open_count = _open_counts([owner.pk]).get(owner.pk, 0)
     if not is_available(owner, _owner_capacity(owner), open_count, rule.team, at):
         return None
@@ -212,9 +217,8 @@ def _owner_capacity(owner: User) -> int | None:
 
 def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
     """The available member whose turn it is (see `next_in_turn`)."""
-    members = [
-        m for m in rule.members.select_related("user").order_by("id") if m.user != passing_over
-    ]
+    locked = rule.members.select_for_update(of=("self",)).select_related("user").order_by("id")
+    members = [m for m in locked if m.user != passing_over]
     open_counts = _open_counts([m.user_id for m in members])
     available = [
         m

@@ -1,0 +1,69 @@
+"""What one lead capture costs the database: a fixed number of queries, however many leads,
+people on the account or reps there are (bench/README.md, "Lead capture load")."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from tests.factories import AccountFactory
+
+from accord.capture.tests.test_routing import round_robin
+from accord.crm.models import Person
+
+# The whole request, from the capture key to the answer: the key and its submission claim, the
+# account and person, the touchpoint and form, the score and stage, and for an MQL the routing,
+# the handoff and its alert queued for the worker. SQLite writes scores outside Django's cursor
+# and PostgreSQL in one INSERT; the savepoints differ too.
+ROUTED = {"postgresql": 41, "sqlite": 45}
+NOT_ROUTED = {"postgresql": 24, "sqlite": 26}
+
+
+@pytest.fixture
+def companies(db):
+    return [
+        AccountFactory(domain=f"company{n}.example", industry=industry, employee_count=250)
+        for n, industry in enumerate(["Software", "Software", "Retail"])
+    ]
+
+
+def lead(n, company):
+    return {
+        "email": f"lead{n}@company{company}.example",
+        "first_name": "Lee",
+        "utm_source": "google",
+        "utm_medium": "cpc",
+        "form_name": "Book a demo",
+    }
+
+
+def queries_for(capture, body, key):
+    with CaptureQueriesContext(connection) as queries:
+        answer = capture.post("/leads", body, key=key).json()
+    return len(queries), answer
+
+
+def test_a_lead_routed_to_a_rep_costs_the_same_queries_however_many_came_before(
+    capture, quick_mql_agreement, sales_team, rep, other_rep, companies
+):
+    round_robin(sales_team, rep, other_rep)
+    capture.post("/leads", lead(0, 0), key="first")  # the first of the process reads settings
+
+    counts = []
+    for n in range(1, 6):  # more people on the same accounts, more handoffs per rep
+        count, answer = queries_for(capture, lead(n, n % 2), f"lead-{n}")
+        assert answer["handoff_id"] is not None
+        counts.append(count)
+
+    assert counts == [ROUTED[connection.vendor]] * 5
+    assert Person.objects.filter(account=companies[1]).count() == 3
+
+
+def test_a_lead_that_does_not_qualify_costs_no_routing_queries(
+    capture, quick_mql_agreement, sales_team, rep, companies
+):
+    round_robin(sales_team, rep)
+    capture.post("/leads", lead(0, 0), key="first")
+
+    count, answer = queries_for(capture, lead(1, 2), "retail")
+
+    assert (answer["lifecycle_stage"], answer["handoff_id"]) == ("lead", None)
+    assert count == NOT_ROUTED[connection.vendor]
