@@ -9,6 +9,8 @@ from collections import defaultdict
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from ninja import Schema
 from schemathesis import checks
@@ -29,6 +31,17 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def one_connection_for_the_test():
+    """Requests go to the WSGI handler directly, whose request signals would close the test's
+    database connection and its transaction; Django's test client turns them off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
