@@ -249,6 +249,7 @@ def check_campaign_name_free(name: str, *, exclude_pk: int | None = None) -> Non
 def do_create_campaign(fields: dict, *, by=None) -> Campaign:
     check_campaign_name_free(fields["name"])
     campaign = Campaign(**fields)
+    check_campaign_may_go_live(campaign, fields)
     _check_campaign_dates(campaign)
     campaign.save()
     return campaign

@@ -244,11 +244,14 @@ def _mail_sales(plan: CampaignPlan, campaign: Campaign) -> None:
 
 def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:
     """Refuse to move a campaign to active unless both heads signed its plan and sales had it
-    at least the notice period before its start date (ValidationError on `status`)."""
-    if changes.get("status") != Campaign.Status.ACTIVE or campaign.status == changes["status"]:
+    at least the notice period before its start date (ValidationError on `status`). A campaign
+    not saved yet has no plan, so it cannot be created active."""
+    going_live = changes.get("status") == Campaign.Status.ACTIVE
+    if not going_live or (campaign.pk is not None and campaign.status == changes["status"]):
         return
     with transaction.atomic():  # the plan stays locked until the campaign change commits
-        plan = CampaignPlan.objects.select_for_update().filter(campaign=campaign).first()
+        plans = CampaignPlan.objects.select_for_update().filter(campaign_id=campaign.pk)
+        plan = plans.first() if campaign.pk is not None else None
         launch = changes.get("start_date", campaign.start_date)
         notice = get_notice(plan, launch, get_notice_days())
     if not notice.may_go_live:

@@ -4,13 +4,25 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
 
+from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import explain_channel
 from accord.touchpoints.models import Campaign, Channel, ChannelRule, Touchpoint
 from accord.touchpoints.services import do_delete_channel_rules, do_save_channel_rule
 
 
+class CampaignForm(forms.ModelForm):
+    def clean(self):
+        """The admin is held to the rule the pages and the API keep: no campaign goes live on
+        sales unannounced."""
+        cleaned = super().clean()
+        changes = {k: cleaned.get(k) for k in ("status", "start_date") if k in cleaned}
+        check_campaign_may_go_live(self.instance, changes)
+        return cleaned
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = [
         "name",
         "channel",

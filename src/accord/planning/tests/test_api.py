@@ -118,6 +118,31 @@ def test_a_campaign_announced_in_time_goes_live_through_the_api(
     assert answer.status_code == 200, answer.content
 
 
+def test_a_campaign_cannot_be_created_already_live(api_as, marketer):
+    answer = api_as(marketer).post(
+        "/campaigns", {"name": "Surprise launch", "status": "active", "start_date": "2026-06-02"}
+    )
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["loc"] == ["body", "payload", "status"]
+    assert "cannot go live on sales unannounced. No plan yet" in error["msg"]
+    assert not Campaign.objects.filter(name="Surprise launch").exists()
+
+
+def test_the_admin_cannot_put_a_campaign_live_unannounced(client, admin_user, campaign):
+    client.force_login(admin_user)
+    url = f"/admin/touchpoints/campaign/{campaign.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(status="active", cost=str(campaign.cost), currency=campaign.currency)
+
+    answer = client.post(url, data)
+
+    assert answer.status_code == 200
+    assert "cannot go live on sales unannounced" in answer.content.decode()
+    assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.PLANNED
+
+
 @pytest.fixture
 def running(db):
     from tests.factories import CampaignFactory
