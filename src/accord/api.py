@@ -4,7 +4,8 @@ Every refusal is a 4xx whose `detail` names the field and the reason, in the sha
 django-ninja's validation errors: `{"detail": [{"loc": ["body", "payload", FIELD], "msg": ...}]}`.
 """
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -31,7 +32,7 @@ class AccordAPI(NinjaAPI):
 
     Routers declare the errors of their own domain (403, 404, 409 ...); these hold everywhere:
     401 for a missing or revoked token, 422 where there are parameters or a body to validate,
-    400 where a body can be unreadable.
+    400 where a body can be unreadable, 413 where it can be too large.
     """
 
     def get_openapi_schema(self, *args, **kwargs):
@@ -51,7 +52,7 @@ def _document_common_errors(operation: dict) -> None:
     if operation.get("parameters") or operation.get("requestBody"):
         codes.add(422)
     if operation.get("requestBody"):
-        codes.add(400)
+        codes |= {400, 413}
     responses = operation.setdefault("responses", {})
     for code in codes - set(responses):
         responses[code] = {
@@ -149,6 +150,13 @@ def integrity_error(request, exc: IntegrityError):
 def data_error(request, exc: DataError):
     body = {"detail": "A value does not fit its field; nothing was saved."}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = {"detail": f"The request body is larger than {limit:,} bytes; nothing was read."}
+    return api.create_response(request, body, status=413)
 
 
 @api.exception_handler(OperationalError)
