@@ -253,6 +253,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of resubmissions")
     parser.add_argument("--server-workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per worker")
     parser.add_argument("--database", default="accord_bench_capture")
     args = parser.parse_args()
 
@@ -287,7 +288,7 @@ def main() -> None:
             "--workers",
             str(args.server_workers),
             "--threads",
-            "1",
+            str(args.server_threads),
         ],
         env=env,
         **quiet,
@@ -324,6 +325,7 @@ def main() -> None:
         "alert deliveries by status": found["alerts"],
         "concurrency": args.concurrency,
         "gunicorn workers": args.server_workers,
+        "threads per worker": args.server_threads,
         "load average (1 min) after": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(report, indent=2))
