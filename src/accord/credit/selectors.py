@@ -78,10 +78,8 @@ def journey_touchpoints(
     conversion: str = "opportunity_created",
     lookback_days: int = 90,
     now: datetime | None = None,
-    since: datetime | None = None,
 ) -> pl.DataFrame:
-    """Every counted touch as a row of `paths_from_touchpoints`' columns. Touches before `since`
-    are not read: a caller that keeps no journey looking back that far reads less."""
+    """Every counted touch as a row of `paths_from_touchpoints`' columns."""
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     if conversion not in CONVERSIONS:
@@ -91,10 +89,6 @@ def journey_touchpoints(
     now = now or timezone.now()
     label = "channel" if by == "channel" else "campaign__name"
     rows = Touchpoint.objects.values_list("person_id", "occurred_at", label)
-    if since is not None:
-        # In the order they were recorded, as a whole table reads: touches at the same moment
-        # keep their order in the path.
-        rows = rows.filter(occurred_at__gte=since).order_by("id")
     touches = pl.DataFrame(
         list(rows),
         schema={

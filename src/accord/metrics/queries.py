@@ -31,7 +31,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, TruncMonth, TruncWeek
-from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
@@ -55,7 +54,6 @@ STAGE_INDEX = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
 LEAD_INDEX = STAGE_INDEX[LifecycleStage.LEAD]
 CREDIT_CACHE_SECONDS = 24 * 3600
 COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov")
-LOOKBACK_DAYS = 90
 
 
 def _money(value) -> Decimal:
@@ -505,10 +503,7 @@ class CampaignRoi(BaseModel):
 
 
 def _journeys(query: MetricsQuery, by: str) -> pl.DataFrame:
-    """Journeys not converted yet look back from now, those won in the period from the day
-    they were won: no touch before the earlier of both, less the window, is needed."""
-    since = _start(min(query.start, timezone.now().date())) - dt.timedelta(days=LOOKBACK_DAYS)
-    touches = journey_touchpoints(by=by, conversion="won", lookback_days=LOOKBACK_DAYS, since=since)
+    touches = journey_touchpoints(by=by, conversion="won")
     if query.region or query.industry:
         people = list(query.people().values_list("id", flat=True))
         touches = touches.filter(pl.col("journey_id").is_in(people))
