@@ -2,7 +2,8 @@
 
 Reads and writes are column-wise and bulk: raw SELECTs into Polars (COPY on PostgreSQL), one
 upsert per batch (COPY into a temporary table on PostgreSQL), and one UPDATE per batch of new
-MQLs with their lifecycle history.
+MQLs with their lifecycle history. A few people, as a lead capture rescores, are one read (with
+their accounts) and one plain upsert.
 """
 
 import datetime as dt
