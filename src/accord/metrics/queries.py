@@ -370,29 +370,37 @@ class SlaComplianceResult(BaseModel):
     marketing: list[MarketingSlaMonth]
 
 
-def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
-    """A reassignment closes a handoff and opens another with the same clocks, so only the
-    handoffs that were not passed on are counted."""
-    handoffs = (
+NO_HANDOFFS = {"handoffs": 0, "touched": 0, "decided": 0}
+
+
+def _handoffs_in_time(query: MetricsQuery, trunc) -> dict[dt.date, dict]:
+    """Handoffs per period (`trunc` of the handoff time), and how many had their first touch and
+    their decision in time. A reassignment closes a handoff and opens another with the same
+    clocks, so only the handoffs that were not passed on are counted."""
+    rows = (
         Handoff.objects.filter(
             query.segment("person__"),
             handed_off_at__gte=_start(query.start),
             handed_off_at__lt=_after(query.end),
         )
         .exclude(status=Handoff.Status.REASSIGNED)
-        .annotate(month=TruncMonth("handed_off_at"))
-        .values("month")
+        .annotate(period=trunc("handed_off_at"))
+        .values("period")
         .annotate(
             handoffs=Count("id"),
             touched=Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
             decided=Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
         )
     )
-    by_month = {_as_date(row["month"]): row for row in handoffs}
+    return {_as_date(row["period"]): row for row in rows}
+
+
+def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
+    by_month = _handoffs_in_time(query, TruncMonth)
     months = _months(query.start, query.end)
     sales = []
     for month in months:
-        row = by_month.get(month, {"handoffs": 0, "touched": 0, "decided": 0})
+        row = by_month.get(month, NO_HANDOFFS)
         sales.append(
             SalesSlaMonth(
                 month=month,
@@ -739,29 +747,11 @@ def _periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
 
 
 def run_sales_sla_trend(query: SalesSlaTrendQuery) -> list[SalesSlaPeriod]:
-    """As `run_sla_compliance` counts it: a handoff passed on by reassignment is not counted,
-    the one that took it over is."""
-    trunc = TruncWeek if query.grain == "week" else TruncMonth
-    rows = (
-        Handoff.objects.filter(
-            query.segment("person__"),
-            handed_off_at__gte=_start(query.start),
-            handed_off_at__lt=_after(query.end),
-        )
-        .exclude(status=Handoff.Status.REASSIGNED)
-        .annotate(period=trunc("handed_off_at"))
-        .values("period")
-        .annotate(
-            handoffs=Count("id"),
-            touched=Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
-            decided=Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
-        )
-    )
-    by_period = {_as_date(row["period"]): row for row in rows}
-    empty = {"handoffs": 0, "touched": 0, "decided": 0}
+    """Sales' side of the SLA by week or month, counted as `run_sla_compliance` counts it."""
+    by_period = _handoffs_in_time(query, TruncWeek if query.grain == "week" else TruncMonth)
     result = []
     for period in _periods(query.start, query.end, query.grain):
-        row = by_period.get(period, empty)
+        row = by_period.get(period, NO_HANDOFFS)
         result.append(
             SalesSlaPeriod(
                 period=period,
