@@ -5,7 +5,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection, connections
+from django.test.testcases import LiveServerThread
 
 from accord.teams.models import User
 
@@ -21,6 +23,27 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "accord-demo"
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server thread answers each request itself, on the connection it was given."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite():
+    """On SQLite the live server shares the tests' in-memory database connection with every
+    request thread, and one connection used from several threads at once can hang: pages that
+    load their panels in parallel (the dashboard) did. There the live server answers one request
+    at a time, as Django's own live server tests did; PostgreSQL keeps the threaded server."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATime)
+        yield
 
 
 @pytest.fixture(scope="module")
