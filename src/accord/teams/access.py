@@ -1,21 +1,64 @@
-"""Who may read and change which record: the one place for record access rules.
+"""Who may read and change what: the one place for Accord's access rules.
 
-Rows (read and change alike):
+Every page, API operation, export and command asks a predicate of this module; the services
+raise their own refusals (with the user's words) when one says no. Roles: a rep and a marketer
+belong to a team; a head leads one (the marketing head, the sales head); an admin (role admin
+or superuser) runs the whole instance and need not be in a team. "A team member" is anyone in
+the marketing or the sales team, heads included.
+
+Records (read and change alike; `people_for`, `accounts_for`, `opportunities_for`, ...):
 - a rep: the people, accounts and opportunities they own, plus the unassigned pool;
 - the sales head: everything owned by a member of the sales team, plus the pool;
 - marketers and the marketing head: all people, accounts and opportunities;
 - admins: everything.
 Campaigns are visible to everyone; a touchpoint is visible with its person.
+A record out of scope is reported as missing (404), never as forbidden, so ids reveal nothing.
 
 Fields: `WRITABLE` lists, per record and action, the fields each audience may send. Marketers
 change marketing fields only: never an owner, never an opportunity. Campaigns are Marketing's.
 Owners: a rep may take a record for themselves or release it to the pool; the sales head assigns
 within the sales team; an admin assigns to any active user.
 
-A record out of scope is reported as missing (404), never as forbidden, so ids reveal nothing.
+Everything else, one row per rule (predicate: who may):
+
+| area       | predicate                           | who may                                       |
+|------------|-------------------------------------|-----------------------------------------------|
+| joint plan | may_edit_buying_process             | a head, an admin (stages and notice period)   |
+|            | may_write_campaign_plan             | marketers, the marketing head, an admin       |
+|            | may_sign_campaign_plan / signing_team | the marketing head, the sales head          |
+|            | may_rate_campaign                   | a sales rep                                   |
+|            | sees_every_rating                   | all but reps (a rep reads their own rating)   |
+| mindset    | may_answer_mindset                  | a team member                                 |
+|            | may_start_mindset_round             | a head, an admin                              |
+|            | may_read_mindset_wordings           | a head, an admin (never who wrote them)       |
+| alignment  | may_answer_assessment               | a team member                                 |
+|            | may_run_assessment_rounds           | a head, an admin (open and close)             |
+| agreement  | may_propose_agreement               | a team member, an admin (draft, edit, comment)|
+|            | may_sign_agreement / signing_team   | the marketing head, the sales head            |
+| goals      | may_steer_goals                     | a head, an admin (goals, reward plan, ideas)  |
+|            | may_see_pay_of(viewer, person)      | oneself; a head their team; an admin everyone |
+|            | may_name_liaisons_in(user, team_id) | that team's head, an admin                    |
+|            | may_visit_other_team                | a team member (shadowing, rotations)          |
+|            | may_run_joint_meeting               | a head, an admin, a liaison in a team         |
+|            | may_complete_action_item(user, item)| its owner, and whoever runs the meeting       |
+| inbox      | inbox_scope                         | a rep their leads; the sales head the team's; |
+|            |                                     | an admin all; nobody else any                 |
+|            | may_pick_team_reps                  | the sales head (filter by rep, reassign to)   |
+|            | may_act_on_handoff(user, handoff)   | the rep it is assigned to, that team's head   |
+|            | may_reassign_handoff(user, handoff) | that team's head (active)                     |
+| audit      | may_read_audit_trail                | an admin                                      |
+| menu       | sees_inbox_in_menu                  | reps and heads (not admins)                   |
+|            | sees_feedback_in_menu               | marketers and heads (not admins)              |
+|            | sees_admin_in_menu                  | an admin                                      |
+
+Open to everyone signed in, by design: the dashboard and its exports, the feedback page and its
+exports, the agreement's pages, alignment and mindset results (aggregates only; fewer than
+`alignment.selectors.TOO_FEW` respondents are hidden from everyone), the goals page, the people
+directory, sign-ups and the meetings' pages (reading).
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -23,6 +66,10 @@ from django.http import Http404
 from accord.crm.models import Account, Opportunity, Person
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign, Touchpoint
+
+if TYPE_CHECKING:
+    from accord.goals.models import ActionItem
+    from accord.handoff.models import Handoff
 
 
 class Audience(StrEnum):
@@ -101,13 +148,6 @@ def touchpoints_for(user: User) -> QuerySet[Touchpoint]:
     if scope is None:
         return touchpoints
     return touchpoints.filter(person__in=people_for(user).values("pk"))
-
-
-def may_see_pay_of(viewer: User, person: User) -> bool:
-    """Reward payouts: everyone sees their own, a head their team's, an admin everybody's."""
-    if viewer.is_admin or viewer.pk == person.pk:
-        return True
-    return viewer.is_head and viewer.team_id is not None and viewer.team_id == person.team_id
 
 
 def _access(queryset: QuerySet, pk: int):
@@ -316,6 +356,181 @@ def check_changes(user: User, record: str, action: str, data: dict) -> dict:
     return changes
 
 
+# --- who is who ---------------------------------------------------------------------------
+# Each predicate below reads the fewest facts it needs, in this order, so a refusal costs no query.
+
+TEAM_KINDS = (Team.Kind.MARKETING, Team.Kind.SALES)
+
+
+def is_team_member(user: User) -> bool:
+    """In the marketing or the sales team (heads included)."""
+    return user.team_kind in TEAM_KINDS
+
+
+def _head_or_admin(user: User) -> bool:
+    return user.is_admin or user.is_head
+
+
+def signing_team(user: User) -> str | None:
+    """The team a head signs for (campaign plans, the agreement); None for anybody else."""
+    if not user.is_head or user.team_kind not in TEAM_KINDS:
+        return None
+    return user.team_kind
+
+
+def _heads_sales(user: User) -> bool:
+    return user.is_head and user.team_kind == Team.Kind.SALES
+
+
+# --- the joint plan (planning) --------------------------------------------------------------
+
+
+def may_edit_buying_process(user: User) -> bool:
+    """The buying process's stages and the notice period: the heads and admins."""
+    return user.is_head or user.is_admin
+
+
+def may_write_campaign_plan(user: User) -> bool:
+    """Campaign plans are written by marketing (and admins)."""
+    return audience_of(user) in (Audience.MARKETING, Audience.ADMIN)
+
+
+def may_sign_campaign_plan(user: User) -> bool:
+    """The marketing head and the sales head, each for their team."""
+    return signing_team(user) is not None
+
+
+def may_rate_campaign(user: User) -> bool:
+    """Sales reps rate campaigns and their material."""
+    return user.role == User.Role.REP and user.team_kind == Team.Kind.SALES
+
+
+def sees_every_rating(user: User) -> bool:
+    """Marketing, the heads and admins read every rep's rating; a rep reads their own."""
+    return audience_of(user) != Audience.REP
+
+
+# --- the shared mindset ---------------------------------------------------------------------
+
+
+def may_answer_mindset(user: User) -> bool:
+    return is_team_member(user)
+
+
+def may_start_mindset_round(user: User) -> bool:
+    return _head_or_admin(user)
+
+
+def may_read_mindset_wordings(user: User) -> bool:
+    """Heads and admins read the wordings that disagree, never who wrote them."""
+    return _head_or_admin(user)
+
+
+# --- the relationship assessment (alignment) ------------------------------------------------
+
+
+def may_answer_assessment(user: User) -> bool:
+    return is_team_member(user)
+
+
+def may_run_assessment_rounds(user: User) -> bool:
+    """Open and close assessment rounds."""
+    return _head_or_admin(user)
+
+
+# --- the agreement --------------------------------------------------------------------------
+
+
+def may_propose_agreement(user: User) -> bool:
+    """Draft, edit, comment on and suggest versions of the agreement."""
+    return user.is_admin or is_team_member(user)
+
+
+def may_sign_agreement(user: User) -> bool:
+    """The marketing head and the sales head, each for their team."""
+    return signing_team(user) is not None
+
+
+# --- shared goals, rewards and the rhythm of the two teams ----------------------------------
+
+
+def may_steer_goals(user: User) -> bool:
+    """Set goals, the reward plan and campaign ideas: the heads of the two teams and admins."""
+    return _head_or_admin(user)
+
+
+def may_see_pay_of(viewer: User, person: User) -> bool:
+    """Reward payouts: everyone sees their own, a head their team's, an admin everybody's."""
+    if viewer.is_admin or viewer.pk == person.pk:
+        return True
+    return viewer.is_head and viewer.team_id is not None and viewer.team_id == person.team_id
+
+
+def may_name_liaisons_in(user: User, team_id: int | None) -> bool:
+    """A head names the liaisons of their own team; an admin any team's."""
+    if user.is_admin:
+        return True
+    return bool(user.is_head and user.team_id and user.team_id == team_id)
+
+
+def may_visit_other_team(user: User) -> bool:
+    """Sign up to shadow or rotate into the other team: members of the two teams."""
+    return is_team_member(user)
+
+
+def may_run_joint_meeting(user: User) -> bool:
+    """Record meetings and their action items: the heads, the liaisons and admins."""
+    return user.is_admin or user.is_head or bool(user.is_liaison and user.team_id)
+
+
+def may_complete_action_item(user: User, item: "ActionItem") -> bool:
+    """An item's owner marks it done, and so does whoever runs the meeting."""
+    return user.pk == item.owner_id or may_run_joint_meeting(user)
+
+
+# --- the inbox (handoff) --------------------------------------------------------------------
+
+
+def inbox_scope(user: User) -> Q:
+    """The handoffs a user may see, open or closed: an admin's everything, a sales head's whole
+    team, anybody else's own (a rep's; nobody else has any)."""
+    if user.is_admin:
+        return Q()
+    if _heads_sales(user):
+        return Q(team_id=user.team_id)
+    return Q(assigned_to_id=user.pk)
+
+
+def may_pick_team_reps(user: User) -> bool:
+    """The sales head narrows the inbox to a rep of the team and reassigns leads to them."""
+    return _heads_sales(user)
+
+
+def may_reassign_handoff(user: User, handoff: "Handoff") -> bool:
+    """The (active) head of the handoff's team gives its lead to another rep."""
+    return user.is_active and user.is_head and user.team_id == handoff.team_id
+
+
+def may_act_on_handoff(user: User, handoff: "Handoff") -> bool:
+    """Accept, reject, convert, touch: the rep the lead is assigned to, or their team head."""
+    return user.pk == handoff.assigned_to_id or may_reassign_handoff(user, handoff)
+
+
+# --- the audit trail and the menu -----------------------------------------------------------
+
+
 def may_read_audit_trail(user: User) -> bool:
     """The audit trail (every record's history, every export) is for admins."""
     return user.is_authenticated and audience_of(user) == Audience.ADMIN
+
+
+def sees_inbox_in_menu(user: User) -> bool:
+    return not user.is_admin and user.role in (User.Role.REP, User.Role.HEAD)
+
+
+def sees_feedback_in_menu(user: User) -> bool:
+    return not user.is_admin and user.role in (User.Role.MARKETER, User.Role.HEAD)
+
+
+def sees_admin_in_menu(user: User) -> bool:
+    return user.is_admin
