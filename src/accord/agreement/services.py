@@ -10,7 +10,8 @@ from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, r
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.audit.services import Action, record_change
 from accord.scoring import AgreementDocument, check_document
-from accord.teams.models import Team, User
+from accord.teams import access
+from accord.teams.models import User
 
 Status = AgreementVersion.Status
 ACCOUNT_BUYING_POWER = ("account", "person_or_account")
@@ -21,7 +22,7 @@ class AgreementRefused(Exception):
 
 
 def check_can_propose(user: User) -> None:
-    if not (user.is_admin or user.team_kind in (Team.Kind.MARKETING, Team.Kind.SALES)):
+    if not access.may_propose_agreement(user):
         raise AgreementRefused("Only members of the marketing or sales team can propose changes")
 
 
@@ -121,8 +122,8 @@ def do_sign(version: AgreementVersion, user: User) -> AgreementVersion:
     The version row is locked, so two heads signing at once are applied one after the other;
     a partial unique constraint keeps a second version from ever being in force.
     """
-    team = user.team_kind
-    if not user.is_head or team not in (Team.Kind.MARKETING, Team.Kind.SALES):
+    team = access.signing_team(user)
+    if team is None:
         raise AgreementRefused("Only the marketing head and the sales head can sign")
     with transaction.atomic():
         locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
