@@ -34,7 +34,7 @@ from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
 from accord.crm.api import ERRORS
 from accord.scoring import DocumentError
-from accord.teams.models import Team
+from accord.teams import access
 
 router = Router(tags=["agreement"])
 
@@ -217,7 +217,7 @@ def comment(request, number: int, payload: CommentIn):
 @router.post("/agreement/versions/{number}/sign", response={200: VersionOut, **ERRORS})
 def sign(request, number: int):
     user = request.user
-    if not user.is_head or user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
+    if not access.may_sign_agreement(user):
         raise HttpError(403, "Only the marketing head and the sales head can sign")
     try:
         return _version_out(do_sign(_version(number), user))

@@ -20,7 +20,6 @@ from accord.agreement.selectors import (
 )
 from accord.agreement.services import (
     AgreementRefused,
-    check_can_propose,
     do_comment,
     do_create_draft,
     do_sign,
@@ -29,7 +28,7 @@ from accord.agreement.services import (
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
 from accord.scoring import DocumentError
-from accord.teams.models import Team
+from accord.teams import access
 from accord.web.charts import bar_chart
 
 DEFAULT_MONTHS = 6
@@ -52,18 +51,10 @@ def agreement(request):
             "in_force": in_force,
             "plain": describe_document(in_force.document) if in_force else None,
             "versions": list_versions(),
-            "may_propose": _may_propose(request.user),
+            "may_propose": access.may_propose_agreement(request.user),
             "suggest_months": SUGGEST_MONTHS,
         },
     )
-
-
-def _may_propose(user) -> bool:
-    try:
-        check_can_propose(user)
-    except AgreementRefused:
-        return False
-    return True
 
 
 @login_required
@@ -83,11 +74,11 @@ def suggest(request):
 
 
 def _may_sign(user, version: AgreementVersion) -> bool:
-    team = user.team_kind
+    """A head whose team has not signed this draft yet."""
+    team = access.signing_team(user)
     return (
         version.status == AgreementVersion.Status.DRAFT
-        and user.is_head
-        and team in (Team.Kind.MARKETING, Team.Kind.SALES)
+        and team is not None
         and not any(s.team_kind == team for s in version.signatures.all())
     )
 

@@ -9,8 +9,9 @@ import datetime as dt
 import random
 
 from accord.alignment.models import AssessmentResponse, AssessmentRound, Rating
-from accord.alignment.services import ANSWERING_TEAMS, do_answer, do_close_round, do_open_round
+from accord.alignment.services import do_answer, do_close_round, do_open_round
 from accord.alignment.statements import HIGHEST, LOWEST, statements_of
+from accord.teams.access import TEAM_KINDS
 from accord.teams.models import Team, User
 
 # (days before today it opened, days it ran or None while open, mean rating per team)
@@ -46,9 +47,7 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     """Two assessment rounds answered by every member of both teams; the rows written."""
     rng = random.Random(f"alignment-{rng_seed}")
     head = User.objects.get(team__kind=Team.Kind.MARKETING, role=User.Role.HEAD)
-    people = list(
-        User.objects.filter(team__kind__in=ANSWERING_TEAMS, is_active=True).order_by("email")
-    )
+    people = list(User.objects.filter(team__kind__in=TEAM_KINDS, is_active=True).order_by("email"))
     for number, (days_ago, ran_for, means) in enumerate(ROUNDS):
         opened = today - dt.timedelta(days=days_ago)
         do_open_round(head, at=_at(opened, 9))

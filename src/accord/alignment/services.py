@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accord.alignment.models import AssessmentEvent, AssessmentResponse, AssessmentRound, Rating
 from accord.alignment.statements import HIGHEST, LOWEST, Statement, statements_of
-from accord.teams.models import Team, User
+from accord.teams import access
+from accord.teams.models import User
 
 Kind = AssessmentEvent.Kind
-ANSWERING_TEAMS = (Team.Kind.SALES, Team.Kind.MARKETING)
 
 
 class AssessmentRefused(Exception):
@@ -37,12 +37,12 @@ class IncompleteAnswers(AssessmentRefused):
 
 
 def check_can_run_rounds(user: User) -> None:
-    if not (user.is_admin or user.is_head):
+    if not access.may_run_assessment_rounds(user):
         raise AssessmentRefused("Only a team head or an admin opens and closes assessment rounds")
 
 
 def check_can_answer(user: User) -> None:
-    if user.team_kind not in ANSWERING_TEAMS:
+    if not access.may_answer_assessment(user):
         raise AssessmentRefused("The assessment is answered by the sales and marketing teams")
 
 

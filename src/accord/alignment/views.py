@@ -12,21 +12,12 @@ from accord.alignment.models import AssessmentRound
 from accord.alignment.services import (
     AssessmentRefused,
     IncompleteAnswers,
-    check_can_answer,
-    check_can_run_rounds,
     do_answer,
     do_close_round,
     do_open_round,
 )
 from accord.alignment.statements import CURRENT_VERSION, SCALE, statements_of
-
-
-def _allowed(check, user) -> bool:
-    try:
-        check(user)
-    except AssessmentRefused:
-        return False
-    return True
+from accord.teams import access
 
 
 def _chosen_round(request) -> AssessmentRound | None:
@@ -62,8 +53,8 @@ def results(request):
         "gap_chart": gap_chart(results.gaps),
         "trend_chart": trend_chart(results.trend),
         "open_round": selectors.get_open_round(),
-        "may_answer": _allowed(check_can_answer, request.user),
-        "may_run_rounds": _allowed(check_can_run_rounds, request.user),
+        "may_answer": access.may_answer_assessment(request.user),
+        "may_run_rounds": access.may_run_assessment_rounds(request.user),
     }
     if request.headers.get("HX-Request"):
         return render(request, "alignment/_results.html", context)
@@ -97,7 +88,7 @@ def assessment(request):
         "rows": [(s, chosen.get(s.key, ""), s.key in flagged) for s in statements],
         "scale": [(str(value), label) for value, label in SCALE.items()],
         "problem": problem,
-        "may_answer": _allowed(check_can_answer, request.user),
+        "may_answer": access.may_answer_assessment(request.user),
     }
     return render(request, "alignment/assessment.html", context, status=status)
 

@@ -20,6 +20,7 @@ from accord.mindset import selectors
 from accord.mindset.consensus import TeamResult
 from accord.mindset.models import Answer, Round
 from accord.mindset.services import MindsetRefused, check_can_answer, do_answer
+from accord.teams import access
 
 router = Router(tags=["mindset"])
 
@@ -135,7 +136,7 @@ def results(request, query: Query[MindsetResultsQuery]):
     found = selectors.get_results(chosen, query.method)
     result = found.result
     sales, marketing = result.teams
-    sees = selectors.can_see_answers(request.auth)
+    sees = access.may_read_mindset_wordings(request.auth)
     return {
         "round": chosen.pk,
         "title": chosen.title,

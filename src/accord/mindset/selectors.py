@@ -46,11 +46,6 @@ def get_my_answer(user: User, round: Round | None) -> Answer | None:
     return Answer.objects.filter(round=round, person=user).first()
 
 
-def can_see_answers(user: User) -> bool:
-    """Heads and administrators read the wordings that disagree, never who wrote them."""
-    return user.is_admin or user.is_head
-
-
 def grouping_method(method: str) -> tuple[Callable[[list[str]], Grouping], str, str]:
     """(grouping function, method used, notice); semantic falls back to lexical, saying so."""
     if method == "semantic":

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from accord.audit.services import Action, record_change
 from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round
-from accord.teams.models import Team, User
+from accord.teams import access
+from accord.teams.models import User
 
 FIELDS = ("first", "second", "third")
 FIELD_NAMES = {"first": "first advantage", "second": "second advantage", "third": "third advantage"}
@@ -20,12 +21,12 @@ class MindsetRefused(Exception):
 
 
 def check_can_answer(user: User) -> None:
-    if user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
+    if not access.may_answer_mindset(user):
         raise MindsetRefused([("__all__", "Only members of the sales or marketing team answer")])
 
 
 def check_can_start_round(user: User) -> None:
-    if not (user.is_admin or user.is_head):
+    if not access.may_start_mindset_round(user):
         raise MindsetRefused([("__all__", "Only a team head or an administrator starts a round")])
 
 

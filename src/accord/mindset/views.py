@@ -14,19 +14,10 @@ from accord.mindset.services import (
     FIELD_NAMES,
     FIELDS,
     MindsetRefused,
-    check_can_answer,
-    check_can_start_round,
     do_answer,
     do_start_round,
 )
-
-
-def _allowed(check, user) -> bool:
-    try:
-        check(user)
-    except MindsetRefused:
-        return False
-    return True
+from accord.teams import access
 
 
 def _chosen_round(request) -> Round | None:
@@ -48,9 +39,9 @@ def results(request):
         "rounds": selectors.list_rounds(),
         "open_round": selectors.get_open_round(),
         "mine": selectors.get_my_answer(request.user, selectors.get_open_round()),
-        "may_answer": _allowed(check_can_answer, request.user),
-        "may_start": _allowed(check_can_start_round, request.user),
-        "sees_answers": selectors.can_see_answers(request.user),
+        "may_answer": access.may_answer_mindset(request.user),
+        "may_start": access.may_start_mindset_round(request.user),
+        "sees_answers": access.may_read_mindset_wordings(request.user),
         "threshold": int(SHARED_MINDSET_SHARE * 100),
         "match_at_least": MATCH_AT_LEAST,
         "method": method,
@@ -83,7 +74,7 @@ def answer(request):
         "mine": mine,
         "fields": [(f, FIELD_NAMES[f], values[f], errors.get(f)) for f in FIELDS],
         "general_error": errors.get("__all__"),
-        "may_answer": _allowed(check_can_answer, request.user),
+        "may_answer": access.may_answer_mindset(request.user),
     }
     return render(request, "mindset/answer.html", context, status=status)
 

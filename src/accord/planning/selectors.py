@@ -15,7 +15,7 @@ from accord.planning.models import (
     CampaignRating,
     PlanningSettings,
 )
-from accord.teams.access import Audience, audience_of
+from accord.teams import access
 from accord.teams.models import User
 from accord.touchpoints.models import Campaign
 
@@ -125,14 +125,10 @@ def list_campaigns_with_plans() -> QuerySet[Campaign]:
     )
 
 
-def sees_all_ratings(user: User) -> bool:
-    return audience_of(user) != Audience.REP
-
-
 def list_ratings(user: User, campaign: Campaign) -> QuerySet[CampaignRating]:
     """Marketing, the heads and admins read every rep's rating; a rep reads their own."""
     ratings = CampaignRating.objects.filter(campaign=campaign).select_related("rep")
-    if not sees_all_ratings(user):
+    if not access.sees_every_rating(user):
         ratings = ratings.filter(rep=user)
     return ratings.order_by("-rated_at", "-id")
 

@@ -28,7 +28,7 @@ from accord.planning.models import (
     PlanningSettings,
 )
 from accord.planning.selectors import get_notice, get_notice_days
-from accord.teams.access import Audience, audience_of
+from accord.teams import access
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
 
@@ -61,7 +61,7 @@ def _as_validation_error(exc: PydanticError) -> ValidationError:
 
 
 def check_may_edit_process(user: User) -> None:
-    if not (user.is_head or user.is_admin):
+    if not access.may_edit_buying_process(user):
         raise NotAllowed("Only the marketing head and the sales head change the buying process")
 
 
@@ -133,7 +133,7 @@ def do_set_notice_days(user: User, days: int) -> PlanningSettings:
 
 
 def check_may_write_plan(user: User) -> None:
-    if audience_of(user) not in (Audience.MARKETING, Audience.ADMIN):
+    if not access.may_write_campaign_plan(user):
         raise NotAllowed("Campaign plans are written by marketing")
 
 
@@ -185,9 +185,10 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
 
 def check_may_sign(user: User) -> str:
     """The team the user signs for: only the two heads sign."""
-    if not user.is_head or user.team_kind not in (Team.Kind.MARKETING, Team.Kind.SALES):
+    team = access.signing_team(user)
+    if team is None:
         raise NotAllowed("Only the marketing head and the sales head sign campaign plans")
-    return user.team_kind
+    return team
 
 
 @transaction.atomic
@@ -264,7 +265,7 @@ def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:
 
 
 def check_may_rate(user: User, campaign: Campaign) -> None:
-    if user.role != User.Role.REP or user.team_kind != Team.Kind.SALES:
+    if not access.may_rate_campaign(user):
         raise NotAllowed("Sales reps rate campaigns")
     plan = CampaignPlan.objects.filter(campaign=campaign).first()
     if campaign.status not in RATEABLE and not (plan and plan.announced_at):

@@ -13,6 +13,7 @@ from accord.planning.forms import NoticeForm, PlanForm, RatingForm, StageForm
 from accord.planning.measures import PERIOD_DAYS, Period, measure_stages
 from accord.planning.models import BuyingStep
 from accord.planning.services import NotAllowed, PlanningRefused
+from accord.teams import access
 from accord.touchpoints.models import Campaign
 
 
@@ -47,7 +48,7 @@ def index(request):
             "period": period,
             "period_days": PERIOD_DAYS,
             "uncovered": [LifecycleStage(s).label for s in FUNNEL_ORDER if s not in covered],
-            "may_edit": _allowed(services.check_may_edit_process, request.user),
+            "may_edit": access.may_edit_buying_process(request.user),
             "notice_form": NoticeForm(initial={"notice_days": selectors.get_notice_days()}),
             "notice_days": selectors.get_notice_days(),
         },
@@ -58,7 +59,7 @@ def index(request):
 def edit_stage(request, step: str):
     if step not in BuyingStep.values:
         raise PermissionDenied("No such stage of the buying process")
-    if not _allowed(services.check_may_edit_process, request.user):
+    if not access.may_edit_buying_process(request.user):
         raise PermissionDenied("Only the heads change the buying process")
     stage = next(s for s in selectors.get_buying_process() if s.step == step)
     form = StageForm(
@@ -121,9 +122,7 @@ def campaign(request, campaign_id: int, plan_form=None):
     shown = get_object_or_404(Campaign.objects.select_related("owner_team"), pk=campaign_id)
     user = request.user
     plan = selectors.get_plan(shown)
-    may_write = shown.status == Campaign.Status.PLANNED and _allowed(
-        services.check_may_write_plan, user
-    )
+    may_write = shown.status == Campaign.Status.PLANNED and access.may_write_campaign_plan(user)
     may_rate = _allowed(services.check_may_rate, user, shown)
     own = selectors.get_own_rating(user, shown) if may_rate else None
     ratings = list(selectors.list_ratings(user, shown))
@@ -137,7 +136,7 @@ def campaign(request, campaign_id: int, plan_form=None):
         "own_rating": own,
         "ratings": ratings,
         "useful_count": sum(rating.useful for rating in ratings),
-        "sees_all_ratings": selectors.sees_all_ratings(user),
+        "sees_all_ratings": access.sees_every_rating(user),
     }
     return render(request, "planning/campaign.html", context, status=400 if plan_form else 200)
 
@@ -150,9 +149,9 @@ def _rating_form(own) -> RatingForm:
 
 
 def _may_sign(user, plan) -> bool:
-    if not _allowed(services.check_may_sign, user):
-        return False
-    return getattr(plan, f"{user.team_kind}_signed_at") is None
+    """A head who has not signed this plan for their team yet."""
+    team = access.signing_team(user)
+    return team is not None and getattr(plan, f"{team}_signed_at") is None
 
 
 @login_required
