@@ -20,6 +20,7 @@ from accord.goals.models import ActionItem, Meeting, RevenueGoal
 from accord.goals.selectors import goal_on, goal_progress
 from accord.handoff.models import Handoff
 from accord.metrics import queries as q
+from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import User
 from accord.touchpoints.models import Campaign
@@ -103,7 +104,7 @@ def build_agenda(today: dt.date | None = None) -> Agenda:
 
 
 def check_can_run_meetings(user: User) -> None:
-    if not (user.is_admin or user.is_head or (user.is_liaison and user.team_id)):
+    if not access.may_run_joint_meeting(user):
         raise AccessDenied([("meeting", "the heads and the liaisons run the joint meeting")])
 
 
@@ -132,8 +133,8 @@ def do_add_action_item(
 @transaction.atomic
 def do_complete_action_item(user: User, item: ActionItem) -> ActionItem:
     """Its owner (or a head, a liaison, an admin) marks an item done; done once."""
-    if user.pk != item.owner_id:
-        check_can_run_meetings(user)
+    if not access.may_complete_action_item(user, item):
+        raise AccessDenied([("meeting", "the heads and the liaisons run the joint meeting")])
     updated = ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(
         done_at=timezone.now()
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accord.audit.services import Action, record_change
 from accord.crm.services import InvalidChange
 from accord.goals.models import Rotation
+from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import Team, User
 
@@ -43,7 +44,7 @@ def liaisons() -> list[User]:
 @transaction.atomic
 def do_set_liaison(user: User, person: User, is_liaison: bool) -> User:
     """Name (or stop naming) `person` a liaison to the other team."""
-    if not (user.is_admin or (user.is_head and user.team_id and user.team_id == person.team_id)):
+    if not access.may_name_liaisons_in(user, person.team_id):
         raise AccessDenied([("is_liaison", "a head names the liaisons of their own team")])
     if person.is_liaison != is_liaison:
         record_change(
@@ -61,7 +62,7 @@ def do_set_liaison(user: User, person: User, is_liaison: bool) -> User:
 
 
 def _other_team(user: User) -> Team:
-    if user.team_kind not in Team.Kind.values:
+    if not access.may_visit_other_team(user):
         raise AccessDenied([("kind", "only members of the two teams sign up to the other one")])
     other = Team.Kind.SALES if user.team_kind == Team.Kind.MARKETING else Team.Kind.MARKETING
     team = Team.objects.filter(kind=other).first()

@@ -10,6 +10,7 @@ from accord.crm.services import InvalidChange
 from accord.goals import meetings, people
 from accord.goals.forms import ActionItemForm, MeetingForm, SignUpForm
 from accord.goals.models import ActionItem, Meeting
+from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import User
 
@@ -18,8 +19,12 @@ REFUSED = (AccessDenied, InvalidChange)
 
 
 def _people_page(request, form=None, status=200):
+    directory = people.team_directory()
     context = {
-        "directory": people.team_directory(),
+        "directory": directory,
+        "liaison_teams": {
+            team.pk for team, _ in directory if access.may_name_liaisons_in(request.user, team.pk)
+        },
         "liaisons": people.liaisons(),
         "rotations": people.rotations_from(timezone.localdate()),
         "form": form or SignUpForm(),
@@ -61,21 +66,20 @@ def set_liaison(request, user_id: int):
 
 
 def _meetings_page(request, form=None, status=200):
+    agenda = meetings.build_agenda(timezone.localdate())
     context = {
-        "agenda": meetings.build_agenda(timezone.localdate()),
+        "agenda": agenda,
         "meetings": Meeting.objects.prefetch_related("action_items__owner")[:RECENT_MEETINGS],
-        "may_run": _may_run(request.user),
+        "may_run": access.may_run_joint_meeting(request.user),
+        "completable": _completable(request.user, agenda.open_items),
         "form": form or MeetingForm(),
     }
     return render(request, "goals/meetings.html", context, status=status)
 
 
-def _may_run(user) -> bool:
-    try:
-        meetings.check_can_run_meetings(user)
-    except AccessDenied:
-        return False
-    return True
+def _completable(user, items) -> set[int]:
+    """The action items `user` may mark done."""
+    return {item.pk for item in items if access.may_complete_action_item(user, item)}
 
 
 @login_required
@@ -98,10 +102,12 @@ def record_meeting(request):
 
 
 def _meeting_page(request, meeting, form=None, status=200):
+    items = list(meeting.action_items.select_related("owner"))
     context = {
         "meeting": meeting,
-        "items": meeting.action_items.select_related("owner"),
-        "may_run": _may_run(request.user),
+        "items": items,
+        "may_run": access.may_run_joint_meeting(request.user),
+        "completable": _completable(request.user, items),
         "form": form or ActionItemForm(),
     }
     return render(request, "goals/meeting.html", context, status=status)

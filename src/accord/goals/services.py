@@ -16,6 +16,7 @@ from accord.crm.services import InvalidChange
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.periods import period_bounds
 from accord.goals.plan import RewardPlan, check_plan
+from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import User
 from accord.touchpoints.models import Campaign
@@ -23,7 +24,7 @@ from accord.touchpoints.models import Campaign
 
 def check_can_steer(user: User, field: str = "goal") -> None:
     """Only the heads of the two teams (and admins) set goals, plans and ideas."""
-    if not (user.is_admin or user.is_head):
+    if not access.may_steer_goals(user):
         raise AccessDenied([(field, "only the heads of the two teams may change this")])
 
 

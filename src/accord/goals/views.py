@@ -13,6 +13,7 @@ from accord.goals.forms import GoalForm, IdeaForm, PlanForm
 from accord.goals.models import CampaignIdea, RevenueGoal
 from accord.goals.plan import PlanError, describe_plan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
+from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.web.charts import bar_chart
 
@@ -52,7 +53,7 @@ def _page(request, *, goal_form=None, plan_form=None, idea_form=None, status=200
         "ideas": CampaignIdea.objects.select_related("campaign", "person").order_by(
             "campaign__name"
         ),
-        "may_steer": request.user.is_head or request.user.is_admin,
+        "may_steer": access.may_steer_goals(request.user),
         "goal_form": goal_form or GoalForm(),
         "plan_form": plan_form or PlanForm(initial=PlanForm.initial_from(version and version.plan)),
         "idea_form": idea_form or IdeaForm(),
