@@ -13,7 +13,8 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import LifecycleChange, LifecycleStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
-from accord.teams.models import Team, User
+from accord.teams import access
+from accord.teams.models import User
 from accord.teams.selectors import get_working_calendar
 
 
@@ -23,11 +24,7 @@ def handoffs_for(user: User) -> QuerySet[Handoff]:
     handoffs = Handoff.objects.select_related(
         "person", "person__account", "person__lead_score", "assigned_to", "team", "rule"
     )
-    if user.is_admin:
-        return handoffs
-    if user.is_head and user.team_kind == Team.Kind.SALES:
-        return handoffs.filter(team_id=user.team_id)
-    return handoffs.filter(assigned_to_id=user.pk)
+    return handoffs.filter(access.inbox_scope(user))
 
 
 def open_handoffs_for(user: User) -> QuerySet[Handoff]:
@@ -45,7 +42,7 @@ def access_handoff(user: User, pk: int) -> Handoff:
 
 def team_reps(user: User) -> list[User]:
     """The active reps of a sales head's team, to filter the inbox by and reassign to."""
-    if not (user.is_head and user.team_kind == Team.Kind.SALES):
+    if not access.may_pick_team_reps(user):
         return []
     reps = User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
     return list(reps.order_by("full_name"))

@@ -19,6 +19,7 @@ from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import do_reroute
 from accord.handoff.selectors import terms_in_force
 from accord.handoff.terms import SlaTerms
+from accord.teams import access
 from accord.teams.models import User
 
 
@@ -40,15 +41,11 @@ class HandoffClosed(HandoffRefused):
 
 def check_may_act(handoff: Handoff, user: User) -> None:
     """Only the rep the lead is assigned to, or the head of that team, acts on a handoff."""
-    if user.pk == handoff.assigned_to_id or is_head_of(user, handoff):
+    if access.may_act_on_handoff(user, handoff):
         return
     raise NotAllowed(
         f"This lead is assigned to {handoff.assigned_to}: only they or their team head may act"
     )
-
-
-def is_head_of(user: User, handoff: Handoff) -> bool:
-    return user.is_active and user.is_head and user.team_id == handoff.team_id
 
 
 def check_open(handoff: Handoff) -> None:
@@ -193,7 +190,7 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
     rep's capacity and absence are not checked.
     """
     locked = _lock(handoff, head)
-    if not is_head_of(head, locked):
+    if not access.may_reassign_handoff(head, locked):
         raise NotAllowed(f"Only the head of {locked.team} may reassign its leads")
     if not (to_rep.is_active and to_rep.team_id == locked.team_id):
         raise HandoffRefused(f"{to_rep} is not an active member of {locked.team}", field="to_rep")
