@@ -1,21 +1,23 @@
-"""The navigation each role sees."""
+"""The navigation each role sees; who sees which entry is `teams.access`'s rule."""
 
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, roles that see it; None for everyone signed in)
+from accord.teams import access
+
+# (label, url name, who sees it; None for everyone signed in)
 NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
-    ("Inbox", "handoff:inbox", {"rep", "head"}),
-    ("Feedback", "handoff:feedback", {"marketer", "head"}),
+    ("Inbox", "handoff:inbox", access.sees_inbox_in_menu),
+    ("Feedback", "handoff:feedback", access.sees_feedback_in_menu),
     ("Agreement", "agreement:index", None),
     ("Alignment", "alignment:index", None),
     ("Mindset", "mindset:index", None),
     ("Planning", "planning:index", None),
     ("Goals", "goals:index", None),
     ("API docs", "api:openapi-view", None),
-    ("Audit", "audit:search", {"admin"}),
-    ("Admin", "admin:index", {"admin"}),
+    ("Audit", "audit:search", access.may_read_audit_trail),
+    ("Admin", "admin:index", access.sees_admin_in_menu),
 ]
 
 
@@ -23,10 +25,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    role = "admin" if user.is_admin else user.role
     items = []
-    for label, name, roles in NAV_ITEMS:
-        if roles is not None and role not in roles:
+    for label, name, sees in NAV_ITEMS:
+        if sees is not None and not sees(user):
             continue
         try:
             url = reverse(name)
