@@ -123,7 +123,7 @@ def do_add_action_item(
     text = text.strip()
     if not text:
         raise InvalidChange("text", "say what is to be done")
-    if not owner.is_active or owner.team_id is None:
+    if not access.takes_part(owner):
         raise InvalidChange("owner", "an action item belongs to an active member of the teams")
     if due_on is not None and due_on < meeting.held_on:
         raise InvalidChange("due_on", "the item is due before the meeting was held")

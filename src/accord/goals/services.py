@@ -103,7 +103,7 @@ def do_save_plan(user: User, data) -> RewardPlanVersion:
 def do_record_idea(user: User, *, campaign: Campaign, person: User) -> CampaignIdea:
     """Record that `person` proposed the idea of `campaign` (once per person and campaign)."""
     check_can_steer(user, "person_id")
-    if not person.is_active or person.team_id is None:
+    if not access.takes_part(person):
         raise InvalidChange("person_id", "ideas are credited to active members of the two teams")
     idea, _ = CampaignIdea.objects.get_or_create(campaign=campaign, person=person)
     return idea

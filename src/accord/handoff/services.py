@@ -192,7 +192,7 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
     locked = _lock(handoff, head)
     if not access.may_reassign_handoff(head, locked):
         raise NotAllowed(f"Only the head of {locked.team} may reassign its leads")
-    if not (to_rep.is_active and to_rep.team_id == locked.team_id):
+    if not access.may_receive_handoff(to_rep, locked):
         raise HandoffRefused(f"{to_rep} is not an active member of {locked.team}", field="to_rep")
     if to_rep.pk == locked.assigned_to_id:
         raise HandoffRefused(f"This lead is already assigned to {to_rep}", field="to_rep")

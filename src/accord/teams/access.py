@@ -19,37 +19,41 @@ change marketing fields only: never an owner, never an opportunity. Campaigns ar
 Owners: a rep may take a record for themselves or release it to the pool; the sales head assigns
 within the sales team; an admin assigns to any active user.
 
-Everything else, one row per rule (predicate: who may):
+Everything else, one row per rule ("a member" is anyone in the marketing or sales team):
 
-| area       | predicate                           | who may                                       |
-|------------|-------------------------------------|-----------------------------------------------|
-| joint plan | may_edit_buying_process             | a head, an admin (stages and notice period)   |
-|            | may_write_campaign_plan             | marketers, the marketing head, an admin       |
-|            | may_sign_campaign_plan / signing_team | the marketing head, the sales head          |
-|            | may_rate_campaign                   | a sales rep                                   |
-|            | sees_every_rating                   | all but reps (a rep reads their own rating)   |
-| mindset    | may_answer_mindset                  | a team member                                 |
-|            | may_start_mindset_round             | a head, an admin                              |
-|            | may_read_mindset_wordings           | a head, an admin (never who wrote them)       |
-| alignment  | may_answer_assessment               | a team member                                 |
-|            | may_run_assessment_rounds           | a head, an admin (open and close)             |
-| agreement  | may_propose_agreement               | a team member, an admin (draft, edit, comment)|
-|            | may_sign_agreement / signing_team   | the marketing head, the sales head            |
-| goals      | may_steer_goals                     | a head, an admin (goals, reward plan, ideas)  |
-|            | may_see_pay_of(viewer, person)      | oneself; a head their team; an admin everyone |
-|            | may_name_liaisons_in(user, team_id) | that team's head, an admin                    |
-|            | may_visit_other_team                | a team member (shadowing, rotations)          |
-|            | may_run_joint_meeting               | a head, an admin, a liaison in a team         |
-|            | may_complete_action_item(user, item)| its owner, and whoever runs the meeting       |
-| inbox      | inbox_scope                         | a rep their leads; the sales head the team's; |
-|            |                                     | an admin all; nobody else any                 |
-|            | may_pick_team_reps                  | the sales head (filter by rep, reassign to)   |
-|            | may_act_on_handoff(user, handoff)   | the rep it is assigned to, that team's head   |
-|            | may_reassign_handoff(user, handoff) | that team's head (active)                     |
-| audit      | may_read_audit_trail                | an admin                                      |
-| menu       | sees_inbox_in_menu                  | reps and heads (not admins)                   |
-|            | sees_feedback_in_menu               | marketers and heads (not admins)              |
-|            | sees_admin_in_menu                  | an admin                                      |
+| area       | predicate                            | who may
+|------------|--------------------------------------|------------------------------------------------
+| joint plan | may_edit_buying_process              | a head, an admin (stages, notice period)
+|            | may_write_campaign_plan              | marketers, the marketing head, an admin
+|            | may_sign_campaign_plan, signing_team | the marketing head, the sales head
+|            | may_rate_campaign                    | a sales rep
+|            | sees_every_rating                    | all but reps (a rep reads their own)
+| mindset    | may_answer_mindset                   | a member
+|            | may_start_mindset_round              | a head, an admin
+|            | may_read_mindset_wordings            | a head, an admin (never who wrote them)
+| alignment  | may_answer_assessment                | a member
+|            | may_run_assessment_rounds            | a head, an admin (open and close)
+| agreement  | may_propose_agreement                | a member, an admin (draft, edit, comment)
+|            | may_sign_agreement, signing_team     | the marketing head, the sales head
+| goals      | may_steer_goals                      | a head, an admin (goals, reward plan, ideas)
+|            | may_see_pay_of(viewer, person)       | oneself; a head their team's; an admin all
+|            | may_name_liaisons_in(user, team_id)  | that team's head, an admin
+|            | may_visit_other_team                 | a member (shadowing, rotations)
+|            | may_run_joint_meeting                | a head, an admin, a liaison who is a member
+|            | may_complete_action_item(user, item) | its owner, whoever runs the meeting
+|            | takes_part(person)                   | credited an idea, owns an action item: an
+|            |                                      | active member
+| inbox      | inbox_scope                          | an admin every handoff; the sales head the
+|            |                                      | team's; anybody else their own (a rep's leads)
+|            | may_pick_team_reps                   | the sales head (filter by rep, reassign to)
+|            | may_act_on_handoff(user, handoff)    | the rep it is assigned to, that team's head
+|            | may_reassign_handoff(user, handoff)  | that team's head, while active
+|            | may_receive_handoff(person, handoff) | an active member of the handoff's team
+| imports    | may_import                           | a head, an admin
+| audit      | may_read_audit_trail                 | an admin
+| menu       | sees_inbox_in_menu                   | reps and heads (not admins)
+|            | sees_feedback_in_menu                | marketers and heads (not admins)
+|            | sees_admin_in_menu                   | an admin
 
 Open to everyone signed in, by design: the dashboard and its exports, the feedback page and its
 exports, the agreement's pages, alignment and mindset results (aggregates only; fewer than
@@ -483,6 +487,11 @@ def may_run_joint_meeting(user: User) -> bool:
     return user.is_admin or user.is_head or bool(user.is_liaison and user.team_id)
 
 
+def takes_part(person: User) -> bool:
+    """Who may be credited a campaign idea or own an action item: active members of a team."""
+    return person.is_active and person.team_id is not None
+
+
 def may_complete_action_item(user: User, item: "ActionItem") -> bool:
     """An item's owner marks it done, and so does whoever runs the meeting."""
     return user.pk == item.owner_id or may_run_joint_meeting(user)
@@ -511,6 +520,11 @@ def may_reassign_handoff(user: User, handoff: "Handoff") -> bool:
     return user.is_active and user.is_head and user.team_id == handoff.team_id
 
 
+def may_receive_handoff(person: User, handoff: "Handoff") -> bool:
+    """Who a lead may be reassigned to: an active member of the handoff's team."""
+    return person.is_active and person.team_id == handoff.team_id
+
+
 def may_act_on_handoff(user: User, handoff: "Handoff") -> bool:
     """Accept, reject, convert, touch: the rep the lead is assigned to, or their team head."""
     return user.pk == handoff.assigned_to_id or may_reassign_handoff(user, handoff)
@@ -534,3 +548,11 @@ def sees_feedback_in_menu(user: User) -> bool:
 
 def sees_admin_in_menu(user: User) -> bool:
     return user.is_admin
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def may_import(user: User) -> bool:
+    """Files change every team's records (owners, stages, deal amounts): admins and heads."""
+    return user.is_authenticated and _head_or_admin(user)
