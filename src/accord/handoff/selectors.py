@@ -42,10 +42,7 @@ def access_handoff(user: User, pk: int) -> Handoff:
 
 def team_reps(user: User) -> list[User]:
     """The active reps of a sales head's team, to filter the inbox by and reassign to."""
-    if not access.may_pick_team_reps(user):
-        return []
-    reps = User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
-    return list(reps.order_by("full_name"))
+    return list(access.team_reps_for(user).order_by("full_name"))
 
 
 def terms_in_force() -> SlaTerms | None:

@@ -45,7 +45,8 @@ Everything else, one row per rule ("a member" is anyone in the marketing or sale
 |            |                                      | active member
 | inbox      | inbox_scope                          | an admin every handoff; the sales head the
 |            |                                      | team's; anybody else their own (a rep's leads)
-|            | may_pick_team_reps                   | the sales head (filter by rep, reassign to)
+|            | may_pick_team_reps, team_reps_for    | the sales head, from the team's active reps
+|            |                                      | (narrow the inbox to one, reassign to one)
 |            | may_act_on_handoff(user, handoff)    | the rep it is assigned to, that team's head
 |            | may_reassign_handoff(user, handoff)  | that team's head, while active
 |            | may_receive_handoff(person, handoff) | an active member of the handoff's team
@@ -513,6 +514,13 @@ def inbox_scope(user: User) -> Q:
 def may_pick_team_reps(user: User) -> bool:
     """The sales head narrows the inbox to a rep of the team and reassigns leads to them."""
     return _heads_sales(user)
+
+
+def team_reps_for(user: User) -> QuerySet[User]:
+    """The reps the sales head picks from: the team's active reps; nobody for anyone else."""
+    if not may_pick_team_reps(user):
+        return User.objects.none()
+    return User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
 
 
 def may_reassign_handoff(user: User, handoff: "Handoff") -> bool:

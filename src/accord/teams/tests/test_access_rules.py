@@ -217,3 +217,18 @@ def test_a_lead_goes_only_to_an_active_member_of_its_team(personas, handoffs, ot
     assert receives == row(Y, N, N, Y, N, N)
     other_rep.is_active = False
     assert not access.may_receive_handoff(other_rep, mine)
+
+
+def test_the_sales_head_picks_from_the_teams_active_reps_and_nobody_else_picks(personas, other_rep):
+    other_rep.is_active = False
+    other_rep.save(update_fields=["is_active"])
+    picks = {name: set(access.team_reps_for(user)) for name, user in personas.items()}
+
+    assert picks == {
+        "rep": set(),
+        "marketer": set(),
+        "liaison": set(),
+        "sales head": {personas["rep"]},
+        "marketing head": set(),
+        "admin": set(),
+    }
