@@ -39,19 +39,26 @@ class ImportReport:
     timings: dict[str, float]  # wall-clock seconds per phase
 
 
-def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False) -> ImportReport:
+def do_import_file(
+    path: Path, *, dry_run: bool = False, progress: bool = False, on_progress=None
+) -> ImportReport:
     """Import a whole file in one transaction, or nothing of it (ImportRefused lists every bad row).
 
     Every row is validated and the whole change planned before the first write, so a bad row at the
-    end of a million refuses the file as surely as one at the start.
+    end of a million refuses the file as surely as one at the start. `on_progress(phase, rows)`,
+    when given, hears each phase begin (the import page shows it).
     """
     path = Path(path)
     timings: dict[str, float] = {}
+    tell = on_progress or (lambda phase, rows: None)
+    tell("reading and checking every row", None)
     with timed(timings, "read and validate"):
         parsed = read_file(path, progress=progress)
     planner = PLANNERS[parsed.fmt.object_type]
     with transaction.atomic():
         bulk.prepare_connection()
+        rows = len(parsed.records)
+        tell("matching rows with the records already here", rows)
         with timed(timings, "plan"):
             plan = planner(parsed, f"import {path.name}", progress)
         if parsed.errors:
@@ -62,6 +69,7 @@ def do_import_file(path: Path, *, dry_run: bool = False, progress: bool = False)
                 errors,
             )
         if not dry_run:
+            tell("writing", rows)
             with timed(timings, "write"):
                 try:
                     plan.write()

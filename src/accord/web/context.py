@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("Planning", "planning:index", None),
     ("Goals", "goals:index", None),
     ("API docs", "api:openapi-view", None),
+    ("Import", "imports:index", access.may_import),
     ("Audit", "audit:search", access.may_read_audit_trail),
     ("Admin", "admin:index", access.sees_admin_in_menu),
 ]

@@ -13,8 +13,8 @@ SHARED = ["Agreement", "Alignment", "Mindset", "Planning", "Goals", "API docs"]
 SEEN_BY = {
     "rep": ["Home", "Dashboard", "Inbox", *SHARED],
     "marketer": ["Home", "Dashboard", "Feedback", *SHARED],
-    "marketing_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED],
-    "sales_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED],
+    "marketing_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED, "Import"],
+    "sales_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED, "Import"],
 }
 
 
@@ -35,7 +35,7 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "Dashboard", *SHARED, "Audit", "Admin"]
+    assert nav_labels(response) == ["Home", "Dashboard", *SHARED, "Import", "Audit", "Admin"]
     assertContains(response, f'href="{reverse("admin:index")}"')
 
 

@@ -1,0 +1,65 @@
+"""Imports started from the web page: the uploaded file is checked first (a dry run), and only a
+check that found nothing wrong can be confirmed; the worker runs both, so a large file never
+holds a web request open."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportRun(models.Model):
+    class Mode(models.TextChoices):
+        CHECK = "check", "Check"
+        IMPORT = "import", "Import"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
+
+    file_name = models.CharField(max_length=255, help_text="the name the file was uploaded with")
+    stored_as = models.CharField(max_length=255, help_text="the upload, under the data folder")
+    size_bytes = models.BigIntegerField()
+    mode = models.CharField(max_length=8, choices=Mode.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    check_run = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_run",
+        help_text="the check this import confirmed",
+    )
+    format_name = models.CharField(max_length=64, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.IntegerField(default=0)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} of {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def confirmable(self) -> bool:
+        """A check that found nothing wrong and was not confirmed yet."""
+        return (
+            self.mode == self.Mode.CHECK
+            and self.status == self.Status.DONE
+            and not hasattr(self, "import_run")
+        )

@@ -1,0 +1,1 @@
+"""Imports from the web page: upload, check, confirm, and the worker's job that runs them."""

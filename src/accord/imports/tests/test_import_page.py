@@ -1,0 +1,139 @@
+"""The import page: a head uploads an export, sees what it would change or every bad row, and
+only a clean check can be imported; the worker runs both and the page follows it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from accord.crm.models import Person
+from accord.imports.models import ImportRun
+from accord.imports.runs.services import do_run, progress_file, upload_folder
+from accord.imports.services import do_import_file
+from accord.imports.tests.helpers import FIXTURES
+
+CONTACTS = (FIXTURES / "hubspot-contacts.csv").read_bytes()
+BAD_CONTACTS = (
+    b'"Record ID","First Name","Email","Lifecycle Stage","Create Date"\n'
+    b'"1","Ana","ana@northwind.example","lead","2024-03-04"\n'
+    b'"2","Bo","not-an-email","lead","2024-03-05"\n'
+    b'"3","Cy","cy@northwind.example","lead","2024-02-31"\n'
+)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def upload(client, user, content=CONTACTS, name="contacts.csv", **kwargs):
+    client.force_login(user)
+    return client.post(
+        "/imports/", {"file": SimpleUploadedFile(name, content, "text/csv")}, **kwargs
+    )
+
+
+def worker_runs_queued_runs():
+    for run in ImportRun.objects.filter(status=ImportRun.Status.QUEUED):
+        do_run(run.pk)
+
+
+def test_a_head_checks_a_hubspot_export_sees_what_would_change_then_imports_it(
+    client, marketing_head, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = upload(client, marketing_head, follow=True)
+    assert "Waiting for the worker" in answer.content.decode()
+
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+    page = client.get(f"/imports/{check.pk}/").content.decode()
+    assert check.status == ImportRun.Status.DONE and check.format_name == "HubSpot contacts"
+    assert "every row is valid" in page and "Import it" in page
+    assert Person.objects.count() == 0  # a check writes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/imports/{check.pk}/confirm/", follow=True)
+    worker_runs_queued_runs()
+    imported = ImportRun.objects.get(mode=ImportRun.Mode.IMPORT)
+    assert imported.status == ImportRun.Status.DONE
+    assert imported.counts["people"]["created"] == Person.objects.count() == 4
+    page = client.get(f"/imports/{imported.pk}/").content.decode()
+    assert "Imported as <strong>HubSpot contacts</strong>" in page
+    assert not (upload_folder() / imported.stored_as).exists()  # the upload is not kept
+
+
+def test_a_file_with_bad_rows_lists_each_by_row_and_column_and_cannot_be_imported(
+    client, sales_head, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, sales_head, BAD_CONTACTS)
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+
+    page = client.get(f"/imports/{check.pk}/").content.decode()
+    assert check.status == ImportRun.Status.REFUSED and check.problem_count == 2
+    assert [p[:2] for p in check.problems] == [[3, "Email"], [4, "Create Date"]]
+    assert "nothing was written" in page and "Import it" not in page
+    answer = client.post(f"/imports/{check.pk}/confirm/", follow=True)
+    assert "Only a check that found nothing wrong can be imported." in answer.content.decode()
+    assert Person.objects.count() == 0
+    assert ImportRun.objects.count() == 1
+
+
+def test_confirming_a_check_twice_makes_one_import(client, admin_user):
+    upload(client, admin_user)
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+    client.post(f"/imports/{check.pk}/confirm/")
+    client.post(f"/imports/{check.pk}/confirm/")
+    assert ImportRun.objects.filter(mode=ImportRun.Mode.IMPORT).count() == 1
+
+
+def test_the_status_keeps_asking_while_the_run_waits_and_stops_when_it_ends(client, admin_user):
+    upload(client, admin_user)
+    check = ImportRun.objects.get()
+    fragment = client.get(f"/imports/{check.pk}/", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+    progress_file(check).write_text('{"phase": "writing", "rows": 4}')
+    ImportRun.objects.filter(pk=check.pk).update(status=ImportRun.Status.RUNNING)
+    assert "Writing (4 rows)" in client.get(f"/imports/{check.pk}/").content.decode()
+
+    ImportRun.objects.filter(pk=check.pk).update(status=ImportRun.Status.QUEUED)
+    do_run(check.pk)
+    fragment = client.get(f"/imports/{check.pk}/", headers={"HX-Request": "true"})
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_an_import_tells_each_phase_as_it_begins(db):
+    heard = []
+    do_import_file(
+        FIXTURES / "hubspot-contacts.csv", on_progress=lambda phase, rows: heard.append(phase)
+    )
+    assert heard == [
+        "reading and checking every row",
+        "matching rows with the records already here",
+        "writing",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["rep", "marketer"])
+def test_reps_and_marketers_cannot_import(client, persona, request):
+    user = request.getfixturevalue(persona)
+    assert upload(client, user).status_code == 403
+    assert client.get("/imports/").status_code == 403
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_file_that_is_not_csv_is_refused_before_it_is_kept(client, admin_user):
+    answer = upload(client, admin_user, b"PK\x03\x04", name="contacts.xlsx", follow=True)
+    assert "contacts.xlsx is not a .csv file" in answer.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accord_worker_runs_a_queued_check(client, admin_user):
+    upload(client, admin_user)
+    call_command("worker", "--once")
+    assert ImportRun.objects.get().status == ImportRun.Status.DONE

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accord.imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.run, name="run"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+]
