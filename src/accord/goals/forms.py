@@ -6,7 +6,7 @@ from django.utils import timezone
 from accord.attribution import MODELS
 from accord.goals.models import RevenueGoal, Rotation
 from accord.goals.plan import RewardPlan
-from accord.teams.models import User
+from accord.teams import access
 from accord.touchpoints.models import Campaign
 
 PERCENT = {"max_digits": 6, "decimal_places": 2}
@@ -103,7 +103,7 @@ class IdeaForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.order_by("name"))
     person = forms.ModelChoiceField(
         label="Proposed by",
-        queryset=User.objects.filter(is_active=True, team__isnull=False).order_by("full_name"),
+        queryset=access.people_taking_part().order_by("full_name"),
     )
 
 
@@ -124,9 +124,7 @@ class MeetingForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     text = forms.CharField(max_length=255, label="Action")
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, team__isnull=False).order_by("full_name")
-    )
+    owner = forms.ModelChoiceField(queryset=access.people_taking_part().order_by("full_name"))
     due_on = forms.DateField(
         required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -41,7 +41,7 @@ Everything else, one row per rule ("a member" is anyone in the marketing or sale
 |            | may_visit_other_team                 | a member (shadowing, rotations)
 |            | may_run_joint_meeting                | a head, an admin, a liaison who is a member
 |            | may_complete_action_item(user, item) | its owner, whoever runs the meeting
-|            | takes_part(person)                   | credited an idea, owns an action item: an
+|            | takes_part, people_taking_part       | credited an idea, owns an action item: an
 |            |                                      | active member
 | inbox      | inbox_scope                          | an admin every handoff; the sales head the
 |            |                                      | team's; anybody else their own (a rep's leads)
@@ -491,6 +491,11 @@ def may_run_joint_meeting(user: User) -> bool:
 def takes_part(person: User) -> bool:
     """Who may be credited a campaign idea or own an action item: active members of a team."""
     return person.is_active and person.team_id is not None
+
+
+def people_taking_part() -> QuerySet[User]:
+    """Everyone `takes_part` lets through, for the forms to offer."""
+    return User.objects.filter(is_active=True, team__isnull=False)
 
 
 def may_complete_action_item(user: User, item: "ActionItem") -> bool:

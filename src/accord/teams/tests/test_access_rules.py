@@ -232,3 +232,12 @@ def test_the_sales_head_picks_from_the_teams_active_reps_and_nobody_else_picks(p
         "marketing head": set(),
         "admin": set(),
     }
+
+
+def test_the_forms_offer_exactly_the_people_who_take_part(personas, other_rep):
+    other_rep.is_active = False
+    other_rep.save(update_fields=["is_active"])
+    taking_part = {user for user in [*personas.values(), other_rep] if access.takes_part(user)}
+
+    assert set(access.people_taking_part()) == taking_part
+    assert other_rep not in taking_part and personas["admin"] not in taking_part
