@@ -1,10 +1,10 @@
 """Who may read and change what: the one place for Accord's access rules.
 
-Every page, API operation, export and command asks a predicate of this module; the services
-raise their own refusals (with the user's words) when one says no. Roles: a rep and a marketer
-belong to a team; a head leads one (the marketing head, the sales head); an admin (role admin
-or superuser) runs the whole instance and need not be in a team. "A team member" is anyone in
-the marketing or the sales team, heads included.
+Pages, API operations, services and selectors ask a predicate of this module and never look at
+a role themselves; a service raises its own refusal (in the user's words) when one says no.
+
+Roles: a rep and a marketer belong to a team; a head leads one (the marketing head, the sales
+head); an admin (role admin, or a superuser) runs the whole instance and need not be in a team.
 
 Records (read and change alike; `people_for`, `accounts_for`, `opportunities_for`, ...):
 - a rep: the people, accounts and opportunities they own, plus the unassigned pool;
@@ -362,7 +362,8 @@ def check_changes(user: User, record: str, action: str, data: dict) -> dict:
 
 
 # --- who is who ---------------------------------------------------------------------------
-# Each predicate below reads the fewest facts it needs, in this order, so a refusal costs no query.
+# The predicates keep the order of the checks they replaced (role before team), so a page asks
+# the database no more than it did.
 
 TEAM_KINDS = (Team.Kind.MARKETING, Team.Kind.SALES)
 
