@@ -62,3 +62,23 @@ def test_serve_answers_on_the_given_port_with_a_production_server(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_with_the_worker_runs_it_beside_the_server_and_stops_it_too(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env["ACCORD_DATA_DIR"] = str(tmp_path)
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "accord", "serve", "--port", str(_free_port())]
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [*command, "--workers", "1", "--with-worker"], env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "SLA breach sweep every 60 s" not in log.read_text():
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert "Accord worker stopped." in log.read_text()

@@ -1,4 +1,10 @@
-"""Serving the WSGI app with gunicorn, in process, so `accord serve` needs no other command."""
+"""Serving the WSGI app with gunicorn, in process, so `accord serve` needs no other command;
+with `with_worker`, `accord worker` runs beside it (alerts, SLA sweeps, imports from the page)
+and stops with it."""
+
+import os
+import subprocess
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -17,17 +23,24 @@ class AccordServer(BaseApplication):
         return self.application
 
 
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+def serve(host: str, port: int, workers: int, threads: int, *, with_worker: bool = False) -> None:
     from django.core.wsgi import get_wsgi_application
 
-    AccordServer(
-        get_wsgi_application(),
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "timeout": 120,
-        },
-    ).run()
+    worker = subprocess.Popen([sys.executable, "-m", "accord", "worker"]) if with_worker else None
+    arbiter = os.getpid()  # gunicorn's forked workers leave through this `finally` too
+    try:
+        AccordServer(
+            get_wsgi_application(),
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "timeout": 120,
+            },
+        ).run()
+    finally:
+        if worker is not None and os.getpid() == arbiter:
+            worker.terminate()  # the worker finishes the job in hand, then exits
+            worker.wait()

@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve without `accord worker` (no alerts, SLA sweeps or imports from the page)",
+        )
 
     def handle(self, *args, seed, size, no_serve, reset, host, port, workers, threads, **options):
         verbosity = options["verbosity"]
@@ -52,9 +57,11 @@ class Command(BaseCommand):
             return
         from accord.web.server import serve
 
-        self.stdout.write(f"Serving on {url} (Ctrl-C stops it)")
+        with_worker = not options["no_worker"]
+        beside = " with the worker beside it (Ctrl-C stops both)" if with_worker else " (Ctrl-C)"
+        self.stdout.write(f"Serving on {url}{beside}")
         self.stdout.flush()
-        serve(host, port, workers, threads)
+        serve(host, port, workers, threads, with_worker=with_worker)
 
     def _summary(self, load) -> str:
         rows, dataset = load.rows, load.dataset

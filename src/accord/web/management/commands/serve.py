@@ -15,10 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=min(4, (os.cpu_count() or 1) * 2))
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--no-migrate", action="store_true")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run `accord worker` (alerts, SLA sweeps, imports) until the server stops",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+    def handle(self, *args, host, port, workers, threads, no_migrate, with_worker, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Accord is serving on http://{host}:{port}/ (Ctrl-C stops it)")
         self.stdout.flush()
-        serve(host, port, workers, threads)
+        serve(host, port, workers, threads, with_worker=with_worker)
