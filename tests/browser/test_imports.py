@@ -1,0 +1,47 @@
+"""A head imports last year's HubSpot export from the browser: the check shows what would
+change while the page follows the worker, and the import lands after one more click."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accord.crm.models import Person
+from accord.imports.models import ImportRun
+from accord.imports.runs.services import do_run
+from accord.imports.tests.helpers import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def worker_takes_the_queued_run(page):
+    """Run the queued job as `accord worker` would, just after the page asked for its status
+    (the live server and this thread share one SQLite connection, so not both at once)."""
+    with page.expect_response(re.compile(r"/imports/\d+/$")):
+        pass
+    do_run(ImportRun.objects.get(status=ImportRun.Status.QUEUED).pk)
+
+
+def test_a_head_checks_and_imports_a_hubspot_export(page, log_in, marketing_head):
+    log_in(marketing_head.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    page.get_by_label("CSV file").set_input_files(FIXTURES / "hubspot-contacts.csv")
+    page.get_by_role("button", name="Check the file").click()
+
+    status = page.get_by_test_id("run-status")
+    expect(status).to_contain_text("Waiting for the worker")
+    worker_takes_the_queued_run(page)
+    expect(status).to_contain_text("every row is valid")  # the page followed without a reload
+    people = page.get_by_test_id("counts").get_by_role("row", name=re.compile("^People"))
+    expect(people.get_by_role("cell")).to_have_text(["People", "4", "0", "0"])
+    assert Person.objects.count() == 0
+
+    page.get_by_role("button", name="Import it").click()
+    worker_takes_the_queued_run(page)
+    expect(status).to_contain_text("Imported as HubSpot contacts")
+    assert Person.objects.count() == 4
