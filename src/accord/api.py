@@ -19,6 +19,7 @@ from accord.crm.schemas import ErrorOut
 from accord.crm.services import Conflict, InvalidChange
 from accord.goals.api import router as goals_router
 from accord.handoff.api import router as handoff_router
+from accord.imports.api import router as imports_router
 from accord.metrics.api import router as metrics_router
 from accord.mindset.api import router as mindset_router
 from accord.planning.api import router as planning_router
@@ -93,6 +94,7 @@ api.add_router("", planning_router)
 api.add_router("", goals_router)
 api.add_router("", handoff_router)
 api.add_router("", audit_router)
+api.add_router("", imports_router)
 
 
 def _field_errors(errors, kind: str) -> dict:

@@ -20,7 +20,18 @@ KEPT_PROBLEMS = 1000  # every problem is counted; the first thousand are kept to
 
 
 class RunRefused(Exception):
-    """The user may not do this, or the run is not in a state that allows it."""
+    """The upload cannot be taken (not a CSV file, say); the message says why."""
+
+
+class NotAllowed(RunRefused):
+    """Only administrators and team heads import."""
+
+    def __init__(self):
+        super().__init__("Only an administrator or a team head can import files.")
+
+
+class NotConfirmable(RunRefused):
+    """The run is not a clean check, or its file is gone."""
 
 
 def upload_folder() -> Path:
@@ -30,7 +41,7 @@ def upload_folder() -> Path:
 def do_upload(user: User, upload) -> ImportRun:
     """Keep the uploaded file in the data folder and queue its check (a dry run)."""
     if not may_import(user):
-        raise RunRefused("Only an administrator or a team head can import files.")
+        raise NotAllowed()
     if not upload.name.lower().endswith(".csv"):
         raise RunRefused(f"{upload.name} is not a .csv file; export the records as CSV.")
     folder = upload_folder()
@@ -55,15 +66,15 @@ def do_confirm(user: User, check_run: ImportRun) -> ImportRun:
     """Import the file a clean check looked at. Confirming twice (a double click, two heads at
     once) makes one import: the check is locked and can be confirmed only once."""
     if not may_import(user):
-        raise RunRefused("Only an administrator or a team head can import files.")
+        raise NotAllowed()
     check_run = ImportRun.objects.select_for_update().get(pk=check_run.pk)
     existing = ImportRun.objects.filter(check_run=check_run).first()
     if existing is not None:
         return existing
     if check_run.mode != ImportRun.Mode.CHECK or check_run.status != ImportRun.Status.DONE:
-        raise RunRefused("Only a check that found nothing wrong can be imported.")
+        raise NotConfirmable("Only a check that found nothing wrong can be imported.")
     if not (upload_folder() / check_run.stored_as).is_file():
-        raise RunRefused("The checked file is no longer kept; upload it again.")
+        raise NotConfirmable("The checked file is no longer kept; upload it again.")
     run = ImportRun.objects.create(
         file_name=check_run.file_name,
         stored_as=check_run.stored_as,

@@ -1,0 +1,102 @@
+"""Imports over JSON, for scripts that move exports from a CRM or a warehouse: upload a CSV (a
+check is queued), read how it ended, confirm a clean check as an import. Heads and admins."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from accord.crm.api import Page
+from accord.crm.schemas import ErrorOut
+from accord.imports.models import ImportRun
+from accord.imports.runs import selectors, services
+from accord.imports.runs.services import NotAllowed, NotConfirmable, RunRefused
+
+router = Router(tags=["imports"])
+
+
+class CountsOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class ImportRunOut(Schema):
+    id: int
+    file_name: str
+    size_bytes: int
+    mode: ImportRun.Mode
+    status: ImportRun.Status
+    format_name: str
+    counts: dict[str, CountsOut]
+    problem_count: int
+    problems: list[ProblemOut]
+    message: str
+    check_run_id: int | None
+    requested_by: str | None
+    requested_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_problems(run) -> list[dict]:
+        return [{"row": r, "column": c, "reason": why} for r, c, why in run.problems]
+
+    @staticmethod
+    def resolve_requested_by(run) -> str | None:
+        return run.requested_by.email if run.requested_by else None
+
+
+def _refusal(exc: RunRefused) -> Status:
+    status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, NotConfirmable) else 422
+    return Status(status, {"detail": str(exc)})
+
+
+@router.post(
+    "/imports",
+    response={202: ImportRunOut, 403: ErrorOut, 422: ErrorOut},
+    description="Upload a CSV export (HubSpot, Salesforce, Accord or touchpoints): a check is "
+    "queued for the worker, which reads every row and writes nothing. Poll the run; when it is "
+    "`done`, `counts` say what an import would create and update, and it can be confirmed; when "
+    "`refused`, `problems` list every bad row (the first thousand; `problem_count` all).",
+)
+def upload_import(request: HttpRequest, file: File[UploadedFile]):
+    try:
+        return Status(202, services.do_upload(request.auth, file))
+    except RunRefused as refused:
+        return _refusal(refused)
+
+
+@router.get(
+    "/imports", response=list[ImportRunOut], description="Checks and imports, newest first."
+)
+@paginate(Page)
+def list_imports(request: HttpRequest):
+    return selectors.runs_for(request.auth)
+
+
+@router.get("/imports/{run_id}", response={200: ImportRunOut, 404: ErrorOut})
+def get_import(request: HttpRequest, run_id: int):
+    return selectors.access_run(request.auth, run_id)
+
+
+@router.post(
+    "/imports/{run_id}/confirm",
+    response={202: ImportRunOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    description="Import the file of a clean check (queued for the worker). Confirming the same "
+    "check again answers the same import; a check that found problems is 409.",
+)
+def confirm_import(request: HttpRequest, run_id: int):
+    check = selectors.access_run(request.auth, run_id)
+    try:
+        return Status(202, services.do_confirm(request.auth, check))
+    except RunRefused as refused:
+        return _refusal(refused)

@@ -1,0 +1,80 @@
+"""Imports over the JSON API: upload, read the check, confirm; the same rules as the page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accord.crm.models import Person
+from accord.imports.models import ImportRun
+from accord.imports.runs.services import do_run
+from accord.imports.tests.test_import_page import BAD_CONTACTS, CONTACTS
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def upload(api, content=CONTACTS, name="contacts.csv"):
+    file = SimpleUploadedFile(name, content, "text/csv")
+    return api.client.post("/api/v1/imports", {"file": file}, headers=api.headers)
+
+
+def run_queued():
+    for run in ImportRun.objects.filter(status=ImportRun.Status.QUEUED):
+        do_run(run.pk)
+
+
+def test_a_script_uploads_reads_the_check_and_confirms_the_import(api_as, sales_head):
+    api = api_as(sales_head)
+    answer = upload(api)
+    assert answer.status_code == 202
+    check_id = answer.json()["id"]
+    assert answer.json()["status"] == "queued" and answer.json()["mode"] == "check"
+
+    run_queued()
+    check = api.get(f"/imports/{check_id}").json()
+    assert check["status"] == "done" and check["format_name"] == "HubSpot contacts"
+    assert check["counts"]["people"] == {"created": 4, "updated": 0, "unchanged": 0}
+
+    confirmed = api.post(f"/imports/{check_id}/confirm", {})
+    again = api.post(f"/imports/{check_id}/confirm", {})
+    assert confirmed.status_code == again.status_code == 202
+    assert confirmed.json()["id"] == again.json()["id"]
+    assert confirmed.json()["check_run_id"] == check_id
+    run_queued()
+    assert api.get(f"/imports/{confirmed.json()['id']}").json()["status"] == "done"
+    assert Person.objects.count() == 4
+    assert [r["mode"] for r in api.get("/imports").json()["items"]] == ["import", "check"]
+
+
+def test_a_refused_check_lists_its_problems_and_cannot_be_confirmed(api_as, admin_user):
+    api = api_as(admin_user)
+    check_id = upload(api, BAD_CONTACTS).json()["id"]
+    run_queued()
+
+    check = api.get(f"/imports/{check_id}").json()
+    assert check["status"] == "refused" and check["problem_count"] == 2
+    assert check["problems"][0] == {
+        "row": 3,
+        "column": "Email",
+        "reason": check["problems"][0]["reason"],
+    }
+    answer = api.post(f"/imports/{check_id}/confirm", {})
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "Only a check that found nothing wrong can be imported."
+
+
+def test_a_rep_may_not_import_nor_see_imports(api_as, rep, admin_user):
+    check_id = upload(api_as(admin_user)).json()["id"]
+    api = api_as(rep)
+    answer = upload(api)
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "Only an administrator or a team head can import files."
+    assert api.get(f"/imports/{check_id}").status_code == 404
+    assert api.get("/imports").json()["count"] == 0
+
+
+def test_a_file_that_is_not_csv_is_a_422_naming_it(api_as, admin_user):
+    answer = upload(api_as(admin_user), b"\x00\x01", name="deals.xlsx")
+    assert answer.status_code == 422
+    assert "deals.xlsx is not a .csv file" in answer.json()["detail"]
