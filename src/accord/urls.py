@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accord.handoff.urls")),
     path("audit/", include("accord.audit.urls")),
     path("imports/", include("accord.imports.urls")),
+    path("", include("accord.crm.urls")),
     path("", include("accord.metrics.urls")),
     path("", include("accord.goals.urls")),
     path("", include("accord.web.urls")),

@@ -8,6 +8,7 @@ from accord.teams import access
 NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
+    ("People", "crm:people", None),
     ("Inbox", "handoff:inbox", access.sees_inbox_in_menu),
     ("Feedback", "handoff:feedback", access.sees_feedback_in_menu),
     ("Agreement", "agreement:index", None),

@@ -11,10 +11,10 @@ def nav_labels(response) -> list[str]:
 
 SHARED = ["Agreement", "Alignment", "Mindset", "Planning", "Goals", "API docs"]
 SEEN_BY = {
-    "rep": ["Home", "Dashboard", "Inbox", *SHARED],
-    "marketer": ["Home", "Dashboard", "Feedback", *SHARED],
-    "marketing_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED, "Import"],
-    "sales_head": ["Home", "Dashboard", "Inbox", "Feedback", *SHARED, "Import"],
+    "rep": ["Home", "Dashboard", "People", "Inbox", *SHARED],
+    "marketer": ["Home", "Dashboard", "People", "Feedback", *SHARED],
+    "marketing_head": ["Home", "Dashboard", "People", "Inbox", "Feedback", *SHARED, "Import"],
+    "sales_head": ["Home", "Dashboard", "People", "Inbox", "Feedback", *SHARED, "Import"],
 }
 
 
@@ -35,7 +35,8 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
 
     response = client.get(reverse("web:home"))
 
-    assert nav_labels(response) == ["Home", "Dashboard", *SHARED, "Import", "Audit", "Admin"]
+    admin_only = ["Import", "Audit", "Admin"]
+    assert nav_labels(response) == ["Home", "Dashboard", "People", *SHARED, *admin_only]
     assertContains(response, f'href="{reverse("admin:index")}"')
 
 
