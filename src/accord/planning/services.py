@@ -185,10 +185,9 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
 
 def check_may_sign(user: User) -> str:
     """The team the user signs for: only the two heads sign."""
-    team = access.signing_team(user)
-    if team is None:
+    if not access.may_sign_campaign_plan(user):
         raise NotAllowed("Only the marketing head and the sales head sign campaign plans")
-    return team
+    return access.signing_team(user)
 
 
 @transaction.atomic
