@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from accord.alignment.selectors import get_trend
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import get_database_stats
 from accord.web.charts import bar_chart
@@ -22,6 +23,7 @@ def home(request):
         "web/home.html",
         {
             "stats": stats,
+            "relationship": (get_trend() or [None])[-1],  # the latest round
             "funnel": funnel,
             "funnel_chart": bar_chart("People by lifecycle stage", funnel),
             "pipeline_chart": bar_chart("Opportunities by pipeline stage", pipeline),

@@ -80,3 +80,27 @@ def test_large_numbers_are_grouped_by_thousands(client, rep):
     response = client.get(reverse("web:home"))
 
     assertContains(response, 'data-testid="touchpoints">1,001<')
+
+
+def test_home_shows_where_the_relationship_stands(
+    client, rep, sales_head, sales_team, marketing_team
+):
+    from accord.alignment.services import do_answer, do_open_round
+    from accord.alignment.statements import statements_of
+    from accord.teams.models import User
+
+    client.force_login(rep)
+    assertContains(client.get(reverse("web:home")), "No assessment round yet")
+
+    do_open_round(sales_head)
+    for n in range(3):
+        for team, role in ((sales_team, User.Role.REP), (marketing_team, User.Role.MARKETER)):
+            colleague = User.objects.create_user(
+                f"{team.kind}{n}@example.com", team=team, role=role
+            )
+            do_answer(colleague, {s.key: 3 for s in statements_of()})  # 60 of 100
+
+    response = client.get(reverse("web:home"))
+
+    assertContains(response, ">Aligned</a>")
+    assertContains(response, "60.0 of 100 in round 1")
