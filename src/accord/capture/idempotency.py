@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accord.capture.models import CaptureSubmission
+from accord.capture.sql import insert_or_nothing
 
 KEYED_PREFIX, KEYLESS_PREFIX = "key:", "body:"
 
@@ -41,9 +42,10 @@ def do_submit_once(
 ) -> tuple[int, dict]:
     """The answer of `handler()`, run at most once per key (or identical body, without a key).
 
-    The claim row is inserted first, in the handler's transaction: a concurrent request with
-    the same key waits on the unique index until this one commits, then reads its answer; if
-    this one fails, nothing is stored and the other runs.
+    The claim row is inserted first, in the handler's transaction, by one
+    `INSERT ... ON CONFLICT DO NOTHING` (no savepoint): a concurrent request with the same key
+    waits on the unique index until this one commits, then reads its answer; if this one fails,
+    nothing is stored and the other runs.
     """
     digest = body_hash(data)
     stored_key = KEYED_PREFIX + key if key else KEYLESS_PREFIX + digest
@@ -51,19 +53,15 @@ def do_submit_once(
     mine = CaptureSubmission.objects.filter(user=user, endpoint=endpoint, key=stored_key)
     for _attempt in range(3):
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    claim = CaptureSubmission.objects.create(
-                        user=user,
-                        endpoint=endpoint,
-                        key=stored_key,
-                        body_hash=digest,
-                        status_code=0,
-                        response_body="",
-                    )
-            except IntegrityError:
-                claim = None
-            if claim is not None:
+            claim = CaptureSubmission(
+                user=user,
+                endpoint=endpoint,
+                key=stored_key,
+                body_hash=digest,
+                status_code=0,
+                response_body="",
+            )
+            if insert_or_nothing(claim):  # a held key waits here for its holder to finish
                 status, body = handler()
                 claim.status_code, claim.response_body = status, json.dumps(body)
                 claim.save(update_fields=["status_code", "response_body"])

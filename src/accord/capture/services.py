@@ -1,11 +1,14 @@
 """Leads and touches from websites and tools: find or make the person, record the touch, score.
 
-Every write here is race-safe on its own: people and accounts are found by their
-case-insensitive unique e-mail and domain, and a concurrent insert of the same one is caught in
-a savepoint and read back, so many requests capturing one lead make one person.
+Every write here is race-safe on its own: people and accounts are made by one
+`INSERT ... ON CONFLICT DO NOTHING` against their case-insensitive unique e-mail and domain, and
+read back when a concurrent capture made them first, so many requests capturing one lead make
+one person. A capture costs few round trips to the database: no savepoints, the touch and its
+form (and its campaign) in one statement on PostgreSQL, and the person is locked for routing by
+the same read that gives the answer its score (bench/README.md, "Lead capture load").
 """
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,10 +17,11 @@ from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import FormFill
+from accord.capture.sql import insert_or_nothing
 from accord.crm.models import Account, LifecycleStage, Person
-from accord.crm.services import Conflict, do_create_person
+from accord.crm.services import do_record_lifecycle_changes
 from accord.handoff.models import Handoff
-from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route
+from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route, route_locked
 from accord.handoff.terms import SlaTerms
 from accord.imports.objects.common import FREE_MAIL
 from accord.touchpoints.classification import classify_channel, get_classifier
@@ -65,23 +69,25 @@ def find_or_create_account(email: str, company: str = "", company_domain: str = 
     found = account_with_domain(domain).first()
     if found is not None:
         return found
-    try:
-        with transaction.atomic():
-            return Account.objects.create(name=company or domain, domain=domain)
-    except IntegrityError:  # created meanwhile by a concurrent capture
-        return account_with_domain(domain).get()
+    account = Account(name=company or domain, domain=domain)
+    if insert_or_nothing(account):
+        return account
+    return account_with_domain(domain).get()  # made meanwhile by a concurrent capture
 
 
 def find_or_create_person(email: str, fields: dict, *, by=None) -> tuple[Person, bool]:
-    """The person with this e-mail in any letter case, made if new; True when made."""
-    found = person_with_email(email).first()
-    if found is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            return do_create_person({"email": email, **fields}, by=by, reason=CAPTURE_REASON), True
-    except (IntegrityError, Conflict):  # created meanwhile by a concurrent capture
-        return person_with_email(email).get(), False
+    """The person with this e-mail in any letter case, made if new; True when made.
+
+    The insert comes first (a capture is mostly of somebody new): it makes the person, with the
+    first stage in the lifecycle history as `do_create_person` writes it, or finds the e-mail
+    taken and reads that person. A capture never sets an owner, so there is no owner to audit."""
+    person = Person(email=email, **fields)
+    if insert_or_nothing(person):
+        do_record_lifecycle_changes(
+            [(person.pk, "", person.lifecycle_stage)], by=by, reason=CAPTURE_REASON
+        )
+        return person, True
+    return person_with_email(email).get(), False
 
 
 def _fill_blanks(person: Person, fields: dict) -> None:
@@ -101,21 +107,29 @@ def _campaign_for(utm_campaign: str) -> Campaign | None:
     return Campaign.objects.filter(utm_campaign__iexact=utm_campaign).order_by("id").first()
 
 
-def _rescored(person: Person) -> dict:
-    """The person's stage and account as rescoring left them, and their score: one read."""
-    row = Person.objects.filter(pk=person.pk).values(
-        "lifecycle_stage",
-        "account_id",
-        "lead_score__total",
-        "lead_score__fit_grade",
-        "lead_score__is_mql",
-    )[0]
-    person.lifecycle_stage, person.account_id = row["lifecycle_stage"], row["account_id"]
-    return {
-        "score": row["lead_score__total"],
-        "grade": row["lead_score__fit_grade"],
-        "is_mql": row["lead_score__is_mql"],
+def _rescored(person: Person) -> tuple[Person, dict]:
+    """The person as rescoring left them (stage, account), locked for routing, and their score:
+    one read."""
+    locked = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("account", "lead_score")
+        .get(pk=person.pk)
+    )
+    score = getattr(locked, "lead_score", None)
+    return locked, {
+        "score": score.total if score else None,
+        "grade": score.fit_grade if score else None,
+        "is_mql": score.is_mql if score else None,
     }
+
+
+def sla_terms(version: AgreementVersion) -> SlaTerms:
+    sla = version.document.sla
+    return SlaTerms(
+        first_touch_hours=sla.first_touch_working_hours,
+        decision_days=sla.accept_within_working_days,
+        agreement_version=version.number,
+    )
 
 
 def route_new_mql(person: Person, version: AgreementVersion | None) -> Handoff | None:
@@ -127,16 +141,59 @@ def route_new_mql(person: Person, version: AgreementVersion | None) -> Handoff |
     """
     if person.lifecycle_stage != LifecycleStage.MQL or version is None:
         return None
-    sla = version.document.sla
-    terms = SlaTerms(
-        first_touch_hours=sla.first_touch_working_hours,
-        decision_days=sla.accept_within_working_days,
-        agreement_version=version.number,
-    )
     try:
-        return do_route(person, terms)  # its own savepoint: a refusal leaves nothing behind
+        return do_route(person, sla_terms(version))  # a refusal leaves nothing behind
     except (NoRepAvailable, NotRoutable):
         return None
+
+
+def _route_locked_mql(locked: Person, version: AgreementVersion | None, *, new: bool):
+    """`route_new_mql` for the person `_rescored` locked, in the capture's own transaction."""
+    if locked.lifecycle_stage != LifecycleStage.MQL or version is None:
+        return None
+    try:
+        return route_locked(locked, sla_terms(version), new=new)
+    except (NoRepAvailable, NotRoutable):
+        return None
+
+
+def _record_touch(person: Person, channel: str, touch: dict, occurred_at, form_name: str) -> int:
+    """The form-fill touch (with the campaign of its `utm_campaign`, any case) and its form;
+    the touchpoint's id. One statement on PostgreSQL, three queries elsewhere."""
+    if connection.vendor != "postgresql":
+        touchpoint = Touchpoint.objects.create(
+            person=person,
+            kind=Touchpoint.Kind.FORM_FILL,
+            channel=channel,
+            campaign=_campaign_for(touch["utm_campaign"]),
+            occurred_at=occurred_at,
+            **touch,
+        )
+        if form_name:
+            FormFill.objects.create(touchpoint=touchpoint, form_name=form_name)
+        return touchpoint.pk
+    columns = ", ".join(TOUCH_FIELDS)
+    sql = f"""
+        WITH touch AS (
+            INSERT INTO touchpoints_touchpoint
+                (person_id, kind, channel, occurred_at, campaign_id, {columns})
+            VALUES (%s, %s, %s, %s, (
+                SELECT id FROM touchpoints_campaign
+                WHERE %s <> '' AND UPPER(utm_campaign::text) = UPPER(%s) ORDER BY id LIMIT 1
+            ), {", ".join(["%s"] * len(TOUCH_FIELDS))})
+            RETURNING id
+        ), form AS (
+            INSERT INTO capture_formfill (touchpoint_id, form_name)
+            SELECT id, %s FROM touch WHERE %s <> ''
+        )
+        SELECT id FROM touch
+    """
+    utm = touch["utm_campaign"]
+    params = [person.pk, Touchpoint.Kind.FORM_FILL, channel, occurred_at, utm, utm]
+    params += [touch[name] for name in TOUCH_FIELDS] + [form_name, form_name]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
@@ -156,20 +213,12 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     )
     if not created:
         _fill_blanks(person, {**details, "account": account})
-    touchpoint = Touchpoint.objects.create(
-        person=person,
-        kind=Touchpoint.Kind.FORM_FILL,
-        channel=channel,
-        campaign=_campaign_for(touch["utm_campaign"]),
-        occurred_at=data.get("occurred_at") or timezone.now(),
-        **touch,
-    )
-    if data.get("form_name"):
-        FormFill.objects.create(touchpoint=touchpoint, form_name=data["form_name"])
+    occurred_at = data.get("occurred_at") or timezone.now()
+    touchpoint_id = _record_touch(person, channel, touch, occurred_at, data.get("form_name") or "")
     version = get_agreement_in_force()
     do_rescore_people([person.pk], version)
-    score = _rescored(person)
-    handoff = route_new_mql(person, version)
+    person, score = _rescored(person)
+    handoff = _route_locked_mql(person, version, new=created)
     return (201 if created else 200), {
         "person_id": person.pk,
         "created": created,
@@ -177,7 +226,7 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
         "account_id": person.account_id,
         "lifecycle_stage": person.lifecycle_stage,
         **score,
-        "touchpoint_id": touchpoint.pk,
+        "touchpoint_id": touchpoint_id,
         "handoff_id": handoff.pk if handoff else None,
         "owner_id": handoff.assigned_to_id if handoff else None,
         "channel": channel,

@@ -53,12 +53,26 @@ class Choice:
 def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) -> Handoff:
     """Hand an MQL to a rep, with its SLA deadlines. Returns the person's open handoff if they
     already have one, so routing the same person twice hands them off once."""
-    at = at or timezone.now()
     locked = Person.objects.select_for_update(of=("self",)).select_related("account")
     locked = locked.get(pk=person.pk)
-    existing = Handoff.objects.filter(person=locked, status__in=Handoff.OPEN).first()
-    if existing is not None:
-        return existing
+    handoff = route_locked(locked, terms, at=at)
+    person.owner, person.account = locked.owner, locked.account
+    return handoff
+
+
+def route_locked(
+    locked: Person, terms: SlaTerms, *, at: dt.datetime | None = None, new: bool = False
+) -> Handoff:
+    """`do_route` for a person the caller has already locked in its own transaction (read with
+    `select_for_update(of=("self",))` and its account, after any change to their stage), with no
+    savepoint of its own: it writes nothing before it is sure of the rep, so a refusal
+    (`NotRoutable`, `NoRepAvailable`) leaves nothing behind. `new` says the caller made the
+    person in this same transaction, so no other handoff of theirs can exist and none is read."""
+    at = at or timezone.now()
+    if not new:
+        existing = Handoff.objects.filter(person=locked, status__in=Handoff.OPEN).first()
+        if existing is not None:
+            return existing
     if locked.lifecycle_stage != LifecycleStage.MQL:
         raise NotRoutable(
             f"{locked.email} is at stage {locked.get_lifecycle_stage_display()!r}: "
@@ -74,7 +88,6 @@ def do_route(person: Person, terms: SlaTerms, *, at: dt.datetime | None = None) 
         locked.account = account
         changed.append("account")
     locked.save(update_fields=changed)
-    person.owner, person.account = locked.owner, locked.account
     return handoff
 
 
@@ -219,7 +232,8 @@ def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
     """The available member whose turn it is (see `next_in_turn`)."""
     locked = rule.members.select_for_update(of=("self",)).select_related("user").order_by("id")
     members = [m for m in locked if m.user != passing_over]
-    open_counts = _open_counts([m.user_id for m in members])
+    capped = [m.user_id for m in members if m.capacity is not None]
+    open_counts = _open_counts(capped) if capped else {}  # only a capacity cap needs them
     available = [
         m
         for m in members
