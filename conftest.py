@@ -67,6 +67,17 @@ def admin_user(db):
     )
 
 
+@pytest.fixture
+def agreement_in_force(marketing_head, sales_head, marketer):
+    """The default lead definition and SLA, proposed by a marketer and signed by both heads."""
+    from accord.agreement.defaults import default_document
+    from accord.agreement.services import do_create_draft, do_sign
+
+    version = do_create_draft(marketer, default_document())
+    do_sign(version, marketing_head)
+    return do_sign(version, sales_head)
+
+
 class ApiCaller:
     """The JSON API as one user calls it, with their own personal token."""
 

@@ -85,13 +85,3 @@ def round_robin(sales_team, rep):
     )
     RoutingMember.objects.create(rule=rule, user=rep)
     return rule
-
-
-@pytest.fixture
-def agreement_in_force(marketing_head, sales_head, marketer):
-    from accord.agreement.defaults import default_document
-    from accord.agreement.services import do_create_draft, do_sign
-
-    version = do_create_draft(marketer, default_document())
-    do_sign(version, marketing_head)
-    return do_sign(version, sales_head)

@@ -6,16 +6,8 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
-from accord.agreement.defaults import default_document
-from accord.agreement.services import do_create_draft, do_rescore_people, do_sign
+from accord.agreement.services import do_rescore_people
 from accord.crm.services import do_change_lifecycle_stage, do_update_person
-
-
-@pytest.fixture
-def agreement_in_force(marketing_head, sales_head, marketer):
-    version = do_create_draft(marketer, default_document())
-    do_sign(version, marketing_head)
-    return do_sign(version, sales_head)
 
 
 @pytest.fixture
