@@ -115,3 +115,84 @@ def _adapt(row: tuple, adapters) -> tuple:
     for i, adapt in adapters:
         values[i] = adapt(values[i])
     return tuple(values)
+
+
+# --- column-wise writes (Polars frames) -----------------------------------------------------
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """Primary keys for `count` rows about to be inserted, handed out as the database would.
+
+    PostgreSQL draws them from the table's sequence (other writers meanwhile get others); SQLite
+    continues after the highest id it ever gave (AUTOINCREMENT never reuses one). Call it inside
+    the writing transaction: on SQLite a writer that got in first makes the insert fail (primary
+    key taken) rather than mix rows.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+    return list(range(start, start + count))
+
+
+def _text_datetimes(frame, postgres: bool):
+    """Datetime columns as the text each database stores (SQLite: naive UTC, as Django writes)."""
+    import polars as pl
+
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if not isinstance(dtype, pl.Datetime):
+            continue
+        col = pl.col(name)
+        if dtype.time_zone is not None:
+            col = col.dt.convert_time_zone("UTC")
+        if postgres:
+            exprs.append(col.dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00:00").alias(name))
+        else:
+            exprs.append(
+                pl.when(col.dt.microsecond() == 0)
+                .then(col.dt.strftime("%Y-%m-%d %H:%M:%S"))
+                .otherwise(col.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+                .alias(name)
+            )
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def insert_frame(model, frame, progress=None, batch_size: int = 100_000) -> None:
+    """INSERT every row of a Polars frame whose column names are `model`'s field names.
+
+    PostgreSQL: COPY ... (FORMAT csv), the frame written as CSV by Polars (an empty quoted cell
+    is an empty string, an unquoted one NULL). SQLite: executemany in batches. No defaults are
+    filled in: pass every NOT NULL column.
+    """
+    if frame.height == 0:
+        return
+    fields = frame.columns
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    postgres = connection.vendor == "postgresql"
+    frame = _text_datetimes(frame, postgres)
+    with connection.cursor() as cursor:
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+                for part in frame.iter_slices(batch_size):
+                    copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
+                    if progress is not None:
+                        progress.update(part.height)
+            return
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for part in frame.iter_slices(BATCH):
+            cursor.executemany(sql, part.iter_rows())
+            if progress is not None:
+                progress.update(part.height)

@@ -50,9 +50,19 @@ class ParsedFile:
     records: list[Record]
     errors: list[RowError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the file
+    # Read column-wise (people files): a Polars frame, a `row` column and one per field (null for
+    # a blank cell), in place of `records`.
+    frame: object = None
 
     def error(self, record: Record, field_name: str, reason: str) -> None:
-        self.errors.append(RowError(record.row, self.headers.get(field_name, ""), reason))
+        self.error_at(record.row, field_name, reason)
+
+    def error_at(self, row: int, field_name: str, reason: str) -> None:
+        self.errors.append(RowError(row, self.headers.get(field_name, ""), reason))
+
+    @property
+    def size(self) -> int:
+        return len(self.records) if self.frame is None else self.frame.height
 
 
 @contextmanager
@@ -63,6 +73,10 @@ def timed(timings: dict[str, float], phase: str):
         yield
     finally:
         timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
+
+
+class _ReadByRows(Exception):
+    """The column-wise reader cannot vouch for this file; read it row by row instead."""
 
 
 class ImportRefused(Exception):
@@ -93,6 +107,17 @@ def read_file(path: Path, *, progress: bool = False) -> ParsedFile:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return _read(handle, path, progress)
+    except _ReadByRows:
+        pass
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            f"{path.name} is not UTF-8 text (byte {exc.start}); export it again as UTF-8 CSV"
+        ) from None
+    except csv.Error as exc:
+        raise ImportRefused(f"{path.name} is not a readable CSV file: {exc}") from None
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _read(handle, path, progress, columns=False)
     except UnicodeDecodeError as exc:
         raise ImportRefused(
             f"{path.name} is not UTF-8 text (byte {exc.start}); export it again as UTF-8 CSV"
@@ -101,7 +126,7 @@ def read_file(path: Path, *, progress: bool = False) -> ParsedFile:
         raise ImportRefused(f"{path.name} is not a readable CSV file: {exc}") from None
 
 
-def _read(handle, path: Path, progress: bool) -> ParsedFile:
+def _read(handle, path: Path, progress: bool, columns: bool = True) -> ParsedFile:
     reader = csv.reader(handle)
     header_row = next(reader, None)
     if not header_row:
@@ -126,6 +151,14 @@ def _read(handle, path: Path, progress: bool) -> ParsedFile:
     missing = [f for f in REQUIRED[fmt.object_type] if f not in headers]
     if missing:
         raise ImportRefused(f"{path.name} ({fmt.name}) has no column for {', '.join(missing)}")
+
+    if columns and fmt.object_type == "person" and fmt.derive is None:
+        from accord.imports.columns import read_columns
+
+        parsed = read_columns(path, fmt, header_row, progress)
+        if parsed is None:
+            raise _ReadByRows
+        return parsed
 
     result = ParsedFile(fmt=fmt, records=[], headers=headers)
     width = len(header_row)

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def do_import_file(
     planner = PLANNERS[parsed.fmt.object_type]
     with transaction.atomic():
         bulk.prepare_connection()
-        rows = len(parsed.records)
+        rows = parsed.size
         tell("matching rows with the records already here", rows)
         with timed(timings, "plan"):
             plan = planner(parsed, f"import {path.name}", progress)
@@ -78,6 +79,9 @@ def do_import_file(
                         f"{path.name} was not imported: the database changed while it was being "
                         f"imported ({exc}); nothing was written, run the import again"
                     ) from exc
+            committing = time.perf_counter()
+    if not dry_run:
+        timings["commit"] = time.perf_counter() - committing
     return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings)
 
 

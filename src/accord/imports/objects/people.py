@@ -1,14 +1,20 @@
-"""People files: match by external id, then by e-mail (any case); blanks change nothing."""
+"""People files: match by external id, then by e-mail (any case); blanks change nothing.
 
-from django.db.models.functions import Lower
+Planned column-wise: the file is a Polars frame (one row per person after rows for one e-mail
+are merged), joined against a column read of the people, external ids and accounts already
+stored; the writes are frames too (COPY on PostgreSQL, executemany on SQLite).
+"""
+
+import polars as pl
 from django.utils import timezone
 from tqdm import tqdm
 
+from accord.audit.services import record_column_changes
 from accord.crm import bulk
-from accord.crm.models import LifecycleStage, Person, SourceRecord
+from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
 from accord.crm.services import do_record_lifecycle_changes
 from accord.imports.engine import Counts, ParsedFile, timed
-from accord.imports.objects.common import AccountDirectory, Plan, SourceIndex, external_ids, max_id
+from accord.imports.objects.common import FREE_MAIL, SYSTEM_LABELS, Plan
 
 FIELDS = (
     "email",
@@ -21,130 +27,331 @@ FIELDS = (
     "original_source",
     "created_at",
 )
-ACCOUNT = len(FIELDS)  # index of account_id in a person's value list
-# A new person's fields: the file's value, else the default.
-DEFAULTS = (None, "", "", "", "", LifecycleStage.LEAD.value, "", "", None)
-NEW_PERSON = tuple(zip(FIELDS, DEFAULTS, strict=True))
-LIMITS = tuple((f, Person._meta.get_field(f).max_length) for f in FIELDS if f != "created_at")
+TEXT_FIELDS = FIELDS[:-1]
+LIMITS = tuple((f, Person._meta.get_field(f).max_length) for f in TEXT_FIELDS)
+UTC = pl.Datetime("us", "UTC")
+# Every field a people format may carry, as a frame column type.
+SCHEMA = {
+    **{f: pl.String for f in TEXT_FIELDS},
+    "created_at": UTC,
+    "source_id": pl.String,
+    "hubspot_id": pl.String,
+    "salesforce_id": pl.String,
+    "native_id": pl.Int64,
+    "account_name": pl.String,
+    "account_domain": pl.String,
+    "account_industry": pl.String,
+    "account_source_id": pl.String,
+    "account_native_id": pl.Int64,
+}
 
 
-def _overlay(current: list, values: dict) -> list:
-    merged = list(current)
-    for i, name in enumerate(FIELDS):
-        value = values.get(name)
-        if value is not None:
-            merged[i] = value
-    return merged
+def _frame(parsed: ParsedFile) -> pl.DataFrame:
+    """The file as columns (the row reader's records are turned into them), every field present."""
+    if parsed.frame is not None:
+        frame = parsed.frame
+    else:
+        data = {"row": [r.row for r in parsed.records]}
+        for name in SCHEMA:
+            data[name] = [r.values.get(name) for r in parsed.records]
+        frame = pl.DataFrame(data, schema={"row": pl.Int64, **SCHEMA})
+    missing = [pl.lit(None, t).alias(n) for n, t in SCHEMA.items() if n not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
+
+
+def _lower(col: str) -> pl.Expr:
+    """str.lower(), as the row-by-row code compared e-mails (Python for anything not ASCII)."""
+    ascii_ = pl.col(col).str.contains(r"^[\x00-\x7f]*$")
+    python = pl.col(col).map_elements(str.lower, return_dtype=pl.String)
+    return pl.when(ascii_).then(pl.col(col).str.to_lowercase()).otherwise(python)
+
+
+def _pairs(fmt) -> list[tuple[str, str]]:
+    """(system, column) of the external ids a row carries, in the order they are looked up."""
+    if fmt.system != "accord":
+        return [(fmt.system, "source_id")]
+    return [("hubspot", "hubspot_id"), ("salesforce", "salesforce_id")]
+
+
+def _existing_people() -> pl.DataFrame:
+    rows = Person.objects.values_list("id", *FIELDS, "account_id").iterator(chunk_size=20_000)
+    schema = {"id": pl.Int64, **{f: pl.String for f in TEXT_FIELDS}, "created_at": UTC}
+    schema["account_id"] = pl.Int64
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def _sources(object_type: str) -> pl.DataFrame:
+    rows = SourceRecord.objects.filter(object_type=object_type).values_list(
+        "system", "external_id", "object_id"
+    )
+    schema = {"system": pl.String, "ext": pl.String, "object_id": pl.Int64}
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def _accounts() -> pl.DataFrame:
+    rows = Account.objects.values_list("id", "domain")
+    frame = pl.DataFrame(list(rows), schema={"id": pl.Int64, "domain": pl.String}, orient="row")
+    return frame.with_columns(_lower("domain").alias("domain"))
+
+
+def _errors(parsed: ParsedFile, frame: pl.DataFrame, field: str, column: str, reason) -> None:
+    """An error on `field` for each row of `frame`; `reason(value of column)` says why."""
+    for row, value in frame.select("row", column).iter_rows():
+        parsed.error_at(row, field, reason(value))
 
 
 def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
     fmt = parsed.fmt
-    accounts = AccountDirectory.load()
-    sources = SourceIndex(SourceRecord.ObjectType.PERSON)
-    existing: dict[int, tuple] = {}
-    by_email: dict[str, int] = {}
-    for row in Person.objects.values_list("id", *FIELDS, "account_id").iterator(chunk_size=20_000):
-        existing[row[0]] = row[1:]
-        by_email[row[1].lower()] = row[0]
+    file = _frame(parsed).filter(pl.col("email").is_not_null())
+    for name, limit in LIMITS:
+        too_long = file.filter(pl.col(name).str.len_chars() > limit)
+        _errors(parsed, too_long, name, name, lambda _, n=limit: f"is longer than {n} characters")
 
     # Several rows for one e-mail are one person: later non-blank cells win.
-    groups: dict[str, tuple] = {}
-    for record in parsed.records:
-        email = record.values.get("email")
-        if email is None:
-            continue
-        for name, limit in LIMITS:
-            value = record.values.get(name)
-            if value is not None and len(value) > limit:
-                parsed.error(record, name, f"is longer than {limit} characters")
-        key = email.lower()
-        if key in groups:
-            groups[key][1].update(record.values)
-        else:
-            groups[key] = (record, dict(record.values))
+    file = file.with_columns(_lower("email").alias("key"))
+    if file.get_column("key").is_duplicated().any():
+        values = [c for c in file.columns if c not in ("row", "key")]
+        file = file.group_by("key", maintain_order=True).agg(
+            pl.col("row").first(), *(pl.col(c).drop_nulls().last() for c in values)
+        )
+    file = file.with_row_index("order")
 
-    # CRM exports leave a contact's company to be found from the e-mail; Accord's own say it.
-    derive_account = fmt.system != "accord"
-    counts = Counts()
-    inserts, updates, history = [], [], []
-    for key, (record, values) in groups.items():
-        pairs = external_ids(values, fmt)
-        pid = sources.find(pairs) or by_email.get(key)
-        if pid is not None and by_email.get(key, pid) != pid:
-            parsed.error(record, "email", f"{values['email']} already belongs to another person")
-            continue
-        account = accounts.explicit(values, fmt, parsed, record)
-        if account is False:
-            continue
-        if pid is None:
-            row = [v if (v := values.get(f)) is not None else d for f, d in NEW_PERSON]
-            if account is None and derive_account:
-                account = accounts.from_email(values["email"], values)
-            inserts.append((*row, account))
-            history.append((key, "", row[5]))
-            sources.link(pairs, key)
-            counts.created += 1
-            continue
-        current = existing[pid]
-        merged = _overlay(current[:ACCOUNT], values)
-        if account is None and current[ACCOUNT] is None and derive_account:
-            account = accounts.from_email(values["email"], values)
-        merged.append(current[ACCOUNT] if account is None else account)
-        sources.link(pairs, pid)
-        if merged == list(current):
-            counts.unchanged += 1
-            continue
-        updates.append((*merged, pid))
-        if merged[5] != current[5]:
-            history.append((pid, current[5], merged[5]))
-        counts.updated += 1
+    # Who each row is: by external id first, then by e-mail.
+    existing = _existing_people()
+    sources = _sources(SourceRecord.ObjectType.PERSON)
+    pairs = _pairs(fmt)
+    for i, (system, column) in enumerate(pairs):
+        known = sources.filter(pl.col("system") == system).select(
+            pl.col("ext").alias(column), pl.col("object_id").alias(f"pid{i}")
+        )
+        file = file.join(known, on=column, how="left", maintain_order="left")
+    by_email = existing.select(
+        _lower("email").alias("key"), pl.col("id").alias("pid_email")
+    ).unique("key", keep="last")
+    file = file.join(by_email, on="key", how="left", maintain_order="left")
+    file = file.with_columns(
+        pl.coalesce(*(f"pid{i}" for i in range(len(pairs))), "pid_email").alias("pid")
+    )
+    taken = pl.col("pid_email").is_not_null() & (pl.col("pid_email") != pl.col("pid"))
+    _errors(
+        parsed,
+        file.filter(taken),
+        "email",
+        "email",
+        lambda email: f"{email} already belongs to another person",
+    )
+    file = file.filter(~taken)
 
-    account_counts = Counts(created=len(accounts.new))
+    # The account a row names: an external id, a domain, an Accord id; else (CRM files only)
+    # the company of the e-mail's domain, unless it is a free mailbox.
+    accounts = _accounts()
+    by_domain = accounts.filter(pl.col("domain") != "").unique("domain", keep="last")
+    account_sources = _sources(SourceRecord.ObjectType.ACCOUNT).filter(
+        pl.col("system") == fmt.system
+    )
+    file = file.join(
+        account_sources.select(
+            pl.col("ext").alias("account_source_id"), pl.col("object_id").alias("by_ext")
+        ),
+        on="account_source_id",
+        how="left",
+        maintain_order="left",
+    )
+    unknown = pl.col("account_source_id").is_not_null() & pl.col("by_ext").is_null()
+    label = SYSTEM_LABELS[fmt.system]
+    _errors(
+        parsed,
+        file.filter(unknown),
+        "account_source_id",
+        "account_source_id",
+        lambda ext: f"no account has {label} id {ext!r}; import the accounts (companies) first",
+    )
+    file = file.filter(~unknown)
+    file = file.join(
+        existing.select(pl.col("id").alias("pid"), pl.col("account_id").alias("current_account")),
+        on="pid",
+        how="left",
+        maintain_order="left",
+    )
+    derive = fmt.system != "accord"
+    email_domain = pl.col("key").str.split("@").list.last()
+    from_email = pl.when(
+        pl.lit(derive)
+        & (pl.col("pid").is_null() | pl.col("current_account").is_null())
+        & ~email_domain.is_in(list(FREE_MAIL))
+    ).then(email_domain)
+    native = pl.col("account_native_id")
+    file = file.with_columns(
+        pl.when(pl.col("account_source_id").is_not_null())
+        .then(None)
+        .when(pl.col("account_domain").is_not_null())
+        .then(pl.col("account_domain").str.to_lowercase())
+        .when(native.is_not_null() & native.is_in(accounts.get_column("id").implode()))
+        .then(None)
+        .otherwise(from_email)
+        .alias("account_key"),
+        pl.when(pl.col("account_source_id").is_not_null())
+        .then(pl.col("by_ext"))
+        .when(pl.col("account_domain").is_null())
+        .then(pl.when(native.is_in(accounts.get_column("id").implode())).then(native))
+        .alias("account_id"),
+    )
+    file = file.join(
+        by_domain.select(pl.col("domain").alias("account_key"), pl.col("id").alias("by_domain")),
+        on="account_key",
+        how="left",
+        maintain_order="left",
+    ).with_columns(pl.coalesce("account_id", "by_domain").alias("account_id"))
+    new_accounts = (
+        file.filter(pl.col("account_key").is_not_null() & pl.col("account_id").is_null())
+        .sort("order")
+        .unique("account_key", keep="first", maintain_order=True)
+        .select(
+            pl.col("account_key").alias("domain"),
+            pl.coalesce("account_name", "account_key").str.slice(0, 255).alias("name"),
+            pl.col("account_industry").fill_null("").str.slice(0, 100).alias("industry"),
+        )
+    )
+    file = file.with_columns(
+        pl.when(pl.col("account_id").is_null()).then(pl.col("account_key")).alias("new_account")
+    )
+
+    # New people, and changes to the ones already here (a blank cell keeps the stored value).
+    inserts = file.filter(pl.col("pid").is_null())
+    matched = file.filter(pl.col("pid").is_not_null()).join(
+        existing.rename({f: f"old_{f}" for f in existing.columns if f != "id"}),
+        left_on="pid",
+        right_on="id",
+        how="left",
+        maintain_order="left",
+    )
+    merged = matched.select(
+        "pid",
+        "order",
+        *(pl.coalesce(f, f"old_{f}").alias(f) for f in FIELDS),
+        pl.when(pl.col("new_account").is_null())
+        .then(pl.coalesce("account_id", "old_account_id"))
+        .alias("account_id"),
+        "new_account",
+        pl.col("old_lifecycle_stage").alias("old_stage"),
+        pl.all_horizontal(
+            *(pl.coalesce(f, f"old_{f}").eq_missing(pl.col(f"old_{f}")) for f in FIELDS),
+            pl.col("new_account").is_null() | pl.col("account_id").is_not_null(),
+            pl.coalesce("account_id", "old_account_id").eq_missing(pl.col("old_account_id")),
+        ).alias("same"),
+    )
+    updates = merged.filter(~pl.col("same"))
+    counts = Counts(
+        created=inserts.height, updated=updates.height, unchanged=merged.height - updates.height
+    )
+    account_counts = Counts(created=new_accounts.height)
+
+    # External ids to store: each row's ids not known yet (a later row taking one wins).
+    links = pl.concat(
+        [
+            file.filter(pl.col(column).is_not_null()).select(
+                pl.lit(system).alias("system"),
+                pl.col(column).alias("external_id"),
+                "pid",
+                "order",
+            )
+            for system, column in pairs
+        ]
+    )
+    links = links.join(
+        sources.select(pl.col("system"), pl.col("ext").alias("external_id")),
+        on=["system", "external_id"],
+        how="anti",
+    ).unique(["system", "external_id"], keep="last", maintain_order=True)
 
     timings: dict[str, float] = {}
 
     def write():
-        now = timezone.now()
+        at = timezone.now()
         with timed(timings, "write accounts"):
-            accounts.write(account_counts)
-        before = max_id(Person)
-        columns = (*FIELDS, "account_id", "seniority", "is_decision_maker", "updated_at")
+            ids = bulk.reserve_ids(Account, new_accounts.height)
+            created = new_accounts.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+            bulk.insert_frame(
+                Account,
+                created.select(
+                    "id",
+                    "domain",
+                    "name",
+                    "industry",
+                    pl.lit("").alias("region"),
+                    pl.lit(at, UTC).alias("created_at"),
+                ),
+            )
+            account_ids = created.select(
+                pl.col("domain").alias("new_account"), pl.col("id").alias("new_account_id")
+            )
+
+        def with_accounts(frame):
+            return frame.join(
+                account_ids, on="new_account", how="left", maintain_order="left"
+            ).with_columns(pl.coalesce("account_id", "new_account_id").alias("account_id"))
+
         bar = tqdm(
-            total=len(inserts) + len(updates),
+            total=inserts.height + updates.height,
             desc="Writing people",
             unit=" rows",
             unit_scale=True,
             disable=not progress,
         )
         with bar, timed(timings, "write people"):
-            bulk.insert_rows(
+            ids = bulk.reserve_ids(Person, inserts.height)
+            people = with_accounts(inserts).with_columns(pl.Series("id", ids, dtype=pl.Int64))
+            bulk.insert_frame(
                 Person,
-                columns,
-                (
-                    (*row[:8], row[8] or now, accounts.resolve(row[ACCOUNT]), "", False, now)
-                    for row in inserts
+                people.select(
+                    "id",
+                    *(pl.col(f).fill_null("") for f in TEXT_FIELDS if f != "lifecycle_stage"),
+                    pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value),
+                    pl.col("created_at").fill_null(pl.lit(at, UTC)),
+                    "account_id",
+                    pl.lit("").alias("seniority"),
+                    pl.lit(False).alias("is_decision_maker"),
+                    pl.lit(at, UTC).alias("updated_at"),
                 ),
                 progress=bar,
             )
+            changed = with_accounts(updates).select(
+                *FIELDS, "account_id", pl.lit(at, UTC).alias("updated_at"), "pid"
+            )
             bulk.update_rows(
-                Person,
-                (*FIELDS, "account_id", "updated_at"),
-                ((*row[:ACCOUNT], accounts.resolve(row[ACCOUNT]), now, row[-1]) for row in updates),
-                progress=bar,
+                Person, (*FIELDS, "account_id", "updated_at"), changed.iter_rows(), progress=bar
             )
         with timed(timings, "write source ids"):
-            new_ids = {}
-            if inserts:
-                created = Person.objects.filter(id__gt=before).values_list(Lower("email"), "id")
-                new_ids = dict(created.iterator(20_000))
-
-            def resolve(target):
-                return new_ids[target] if isinstance(target, str) else target
-
-            sources.write(resolve)
+            new_ids = people.select(pl.col("order"), pl.col("id").alias("new_pid"))
+            stored = links.join(new_ids, on="order", how="left", maintain_order="left").select(
+                "system",
+                pl.lit(SourceRecord.ObjectType.PERSON.value).alias("object_type"),
+                "external_id",
+                pl.coalesce("pid", "new_pid").alias("object_id"),
+            )
+            bulk.insert_frame(SourceRecord, stored)
         with timed(timings, "write lifecycle history"):
+            first = people.select(
+                pl.col("id").alias("person_id"),
+                pl.lit("").alias("from_stage"),
+                pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value).alias("to_stage"),
+            )
+            bulk.insert_frame(
+                LifecycleChange,
+                first.with_columns(
+                    pl.lit(at, UTC).alias("changed_at"),
+                    pl.lit(None, pl.Int64).alias("changed_by_id"),
+                    pl.lit(reason).alias("reason"),
+                ),
+            )
+            record_column_changes(
+                first, record_type="person", field="lifecycle_stage", reason=reason, at=at
+            )
+            moves = updates.filter(pl.col("lifecycle_stage") != pl.col("old_stage"))
             do_record_lifecycle_changes(
-                ((resolve(target), old, new) for target, old, new in history), reason=reason
+                moves.select("pid", "old_stage", "lifecycle_stage").iter_rows(),
+                reason=reason,
+                at=at,
             )
 
     return Plan(counts={"people": counts, "accounts": account_counts}, write=write, timings=timings)

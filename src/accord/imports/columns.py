@@ -1,0 +1,163 @@
+"""Reading a people file column-wise with Polars: the same cells, rules and errors as row by row.
+
+Polars parses the CSV; every cell is stripped as Python strips it; each parsed column runs its
+format's own parser once per distinct value (a date column that looks like ISO minutes is parsed
+by Polars, and any cell it declines goes through the Python parser), so a cell means the same and
+a bad one is reported the same whichever reader read it. Whatever this reader cannot vouch for
+(a blank line, which it would not number as a spreadsheet does; a lone CR line end; an odd number
+of quotes; a cell beyond the csv module's size limit; bytes that are not UTF-8; more cells than
+headers) is left to the row-by-row reader, which reports it exactly.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+from tqdm import tqdm
+
+from accord.imports.engine import FORMULA_START, REQUIRED, ParsedFile, RowError
+from accord.imports.formats import Format
+from accord.imports.formats.base import normalize_header, timestamp, whole_number
+
+BOM = b"\xef\xbb\xbf"
+# Exactly what str.strip() removes (every character whose str.isspace() is true).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+FORMULA = "^'([" + "".join("\\" + c if c in "-\\]^" else c for c in (*FORMULA_START, "'")) + "])"
+ISO_MINUTES = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
+UTC = pl.Datetime("us", "UTC")
+
+
+def read_columns(path: Path, fmt: Format, header_row: list[str], progress: bool):
+    data = path.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if (
+        data.count(b'"') % 2
+        or data.count(b"\r") != data.count(b"\r\n")
+        or b"\n\n" in data
+        or b"\n\r\n" in data
+    ):
+        return None
+    width = len(header_row)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        raw = pl.read_csv(
+            io.BytesIO(data),
+            has_header=True,
+            new_columns=names,
+            schema={name: pl.String for name in names},
+            infer_schema=False,
+            encoding="utf8",
+            quote_char='"',
+            truncate_ragged_lines=False,
+        )
+    except Exception:  # the row reader names the problem, row by row
+        return None
+    del data
+    if raw.width != width:
+        return None
+    limit = csv.field_size_limit()
+    longest = raw.select(pl.max_horizontal(pl.col(names).str.len_chars().max())).item()
+    if longest is not None and longest > limit:
+        return None
+
+    bar = tqdm(
+        total=raw.height,
+        desc=f"Reading {fmt.name}",
+        unit=" rows",
+        unit_scale=True,
+        disable=not progress,
+    )
+    with bar:
+        parsed = _validate(raw, fmt, header_row)
+        bar.update(raw.height)
+    return parsed
+
+
+def _clean(col: pl.Expr, unescape: bool) -> pl.Expr:
+    col = col.str.strip_chars(WHITESPACE)
+    if unescape:
+        col = col.str.replace(FORMULA, "${1}").str.strip_chars(WHITESPACE)
+    return pl.when(col == "").then(None).otherwise(col)
+
+
+def _validate(raw: pl.DataFrame, fmt: Format, header_row: list[str]) -> ParsedFile:
+    chosen: list[tuple[str, str, str, object]] = []  # (column, header, field, parser)
+    headers: dict[str, str] = {}
+    for index, header in enumerate(header_row):
+        spec = fmt.columns.get(normalize_header(header))
+        if spec is None or spec[0] in headers:
+            continue
+        headers[spec[0]] = header.strip()
+        chosen.append((f"c{index}", header.strip(), *spec))
+
+    cells = raw.select(
+        pl.int_range(2, raw.height + 2, dtype=pl.Int64).alias("row"),
+        *(_clean(pl.col(c), fmt.unescape_formulas).alias(f) for c, _, f, _ in chosen),
+    )
+    # A row of blank cells is no row (as in the row reader), though it keeps its number.
+    fields = [f for _, _, f, _ in chosen]
+    if fields:
+        cells = cells.filter(pl.any_horizontal(pl.col(fields).is_not_null()))
+    else:
+        cells = cells.clear()
+
+    errors: list[RowError] = []
+    columns = [pl.col("row")]
+    for _, header, name, parser in chosen:
+        if parser.__name__ == "text":
+            columns.append(pl.col(name))
+            continue
+        values, bad = _parse(cells.get_column(name), parser)
+        columns.append(values.alias(name))
+        if bad.height:
+            rows = cells.select("row", pl.col(name).alias("cell")).join(bad, on="cell")
+            errors.extend(RowError(row, header, why) for row, _, why in rows.iter_rows())
+    frame = cells.select(columns)
+    for required in REQUIRED[fmt.object_type]:
+        if required not in frame.columns:
+            continue
+        failed = {e.row for e in errors if e.column == headers[required]}
+        for row in frame.filter(pl.col(required).is_null()).get_column("row"):
+            if row not in failed:
+                errors.append(RowError(row, headers[required], "is blank"))
+    errors.sort(key=lambda e: e.row)
+    return ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers, frame=frame)
+
+
+def _parse(cells: pl.Series, parser) -> tuple[pl.Series, pl.DataFrame]:
+    """The column parsed, and the distinct cells that failed with the reason (cell, reason)."""
+    distinct = cells.drop_nulls().unique()
+    fast = None
+    if parser is timestamp:
+        # ISO minutes or seconds: Polars parses what is a real date; the rest goes to Python.
+        iso = distinct.filter(distinct.str.contains(ISO_MINUTES))
+        spaced = iso.str.replace("T", " ", literal=True)
+        as_time = (
+            pl.select(pl.when(spaced.str.len_chars() == 16).then(spaced + ":00").otherwise(spaced))
+            .to_series()
+            .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_zone="UTC", time_unit="us")
+        )
+        fast = pl.DataFrame({"cell": iso, "value": as_time}).filter(pl.col("value").is_not_null())
+        distinct = distinct.filter(~distinct.is_in(fast.get_column("cell").implode()))
+    good, bad = [], []
+    for cell in distinct.to_list():
+        try:
+            good.append((cell, parser(cell)))
+        except ValueError as exc:
+            bad.append((cell, str(exc)))
+    dtype = UTC if parser is timestamp else pl.Int64 if parser is whole_number else pl.String
+    table = pl.DataFrame(good, schema={"cell": pl.String, "value": dtype}, orient="row")
+    if fast is not None:
+        table = pl.concat([table, fast])
+    bad_frame = pl.DataFrame(bad, schema={"cell": pl.String, "reason": pl.String}, orient="row")
+    values = (
+        cells.to_frame("cell")
+        .join(table, on="cell", how="left", maintain_order="left")
+        .get_column("value")
+    )
+    return values, bad_frame
