@@ -4,9 +4,10 @@
 A fresh database is made and migrated; a sales team of four reps with a round-robin rule, an
 agreement under which one form fill from a mid-sized software company is an MQL, and 500 such
 companies are set up; then `accord serve` (gunicorn) listens on a free loopback port and
-`accord worker` runs beside it. The load generator is an asyncio + httpx client holding
-`--concurrency` requests in flight. It stops after `--leads` new leads or `--seconds`, whichever
-comes first, and then the database is read back:
+`accord worker` runs beside it. The load generator is a small asyncio client on keep-alive
+connections (each lead's request built once), holding `--concurrency` requests in flight. It
+stops after `--leads` new leads or `--seconds`, whichever comes first; then the database is read
+back:
 
 - requests tried, answered 2xx, failed;
 - sustained capture rate (answered requests per second over the run);
@@ -14,7 +15,9 @@ comes first, and then the database is read back:
   scored and routed to a rep inside the request);
 - duplicates in the database (people or touchpoints beyond one per new lead): must be 0;
 - leads lost (a 2xx answer but no person, touchpoint or handoff in the database): must be 0;
-- alerts: routed leads whose rep e-mail the worker had sent when the run ended.
+- alerts: routed leads whose rep e-mail the worker had sent when the run ended;
+- CPU seconds during the run of the client, the server, the worker, this database's
+  PostgreSQL backends and the whole machine (others' work included), and the load average.
 
     python bench/capture_load.py --leads 5000 --seconds 60
 """
@@ -24,6 +27,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import statistics
@@ -34,7 +38,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import httpx
 import psycopg
 
 ACCORD = [sys.executable, "-m", "accord"]
@@ -120,8 +123,12 @@ def wait_until_up(url: str, seconds: float) -> None:
 class Load:
     """The requests of one run and their answers."""
 
-    def __init__(self, base: str, key: str, leads: int, seconds: float, duplicates: float):
-        self.base, self.key = base, key
+    def __init__(
+        self, address: tuple[str, int], key: str, leads: int, seconds: float, duplicates: float
+    ):
+        self.address, self.key = address, key
+        self.host = f"{address[0]}:{address[1]}"
+        self.built: dict[str, bytes] = {}  # Idempotency-Key -> the request's bytes
         self.leads, self.seconds, self.duplicates = leads, seconds, duplicates
         self.sent: list[tuple[str, dict]] = []  # new leads: (Idempotency-Key, body)
         self.done: list[tuple[str, dict]] = []  # new leads answered 2xx
@@ -152,25 +159,34 @@ class Load:
         self.sent.append((key, body))
         return key, body, False
 
-    async def one(self, client: httpx.AsyncClient, key: str, body: dict, again: bool) -> None:
+    def request_bytes(self, key: str, body: dict) -> bytes:
+        """The whole HTTP/1.1 request, built once per lead and sent again as is when resubmitted."""
+        data = json.dumps(body).encode()
+        head = (
+            f"POST /api/v1/leads HTTP/1.1\r\nHost: {self.host}\r\n"
+            f"Authorization: Bearer {self.key}\r\nIdempotency-Key: {key}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        return head.encode() + data
+
+    async def one(self, connection: "Connection", key: str, body: dict, again: bool) -> None:
         self.tried += 1
         self.resubmitted += again
+        request = self.built.get(key)
+        if request is None:
+            request = self.built[key] = self.request_bytes(key, body)
         started = time.perf_counter()
         try:
-            answer = await client.post(
-                "/api/v1/leads",
-                json=body,
-                headers={"Authorization": f"Bearer {self.key}", "Idempotency-Key": key},
-            )
-        except httpx.HTTPError:
+            status, payload = await connection.send(request)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
             self.failed += 1
             return
         took = time.perf_counter() - started
-        if answer.status_code not in (200, 201):
+        if status not in (200, 201):
             self.failed += 1
             return
         self.ok += 1
-        data = answer.json()
+        data = json.loads(payload)
         first = self.answered.setdefault(key, data)
         if first["person_id"] != data["person_id"]:
             self.mismatched += 1
@@ -182,20 +198,91 @@ class Load:
                 self.latencies.append(took)
 
     async def run(self, concurrency: int) -> float:
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=30) as client:
-            started = time.perf_counter()
-            deadline = started + self.seconds
+        started = time.perf_counter()
+        deadline = started + self.seconds
 
-            async def user():
+        async def user():
+            connection = Connection(self.address)
+            try:
                 while time.perf_counter() < deadline:
                     request = self.next_request()
                     if request is None:
                         return
-                    await self.one(client, *request)
+                    await self.one(connection, *request)
+            finally:
+                connection.close()
 
-            await asyncio.gather(*(user() for _ in range(concurrency)))
-            return time.perf_counter() - started
+        await asyncio.gather(*(user() for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server, reopened when the server closes it.
+
+    A few lines of asyncio streams instead of a general HTTP client: the load generator shares
+    the two cores with the server, PostgreSQL and the worker, so its own CPU per request is kept
+    small (and measured, see `cpu_seconds`)."""
+
+    def __init__(self, address: tuple[str, int]):
+        self.address = address
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(*self.address)
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+        body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection") == "close":
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes and all their descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += int(stats[pid][11]) + int(stats[pid][12])
+            todo.extend(children.get(pid, []))
+    return total / tick
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores of the machine spent busy since boot (/proc/stat), for everybody."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(database_url: str) -> list[int]:
+    with psycopg.connect(database_url) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
 
 
 def read_back(database_url: str, load: Load) -> dict:
@@ -250,7 +337,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leads", type=int, default=5000, help="new leads to send at most")
     parser.add_argument("--seconds", type=float, default=60, help="stop sending after this")
-    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of resubmissions")
     parser.add_argument("--server-workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--server-threads", type=int, default=1, help="threads per worker")
@@ -295,10 +382,30 @@ def main() -> None:
     )
     worker = subprocess.Popen([*ACCORD, "worker", "--every", "5"], env=env, **quiet)
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{base}/healthz", 60)
-        load = Load(base, key, args.leads, args.seconds, args.duplicates)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", 60)
+        load = Load(("127.0.0.1", port), key, args.leads, args.seconds, args.duplicates)
+        load_before = os.getloadavg()[0]
+        before_db = {pid: cpu_seconds([pid]) for pid in database_pids(database_url)}
+        before = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            cpu_seconds([server.pid]),
+            cpu_seconds([worker.pid]),
+            machine_busy_seconds(),
+        )
         elapsed = asyncio.run(load.run(args.concurrency))
+        mine = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = {
+            "client (this load generator)": mine.ru_utime
+            + mine.ru_stime
+            - before[0].ru_utime
+            - before[0].ru_stime,
+            "server (gunicorn)": cpu_seconds([server.pid]) - before[1],
+            "worker": cpu_seconds([worker.pid]) - before[2],
+            "postgresql (this database's backends)": sum(
+                cpu_seconds([pid]) - before_db.get(pid, 0) for pid in database_pids(database_url)
+            ),
+            "whole machine (every process, all cores)": machine_busy_seconds() - before[3],
+        }
         time.sleep(5)  # the worker's next pass over the outbox
         found = read_back(database_url, load)
     finally:
@@ -326,7 +433,9 @@ def main() -> None:
         "concurrency": args.concurrency,
         "gunicorn workers": args.server_workers,
         "threads per worker": args.server_threads,
-        "load average (1 min) after": round(os.getloadavg()[0], 1),
+        "CPU seconds during the run": {name: round(value, 1) for name, value in cpu.items()},
+        "server CPU ms per 2xx answer": round(cpu["server (gunicorn)"] * 1000 / max(load.ok, 1), 1),
+        "load average (1 min) before, after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
     print(json.dumps(report, indent=2))
 

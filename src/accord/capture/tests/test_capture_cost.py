@@ -14,8 +14,9 @@ from accord.crm.models import Person
 # the handoff and its alert queued for the worker. No savepoints: claims and people are single
 # INSERT ... ON CONFLICT DO NOTHING statements, and the read that answers the score also locks the
 # person for routing. SQLite writes scores outside Django's cursor and PostgreSQL in one INSERT;
-# on PostgreSQL the touch, its form and its campaign are one statement too.
-ROUTED = {"postgresql": 27, "sqlite": 32}
+# on PostgreSQL the touch, its form and its campaign are one statement too, and so are the
+# alert and its deliveries.
+ROUTED = {"postgresql": 25, "sqlite": 32}
 NOT_ROUTED = {"postgresql": 15, "sqlite": 18}
 
 
