@@ -55,6 +55,8 @@ RULES = [
     (access.sees_inbox_in_menu,         Y,  N,       N,      Y,     Y,     N),
     (access.sees_feedback_in_menu,      N,  Y,       Y,      Y,     Y,     N),
     (access.sees_admin_in_menu,         N,  N,       N,      N,     N,     Y),
+    # imports (files change every team's records)
+    (access.may_import,                 N,  N,       N,      Y,     Y,     Y),
 ]  # fmt: skip
 
 
