@@ -2,7 +2,8 @@
 
 Each database starts empty (a fresh SQLite file, a freshly created PostgreSQL database), is
 migrated, then the file is imported once (every contact created) and once more (every contact
-unchanged). Wall-clock and CPU seconds of the `accord import` process are printed.
+unchanged). Wall-clock and CPU seconds of the `accord import` process (start-up included) are
+printed, with the one-minute load average before and after each run (the machine may be shared).
 
     python bench/import_bench.py --rows 1000000
     python bench/import_bench.py --rows 100000 --databases sqlite
@@ -53,11 +54,13 @@ def bench(database: str, path: Path, rows: int, workdir: Path) -> list[tuple]:
     subprocess.run([*ACCORD, "manage", "migrate", "-v0"], env=env, check=True)
     results = []
     for run in ("first import", "re-import"):
+        load_before = os.getloadavg()[0]
         wall, cpu, output = _run([*ACCORD, "import", str(path), "--quiet", "-v", "2"], env)
+        load = f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         results.append((database, run, rows, wall, cpu))
         print(
             f"{database:<9} {run:<13} {rows:>10,} rows {wall:8.1f} s wall {cpu:8.1f} s CPU "
-            f"{rows / wall:>10,.0f} rows/s",
+            f"{rows / wall:>10,.0f} rows/s  {load}",
             flush=True,
         )
         print("\n".join(line for line in output.splitlines() if line.endswith(" s")), flush=True)

@@ -196,3 +196,74 @@ def insert_frame(model, frame, progress=None, batch_size: int = 100_000) -> None
             cursor.executemany(sql, part.iter_rows())
             if progress is not None:
                 progress.update(part.height)
+
+
+def read_frame(model, fields: Sequence[str], where: str = "", params: Sequence = ()):
+    """The stored rows of `model` as a Polars frame, one column per field, read without the ORM.
+
+    PostgreSQL streams them with COPY ... TO STDOUT as CSV; SQLite hands them over by the cursor.
+    Datetimes come back as UTC datetimes, whole numbers and keys as Int64, the rest as text.
+    """
+    import polars as pl
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    selects, schema, times = [], {}, []
+    for name in fields:
+        field = model._meta.get_field(name)
+        column = connection.ops.quote_name(field.column)
+        if isinstance(field, models.DateTimeField):
+            times.append(name)
+            schema[name] = pl.String
+            if postgres:
+                column = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+            else:  # as stored, not through Django's converter one value at a time
+                column = f"CAST({column} AS TEXT)"
+        elif isinstance(field, models.BooleanField):
+            schema[name] = pl.Boolean
+        elif field.get_internal_type() in {
+            "AutoField",
+            "BigAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "PositiveIntegerField",
+            "SmallIntegerField",
+            "PositiveSmallIntegerField",
+            "ForeignKey",
+        }:
+            schema[name] = pl.Int64
+        else:
+            schema[name] = pl.String
+        selects.append(column)
+    sql = f"SELECT {', '.join(selects)} FROM {table}" + (f" WHERE {where}" if where else "")
+    with connection.cursor() as cursor:
+        if postgres:
+            buffer = bytearray()
+            query = sql
+            if params:
+                import psycopg
+
+                query = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buffer += chunk
+            if buffer:
+                frame = pl.read_csv(
+                    bytes(buffer),
+                    has_header=False,
+                    new_columns=list(fields),
+                    schema=schema,
+                    missing_utf8_is_empty_string=False,
+                )
+                # CSV from COPY: an unquoted empty cell is NULL, a quoted one an empty string.
+            else:
+                frame = pl.DataFrame(schema=schema)
+        else:
+            cursor.execute(sql, params)
+            frame = pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+    return frame.with_columns(
+        pl.col(name).str.to_datetime(
+            "%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us", strict=True
+        )
+        for name in times
+    )

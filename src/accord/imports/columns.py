@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from accord.imports.engine import FORMULA_START, REQUIRED, ParsedFile, RowError
 from accord.imports.formats import Format
-from accord.imports.formats.base import normalize_header, timestamp, whole_number
+from accord.imports.formats.base import email, normalize_header, timestamp, whole_number
 
 BOM = b"\xef\xbb\xbf"
 # Exactly what str.strip() removes (every character whose str.isspace() is true).
@@ -29,6 +29,12 @@ WHITESPACE = (
 FORMULA = "^'([" + "".join("\\" + c if c in "-\\]^" else c for c in (*FORMULA_START, "'")) + "])"
 ISO_MINUTES = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
 UTC = pl.Datetime("us", "UTC")
+# base.EMAIL_RE for text that is all ASCII (where Python's \\s and \\w are these classes): a cell
+# it accepts, the Python parser accepts too; any other cell is left to the Python parser.
+ASCII_EMAIL = (
+    r'^[^@ \t\n\r\x0b\x0c\x1c-\x1f,;<>"\x80-\x{10FFFF}]+@[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?'
+    r"(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+$"
+)
 
 
 def read_columns(path: Path, fmt: Format, header_row: list[str], progress: bool):
@@ -144,6 +150,10 @@ def _parse(cells: pl.Series, parser) -> tuple[pl.Series, pl.DataFrame]:
         )
         fast = pl.DataFrame({"cell": iso, "value": as_time}).filter(pl.col("value").is_not_null())
         distinct = distinct.filter(~distinct.is_in(fast.get_column("cell").implode()))
+    elif parser is email:
+        ok = distinct.str.contains(ASCII_EMAIL) & (distinct.str.len_chars() <= 254)
+        fast = pl.DataFrame({"cell": distinct.filter(ok), "value": distinct.filter(ok)})
+        distinct = distinct.filter(~ok)
     good, bad = [], []
     for cell in distinct.to_list():
         try:

@@ -74,23 +74,18 @@ def _pairs(fmt) -> list[tuple[str, str]]:
 
 
 def _existing_people() -> pl.DataFrame:
-    rows = Person.objects.values_list("id", *FIELDS, "account_id").iterator(chunk_size=20_000)
-    schema = {"id": pl.Int64, **{f: pl.String for f in TEXT_FIELDS}, "created_at": UTC}
-    schema["account_id"] = pl.Int64
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    return bulk.read_frame(Person, ("id", *FIELDS, "account_id"))
 
 
 def _sources(object_type: str) -> pl.DataFrame:
-    rows = SourceRecord.objects.filter(object_type=object_type).values_list(
-        "system", "external_id", "object_id"
+    frame = bulk.read_frame(
+        SourceRecord, ("system", "external_id", "object_id"), "object_type = %s", [object_type]
     )
-    schema = {"system": pl.String, "ext": pl.String, "object_id": pl.Int64}
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    return frame.rename({"external_id": "ext"})
 
 
 def _accounts() -> pl.DataFrame:
-    rows = Account.objects.values_list("id", "domain")
-    frame = pl.DataFrame(list(rows), schema={"id": pl.Int64, "domain": pl.String}, orient="row")
+    frame = bulk.read_frame(Account, ("id", "domain"))
     return frame.with_columns(_lower("domain").alias("domain"))
 
 
