@@ -1,74 +1,176 @@
 """Journeys from the shared database, as the columns the attribution engine reads.
 
-A journey is a person's touches. It converts at the conversion event (the first opportunity on
-which the person is the primary contact was created, or the first such opportunity was won),
-worth that opportunity's amount; only touches up to that moment and within the lookback window
-before it count. A journey that has not converted looks back from now.
+A journey is a person's touches, or (`journey="account"`, for B2B) the touches of every person
+of an account; people with no account are in no account journey. A person's journey converts at
+the conversion event of the first opportunity on which the person is the primary contact (when
+it was created, or when the first such opportunity was won), an account's at that of the
+account's first opportunity, worth that opportunity's amount; only touches up to that moment and
+within the lookback window before it count. A journey that has not converted looks back from
+now. Its lead moment is the person's first move into the lead stage (or their creation), for an
+account the earliest of its people's.
+
+Everything is read as columns with one SQL statement per table (COPY on PostgreSQL), never as
+model instances: the large demo has ten million touches.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import io
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
+from django.db import connection
 from django.utils import timezone
 
 from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, PipelineStage
-from accord.touchpoints.models import Touchpoint
+from accord.touchpoints.models import Campaign, Touchpoint
 
 CONVERSIONS = ("opportunity_created", "won")
 BY = ("channel", "campaign")
+JOURNEYS = ("person", "account")
 NO_CAMPAIGN = "(no campaign)"
+BATCH = 100_000
+TIME = pl.Datetime("us", "UTC")
 
 
-def _end_of(day) -> datetime | None:
+def _moment(column: str) -> str:
+    """A datetime column as integer microseconds since 1970 (PostgreSQL) or as the text SQLite
+    stores (cast, so the driver does not parse each value), so no float rounding ever moves a
+    touch across a window's edge."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
+    return f"CAST({column} AS TEXT)"
+
+
+def _read(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows of `sql` as columns: datetimes (see `_moment`) and dates arrive raw and are parsed
+    here, booleans arrive as integers."""
+    as_read = {}
+    for name, dtype in schema.items():
+        if dtype == TIME:
+            as_read[name] = pl.Int64 if connection.vendor == "postgresql" else pl.String
+        elif dtype == pl.Date:
+            as_read[name] = pl.String
+        else:
+            as_read[name] = dtype
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+            if buffer.tell():
+                buffer.seek(0)
+                frame = pl.read_csv(buffer, has_header=False, schema=as_read)
+            else:
+                frame = pl.DataFrame(schema=as_read)
+        else:
+            cursor.execute(sql)
+            chunks = [pl.DataFrame(schema=as_read)]
+            while rows := cursor.fetchmany(BATCH):
+                chunks.append(pl.DataFrame(rows, schema=as_read, orient="row", strict=False))
+            frame = pl.concat(chunks)
+    return frame.with_columns(_parsed(name, dtype) for name, dtype in schema.items())
+
+
+def _parsed(name: str, dtype: pl.DataType) -> pl.Expr:
+    column = pl.col(name)
+    if dtype == TIME and connection.vendor == "postgresql":
+        return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    if dtype == TIME:
+        return column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC")
+    if dtype == pl.Date:
+        return column.str.to_date("%Y-%m-%d")
+    return column.cast(dtype)
+
+
+def _touches(by: str, journey: str) -> pl.DataFrame:
+    touch, person = Touchpoint._meta.db_table, Person._meta.db_table
+    label, joins = "t.channel", ""
+    if by == "campaign":
+        label = "c.name"
+        joins += f" LEFT JOIN {Campaign._meta.db_table} c ON c.id = t.campaign_id"
+    key = "t.person_id"
+    if journey == "account":
+        key = "p.account_id"
+        joins += f" JOIN {person} p ON p.id = t.person_id AND p.account_id IS NOT NULL"
+    sql = f"SELECT {key}, {_moment('t.occurred_at')}, {label} FROM {touch} t{joins}"
+    schema = {"journey_id": pl.Int64, "occurred_at": TIME, "channel": pl.String}
+    return _read(sql, schema).with_columns(pl.col("channel").fill_null(NO_CAMPAIGN))
+
+
+def _end_of(day: pl.Expr) -> pl.Expr:
     """Opportunities carry dates; a touch on that day still counts."""
-    return None if day is None else datetime.combine(day, time.max, tzinfo=UTC)
+    end = day.cast(pl.Datetime("us")) + pl.duration(days=1) - pl.duration(microseconds=1)
+    return end.dt.replace_time_zone("UTC")
 
 
-def _opportunity_dates() -> pl.DataFrame:
-    rows = Opportunity.objects.filter(primary_contact__isnull=False).values_list(
-        "primary_contact_id", "created_date", "close_date", "stage", "amount"
+def _opportunity_dates(journey: str) -> pl.DataFrame:
+    key = "primary_contact_id" if journey == "person" else "account_id"
+    sql = (
+        f"SELECT id, {key}, CAST(created_date AS TEXT), CAST(close_date AS TEXT), stage, "
+        f"CAST(amount AS {'float8' if connection.vendor == 'postgresql' else 'REAL'}) "
+        f"FROM {Opportunity._meta.db_table} WHERE {key} IS NOT NULL"
     )
-    created, won = {}, {}
-    for person, created_date, close_date, stage, amount in rows.order_by("created_date", "id"):
-        created.setdefault(person, (_end_of(created_date), float(amount or 0)))
-        if stage == PipelineStage.CLOSED_WON and close_date is not None:
-            candidate = (_end_of(close_date), float(amount or 0))
-            if person not in won or candidate[0] < won[person][0]:
-                won[person] = candidate
-    people = sorted(created)
-    return pl.DataFrame(
-        {
-            "journey_id": people,
-            "opportunity_at": [created[p][0] for p in people],
-            "opportunity_value": [created[p][1] for p in people],
-            "won_at": [won.get(p, (None, None))[0] for p in people],
-            "won_value": [won.get(p, (None, 0.0))[1] for p in people],
-        },
-        schema_overrides={
-            "journey_id": pl.Int64,
-            "opportunity_at": pl.Datetime("us", "UTC"),
-            "won_at": pl.Datetime("us", "UTC"),
-            "opportunity_value": pl.Float64,
-            "won_value": pl.Float64,
-        },
+    schema = {
+        "id": pl.Int64,
+        "journey_id": pl.Int64,
+        "created_date": pl.Date,
+        "close_date": pl.Date,
+        "stage": pl.String,
+        "amount": pl.Float64,
+    }
+    deals = _read(sql, schema).with_columns(pl.col("amount").fill_null(0.0))
+    created = (
+        deals.sort("created_date", "id")
+        .group_by("journey_id", maintain_order=True)
+        .first()
+        .select(
+            "journey_id",
+            _end_of(pl.col("created_date")).alias("opportunity_at"),
+            pl.col("amount").alias("opportunity_value"),
+        )
+    )
+    won = (
+        deals.filter(
+            (pl.col("stage") == PipelineStage.CLOSED_WON.value) & pl.col("close_date").is_not_null()
+        )
+        .sort("close_date", "created_date", "id")
+        .group_by("journey_id", maintain_order=True)
+        .first()
+        .select(
+            "journey_id",
+            _end_of(pl.col("close_date")).alias("won_at"),
+            pl.col("amount").alias("won_value"),
+        )
+    )
+    return created.join(won, on="journey_id", how="left").with_columns(
+        pl.col("won_value").fill_null(0.0)
     )
 
 
-def _lead_dates() -> pl.DataFrame:
-    """When each person became a lead: their first move into the lead stage, or their creation."""
-    first = {}
-    moves = LifecycleChange.objects.filter(to_stage=LifecycleStage.LEAD).order_by("changed_at")
-    for person, at in moves.values_list("person_id", "changed_at"):
-        first.setdefault(person, at)
-    people = list(Person.objects.values_list("id", "created_at"))
-    return pl.DataFrame(
-        {
-            "journey_id": [person for person, _ in people],
-            "lead_at": [first.get(person, created) for person, created in people],
-        },
-        schema={"journey_id": pl.Int64, "lead_at": pl.Datetime("us", "UTC")},
+def _lead_dates(journey: str) -> pl.DataFrame:
+    """When each person became a lead: their first move into the lead stage, or their creation;
+    an account, when the first of its people did."""
+    moves = _read(
+        f"SELECT person_id, {_moment('changed_at')} FROM {LifecycleChange._meta.db_table} "
+        f"WHERE to_stage = '{LifecycleStage.LEAD.value}'",
+        {"person_id": pl.Int64, "moved_at": TIME},
+    )
+    people = _read(
+        f"SELECT id, account_id, {_moment('created_at')} FROM {Person._meta.db_table}",
+        {"person_id": pl.Int64, "account_id": pl.Int64, "created_at": TIME},
+    )
+    first = moves.group_by("person_id").agg(pl.col("moved_at").min())
+    people = people.join(first, on="person_id", how="left").with_columns(
+        pl.coalesce("moved_at", "created_at").alias("lead_at")
+    )
+    if journey == "person":
+        return people.select(pl.col("person_id").alias("journey_id"), "lead_at")
+    return (
+        people.filter(pl.col("account_id").is_not_null())
+        .group_by(pl.col("account_id").alias("journey_id"))
+        .agg(pl.col("lead_at").min())
     )
 
 
@@ -78,34 +180,32 @@ def journey_touchpoints(
     conversion: str = "opportunity_created",
     lookback_days: int = 90,
     now: datetime | None = None,
+    journey: str = "person",
 ) -> pl.DataFrame:
     """Every counted touch as a row of `paths_from_touchpoints`' columns."""
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     if conversion not in CONVERSIONS:
         raise ValueError(f"the conversion must be one of {', '.join(CONVERSIONS)}")
+    if journey not in JOURNEYS:
+        raise ValueError(f"a journey must be one of {', '.join(JOURNEYS)}")
     if lookback_days <= 0:
         raise ValueError("the lookback window must be at least one day")
-    now = now or timezone.now()
-    label = "channel" if by == "channel" else "campaign__name"
-    rows = Touchpoint.objects.values_list("person_id", "occurred_at", label)
-    touches = pl.DataFrame(
-        list(rows),
-        schema={
-            "journey_id": pl.Int64,
-            "occurred_at": pl.Datetime("us", "UTC"),
-            "channel": pl.String,
-        },
-        orient="row",
-    ).with_columns(pl.col("channel").fill_null(NO_CAMPAIGN))
+    now = (now or timezone.now()).astimezone(UTC)
     at, value = ("opportunity_at", "opportunity_value")
     if conversion == "won":
         at, value = ("won_at", "won_value")
-    journeys = _opportunity_dates().join(_lead_dates(), on="journey_id", how="full", coalesce=True)
-    frame = touches.join(journeys, on="journey_id", how="left").with_columns(
-        pl.col(at).is_not_null().alias("converted"),
-        pl.col(value).fill_null(0.0).alias("value"),
-        pl.col(at).fill_null(pl.lit(now, dtype=pl.Datetime("us", "UTC"))).alias("ends_at"),
+    journeys = _opportunity_dates(journey).join(
+        _lead_dates(journey), on="journey_id", how="full", coalesce=True
+    )
+    frame = (
+        _touches(by, journey)
+        .join(journeys, on="journey_id", how="left")
+        .with_columns(
+            pl.col(at).is_not_null().alias("converted"),
+            pl.col(value).fill_null(0.0).alias("value"),
+            pl.col(at).fill_null(pl.lit(now, dtype=TIME)).alias("ends_at"),
+        )
     )
     window = timedelta(days=lookback_days)
     frame = frame.filter(

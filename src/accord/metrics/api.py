@@ -32,3 +32,10 @@ def sla(request: HttpRequest, query: Query[q.SlaComplianceQuery]):
 def roi(request: HttpRequest, query: Query[q.CampaignRoiQuery]):
     """Won revenue attributed to each campaign by `model`, and that revenue over its cost."""
     return q.run_campaign_roi(query)
+
+
+@router.get("/metrics/attribution", response=q.AttributionComparison)
+def attribution(request: HttpRequest, query: Query[q.AttributionComparisonQuery]):
+    """Won revenue credited to each channel (`by=campaign`: campaign) by several models side
+    by side; `journey=account` joins the touches of all people of an account into one journey."""
+    return q.run_attribution_comparison(query)

@@ -24,6 +24,11 @@ class DashboardFilters(forms.Form):
     goal = forms.DecimalField(
         required=False, min_value=0, max_digits=14, decimal_places=2, label="Revenue goal"
     )
+    journey = forms.ChoiceField(
+        required=False,
+        choices=[("person", "by person"), ("account", "by account")],
+        label="Attribution journeys",
+    )
     model = forms.ChoiceField(
         required=False, choices=[(m, m.replace("_", " ")) for m in MODELS], label="ROI model"
     )
@@ -37,6 +42,7 @@ class DashboardFilters(forms.Form):
             ("start", _default_start().isoformat()),
             ("end", timezone.now().date().isoformat()),
             ("model", "linear"),
+            ("journey", "person"),
         ]:
             if not data.get(name):
                 data[name] = value
@@ -47,6 +53,7 @@ class DashboardFilters(forms.Form):
         data["start"] = data.get("start") or _default_start()
         data["end"] = data.get("end") or timezone.now().date()
         data["model"] = data.get("model") or "linear"
+        data["journey"] = data.get("journey") or "person"
         if data["end"] < data["start"]:
             raise forms.ValidationError("The period ends before it starts.")
         return data

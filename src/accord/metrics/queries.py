@@ -490,9 +490,17 @@ def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
 # --- Attribution: campaign ROI and models compared ----------------------------------------
 
 
-class CampaignRoiQuery(MetricsQuery):
+class AttributionQuery(MetricsQuery):
+    """Whose touches make a journey: a person's, or (B2B) those of all people of an account,
+    converting when the account's first deal is won."""
+
+    journey: Literal["person", "account"] = "person"
+
+
+class CampaignRoiQuery(AttributionQuery):
     """Won revenue attributed to campaigns by `model`, over each campaign's cost. Journeys are
-    those of people in the segment whose deal was won in the period, and those not won yet."""
+    those of people (or accounts) in the segment whose deal was won in the period, and those
+    not won yet."""
 
     model: str = "linear"
 
@@ -510,11 +518,14 @@ class CampaignRoi(BaseModel):
     roi: float | None
 
 
-def _journeys(query: MetricsQuery, by: str) -> pl.DataFrame:
-    touches = journey_touchpoints(by=by, conversion="won")
+def _journeys(query: AttributionQuery, by: str) -> pl.DataFrame:
+    touches = journey_touchpoints(by=by, conversion="won", journey=query.journey)
     if query.region or query.industry:
-        people = list(query.people().values_list("id", flat=True))
-        touches = touches.filter(pl.col("journey_id").is_in(people))
+        if query.journey == "account":
+            members = query.people().exclude(account=None).values_list("account_id", flat=True)
+        else:
+            members = query.people().values_list("id", flat=True)
+        touches = touches.filter(pl.col("journey_id").is_in(list(set(members))))
     start, after = _start(query.start), _after(query.end)
     in_period = (pl.col("won_at") >= start) & (pl.col("won_at") < after)
     return touches.filter(~pl.col("converted") | in_period)
@@ -543,12 +554,13 @@ def _data_stamp() -> str:
     return repr((touches, moves, deals, campaigns))
 
 
-def _credits(query: MetricsQuery, by: str, models: list[str]) -> dict[str, dict[str, float]]:
+def _credits(query: AttributionQuery, by: str, models: list[str]) -> dict[str, dict[str, float]]:
     """Credit per model, read from the cache when the same data and filters were attributed
     before: attribution reads every touch, the other sections only aggregates."""
     stamp = hashlib.sha256(
         (
-            _data_stamp() + query.model_dump_json(include={"start", "end", "region", "industry"})
+            _data_stamp()
+            + query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
         ).encode()
     ).hexdigest()
     keys = {model: f"metrics:credit:{by}:{model}:{stamp}" for model in models}
@@ -580,7 +592,7 @@ def run_campaign_roi(query: CampaignRoiQuery) -> list[CampaignRoi]:
     return sorted(result, key=lambda row: (-row.attributed_revenue, row.campaign))
 
 
-class AttributionComparisonQuery(MetricsQuery):
+class AttributionComparisonQuery(AttributionQuery):
     by: Literal["channel", "campaign"] = "channel"
     models: list[str] = list(COMPARED_MODELS)
 

@@ -48,14 +48,15 @@ def pipeline_rows(filters):
     return ["source", "open_pipeline", "won_revenue", "won_deals"], rows
 
 
-def roi_rows(filters, model):
-    result = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=model))
+def roi_rows(filters, model, journey="person"):
+    result = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=model, journey=journey))
     rows = [[r.campaign, r.cost, r.attributed_revenue, r.roi] for r in result]
     return ["campaign", "cost", f"attributed_revenue_{model}", "roi"], rows
 
 
-def attribution_rows(filters):
-    result = q.run_attribution_comparison(q.AttributionComparisonQuery(**filters))
+def attribution_rows(filters, journey="person"):
+    query = q.AttributionComparisonQuery(**filters, journey=journey)
+    result = q.run_attribution_comparison(query)
     rows = [[row.name, *row.revenue.values()] for row in result.rows]
     return ["channel", *result.models], rows
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from accord.imports.services import neutralise
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
-from accord.metrics.sections import SECTIONS, roi_rows
+from accord.metrics.sections import SECTIONS, attribution_rows, roi_rows
 from accord.web.charts import bar_chart
 
 TOP_CAMPAIGNS = 12
@@ -44,7 +44,9 @@ def _funnel(filters, data) -> dict:
 
 
 def _roi(filters, data) -> dict:
-    roi = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=data["model"]))[:TOP_CAMPAIGNS]
+    roi = q.run_campaign_roi(
+        q.CampaignRoiQuery(**filters, model=data["model"], journey=data["journey"])
+    )[:TOP_CAMPAIGNS]
     title = f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})"
     return {
         "roi": roi,
@@ -54,7 +56,9 @@ def _roi(filters, data) -> dict:
 
 
 def _attribution(filters, data) -> dict:
-    comparison = q.run_attribution_comparison(q.AttributionComparisonQuery(**filters))
+    comparison = q.run_attribution_comparison(
+        q.AttributionComparisonQuery(**filters, journey=data["journey"])
+    )
     return {
         "comparison": comparison,
         "comparison_bars": _comparison_bars(comparison),
@@ -123,8 +127,11 @@ def export(request, section: str):
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     filters = form.period()
+    journey = form.cleaned_data["journey"]
     if section == "roi":
-        headers, rows = roi_rows(filters, form.cleaned_data["model"])
+        headers, rows = roi_rows(filters, form.cleaned_data["model"], journey)
+    elif section == "attribution":
+        headers, rows = attribution_rows(filters, journey)
     else:
         headers, rows = SECTIONS[section](filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -7,7 +7,13 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory, TouchpointFactory
+from tests.factories import (
+    AccountFactory,
+    CampaignFactory,
+    OpportunityFactory,
+    PersonFactory,
+    TouchpointFactory,
+)
 
 from accord import attribution as engine
 from accord.cli import main
@@ -71,7 +77,7 @@ def test_touchpoints_with_stage_markers_give_w_shaped_credit(tmp_path, capsys):
         {
             "journey_id": ["j1"] * 5,
             "occurred_at": [f"2026-03-0{d}T10:00:00" for d in (1, 2, 3, 5, 6)],
-            "channel": ["ads", "blog", "webinar", "email", "demo"],
+            "channel": ["ads", "blog", "events", "email", "demo"],
             "converted": [1] * 5,
             "value": [1000] * 5,
             "lead_at": ["2026-03-03T12:00:00"] * 5,
@@ -85,7 +91,7 @@ def test_touchpoints_with_stage_markers_give_w_shaped_credit(tmp_path, capsys):
         "blog": pytest.approx((0.05, 50.0)),
         "demo": pytest.approx((0.3, 300.0)),
         "email": pytest.approx((0.05, 50.0)),
-        "webinar": pytest.approx((0.3, 300.0)),
+        "events": pytest.approx((0.3, 300.0)),
     }
     assert {"conversions_low", "conversions_high"} <= set(frame.columns)
 
@@ -171,9 +177,7 @@ def test_an_empty_database_has_no_journeys_rather_than_an_error():
 def test_markov_rows_carry_removal_effects_and_the_matrix_can_be_written(tmp_path, capsys):
     source, matrix = tmp_path / "paths.csv", tmp_path / "matrix.csv"
     PATHS.write_csv(source)
-    call_command(
-        "attribution", paths=str(source), model="all", transition_matrix=str(matrix)
-    )
+    call_command("attribution", paths=str(source), model="all", transition_matrix=str(matrix))
     frame = pl.read_csv(capsys.readouterr().out.split("\n", 1)[1].encode())
     markov = frame.filter(pl.col("model") == "markov").sort("channel_name")
     effects = dict(zip(markov["channel_name"], markov["removal_effects_conversion"], strict=True))
@@ -182,8 +186,10 @@ def test_markov_rows_carry_removal_effects_and_the_matrix_can_be_written(tmp_pat
     assert effects == pytest.approx(expected)
     assert all(0 < e <= 1 for e in effects.values())
     assert frame.filter(pl.col("model") == "linear")["removal_effects_conversion"].is_null().all()
-    probabilities = pl.read_csv(matrix).group_by("model", "channel_from").agg(
-        pl.col("transition_probability").sum()
+    probabilities = (
+        pl.read_csv(matrix)
+        .group_by("model", "channel_from")
+        .agg(pl.col("transition_probability").sum())
     )
     assert probabilities["model"].unique().to_list() == ["markov"]
     assert probabilities["transition_probability"].to_numpy() == pytest.approx(1.0)
@@ -194,6 +200,76 @@ def test_transition_matrix_without_a_markov_model_is_refused(tmp_path):
     PATHS.write_csv(source)
     with pytest.raises(CommandError, match="needs a Markov model"):
         call_command(
-            "attribution", paths=str(source), model="linear",
+            "attribution",
+            paths=str(source),
+            model="linear",
             transition_matrix=str(tmp_path / "m.csv"),
         )
+
+
+@pytest.mark.django_db
+def test_account_journeys_join_the_touches_of_all_its_people(capsys):
+    """Two people of one account, one journey: Ann's event then Bob's ad and e-mail, up to
+    the account's first deal (created 5 days ago, 9,000), whoever its contact is. A person with
+    no account is in no account journey. By hand, over the path events > paid_search > email:
+    first touch all to events; last touch all to email; linear a third each (3,000); U-shaped
+    40/20/40. Per person, Bob's path would convert on his own deal only, and Ann's not at all."""
+    now = timezone.now()
+    acme = AccountFactory(name="Acme")
+    ann = PersonFactory(account=acme, created_at=now - dt.timedelta(days=60))
+    bob = PersonFactory(account=acme, created_at=now - dt.timedelta(days=60))
+    loner = PersonFactory(account=None)
+    OpportunityFactory(
+        account=acme,
+        primary_contact=bob,
+        amount=Decimal("9000"),
+        created_date=(now - dt.timedelta(days=5)).date(),
+    )
+    TouchpointFactory(person=ann, channel="events", occurred_at=now - dt.timedelta(days=30))
+    TouchpointFactory(person=bob, channel="paid_search", occurred_at=now - dt.timedelta(days=20))
+    TouchpointFactory(person=ann, channel="email", occurred_at=now - dt.timedelta(days=10))
+    # After the account's deal was created: not part of the converting journey.
+    TouchpointFactory(person=bob, channel="direct", occurred_at=now - dt.timedelta(days=1))
+    TouchpointFactory(person=loner, channel="sms", occurred_at=now - dt.timedelta(days=3))
+
+    call_command("attribution", journey="account", model="all")
+    frame = pl.read_csv(capsys.readouterr().out.encode())
+    assert set(frame["channel_name"]) == {"events", "paid_search", "email"}
+    assert credits(frame, "first_touch")["events"] == (1.0, 9000.0)
+    assert credits(frame, "last_touch")["email"] == (1.0, 9000.0)
+    for channel, share in [("events", 1 / 3), ("paid_search", 1 / 3), ("email", 1 / 3)]:
+        assert credits(frame, "linear")[channel] == pytest.approx((share, 9000 * share))
+    for channel, share in [("events", 0.4), ("paid_search", 0.2), ("email", 0.4)]:
+        assert credits(frame, "position_based")[channel] == pytest.approx((share, 9000 * share))
+
+    call_command("attribution", journey="person", model="linear")
+    by_person = credits(pl.read_csv(capsys.readouterr().out.encode()), "linear")
+    assert by_person["paid_search"] == pytest.approx((1.0, 9000.0))
+    assert by_person["events"] == by_person["email"] == (0.0, 0.0)
+
+
+@pytest.mark.django_db
+def test_account_journey_converts_when_the_accounts_deal_is_won(capsys):
+    """Won conversion by account: the account's first won deal (closed 3 days ago, 2,000)
+    ends the journey; the open deal created earlier does not."""
+    now = timezone.now()
+    acme = AccountFactory(name="Acme")
+    ann, bob = PersonFactory(account=acme), PersonFactory(account=acme)
+    OpportunityFactory(
+        account=acme, primary_contact=None, created_date=(now - dt.timedelta(40)).date()
+    )
+    OpportunityFactory(
+        account=acme,
+        primary_contact=None,
+        stage="closed_won",
+        amount=Decimal("2000"),
+        created_date=(now - dt.timedelta(days=20)).date(),
+        close_date=(now - dt.timedelta(days=3)).date(),
+    )
+    TouchpointFactory(person=ann, channel="email", occurred_at=now - dt.timedelta(days=50))
+    TouchpointFactory(person=bob, channel="events", occurred_at=now - dt.timedelta(days=10))
+    call_command("attribution", journey="account", conversion="won", model="last_touch")
+    assert credits(pl.read_csv(capsys.readouterr().out.encode()), "last_touch") == {
+        "email": (0.0, 0.0),
+        "events": (1.0, 2000.0),
+    }

@@ -1,6 +1,11 @@
 """GET /api/v1/metrics/...: the dashboard's numbers as typed JSON."""
 
+import datetime as dt
+from datetime import UTC
+from decimal import Decimal
+
 import pytest
+from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
 from accord.metrics.tests.test_dashboard import PERIOD
 from accord.metrics.tests.test_queries import FEB, JAN, person
@@ -50,3 +55,38 @@ def test_roi_names_an_unknown_model(api_as, marketer):
 
 def test_roi_without_a_token_is_refused(client):
     assert client.get("/api/v1/metrics/roi", PERIOD).status_code == 401
+
+
+def test_attribution_by_account_joins_the_touches_of_its_people(api_as, marketer):
+    """Ann (e-mail, 1 Feb) and Bob (paid search, 10 Feb) work at Acme, whose deal of 6,000 with
+    no contact named was won on 20 Feb. By account that is one journey e-mail > paid search:
+    first touch gives e-mail all 6,000, last touch paid search all, linear 3,000 each, and
+    Markov 3,000 each (without either channel the only path no longer converts). By person
+    neither converts, so nothing is credited."""
+    acme = AccountFactory(name="Acme")
+    ann, bob = PersonFactory(account=acme), PersonFactory(account=acme)
+    OpportunityFactory(
+        account=acme,
+        primary_contact=None,
+        stage="closed_won",
+        amount=Decimal("6000"),
+        created_date=dt.date(2026, 1, 20),
+        close_date=dt.date(2026, 2, 20),
+    )
+    TouchpointFactory(person=ann, channel="email", occurred_at=dt.datetime(2026, 2, 1, tzinfo=UTC))
+    TouchpointFactory(
+        person=bob, channel="paid_search", occurred_at=dt.datetime(2026, 2, 10, tzinfo=UTC)
+    )
+
+    response = api_as(marketer).get("/metrics/attribution", **PERIOD, journey="account")
+
+    assert response.status_code == 200
+    revenue = {row["name"]: row["revenue"] for row in response.json()["rows"]}
+    assert revenue == {
+        "email": {"first_touch": "6000.00", "last_touch": "0.00", "linear": "3000.00",
+                  "markov": "3000.00"},
+        "paid_search": {"first_touch": "0.00", "last_touch": "6000.00", "linear": "3000.00",
+                        "markov": "3000.00"},
+    }  # fmt: skip
+    by_person = api_as(marketer).get("/metrics/attribution", **PERIOD, journey="person")
+    assert by_person.json()["rows"] == []

@@ -2,7 +2,7 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
 from accord import attribution as engine
-from accord.credit.selectors import BY, CONVERSIONS, journey_touchpoints
+from accord.credit.selectors import BY, CONVERSIONS, JOURNEYS, journey_touchpoints
 
 
 class Command(BaseCommand):
@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--half-life", type=float, default=7.0, help="time decay, in days")
         parser.add_argument("--sep", default=">", help="channel separator in --paths")
         parser.add_argument("--by", choices=BY, default="channel", help="database only")
+        parser.add_argument(
+            "--journey",
+            choices=JOURNEYS,
+            default="person",
+            help="database only: a person's touches, or those of all people of an account",
+        )
         parser.add_argument("--conversion", choices=CONVERSIONS, default="opportunity_created")
         parser.add_argument("--lookback-days", type=int, default=90)
         parser.add_argument(
@@ -83,6 +89,7 @@ class Command(BaseCommand):
             by=options["by"],
             conversion=options["conversion"],
             lookback_days=options["lookback_days"],
+            journey=options["journey"],
         )
         if not len(frame):
             raise engine.InputError("the database has no touchpoints in the lookback window")
