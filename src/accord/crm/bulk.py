@@ -253,9 +253,7 @@ def read_frame(model, fields: Sequence[str], where: str = "", params: Sequence =
                     has_header=False,
                     new_columns=list(fields),
                     schema=schema,
-                    missing_utf8_is_empty_string=False,
                 )
-                # CSV from COPY: an unquoted empty cell is NULL, a quoted one an empty string.
             else:
                 frame = pl.DataFrame(schema=schema)
         else:
