@@ -4,7 +4,8 @@
 A fresh database is made and migrated; a sales team of four reps with a round-robin rule, an
 agreement under which one form fill from a mid-sized software company is an MQL, and 500 such
 companies are set up; then `accord serve` (gunicorn) listens on a free loopback port and
-`accord worker` runs beside it. The load generator is a small asyncio client on keep-alive
+`accord worker` runs beside it, and every server process is warmed up (a GET that records
+nothing). The load generator is a small asyncio client on keep-alive
 connections (each lead's request built once), holding `--concurrency` requests in flight. It
 stops after `--leads` new leads or `--seconds`, whichever comes first; then the database is read
 back:
@@ -197,6 +198,25 @@ class Load:
             else:
                 self.latencies.append(took)
 
+    async def warm_up(self, connections: int, rounds: int = 4) -> None:
+        """Requests that load every server process's URLs and API (the first request of a
+        process imports them, seconds of CPU) without recording anything: GET on the capture
+        URL answers 405."""
+        request = (
+            f"GET /api/v1/leads HTTP/1.1\r\nHost: {self.host}\r\n"
+            f"Authorization: Bearer {self.key}\r\n\r\n"
+        ).encode()
+
+        async def user():
+            for _ in range(rounds):  # a new connection each time, for any process to take
+                connection = Connection(self.address)
+                try:
+                    await connection.send(request)
+                finally:
+                    connection.close()
+
+        await asyncio.gather(*(user() for _ in range(connections)))
+
     async def run(self, concurrency: int) -> float:
         started = time.perf_counter()
         deadline = started + self.seconds
@@ -384,6 +404,7 @@ def main() -> None:
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", 60)
         load = Load(("127.0.0.1", port), key, args.leads, args.seconds, args.duplicates)
+        asyncio.run(load.warm_up(2 * args.server_workers * args.server_threads))
         load_before = os.getloadavg()[0]
         before_db = {pid: cpu_seconds([pid]) for pid in database_pids(database_url)}
         before = (
