@@ -3,6 +3,11 @@
     ACCORD_DATA_DIR=/tmp/dash accord demo --size medium --no-serve
     ACCORD_DATA_DIR=/tmp/dash python bench/dashboard_bench.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/accord_dash python bench/dashboard_bench.py
+    DATABASE_URL=sqlite:////work/data/large.sqlite3 python bench/dashboard_bench.py --read-only
+
+`--read-only` runs on a shared database nobody may write to: every connection is made
+read-only (SQLite `PRAGMA query_only`, PostgreSQL `default_transaction_read_only`), the
+session lives in a signed cookie and signing in does not record the last login.
 
 The period is the dashboard's default (the last twelve months). The page is timed alone (what
 shows at once) and each panel it loads, as the signed-in marketing head asks for them; a browser
@@ -27,8 +32,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import update_last_login  # noqa: E402
+from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.backends.signals import connection_created  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accord.crm.models import Person  # noqa: E402
@@ -82,7 +91,12 @@ def main() -> None:
     parser.add_argument("--digests", help="write each query's result digest to this JSON file")
     parser.add_argument("--compare", help="fail if a digest differs from this JSON file's")
     parser.add_argument("--page-only", action="store_true", help="time only the page and panels")
+    parser.add_argument(
+        "--read-only", action="store_true", help="never write to the database (shared demos)"
+    )
     args = parser.parse_args()
+    if args.read_only:
+        _read_only()
     form = DashboardFilters(DashboardFilters.with_defaults({}))
     assert form.is_valid(), form.errors
     filters = form.period()
@@ -116,6 +130,20 @@ def main() -> None:
         changed = [name for name in digests if before.get(name) != digests[name]]
         print("results as before" if not changed else f"results DIFFER: {', '.join(changed)}")
         raise SystemExit(1 if changed else 0)
+
+
+def _read_only() -> None:
+    def forbid_writes(sender, connection, **kwargs):
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("SET default_transaction_read_only = on")
+
+    connection_created.connect(forbid_writes, weak=False)
+    connection.close()
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
 
 
 def _get(client: Client, url: str) -> str:

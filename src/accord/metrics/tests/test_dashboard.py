@@ -8,7 +8,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from tests.factories import CampaignFactory, OpportunityFactory, TouchpointFactory
+from tests.factories import (
+    AccountFactory,
+    CampaignFactory,
+    OpportunityFactory,
+    PersonFactory,
+    TouchpointFactory,
+)
 
 from accord.crm.models import PipelineStage
 from accord.metrics.tests.test_queries import JAN, person
@@ -159,3 +165,33 @@ def test_the_page_shows_at_once_and_each_panel_arrives_on_its_own(client, market
         ).status_code
         == 400
     )
+
+
+def test_attribution_panels_and_exports_take_journeys_by_account(client, marketer):
+    """Acme's deal (2,000, no contact named) was won after Ann's e-mail and Bob's event: by
+    account, last touch gives the event all of it; by person, no journey converts."""
+    acme = AccountFactory(name="Acme")
+    ann, bob = PersonFactory(account=acme), PersonFactory(account=acme)
+    OpportunityFactory(
+        account=acme,
+        primary_contact=None,
+        amount=Decimal("2000"),
+        stage=PipelineStage.CLOSED_WON,
+        created_date=dt.date(2026, 1, 10),
+        close_date=dt.date(2026, 2, 1),
+    )
+    TouchpointFactory(person=ann, channel="email", occurred_at=JAN)
+    TouchpointFactory(person=bob, channel="events", occurred_at=JAN + dt.timedelta(days=3))
+    client.force_login(marketer)
+
+    page = client.get("/dashboard/", PERIOD | {"journey": "account"}).content.decode()
+    assert 'value="account" selected' in page
+    panel = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "account"})
+    revenue = {row.name: row.revenue for row in panel.context["comparison"].rows}
+    assert revenue["events"]["last_touch"] == Decimal("2000.00")
+    assert revenue["email"]["first_touch"] == Decimal("2000.00")
+    exported = read_csv(client.get("/dashboard/attribution.csv", PERIOD | {"journey": "account"}))
+    assert exported[0] == ["channel", "first_touch", "last_touch", "linear", "markov"]
+    assert ["events", "0.00", "2000.00", "1000.00", "1000.00"] in exported
+    by_person = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "person"})
+    assert by_person.context["comparison"].rows == []
