@@ -26,7 +26,8 @@ AGREEMENT_ENDPOINTS = {
     ("/api/v1/agreement/suggestions", "post"),
 }
 METRICS_ENDPOINTS = {
-    (f"/api/v1/metrics/{name}", "get") for name in ["funnel", "velocity", "sla", "roi"]
+    (f"/api/v1/metrics/{name}", "get")
+    for name in ["funnel", "velocity", "sla", "roi", "attribution"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
 IMPORT_UPLOAD = ("/api/v1/imports", "post")  # refers to no record, so it cannot answer 404
