@@ -134,7 +134,7 @@ class LeadScore(models.Model):
     is_mql = models.BooleanField()
     disqualified_reason = models.CharField(max_length=32, blank=True, default="")
     explanation_data = models.JSONField(default=list, help_text="Read through Explanation")
-    scored_at = models.DateTimeField()
+    scored_at = models.DateTimeField()  # when this score last changed: equal ones are not rewritten
 
     class Meta:
         indexes = [

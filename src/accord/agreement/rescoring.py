@@ -21,23 +21,29 @@ from accord.crm.models import Account, LifecycleStage, Opportunity, Person, Pipe
 from accord.crm.services import do_record_lifecycle_changes
 from accord.scoring import explanation_json, score_components
 from accord.scoring.engine import TOUCHPOINT_SCHEMA
-from accord.touchpoints.models import Touchpoint
+from accord.touchpoints.models import Channel, Touchpoint
 
 BATCH = 50_000
 FEW = 100  # scores written with one INSERT on PostgreSQL; more go through COPY
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
 TOUCH_COLUMNS = {
     "person_id": pl.Int64,
-    "kind": pl.String,
-    "channel": pl.String,
+    "kind": pl.Int16,
+    "channel": pl.Int16,
     "epoch": pl.Float64,
 }
+# Touch types and channels travel from the database as their place in these lists: a small
+# number per touch instead of a string reads in a third less time on SQLite. Anything else
+# reads as null, which no agreement gives points to.
+KINDS = tuple(Touchpoint.Kind.values)
+CHANNELS = tuple(Channel.values)
 
 
 @dataclass(frozen=True)
 class RescoreResult:
     version: int
     scored: int
+    changed: int  # scores written: new, or different from the stored one in any part
     mqls: int
     new_mqls: int
 
@@ -110,8 +116,20 @@ def _touch_sql(where: str) -> str:
         epoch = "EXTRACT(EPOCH FROM t.occurred_at)::float8"
     else:
         epoch = "(julianday(t.occurred_at) - 2440587.5) * 86400.0"
+    kind, channel = _code("t.kind", KINDS), _code("t.channel", CHANNELS)
     return (
-        f"SELECT t.person_id, t.kind, t.channel, {epoch} FROM {Touchpoint._meta.db_table} t {where}"
+        f"SELECT t.person_id, {kind}, {channel}, {epoch} FROM {Touchpoint._meta.db_table} t {where}"
+    )
+
+
+def _code(column: str, values: tuple[str, ...]) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(values))
+    return f"CASE {column} {cases} END"
+
+
+def _decode(column: str, values: tuple[str, ...]) -> pl.Expr:
+    return pl.col(column).replace_strict(
+        dict(enumerate(values)), default=None, return_dtype=pl.String
     )
 
 
@@ -181,9 +199,12 @@ def load_touchpoints(
     occurred = (
         (pl.col("epoch") * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     )
-    return touches.select("person_id", "kind", "channel", occurred.alias("occurred_at")).cast(
-        TOUCHPOINT_SCHEMA
-    )
+    return touches.select(
+        "person_id",
+        _decode("kind", KINDS),
+        _decode("channel", CHANNELS),
+        occurred.alias("occurred_at"),
+    ).cast(TOUCHPOINT_SCHEMA)
 
 
 def _db_time(value: dt.datetime):
@@ -213,6 +234,20 @@ _SCORE_FIELDS = [
     "explanation_data",
     "scored_at",
 ]
+
+
+_COMPARED_FIELDS = [name for name in _SCORE_FIELDS if name != "scored_at"]
+STORED_SCORE_COLUMNS = {
+    "person_id": pl.Int64,
+    "version_id": pl.Int64,
+    "fit": pl.Int64,
+    "fit_grade": pl.String,
+    "engagement": pl.Int64,
+    "total": pl.Int64,
+    "is_mql": pl.Boolean,
+    "disqualified_reason": pl.String,
+    "explanation_data": pl.String,
+}
 
 
 def _rows_to_write(components: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
@@ -325,11 +360,12 @@ def rescore(
     components = score_components(people, touches, doc, as_of)
     rows = _rows_to_write(components, version, as_of)
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
-        previous = _stored_totals(person_ids)
-        _write_scores(rows, progress)
-        changes = components.select("person_id", "total").join(previous, "person_id", "left")
+        stored = _stored_scores(person_ids)
+        changed = rows.join(stored, on=_COMPARED_FIELDS, how="anti", nulls_equal=True)
+        _write_scores(changed, progress)
+        old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
         record_column_changes(
-            changes.select("person_id", "old_total", "total"),
+            changed.join(old_totals, "person_id", "left").select("person_id", "old_total", "total"),
             record_type="person",
             field="score",
             reason=f"agreement v{version.number}",
@@ -339,22 +375,32 @@ def rescore(
     return RescoreResult(
         version=version.number,
         scored=components.height,
+        changed=changed.height,
         mqls=int(components["is_mql"].sum()),
         new_mqls=new_mqls,
     )
 
 
-def _stored_totals(person_ids: list[int] | None) -> pl.DataFrame:
-    """The scores as they stand, for the audit trail of what a rescore changed."""
-    schema = {"person_id": pl.Int64, "old_total": pl.Int64}
+def _stored_scores(person_ids: list[int] | None) -> pl.DataFrame:
+    """The scores as they stand: only those that differ are written, and the audit trail
+    records what changed."""
     table = LeadScore._meta.db_table
+    explanation = (
+        "explanation_data::text" if connection.vendor == "postgresql" else "explanation_data"
+    )
 
     def sql(where: str) -> str:
-        return f"SELECT person_id, total FROM {table} {where}"
+        return (
+            "SELECT person_id, version_id, fit, fit_grade, engagement, total, "
+            "CASE WHEN is_mql THEN 1 ELSE 0 END, disqualified_reason, "
+            f"{explanation} FROM {table} {where}"
+        )
 
     if person_ids is None:
-        return _read(sql(""), [], schema, "", False)
-    return _read_in("person_id", person_ids, sql, schema)
+        stored = _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False)
+    else:
+        stored = _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)
+    return stored.with_columns(pl.col("fit_grade", "disqualified_reason").fill_null(""))
 
 
 def people_sharing_accounts(person_ids: list[int]) -> list[int]:

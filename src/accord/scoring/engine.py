@@ -267,7 +267,9 @@ def explanation_json(components: pl.DataFrame, doc: AgreementDocument) -> pl.Ser
     fit_parts, eng_parts = _components(doc)
     fragments = []
     for part in fit_parts + eng_parts:
-        prefix = json.dumps({"rule": part.label, "points": 0})[:-2]  # '{"rule": "...", "points": '
+        # '{"rule": "...", "points": ' as PostgreSQL's jsonb writes it back (so an unchanged
+        # explanation reads back equal and is not written again)
+        prefix = json.dumps({"rule": part.label, "points": 0}, ensure_ascii=False)[:-2]
         fragments.append(
             pl.when(pl.col(part.column) != 0).then(
                 pl.lit(prefix) + pl.col(part.column).cast(pl.String) + pl.lit("}, ")

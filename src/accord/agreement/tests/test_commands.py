@@ -25,9 +25,11 @@ def test_score_all_rescores_everybody_and_reports_new_mqls(signed_in_force):
     output = run("score", "--all", "--no-progress")
 
     assert output.strip() == (
-        "Scored 4 people under agreement v1: 1 qualify as MQLs, 1 newly moved to MQL."
+        "Scored 4 people under agreement v1: 4 scores changed, "
+        "1 qualify as MQLs, 1 newly moved to MQL."
     )
     assert LeadScore.objects.count() == 4
+    assert "0 scores changed" in run("score", "--all", "--no-progress")
 
 
 def test_score_some_people(signed_in_force):

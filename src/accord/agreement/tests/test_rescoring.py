@@ -118,3 +118,49 @@ def test_nothing_is_scored_before_an_agreement_is_in_force(db):
     engaged()
     assert do_rescore_all() is None
     assert not LeadScore.objects.exists()
+
+
+def _sign(document, marketer, marketing_head, sales_head):
+    from accord.agreement.services import do_create_draft, do_sign
+
+    draft = do_create_draft(marketer, document)
+    do_sign(draft, marketing_head)
+    return do_sign(draft, sales_head)
+
+
+def test_a_rescore_writes_only_the_scores_that_changed(db, marketer, marketing_head, sales_head):
+    from accord.agreement.tests.conftest import document_data
+
+    rules = document_data()["fit_rules"]
+    rules[0]["name"] = "Éditeur de logiciels — “SaaS”"  # read back from jsonb unchanged
+    _sign(document_data(fit_rules=rules), marketer, marketing_head, sales_head)
+    lead, bystander = engaged(), engaged(n_form_fills=0)
+    assert do_rescore_all().changed == 2
+    first = dict(LeadScore.objects.values_list("person_id", "scored_at"))
+
+    again = do_rescore_all()
+    TouchpointFactory(person=lead, kind="page_view")
+    after_touch = do_rescore_all()
+
+    assert (again.scored, again.changed, after_touch.changed) == (2, 0, 1)
+    scored_at = dict(LeadScore.objects.values_list("person_id", "scored_at"))
+    assert scored_at[bystander.pk] == first[bystander.pk]
+    assert scored_at[lead.pk] > first[lead.pk]
+    assert LeadScore.objects.get(person=lead).explanation[0].rule == rules[0]["name"]
+
+
+def test_a_new_version_in_force_rescores_everybody_under_it(
+    signed_in_force, marketer, marketing_head, sales_head
+):
+    from accord.agreement.tests.conftest import document_data
+
+    people = [engaged(n) for n in range(3)]
+    do_rescore_all()
+    stricter = _sign(
+        document_data(threshold={"min_total": 95}), marketer, marketing_head, sales_head
+    )
+
+    result = do_rescore_all()
+
+    assert result.changed == len(people)
+    assert set(LeadScore.objects.values_list("version", flat=True)) == {stricter.pk}

@@ -22,5 +22,6 @@ class Command(BaseCommand):
             raise CommandError("no agreement is in force yet: both heads must sign one first")
         self.stdout.write(
             f"Scored {result.scored:,} people under agreement v{result.version}: "
+            f"{result.changed:,} scores changed, "
             f"{result.mqls:,} qualify as MQLs, {result.new_mqls:,} newly moved to MQL."
         )
