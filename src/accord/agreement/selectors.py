@@ -2,6 +2,7 @@
 
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, LeadScore
+from accord.crm.models import Person
 
 
 def get_agreement_in_force() -> AgreementVersion | None:
@@ -24,6 +25,25 @@ def get_version_diff(old: AgreementVersion | None, new: AgreementVersion) -> lis
 
 def get_history(version: AgreementVersion):
     return AgreementEvent.objects.filter(version=version).select_related("actor")
+
+
+def everybody_scored_under(version: AgreementVersion) -> bool:
+    """Every person has a score, and every score is under this version."""
+    scored = LeadScore.objects.filter(version=version).count()
+    return scored == Person.objects.count() == LeadScore.objects.count()
+
+
+def rescoring_waits() -> bool:
+    """A version took effect and the worker has not finished scoring everybody under it."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from accord.agreement.tasks import rescore_under
+
+    return DBTaskResult.objects.filter(
+        task_path=rescore_under.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).exists()
 
 
 def get_lead_score(person_id: int) -> LeadScore | None:

@@ -8,6 +8,7 @@ from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
 from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
+from accord.agreement.tasks import rescore_under
 from accord.audit.services import Action, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams import access
@@ -170,7 +171,7 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
     version.save(update_fields=["status", "took_effect_at"])
     changes = diff_documents(previous.document if previous else None, version.document)
     _event(version, AgreementEvent.Kind.TOOK_EFFECT, user, "\n".join(changes))
-    transaction.on_commit(lambda: do_rescore_all(version))
+    transaction.on_commit(lambda: rescore_under.enqueue(version.pk))
 
 
 def do_rescore_all(version: AgreementVersion | None = None, progress=False) -> RescoreResult | None:

@@ -17,6 +17,7 @@ from accord.agreement.selectors import (
     get_version,
     get_version_diff,
     list_versions,
+    rescoring_waits,
 )
 from accord.agreement.services import (
     AgreementRefused,
@@ -49,6 +50,7 @@ def agreement(request):
         "agreement/index.html",
         {
             "in_force": in_force,
+            "rescoring": in_force is not None and rescoring_waits(),
             "plain": describe_document(in_force.document) if in_force else None,
             "versions": list_versions(),
             "may_propose": access.may_propose_agreement(request.user),

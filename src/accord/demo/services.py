@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from accord.agreement.services import do_rescore_all
 from accord.alignment.demo import seed_demo as seed_alignment
 from accord.crm.models import Account, Opportunity, Person
 from accord.demo.generator import SIZES, generate_company
@@ -77,6 +78,7 @@ def do_load_demo(
         rows = _write_company(seed, size, today or timezone.now().date(), progress)
         dataset.completed_at = timezone.now()
         dataset.save(update_fields=["completed_at"])
+    do_rescore_all(progress=progress)  # everybody, under the agreement the demo heads signed
     return DemoLoad(
         dataset=dataset,
         already_loaded=False,

@@ -81,6 +81,23 @@ def test_the_second_head_signs_and_the_draft_takes_effect(client, draft, sales_h
     assert "its score is at least 65" in page
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as it goes
+def test_the_page_says_while_the_worker_rescores_under_a_new_version(client, draft, sales_head):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.force_login(sales_head)
+    client.post("/agreement/2/sign/")
+
+    waiting = _text(client.get("/agreement/"))
+    call_command("worker", "--once", stdout=StringIO())
+    done = _text(client.get("/agreement/"))
+
+    assert "The worker is scoring everybody again under version 2" in waiting
+    assert "The worker is scoring everybody again" not in done
+
+
 def test_a_refused_signature_is_shown_and_nothing_is_signed(client, draft, rep):
     client.force_login(rep)
 

@@ -164,3 +164,18 @@ def test_a_new_version_in_force_rescores_everybody_under_it(
 
     assert result.changed == len(people)
     assert set(LeadScore.objects.values_list("version", flat=True)) == {stricter.pk}
+
+
+def test_the_worker_skips_a_version_superseded_before_its_turn(
+    signed_in_force, marketer, marketing_head, sales_head
+):
+    from accord.agreement.tasks import rescore_under
+    from accord.agreement.tests.conftest import document_data
+
+    engaged()
+    newer = _sign(document_data(threshold={"min_total": 95}), marketer, marketing_head, sales_head)
+
+    assert rescore_under.call(signed_in_force.pk) == "v1 is no longer in force: not rescored"
+    assert not LeadScore.objects.exists()
+    assert rescore_under.call(newer.pk) == "1 people scored under v2, 1 changed"
+    assert rescore_under.call(newer.pk) == "everybody is already scored under v2"

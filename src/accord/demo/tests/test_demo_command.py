@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 FUNNEL_NEXT = {
     "": {"lead", "subscriber"},
+    "subscriber": {"mql"},  # when scoring everybody, the agreement finds one qualifies
     "lead": {"mql"},
     "mql": {"sal", "disqualified"},
     "sal": {"sql", "disqualified"},
