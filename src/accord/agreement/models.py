@@ -126,7 +126,11 @@ class LeadScore(models.Model):
     person = models.OneToOneField(
         "crm.Person", primary_key=True, on_delete=models.CASCADE, related_name="lead_score"
     )
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+")
+    # No index: versions are never deleted, and an index would be rewritten for every person
+    # each time a new version takes effect (a third of a million-person rescore on SQLite).
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     fit = models.IntegerField()
     fit_grade = models.CharField(max_length=1)
     engagement = models.IntegerField()
