@@ -58,13 +58,3 @@ def quick_mql_agreement(marketing_head, sales_head, marketer):
     version = do_create_draft(marketer, QUICK_MQL)
     do_sign(version, marketing_head)
     return do_sign(version, sales_head)
-
-
-@pytest.fixture
-def agreement_in_force(marketing_head, sales_head, marketer):
-    from accord.agreement.defaults import default_document
-    from accord.agreement.services import do_create_draft, do_sign
-
-    version = do_create_draft(marketer, default_document())
-    do_sign(version, marketing_head)
-    return do_sign(version, sales_head)

@@ -3,8 +3,7 @@
 import pytest
 from tests.factories import AccountFactory
 
-from accord.agreement.defaults import default_document
-from accord.agreement.services import do_create_draft, do_rescore_people, do_sign
+from accord.agreement.services import do_rescore_people
 from accord.handoff.models import RoutingMember, RoutingRule
 from accord.handoff.routing import do_route
 from accord.handoff.selectors import terms_in_force
@@ -54,10 +53,8 @@ def make_rep(sales_team):
 
 
 @pytest.fixture
-def agreement(marketing_head, sales_head, marketer):
-    version = do_create_draft(marketer, default_document())
-    do_sign(version, marketing_head)
-    return do_sign(version, sales_head)
+def agreement(agreement_in_force):
+    return agreement_in_force
 
 
 @pytest.fixture
