@@ -103,21 +103,20 @@ def unescape_formula(cell: str) -> str:
 
 
 def read_file(path: Path, *, progress: bool = False) -> ParsedFile:
-    """Parse every row of the file, collecting every bad cell rather than stopping at the first."""
+    """Parse every row of the file, collecting every bad cell rather than stopping at the first.
+
+    People files are read column-wise; a file the column reader cannot take as it is (see
+    `read_columns`) is read again row by row."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _read(handle, path, progress)
+        return _read_text(path, progress, columns=True)
     except _ReadByRows:
-        pass
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            f"{path.name} is not UTF-8 text (byte {exc.start}); export it again as UTF-8 CSV"
-        ) from None
-    except csv.Error as exc:
-        raise ImportRefused(f"{path.name} is not a readable CSV file: {exc}") from None
+        return _read_text(path, progress, columns=False)
+
+
+def _read_text(path: Path, progress: bool, columns: bool) -> ParsedFile:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _read(handle, path, progress, columns=False)
+            return _read(handle, path, progress, columns)
     except UnicodeDecodeError as exc:
         raise ImportRefused(
             f"{path.name} is not UTF-8 text (byte {exc.start}); export it again as UTF-8 CSV"
