@@ -82,3 +82,43 @@ def test_serve_with_the_worker_runs_it_beside_the_server_and_stops_it_too(tmp_pa
         server.terminate()
         server.wait(timeout=60)
     assert "Accord worker stopped." in log.read_text()
+
+
+def test_the_demo_serves_the_dashboard_numbers_as_its_marketing_head_sees_them(tmp_path):
+    """The demo loads with Polars in its own process, then serves from a fresh one: a server
+    forked from a process whose Polars thread pool ran hangs on its first parallel query."""
+    import requests
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env["ACCORD_DATA_DIR"] = str(tmp_path)
+    log = tmp_path / "demo.log"
+    command = [sys.executable, "-m", "accord", "demo", "--size", "tiny", "--port", str(port)]
+    with log.open("w") as out:
+        demo = subprocess.Popen([*command, "--no-worker"], env=env, stdout=out, stderr=out)
+    site = f"http://127.0.0.1:{port}"
+    try:
+        session, deadline = requests.Session(), time.monotonic() + 180
+        while True:
+            assert demo.poll() is None and time.monotonic() < deadline, log.read_text()
+            try:
+                session.get(f"{site}/login/", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        session.post(
+            f"{site}/login/",
+            {
+                "username": "marketing.head@demo.accord",
+                "password": "accord-demo",
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{site}/login/"},
+            timeout=30,
+        )
+        velocity = session.get(f"{site}/dashboard/panels/velocity/", timeout=60)
+        assert velocity.status_code == 200
+        assert "Median days" in velocity.text or "median" in velocity.text.lower()
+    finally:
+        demo.terminate()
+        demo.wait(timeout=60)

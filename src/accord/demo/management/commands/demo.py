@@ -1,3 +1,6 @@
+import os
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -55,13 +58,14 @@ class Command(BaseCommand):
         self._print_logins(url)
         if no_serve:
             return
-        from accord.web.server import serve
-
-        with_worker = not options["no_worker"]
-        beside = " with the worker beside it (Ctrl-C stops both)" if with_worker else " (Ctrl-C)"
-        self.stdout.write(f"Serving on {url}{beside}")
         self.stdout.flush()
-        serve(host, port, workers, threads, with_worker=with_worker)
+        command = [sys.executable, "-m", "accord", "serve", "--no-migrate", "--host", host]
+        command += ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+        if not options["no_worker"]:
+            command.append("--with-worker")
+        # A fresh process serves: loading the demo ran Polars here, and gunicorn's workers forked
+        # from a process whose Polars thread pool is running hang on their first parallel query.
+        os.execv(sys.executable, command)
 
     def _summary(self, load) -> str:
         rows, dataset = load.rows, load.dataset

@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_migrate, with_worker, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"Accord is serving on http://{host}:{port}/ (Ctrl-C stops it)")
+        beside = " with the worker beside it (Ctrl-C stops both)" if with_worker else " (Ctrl-C)"
+        self.stdout.write(f"Accord is serving on http://{host}:{port}/{beside}")
         self.stdout.flush()
         serve(host, port, workers, threads, with_worker=with_worker)
