@@ -50,6 +50,10 @@ def get_lead_score(person_id: int) -> LeadScore | None:
     return LeadScore.objects.filter(person_id=person_id).select_related("version").first()
 
 
+def _points(n: int, kind: str = "") -> str:
+    return f"{n} {kind}point{'' if abs(n) == 1 else 's'}"
+
+
 def _words(values) -> str:
     values = [str(v) for v in values]
     if len(values) <= 1:
@@ -100,12 +104,12 @@ def describe_document(doc) -> dict[str, list[str] | str]:
         + ", and no disqualifier applies."
     )
     engagement = [
-        f"{kind.replace('_', ' ').capitalize()}: {spec.points} points each"
+        f"{kind.replace('_', ' ').capitalize()}: {_points(spec.points)} each"
         + (f", at most {spec.cap}" if spec.cap is not None else "")
         for kind, spec in doc.engagement.kinds.items()
     ]
     engagement += [
-        f"Touches from {channel.replace('_', ' ')}: {points} extra points"
+        f"Touches from {channel.replace('_', ' ')}: {_points(points, 'extra ')}"
         for channel, points in doc.engagement.channels.items()
     ]
     window = doc.engagement.window_days

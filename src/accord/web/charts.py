@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-LABEL_WIDTH = 200
+LABEL_WIDTH = 250
+LABEL_CHARS = 32  # what fits in LABEL_WIDTH at the charts' 13 px; longer labels are shortened
 BAR_AREA = 320
 VALUE_GAP = 8
 ROW_HEIGHT = 28
@@ -15,6 +16,14 @@ class Bar:
     value: int
     y: int
     width: float
+
+    @property
+    def shown_label(self) -> str:
+        """The label as drawn: cut with an ellipsis where it would run off the chart (the whole
+        label stays in the bar's tooltip)."""
+        if len(self.label) <= LABEL_CHARS:
+            return self.label
+        return self.label[: LABEL_CHARS - 1].rstrip() + "…"
 
     @property
     def text_y(self) -> int:
