@@ -347,9 +347,11 @@ def run_leakage(query: LeakageQuery) -> LeakageResult:
     died = Q(to_stage=LifecycleStage.DISQUALIFIED) | Q(
         to_stage=LifecycleStage.LEAD, from_stage__in=beyond_lead
     )
+    moves = LifecycleChange.objects.filter(period)
+    if query.region or query.industry:  # every move is some person's: no join without a segment
+        moves = moves.filter(person__in=query.people())
     counts = (
-        LifecycleChange.objects.filter(period, person__in=query.people())
-        .filter(_last_in(period))
+        moves.filter(_last_in(period))
         .filter(died)
         .order_by()
         .values("from_stage", "to_stage")
