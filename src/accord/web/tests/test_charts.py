@@ -26,3 +26,13 @@ def test_a_long_label_is_cut_to_fit_and_kept_whole_in_its_tooltip():
 
     assert f"<title>{name}</title>Google Display Network – Retarg…</text>" in svg
     assert "<title>Webinar – Jun 2026</title>Webinar – Jun 2026</text>" in svg
+
+
+def test_each_chart_says_what_it_shows_under_it():
+    from django.template.loader import render_to_string
+
+    chart = bar_chart("First touch within the SLA (%)", [("Dec 2026", 48)])
+
+    svg = render_to_string("web/bar_chart.html", {"chart": chart, "testid": "sla"})
+
+    assert "<figcaption>First touch within the SLA (%)</figcaption>" in svg
