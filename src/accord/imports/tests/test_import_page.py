@@ -1,6 +1,8 @@
 """The import page: a head uploads an export, sees what it would change or every bad row, and
 only a clean check can be imported; the worker runs both and the page follows it."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -96,9 +98,13 @@ def test_the_status_keeps_asking_while_the_run_waits_and_stops_when_it_ends(clie
     assert 'hx-trigger="every 1s"' in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
 
-    progress_file(check).write_text('{"phase": "writing", "rows": 4}')
-    ImportRun.objects.filter(pk=check.pk).update(status=ImportRun.Status.RUNNING)
-    assert "Writing (4 rows)" in client.get(f"/imports/{check.pk}/").content.decode()
+    progress_file(check).write_text('{"phase": "writing", "rows": 100000}')
+    started = dt.datetime(2026, 12, 5, 17, 17, 5, tzinfo=dt.UTC)
+    ImportRun.objects.filter(pk=check.pk).update(
+        status=ImportRun.Status.RUNNING, started_at=started
+    )
+    running = client.get(f"/imports/{check.pk}/").content.decode()
+    assert "Writing (100,000 rows), started at 17:17:05" in running
 
     ImportRun.objects.filter(pk=check.pk).update(status=ImportRun.Status.QUEUED)
     do_run(check.pk)
