@@ -175,3 +175,4 @@ def test_a_draft_shows_its_backtest_beside_the_version_in_force(client, rep, dra
     assert 'data-testid="backtest-chart"' in page
     assert len(response.context["backtest"].rows()) == 2
     assert page.count("v1 (in force)</td>") == 2
+    assert page.count("<td>v2</td>") == 2  # the draft's rows are not labelled in force
