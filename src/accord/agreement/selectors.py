@@ -1,5 +1,7 @@
 """Reads of the agreement that pages, API and CLI share."""
 
+import re
+
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, LeadScore
 from accord.crm.models import Person
@@ -48,6 +50,15 @@ def rescoring_waits() -> bool:
 
 def get_lead_score(person_id: int) -> LeadScore | None:
     return LeadScore.objects.filter(person_id=person_id).select_related("version").first()
+
+
+def _title_pattern(pattern: str) -> str:
+    """A pattern of whole words (`\\b(student|intern)\\b`) in words; any other as written."""
+    words = re.fullmatch(r"\\b(?:\(([\w -]+(?:\|[\w -]+)*)\)|([\w-]+))\\b", pattern)
+    if words is None:
+        return f"titles matching the pattern “{pattern}”"
+    listed = (words[1] or words[2]).split("|")
+    return f"titles containing the word {_words(word.strip() for word in listed)}"
 
 
 def _points(n: int, kind: str = "") -> str:
@@ -124,7 +135,7 @@ def describe_document(doc) -> dict[str, list[str] | str]:
     if rules.competitor_domains:
         disqualifiers.append(f"Competitors ({', '.join(rules.competitor_domains)})")
     if rules.student_title_pattern:
-        disqualifiers.append(f"Students: titles matching “{rules.student_title_pattern}”")
+        disqualifiers.append(f"Students: {_title_pattern(rules.student_title_pattern)}")
     if rules.existing_customers:
         disqualifiers.append("Existing customers")
     sla = doc.sla

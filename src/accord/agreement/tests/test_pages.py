@@ -41,13 +41,14 @@ def test_everybody_reads_the_agreement_in_force_in_plain_language(client, rep, s
     assert ">Agreement</a>" in page  # in the navigation
 
 
-def test_one_point_reads_as_one_point(client, rep, agreement_in_force):
+def test_the_default_agreement_reads_in_plain_words(client, rep, agreement_in_force):
     client.force_login(rep)
 
     page = _text(client.get("/agreement/"))
 
     assert "Page view: 1 point each, at most 10" in page
     assert "Touches from events: 5 extra points" in page
+    assert "Students: titles containing the word student, intern or trainee" in page
 
 
 def test_the_pages_ask_to_log_in(client, signed_in_force):
