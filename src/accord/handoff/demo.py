@@ -8,7 +8,10 @@ disqualifies on, as the demo's funnel has no way back from MQL to lead.
 
 import datetime as dt
 import random
+import statistics
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accord.agreement.defaults import default_document
@@ -16,12 +19,13 @@ from accord.agreement.models import AgreementVersion
 from accord.agreement.rescoring import rescore
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_create_draft, do_sign
-from accord.crm.models import LifecycleStage, Person
+from accord.crm.models import LifecycleChange, LifecycleStage, Person
 from accord.handoff.models import Handoff, RejectReason, RoutingMember, RoutingRule
 from accord.handoff.routing import do_route
 from accord.handoff.selectors import terms_in_force
 from accord.handoff.services import do_accept, do_record_first_touch, do_reject
 from accord.handoff.terms import SlaTerms
+from accord.scoring import AgreementDocument
 from accord.teams.models import Team, User
 
 OPEN_PER_REP = 3
@@ -59,9 +63,29 @@ def _agree() -> AgreementVersion:
         return in_force
     heads = User.objects.filter(role=User.Role.HEAD).select_related("team")
     by_team = {head.team.kind: head for head in heads}
-    version = do_create_draft(by_team[Team.Kind.MARKETING], default_document())
+    version = do_create_draft(by_team[Team.Kind.MARKETING], demo_document())
     do_sign(version, by_team[Team.Kind.MARKETING])
     return do_sign(version, by_team[Team.Kind.SALES])
+
+
+def demo_document() -> AgreementDocument:
+    """The default agreement, with Marketing committing to about the MQLs it has delivered a
+    month over the last year (the median month, to the nearest 5), so the demo's SLA is met in
+    some months and missed in others rather than missed in all."""
+    since = timezone.now() - dt.timedelta(days=365)
+    months = (
+        LifecycleChange.objects.filter(to_stage=LifecycleStage.MQL, changed_at__gte=since)
+        .annotate(month=TruncMonth("changed_at"))
+        .values("month")
+        .annotate(mqls=Count("id"))
+        .values_list("mqls", flat=True)
+    )
+    document = default_document()
+    if not months:
+        return document
+    commitment = max(5, 5 * round(statistics.median(months) / 5))
+    sla = document.sla.model_copy(update={"mqls_per_month": commitment})
+    return document.model_copy(update={"sla": sla})
 
 
 def _rules() -> None:

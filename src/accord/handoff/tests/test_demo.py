@@ -34,3 +34,20 @@ def test_the_same_seed_hands_over_the_same_leads():
     do_load_demo(seed=7, size="tiny", reset=True, progress=False)
 
     assert handed() == first
+
+
+def test_the_demo_agreement_commits_marketing_to_what_it_has_been_delivering():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accord.metrics.queries import SlaComplianceQuery, run_sla_compliance
+
+    do_load_demo(seed=42, size="small", progress=False)
+
+    today = timezone.now().date()
+    year = SlaComplianceQuery(start=today - dt.timedelta(days=365), end=today)
+    met = [month.met for month in run_sla_compliance(year).marketing]
+    commitment = get_agreement_in_force().document.sla.mqls_per_month
+    assert commitment % 5 == 0 and commitment != 200  # 200 is the default, for a larger company
+    assert True in met and False in met
