@@ -191,7 +191,10 @@ def paths_from_touchpoints(
     if "" in names:
         raise InputError("column 'channel' has empty values")
     has_markers = any(f"{m}_at" in touchpoints.columns for m in MARKERS)
-    frame = touchpoints.with_columns(codes.alias("code")).sort("journey_id", "occurred_at")
+    needed = ["journey_id", "occurred_at", "converted", "value"]
+    needed += [f"{m}_at" for m in MARKERS if f"{m}_at" in touchpoints.columns]
+    # Only the columns the grouping reads are sorted (not the channel names, nor anything else)
+    frame = touchpoints.select(*needed, codes.alias("code")).sort("journey_id", "occurred_at")
     aggs = [
         pl.col("code").alias("steps"),
         pl.col("converted").max().cast(pl.Float64).fill_null(0.0).clip(0, 1).alias("conversions"),
