@@ -106,3 +106,22 @@ class ApiCaller:
 def api_as(client):
     """`api_as(rep).get("/people")`: call the JSON API with a fresh token of that user."""
     return lambda user: ApiCaller(client, user)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(request):
+    """Worked-out results (attribution credit, backtests) live in the database's cache table.
+    A test's rollback empties it, but a test that commits (transaction=True) would leave them to
+    the next one: such tests start and end with it empty."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = (marker is not None and marker.kwargs.get("transaction", False)) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if committing:
+        from django.core.cache import cache
+
+        cache.clear()
+        yield
+        cache.clear()
+    else:
+        yield

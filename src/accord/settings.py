@@ -92,6 +92,15 @@ DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "accord.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# In the database, so every server process and the worker share what was worked out (the
+# dashboard's attribution credit, agreement backtests) and it outlives a restart.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "accord_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "web:login"

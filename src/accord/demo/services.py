@@ -17,6 +17,7 @@ from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_
 from accord.demo.writer import write_tables
 from accord.goals.demo import seed_demo as seed_goals
 from accord.handoff.demo import seed_demo as seed_handoffs
+from accord.metrics.warm import work_out_default_dashboard
 from accord.mindset.demo import seed_demo as seed_mindset
 from accord.planning.demo import seed_demo as seed_joint_plan
 from accord.teams.models import Team
@@ -79,6 +80,7 @@ def do_load_demo(
         dataset.completed_at = timezone.now()
         dataset.save(update_fields=["completed_at"])
     do_rescore_all(progress=progress)  # everybody, under the agreement the demo heads signed
+    work_out_default_dashboard()  # so the dashboard's attribution shows at once
     return DemoLoad(
         dataset=dataset,
         already_loaded=False,

@@ -43,13 +43,3 @@ def signed_in_force(marketing_head, sales_head, marketer):
     version = do_create_draft(marketer, document_data())
     do_sign(version, marketing_head)
     return do_sign(version, sales_head)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Backtests are cached; each test starts from its own data."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

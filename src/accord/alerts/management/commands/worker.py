@@ -1,6 +1,8 @@
-"""accord worker: run the queued jobs (alert deliveries) and, every minute, the SLA breach sweep
-and a sweep of the alert outbox (retries, and deliveries a stopped worker left); hourly, forget
-jobs finished more than a day ago. SIGTERM or Ctrl+C stops it once the delivery in hand is done."""
+"""accord worker: run the queued jobs (alert deliveries, imports, rescoring) and, every minute, the
+SLA breach sweep and a sweep of the alert outbox (retries, and deliveries a stopped worker left);
+every ten minutes, the default dashboard's attribution worked out again if the data changed;
+hourly, forget jobs finished more than a day ago. SIGTERM or Ctrl+C stops it once the delivery
+in hand is done."""
 
 import signal
 import threading
@@ -15,6 +17,9 @@ from accord.alerts.conf import delivery_policy
 from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
+from accord.metrics.tasks import work_out_dashboard
+
+DASHBOARD_SECONDS = env_int("ACCORD_WORKER_DASHBOARD_SECONDS", 600)
 
 
 class Command(BaseCommand):
@@ -62,12 +67,16 @@ class Command(BaseCommand):
             "SIGTERM or Ctrl+C stops it."
         )
         self.stdout.flush()
-        next_sweep = next_prune = 0.0
+        next_sweep = next_prune = next_dashboard = 0.0
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
                 send_alerts.enqueue()
                 next_sweep = time.monotonic() + every
+            if time.monotonic() >= next_dashboard:
+                # a minute of work on ten million touches when the data changed, so not often
+                work_out_dashboard.enqueue()
+                next_dashboard = time.monotonic() + DASHBOARD_SECONDS
             if time.monotonic() >= next_prune:
                 # finished jobs are kept a day for inspection in the admin
                 call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
