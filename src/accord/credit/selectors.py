@@ -84,19 +84,23 @@ def _parsed(name: str, dtype: pl.DataType) -> pl.Expr:
     return column.cast(dtype)
 
 
-def _touches(by: str, journey: str) -> pl.DataFrame:
+def _touches(labels: tuple[str, ...], journey: str) -> pl.DataFrame:
+    """Every touch with its journey, moment and each of `labels` ("channel", "campaign")."""
     touch, person = Touchpoint._meta.db_table, Person._meta.db_table
-    label, joins = "t.channel", ""
-    if by == "campaign":
-        label = "c.name"
+    columns, joins = {"channel": "t.channel", "campaign": "c.name"}, ""
+    if "campaign" in labels:
         joins += f" LEFT JOIN {Campaign._meta.db_table} c ON c.id = t.campaign_id"
     key = "t.person_id"
     if journey == "account":
         key = "p.account_id"
         joins += f" JOIN {person} p ON p.id = t.person_id AND p.account_id IS NOT NULL"
-    sql = f"SELECT {key}, {_moment('t.occurred_at')}, {label} FROM {touch} t{joins}"
-    schema = {"journey_id": pl.Int64, "occurred_at": TIME, "channel": pl.String}
-    return _read(sql, schema).with_columns(pl.col("channel").fill_null(NO_CAMPAIGN))
+    read = ", ".join(columns[label] for label in labels)
+    sql = f"SELECT {key}, {_moment('t.occurred_at')}, {read} FROM {touch} t{joins}"
+    schema = {"journey_id": pl.Int64, "occurred_at": TIME} | dict.fromkeys(labels, pl.String)
+    frame = _read(sql, schema)
+    if "campaign" in labels:
+        frame = frame.with_columns(pl.col("campaign").fill_null(NO_CAMPAIGN))
+    return frame
 
 
 def _end_of(day: pl.Expr) -> pl.Expr:
@@ -185,6 +189,23 @@ def journey_touchpoints(
     """Every counted touch as a row of `paths_from_touchpoints`' columns."""
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
+    frame = labelled_journey_touches(
+        labels=(by,), conversion=conversion, lookback_days=lookback_days, now=now,
+        journey=journey,
+    )  # fmt: skip
+    return frame.rename({by: "channel"}) if by != "channel" else frame
+
+
+def labelled_journey_touches(
+    *,
+    labels: tuple[str, ...] = BY,
+    conversion: str = "opportunity_created",
+    lookback_days: int = 90,
+    now: datetime | None = None,
+    journey: str = "person",
+) -> pl.DataFrame:
+    """Every counted touch, labelled by each of `labels` in a column of that name: one read of
+    the touches serves attribution by channel and by campaign."""
     if conversion not in CONVERSIONS:
         raise ValueError(f"the conversion must be one of {', '.join(CONVERSIONS)}")
     if journey not in JOURNEYS:
@@ -199,7 +220,7 @@ def journey_touchpoints(
         _lead_dates(journey), on="journey_id", how="full", coalesce=True
     )
     frame = (
-        _touches(by, journey)
+        _touches(labels, journey)
         .join(journeys, on="journey_id", how="left")
         .with_columns(
             pl.col(at).is_not_null().alias("converted"),
@@ -213,6 +234,6 @@ def journey_touchpoints(
         & (pl.col("occurred_at") >= pl.col("ends_at") - window)
     )
     return frame.select(
-        "journey_id", "occurred_at", "channel", "converted", "value",
+        "journey_id", "occurred_at", *labels, "converted", "value",
         "lead_at", "opportunity_at", "won_at",
     )  # fmt: skip

@@ -20,7 +20,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,7 +31,6 @@ from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
 from accord.attribution import MODELS, attribute, paths_from_touchpoints
-from accord.credit.selectors import journey_touchpoints
 from accord.crm.models import (
     FUNNEL_ORDER,
     LifecycleChange,
@@ -44,6 +42,7 @@ from accord.crm.models import (
 from accord.goals.models import RevenueGoal
 from accord.handoff.models import Handoff
 from accord.handoff.selectors import mqls_delivered
+from accord.metrics.journeys import data_stamp, won_journeys
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CENT = Decimal("0.01")
@@ -563,8 +562,8 @@ class CampaignRoi(BaseModel):
     roi: float | None
 
 
-def _journeys(query: AttributionQuery, by: str) -> pl.DataFrame:
-    touches = journey_touchpoints(by=by, conversion="won", journey=query.journey)
+def _journeys(query: AttributionQuery, by: str, stamp: str) -> pl.DataFrame:
+    touches = won_journeys(query.journey, stamp)
     if query.region or query.industry:
         if query.journey == "account":
             members = query.people().exclude(account=None).values_list("account_id", flat=True)
@@ -573,49 +572,41 @@ def _journeys(query: AttributionQuery, by: str) -> pl.DataFrame:
         touches = touches.filter(pl.col("journey_id").is_in(list(set(members))))
     start, after = _start(query.start), _after(query.end)
     in_period = (pl.col("won_at") >= start) & (pl.col("won_at") < after)
+    other = "campaign" if by == "channel" else "channel"
+    touches = touches.drop(other).rename({by: "channel"} if by != "channel" else {})
     return touches.filter(~pl.col("converted") | in_period)
 
 
-def _credit(touches: pl.DataFrame, model: str) -> dict[str, float]:
+def _credit(touches: pl.DataFrame, models: list[str]) -> dict[str, dict[str, float]]:
+    """Each model's credit; journeys are grouped into paths once (twice with time decay, whose
+    paths keep each touch's age)."""
     if not len(touches) or not touches["converted"].any():
-        return {}
-    credit = attribute(paths_from_touchpoints(touches, with_ages=model == "time_decay"), model)
-    return dict(zip(credit.channels, credit.value.tolist(), strict=True))
-
-
-def _data_stamp() -> str:
-    """Changes whenever a touch, a deal, a lifecycle move or a campaign is added, or a deal's
-    stage or amount changes: cached credit is never read against other data."""
-    touches = Touchpoint.objects.aggregate(last=Max("id"))
-    moves = LifecycleChange.objects.aggregate(last=Max("id"))
-    deals = Opportunity.objects.aggregate(
-        last=Max("id"),
-        n=Count("id"),
-        won=Count("id", filter=Q(stage=PipelineStage.CLOSED_WON)),
-        amount=Sum("amount"),
-        closed=Max("close_date"),
-    )
-    campaigns = Campaign.objects.aggregate(last=Max("id"), n=Count("id"), cost=Sum("cost"))
-    return repr((touches, moves, deals, campaigns))
+        return {model: {} for model in models}
+    paths = paths_from_touchpoints(touches)
+    credits = {}
+    for model in models:
+        if model == "time_decay":
+            credit = attribute(paths_from_touchpoints(touches, with_ages=True), model)
+        else:
+            credit = attribute(paths, model)
+        credits[model] = dict(zip(credit.channels, credit.value.tolist(), strict=True))
+    return credits
 
 
 def _credits(query: AttributionQuery, by: str, models: list[str]) -> dict[str, dict[str, float]]:
     """Credit per model, read from the cache when the same data and filters were attributed
-    before: attribution reads every touch, the other sections only aggregates."""
-    stamp = hashlib.sha256(
-        (
-            _data_stamp()
-            + query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
-        ).encode()
-    ).hexdigest()
-    keys = {model: f"metrics:credit:{by}:{model}:{stamp}" for model in models}
+    before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`)."""
+    stamp = data_stamp()
+    filters = query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
+    key = hashlib.sha256((stamp + filters).encode()).hexdigest()
+    keys = {model: f"metrics:credit:{by}:{model}:{key}" for model in models}
     found = cache.get_many(list(keys.values()))
     missing = [model for model in models if keys[model] not in found]
     if missing and not Touchpoint.objects.exists():
         return {model: {} for model in models}  # nothing to attribute, nothing to cache
     if missing:
-        touches = _journeys(query, by)
-        computed = {keys[model]: _credit(touches, model) for model in missing}
+        computed = _credit(_journeys(query, by, stamp), missing)
+        computed = {keys[model]: credit for model, credit in computed.items()}
         cache.set_many(computed, timeout=CREDIT_CACHE_SECONDS)
         found |= computed
     return {model: found[keys[model]] for model in models}

@@ -2,15 +2,20 @@
 
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
+from accord.metrics.journeys import data_stamp, won_journeys
+from accord.touchpoints.models import Touchpoint
 
 
 def work_out_default_dashboard() -> None:
     """Attribution compared across models and ROI by campaign, under the dashboard's default
-    filters, into the shared cache: the two panels that read every touch (a minute on ten
-    million). Cheap when the cache already holds them for the data as it stands."""
+    filters, into the shared cache, and the journeys by account too (or by person, were accounts the default), so that any other period,
+    segment or journey answers from the cached journeys without reading every touch (a minute
+    on ten million). Cheap when the cache already holds them for the data as it stands."""
     form = DashboardFilters(DashboardFilters.with_defaults({}))
     form.is_valid()
     filters, journey = form.period(), form.cleaned_data["journey"]
     q.run_attribution_comparison(q.AttributionComparisonQuery(**filters, journey=journey))
     model = form.cleaned_data["model"]
     q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=model, journey=journey))
+    if Touchpoint.objects.exists():
+        won_journeys("account" if journey == "person" else "person", data_stamp())
