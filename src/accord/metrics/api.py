@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from accord.metrics import queries as q
+from accord.metrics.tasks import work_out_again_if_changed
 
 router = Router(tags=["metrics"])
 
@@ -28,14 +29,15 @@ def sla(request: HttpRequest, query: Query[q.SlaComplianceQuery]):
     return q.run_sla_compliance(query)
 
 
-@router.get("/metrics/roi", response=list[q.CampaignRoi])
+@router.get("/metrics/roi", response=q.CampaignRoiReport)
 def roi(request: HttpRequest, query: Query[q.CampaignRoiQuery]):
-    """Won revenue attributed to each campaign by `model`, and that revenue over its cost."""
-    return q.run_campaign_roi(query)
+    """Won revenue attributed to each campaign by `model`, and that revenue over its cost,
+    with when the credit was worked out."""
+    return work_out_again_if_changed(q.run_campaign_roi_report(query))
 
 
 @router.get("/metrics/attribution", response=q.AttributionComparison)
 def attribution(request: HttpRequest, query: Query[q.AttributionComparisonQuery]):
     """Won revenue credited to each channel (`by=campaign`: campaign) by several models side
     by side; `journey=account` joins the touches of all people of an account into one journey."""
-    return q.run_attribution_comparison(query)
+    return work_out_again_if_changed(q.run_attribution_comparison(query))

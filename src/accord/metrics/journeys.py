@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from accord.credit.selectors import labelled_journey_touches
 from accord.crm.models import LifecycleChange, Opportunity, PipelineStage
@@ -38,15 +41,46 @@ def data_stamp() -> str:
     return hashlib.sha256(repr((touches, moves, deals, campaigns)).encode()).hexdigest()
 
 
-def won_journeys(journey: str, stamp: str) -> pl.DataFrame:
+@dataclass(frozen=True)
+class Journeys:
+    frame: pl.DataFrame
+    stamp: str
+    worked_out_at: datetime
+    #: Worked out before the latest change of the data (see `won_journeys`' `earlier_ok`)
+    data_changed_since: bool = False
+
+
+def _key(journey: str, stamp: str) -> str:
+    return f"metrics:journeys:{journey}:{stamp}"
+
+
+def _latest_key(journey: str) -> str:
+    return f"metrics:journeys:{journey}:latest"
+
+
+def _read(stored: tuple[datetime, bytes], stamp: str, data_changed_since: bool = False) -> Journeys:
+    worked_out_at, parquet = stored
+    return Journeys(pl.read_parquet(io.BytesIO(parquet)), stamp, worked_out_at, data_changed_since)
+
+
+def won_journeys(journey: str, stamp: str, *, earlier_ok: bool = False) -> Journeys:
     """Every journey's counted touches up to its first won deal (or up to now), with a
-    `channel` and a `campaign` column, from the cache when the data is as it was (`stamp`)."""
-    key = f"metrics:journeys:{journey}:{stamp}"
-    stored = cache.get(key)
+    `channel` and a `campaign` column, from the cache when the data is as it was (`stamp`).
+
+    With `earlier_ok`, journeys worked out before the data last changed are taken rather than
+    reading every touch again (marked `data_changed_since`); touches are read only when there
+    are none."""
+    stored = cache.get(_key(journey, stamp))
     if stored is not None:
-        return pl.read_parquet(io.BytesIO(stored))
+        return _read(stored, stamp)
+    if earlier_ok and (latest := cache.get(_latest_key(journey))) is not None:
+        earlier = cache.get(_key(journey, latest))
+        if earlier is not None:
+            return _read(earlier, latest, data_changed_since=True)
     frame = labelled_journey_touches(conversion="won", journey=journey)
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="lz4")
-    cache.set(key, buffer.getvalue(), timeout=CACHE_SECONDS)
-    return frame
+    worked_out_at = timezone.now()
+    cache.set(_key(journey, stamp), (worked_out_at, buffer.getvalue()), timeout=CACHE_SECONDS)
+    cache.set(_latest_key(journey), stamp, timeout=CACHE_SECONDS)
+    return Journeys(frame, stamp, worked_out_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -539,6 +540,19 @@ class AttributionQuery(MetricsQuery):
     converting when the account's first deal is won."""
 
     journey: Literal["person", "account"] = "person"
+    earlier_ok: bool = Field(
+        default=False,
+        description="When the data changed since attribution was last worked out, answer from "
+        "the journeys worked out then instead of reading every touch again; the result says "
+        "when they were worked out.",
+    )
+
+
+class WorkedOut(BaseModel):
+    """When the credit was worked out, and whether the data changed since (`earlier_ok`)."""
+
+    worked_out_at: dt.datetime | None = None
+    data_changed_since: bool = False
 
 
 class CampaignRoiQuery(AttributionQuery):
@@ -562,8 +576,9 @@ class CampaignRoi(BaseModel):
     roi: float | None
 
 
-def _journeys(query: AttributionQuery, by: str, stamp: str) -> pl.DataFrame:
-    touches = won_journeys(query.journey, stamp)
+def _journeys(query: AttributionQuery, by: str, touches: pl.DataFrame) -> pl.DataFrame:
+    """The journeys that count for the query's segment and period: won in the period, or not
+    won yet; labelled by `by` in the `channel` column."""
     if query.region or query.industry:
         if query.journey == "account":
             members = query.people().exclude(account=None).values_list("account_id", flat=True)
@@ -593,28 +608,55 @@ def _credit(touches: pl.DataFrame, models: list[str]) -> dict[str, dict[str, flo
     return credits
 
 
-def _credits(query: AttributionQuery, by: str, models: list[str]) -> dict[str, dict[str, float]]:
-    """Credit per model, read from the cache when the same data and filters were attributed
-    before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`)."""
-    stamp = data_stamp()
+@dataclass(frozen=True)
+class _Credits:
+    by_model: dict[str, dict[str, float]]
+    worked_out_at: dt.datetime | None = None
+    data_changed_since: bool = False
+
+
+def _credit_keys(query: AttributionQuery, by: str, models: list[str], stamp: str) -> dict:
     filters = query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
     key = hashlib.sha256((stamp + filters).encode()).hexdigest()
-    keys = {model: f"metrics:credit:{by}:{model}:{key}" for model in models}
+    return {model: f"metrics:credit:{by}:{model}:{key}" for model in models}
+
+
+def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
+    """Credit per model, read from the cache when the same data and filters were attributed
+    before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`),
+    those worked out before the data last changed if the query takes them (`earlier_ok`)."""
+    stamp = data_stamp()
+    keys = _credit_keys(query, by, models, stamp)
     found = cache.get_many(list(keys.values()))
-    missing = [model for model in models if keys[model] not in found]
-    if missing and not Touchpoint.objects.exists():
-        return {model: {} for model in models}  # nothing to attribute, nothing to cache
-    if missing:
-        computed = _credit(_journeys(query, by, stamp), missing)
-        computed = {keys[model]: credit for model, credit in computed.items()}
-        cache.set_many(computed, timeout=CREDIT_CACHE_SECONDS)
-        found |= computed
-    return {model: found[keys[model]] for model in models}
+    changed_since = False
+    if len(found) < len(keys):
+        if not Touchpoint.objects.exists():
+            return _Credits({model: {} for model in models})  # nothing to attribute or cache
+        journeys = won_journeys(query.journey, stamp, earlier_ok=query.earlier_ok)
+        if journeys.data_changed_since:
+            keys = _credit_keys(query, by, models, journeys.stamp)
+            found, changed_since = cache.get_many(list(keys.values())), True
+        missing = [model for model in models if keys[model] not in found]
+        computed = _credit(_journeys(query, by, journeys.frame), missing) if missing else {}
+        entries = {keys[m]: (journeys.worked_out_at, computed[m]) for m in missing}
+        cache.set_many(entries, timeout=CREDIT_CACHE_SECONDS)
+        found |= entries
+    worked_out_at = min((found[keys[model]][0] for model in models), default=None)
+    return _Credits({m: found[keys[m]][1] for m in models}, worked_out_at, changed_since)
+
+
+class CampaignRoiReport(WorkedOut):
+    campaigns: list[CampaignRoi]
 
 
 def run_campaign_roi(query: CampaignRoiQuery) -> list[CampaignRoi]:
-    credit = _credits(query, "campaign", [query.model])[query.model]
-    result = []
+    return run_campaign_roi_report(query).campaigns
+
+
+def run_campaign_roi_report(query: CampaignRoiQuery) -> CampaignRoiReport:
+    """Each campaign's ROI, and when its credit was worked out."""
+    credits = _credits(query, "campaign", [query.model])
+    credit, result = credits.by_model[query.model], []
     for name, cost in Campaign.objects.order_by("name").values_list("name", "cost"):
         revenue = _money(credit.get(name, 0))
         result.append(
@@ -625,7 +667,12 @@ def run_campaign_roi(query: CampaignRoiQuery) -> list[CampaignRoi]:
                 roi=round(float(revenue / cost), 4) if cost else None,
             )
         )
-    return sorted(result, key=lambda row: (-row.attributed_revenue, row.campaign))
+    result.sort(key=lambda row: (-row.attributed_revenue, row.campaign))
+    return CampaignRoiReport(
+        campaigns=result,
+        worked_out_at=credits.worked_out_at,
+        data_changed_since=credits.data_changed_since,
+    )
 
 
 class AttributionComparisonQuery(AttributionQuery):
@@ -638,14 +685,15 @@ class ComparedCredit(BaseModel):
     revenue: dict[str, Decimal]
 
 
-class AttributionComparison(BaseModel):
+class AttributionComparison(WorkedOut):
     models: list[str]
     rows: list[ComparedCredit]
 
 
 def run_attribution_comparison(query: AttributionComparisonQuery) -> AttributionComparison:
     """Revenue credited to each channel (or campaign) by several models, side by side."""
-    credits = _credits(query, query.by, query.models)
+    worked_out = _credits(query, query.by, query.models)
+    credits = worked_out.by_model
     names = sorted({name for credit in credits.values() for name in credit})
     rows = [
         ComparedCredit(
@@ -654,7 +702,12 @@ def run_attribution_comparison(query: AttributionComparisonQuery) -> Attribution
         for name in names
     ]
     rows.sort(key=lambda row: -max(row.revenue.values(), default=0))
-    return AttributionComparison(models=list(query.models), rows=rows)
+    return AttributionComparison(
+        models=list(query.models),
+        rows=rows,
+        worked_out_at=worked_out.worked_out_at,
+        data_changed_since=worked_out.data_changed_since,
+    )
 
 
 # --- The shared revenue goal --------------------------------------------------------------

@@ -10,6 +10,7 @@ from accord.imports.services import neutralise
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.sections import SECTIONS, attribution_rows, roi_rows
+from accord.metrics.tasks import work_out_again_if_changed
 from accord.web.charts import bar_chart
 
 TOP_CAMPAIGNS = 12
@@ -43,12 +44,19 @@ def _funnel(filters, data) -> dict:
     return {"funnel": funnel, "funnel_chart": chart}
 
 
+def _worked_out(result: q.WorkedOut) -> dict:
+    """Credit worked out before the data last changed shows while the worker works it out again
+    (the panel then asks for itself every 20 s)."""
+    return {"worked_out": work_out_again_if_changed(result)}
+
+
 def _roi(filters, data) -> dict:
-    roi = q.run_campaign_roi(
-        q.CampaignRoiQuery(**filters, model=data["model"], journey=data["journey"])
-    )[:TOP_CAMPAIGNS]
+    report = q.run_campaign_roi_report(
+        q.CampaignRoiQuery(**filters, model=data["model"], journey=data["journey"], earlier_ok=True)
+    )
+    roi = report.campaigns[:TOP_CAMPAIGNS]
     title = f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})"
-    return {
+    return _worked_out(report) | {
         "roi": roi,
         "model": data["model"],
         "roi_chart": bar_chart(title, [(r.campaign, int(r.attributed_revenue)) for r in roi]),
@@ -57,9 +65,9 @@ def _roi(filters, data) -> dict:
 
 def _attribution(filters, data) -> dict:
     comparison = q.run_attribution_comparison(
-        q.AttributionComparisonQuery(**filters, journey=data["journey"])
+        q.AttributionComparisonQuery(**filters, journey=data["journey"], earlier_ok=True)
     )
-    return {
+    return _worked_out(comparison) | {
         "comparison": comparison,
         "comparison_bars": _comparison_bars(comparison),
         "comparison_labels": [m.replace("_", " ").capitalize() for m in comparison.models],

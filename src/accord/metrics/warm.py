@@ -8,9 +8,9 @@ from accord.touchpoints.models import Touchpoint
 
 def work_out_default_dashboard() -> None:
     """Attribution compared across models and ROI by campaign, under the dashboard's default
-    filters, into the shared cache, and the journeys by account too (or by person, were accounts the default), so that any other period,
-    segment or journey answers from the cached journeys without reading every touch (a minute
-    on ten million). Cheap when the cache already holds them for the data as it stands."""
+    filters, into the shared cache, and the journeys of the other kind (by account) too, so
+    that any period, segment or journey answers from the cached journeys without reading every
+    touch (a minute on ten million). Cheap when the cache holds them for the data as it is."""
     form = DashboardFilters(DashboardFilters.with_defaults({}))
     form.is_valid()
     filters, journey = form.period(), form.cleaned_data["journey"]

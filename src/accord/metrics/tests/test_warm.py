@@ -93,3 +93,83 @@ def test_worked_out_ahead_any_period_segment_or_journey_answers_without_reading_
     assert _total(apac) == Decimal("500.00")
     by_account = queries.run_attribution_comparison(compare(**spring, journey="account"))
     assert _total(by_account, "markov") == Decimal("500.00")  # the only deal on its account
+
+
+def _won(amount: str, close_date=dt.date(2026, 2, 10)):
+    from tests.factories import OpportunityFactory, TouchpointFactory
+
+    from accord.crm.models import PipelineStage
+    from accord.metrics.tests.test_queries import JAN, person
+    from accord.touchpoints.models import Campaign
+
+    buyer = person(JAN, ["lead", "customer"])
+    TouchpointFactory(person=buyer, campaign=Campaign.objects.get(name="=Search"), occurred_at=JAN)
+    OpportunityFactory(
+        primary_contact=buyer,
+        amount=Decimal(amount),
+        stage=PipelineStage.CLOSED_WON,
+        created_date=dt.date(2026, 1, 20),
+        close_date=close_date,
+    )
+
+
+SPRING = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+
+
+def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
+    work_out_default_dashboard()
+    _won("4000")
+    compare = queries.AttributionComparisonQuery
+
+    earlier = queries.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
+    current = queries.run_attribution_comparison(compare(**SPRING))
+
+    assert _total(earlier) == Decimal("6000.00")
+    assert earlier.data_changed_since and earlier.worked_out_at is not None
+    assert _total(current) == Decimal("10000.00")
+    assert not current.data_changed_since
+
+
+def _queued_work_outs():
+    from django_tasks_db.models import DBTaskResult
+
+    from accord.metrics.tasks import work_out_dashboard
+
+    return DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path).count()
+
+
+def test_the_panel_shows_earlier_credit_and_asks_the_worker_once(client, marketer, company):
+    work_out_default_dashboard()
+    _won("4000")
+    client.force_login(marketer)
+    url = "/dashboard/panels/roi/?start=2026-01-01&end=2026-03-31"
+
+    first, second = client.get(url), client.get(url)
+
+    assert first.context["roi"][0].attributed_revenue == Decimal("6000.00")
+    page = first.content.decode()
+    assert "The data has changed since" in page
+    assert 'hx-trigger="every 20s"' in page  # the panel asks for itself until it is current
+    assert second.status_code == 200 and _queued_work_outs() == 1
+
+    work_out_default_dashboard()  # what the queued job runs
+    current = client.get(url)
+
+    assert current.context["roi"][0].attributed_revenue == Decimal("10000.00")
+    assert "The data has changed since" not in current.content.decode()
+    assert "hx-trigger" not in current.content.decode()
+
+
+def test_the_api_answers_earlier_credit_only_when_asked(api_as, marketer, company):
+    work_out_default_dashboard()
+    _won("4000")
+    params = {"start": "2026-01-01", "end": "2026-03-31"}
+
+    earlier = api_as(marketer).get("/metrics/roi", **params, earlier_ok="true").json()
+    current = api_as(marketer).get("/metrics/roi", **params).json()
+
+    assert earlier["data_changed_since"] is True and earlier["worked_out_at"]
+    assert earlier["campaigns"][0]["attributed_revenue"] == "6000.00"
+    assert _queued_work_outs() == 1
+    assert current["data_changed_since"] is False
+    assert current["campaigns"][0]["attributed_revenue"] == "10000.00"
