@@ -33,11 +33,15 @@ def sla(request: HttpRequest, query: Query[q.SlaComplianceQuery]):
 def roi(request: HttpRequest, query: Query[q.CampaignRoiQuery]):
     """Won revenue attributed to each campaign by `model`, and that revenue over its cost,
     with when the credit was worked out."""
-    return work_out_again_if_changed(q.run_campaign_roi_report(query))
+    report = q.run_campaign_roi_report(query)
+    work_out_again_if_changed(report)
+    return report
 
 
 @router.get("/metrics/attribution", response=q.AttributionComparison)
 def attribution(request: HttpRequest, query: Query[q.AttributionComparisonQuery]):
     """Won revenue credited to each channel (`by=campaign`: campaign) by several models side
     by side; `journey=account` joins the touches of all people of an account into one journey."""
-    return work_out_again_if_changed(q.run_attribution_comparison(query))
+    comparison = q.run_attribution_comparison(query)
+    work_out_again_if_changed(comparison)
+    return comparison

@@ -19,17 +19,18 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from accord.credit.selectors import labelled_journey_touches
-from accord.crm.models import LifecycleChange, Opportunity, PipelineStage
+from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CACHE_SECONDS = 24 * 3600
 
 
 def data_stamp() -> str:
-    """Changes whenever a touch, a deal, a lifecycle move or a campaign is added, or a deal's
-    stage or amount changes: nothing cached under one stamp is read against other data."""
+    """Changes whenever a touch, a deal, a move into the lead stage (a journey's lead moment) or
+    a campaign is added, or a deal's stage or amount changes: nothing cached under one stamp is
+    read against other data. Other moves (a rep accepting or rejecting a lead) leave it."""
     touches = Touchpoint.objects.aggregate(last=Max("id"))
-    moves = LifecycleChange.objects.aggregate(last=Max("id"))
+    moves = LifecycleChange.objects.filter(to_stage=LifecycleStage.LEAD).aggregate(last=Max("id"))
     deals = Opportunity.objects.aggregate(
         last=Max("id"),
         n=Count("id"),

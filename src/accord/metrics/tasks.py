@@ -1,11 +1,16 @@
 """The dashboard job the worker runs."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accord.metrics.queries import WorkedOut
 from accord.metrics.warm import work_out_default_dashboard
+
+ASKED_AT_MOST_EVERY = dt.timedelta(minutes=1)
 
 
 @task()
@@ -14,14 +19,18 @@ def work_out_dashboard() -> None:
     work_out_default_dashboard()
 
 
-def work_out_again_if_changed(result: WorkedOut) -> WorkedOut:
-    """Credit answered from before the data last changed (`earlier_ok`) asks the worker to work
-    it out again, unless a work-out is already waiting for it: reading every touch takes up to a
-    minute on a large database."""
-    if result.data_changed_since:
-        waiting = DBTaskResult.objects.filter(
-            task_path=work_out_dashboard.module_path, status=TaskResultStatus.READY
-        )
-        if not waiting.exists():
-            work_out_dashboard.enqueue()
-    return result
+def work_out_again_if_changed(result: WorkedOut) -> bool:
+    """Whether a work-out is on its way for credit answered from before the data last changed
+    (`earlier_ok`); one is queued unless one is waiting or running already, or one finished
+    less than a minute ago (a dashboard left open on a busy database would otherwise keep the
+    worker reading every touch)."""
+    if not result.data_changed_since:
+        return False
+    work_outs = DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path)
+    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    if work_outs.filter(status__in=waiting).exists():
+        return True
+    if work_outs.filter(finished_at__gte=timezone.now() - ASKED_AT_MOST_EVERY).exists():
+        return False
+    work_out_dashboard.enqueue()
+    return True

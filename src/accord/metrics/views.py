@@ -47,7 +47,7 @@ def _funnel(filters, data) -> dict:
 def _worked_out(result: q.WorkedOut) -> dict:
     """Credit worked out before the data last changed shows while the worker works it out again
     (the panel then asks for itself every 20 s)."""
-    return {"worked_out": work_out_again_if_changed(result)}
+    return {"worked_out": result, "working_out": work_out_again_if_changed(result)}
 
 
 def _roi(filters, data) -> dict:

@@ -173,3 +173,36 @@ def test_the_api_answers_earlier_credit_only_when_asked(api_as, marketer, compan
     assert _queued_work_outs() == 1
     assert current["data_changed_since"] is False
     assert current["campaigns"][0]["attributed_revenue"] == "10000.00"
+
+
+def test_a_lead_accepted_or_rejected_leaves_the_credit_current(company, monkeypatch):
+    from accord.crm.models import LifecycleChange, Person
+    from accord.metrics import journeys
+
+    work_out_default_dashboard()
+    someone = Person.objects.first()
+    LifecycleChange.objects.create(person=someone, from_stage="mql", to_stage="sal")
+    monkeypatch.setattr(journeys, "labelled_journey_touches", None)  # reading touches would fail
+
+    current = queries.run_attribution_comparison(queries.AttributionComparisonQuery(**SPRING))
+
+    assert not current.data_changed_since and _total(current) == Decimal("6000.00")
+
+
+def test_a_panel_asks_for_a_work_out_at_most_once_a_minute(client, marketer, company):
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    work_out_default_dashboard()
+    _won("4000")
+    client.force_login(marketer)
+    url = "/dashboard/panels/attribution/?start=2026-01-01&end=2026-03-31"
+    client.get(url)
+    DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
+    _won("1000")  # changed again, right after the worker finished
+
+    page = client.get(url).content.decode()
+
+    assert _queued_work_outs() == 1
+    assert "reload in a minute" in page and "hx-trigger" not in page
