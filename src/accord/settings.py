@@ -91,7 +91,14 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "accord.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The dashboard's work-outs have a queue of their own, which `accord worker` runs beside the
+# other: reading every touch of a large database must not hold up alerts and imports.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "dashboard"],
+    }
+}
 # In the database, so every server process and the worker share what was worked out (the
 # dashboard's attribution credit, agreement backtests) and it outlives a restart.
 CACHES = {

@@ -13,7 +13,7 @@ from accord.metrics.warm import work_out_default_dashboard
 ASKED_AT_MOST_EVERY = dt.timedelta(minutes=1)
 
 
-@task()
+@task(queue_name="dashboard")
 def work_out_dashboard() -> None:
     """Keep the default dashboard's attribution worked out as the data changes."""
     work_out_default_dashboard()

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -77,3 +78,47 @@ def test_the_worker_forgets_jobs_finished_more_than_a_day_ago(db):
 
     assert not DBTaskResult.objects.filter(id=old.id).exists()
     assert DBTaskResult.objects.filter(id=recent.id).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="runs with the PostgreSQL suite: the SQLite test database is shared in memory, where "
+    "two connections lock each other's tables at once instead of waiting as on a file",
+)
+def test_a_long_dashboard_work_out_does_not_hold_up_the_sla_sweep(monkeypatch):
+    import os
+    import signal
+    import threading
+    import time
+    from io import StringIO
+
+    from accord.handoff.tasks import mark_breaches
+    from accord.metrics import tasks as dashboard_tasks
+
+    started, release, seen = threading.Event(), threading.Event(), {}
+
+    def long_work_out():  # a minute of reading touches on a large database
+        started.set()
+        release.wait(30)
+
+    def watch():
+        started.wait(30)
+        deadline = time.monotonic() + 15
+        sweeps = DBTaskResult.objects.filter(task_path=mark_breaches.module_path)
+        while time.monotonic() < deadline and not sweeps.filter(status="SUCCESSFUL").exists():
+            time.sleep(0.1)
+        seen["sweep done"] = sweeps.filter(status="SUCCESSFUL").exists()
+        seen["work-out still running"] = DBTaskResult.objects.filter(
+            task_path=dashboard_tasks.work_out_dashboard.module_path, status="RUNNING"
+        ).exists()
+        connection.close()
+        release.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(dashboard_tasks, "work_out_default_dashboard", long_work_out)
+    dashboard_tasks.work_out_dashboard.enqueue()  # queued before the sweep
+    threading.Thread(target=watch).start()
+
+    call_command("worker", "--poll", "0.1", stdout=StringIO())
+
+    assert seen == {"sweep done": True, "work-out still running": True}

@@ -1,15 +1,18 @@
 """accord worker: run the queued jobs (alert deliveries, imports, rescoring) and, every minute, the
 SLA breach sweep and a sweep of the alert outbox (retries, and deliveries a stopped worker left);
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
-hourly, forget jobs finished more than a day ago. SIGTERM or Ctrl+C stops it once the delivery
-in hand is done."""
+hourly, forget jobs finished more than a day ago. The dashboard's work-outs (up to a minute on a
+large database) run in a thread of their own, so alerts and imports never wait behind them.
+SIGTERM or Ctrl+C stops it once the delivery and the work-out in hand are done."""
 
+import logging
 import signal
 import threading
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -19,6 +22,7 @@ from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
 from accord.metrics.tasks import work_out_dashboard
 
+logger = logging.getLogger(__name__)
 DASHBOARD_SECONDS = env_int("ACCORD_WORKER_DASHBOARD_SECONDS", 600)
 
 
@@ -50,7 +54,7 @@ class Command(BaseCommand):
         delivery_policy()  # a bad delivery setting stops the worker now, not at the first alert
         self.stopping = threading.Event()
         STOPPING.clear()
-        self.worker = None
+        self.workers = {}
         worker_id = f"accord-{get_random_string(12)}"
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
@@ -67,6 +71,20 @@ class Command(BaseCommand):
             "SIGTERM or Ctrl+C stops it."
         )
         self.stdout.flush()
+        dashboard = None
+        if not once:
+            dashboard = threading.Thread(
+                target=self._work_out_dashboards, args=(worker_id, poll), name="dashboard"
+            )
+            dashboard.start()
+        try:
+            self._sweep_and_run(worker_id, every, poll, reassign_on_breach, once)
+        finally:
+            self.stopping.set()
+            if dashboard is not None:
+                dashboard.join()
+
+    def _sweep_and_run(self, worker_id, every, poll, reassign_on_breach, once):
         next_sweep = next_prune = next_dashboard = 0.0
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
@@ -81,15 +99,30 @@ class Command(BaseCommand):
                 # finished jobs are kept a day for inspection in the admin
                 call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
                 next_prune = time.monotonic() + 3600
-            self._run_queued(worker_id)
+            self._run_queued(worker_id, "default")
             if once:
+                self._run_queued(worker_id, "dashboard")
                 break
             self.stopping.wait(poll)
 
-    def _run_queued(self, worker_id: str) -> None:
-        """Every queued job that is ready, one at a time, then back to the loop."""
-        self.worker = Worker(
-            queue_names=["default"],
+    def _work_out_dashboards(self, worker_id: str, poll: float) -> None:
+        """The dashboard queue, in its own thread until the worker stops; the database being
+        busy or away for a moment is logged and tried again, not the end of the thread."""
+        try:
+            while not self.stopping.is_set():
+                try:
+                    self._run_queued(worker_id, "dashboard")
+                except DatabaseError:
+                    logger.exception("the dashboard queue could not be read; trying again")
+                    connection.close()
+                self.stopping.wait(poll)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _run_queued(self, worker_id: str, queue: str) -> None:
+        """Every job of `queue` that is ready, one at a time, then back to the loop."""
+        worker = self.workers[queue] = Worker(
+            queue_names=[queue],
             interval=0,
             batch=True,
             backend_name="default",
@@ -99,11 +132,11 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if not self.stopping.is_set():
-            self.worker.run()
+            worker.run()
 
     def _stop(self, signum, frame):
         """Finish the job in hand, then leave the loop."""
         self.stopping.set()
         STOPPING.set()
-        if self.worker is not None:
-            self.worker.running = False
+        for worker in list(self.workers.values()):
+            worker.running = False
