@@ -28,7 +28,8 @@ CACHE_SECONDS = 24 * 3600
 def data_stamp() -> str:
     """Changes whenever a touch, a deal, a move into the lead stage (a journey's lead moment) or
     a campaign is added, or a deal's stage or amount changes: nothing cached under one stamp is
-    read against other data. Other moves (a rep accepting or rejecting a lead) leave it."""
+    read against other data. Other moves (a rep accepting, converting or disqualifying a lead)
+    leave it; recycling one to nurture moves it into the lead stage again."""
     touches = Touchpoint.objects.aggregate(last=Max("id"))
     moves = LifecycleChange.objects.filter(to_stage=LifecycleStage.LEAD).aggregate(last=Max("id"))
     deals = Opportunity.objects.aggregate(

@@ -175,7 +175,7 @@ def test_the_api_answers_earlier_credit_only_when_asked(api_as, marketer, compan
     assert current["campaigns"][0]["attributed_revenue"] == "10000.00"
 
 
-def test_a_lead_accepted_or_rejected_leaves_the_credit_current(company, monkeypatch):
+def test_a_lead_accepted_leaves_the_credit_current(company, monkeypatch):
     from accord.crm.models import LifecycleChange, Person
     from accord.metrics import journeys
 
