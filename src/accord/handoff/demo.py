@@ -63,12 +63,12 @@ def _agree() -> AgreementVersion:
         return in_force
     heads = User.objects.filter(role=User.Role.HEAD).select_related("team")
     by_team = {head.team.kind: head for head in heads}
-    version = do_create_draft(by_team[Team.Kind.MARKETING], demo_document())
+    version = do_create_draft(by_team[Team.Kind.MARKETING], _demo_document())
     do_sign(version, by_team[Team.Kind.MARKETING])
     return do_sign(version, by_team[Team.Kind.SALES])
 
 
-def demo_document() -> AgreementDocument:
+def _demo_document() -> AgreementDocument:
     """The default agreement, with Marketing committing to about the MQLs it has delivered a
     month over the last year (the median month, to the nearest 5), so the demo's SLA is met in
     some months and missed in others rather than missed in all."""
