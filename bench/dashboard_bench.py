@@ -50,6 +50,7 @@ from django.db.backends.signals import connection_created  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accord.crm.models import Person  # noqa: E402
+from accord.metrics import credit  # noqa: E402
 from accord.metrics import queries as q  # noqa: E402
 from accord.metrics.forms import DashboardFilters  # noqa: E402
 from accord.teams.models import User  # noqa: E402
@@ -72,9 +73,9 @@ def _queries(filters: dict) -> dict:
         "pipeline by first touch": lambda: q.run_pipeline_by_source(
             q.PipelineBySourceQuery(**filters, by="first_touch_channel")
         ),
-        "roi (linear)": lambda: q.run_campaign_roi(q.CampaignRoiQuery(**filters)),
-        "attribution comparison": lambda: q.run_attribution_comparison(
-            q.AttributionComparisonQuery(**filters)
+        "roi (linear)": lambda: credit.run_campaign_roi(credit.CampaignRoiQuery(**filters)),
+        "attribution comparison": lambda: credit.run_attribution_comparison(
+            credit.AttributionComparisonQuery(**filters)
         ),
         "goal": lambda: q.run_revenue_goal(q.RevenueGoalQuery(**filters)),
     }

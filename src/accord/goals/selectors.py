@@ -1,7 +1,7 @@
 """Reads of the shared goals and rewards that the pages, the API, the meeting and the digest share.
 
 Progress to a goal is the metrics query layer's `run_revenue_goal`; revenue credited to a
-campaign is its `run_campaign_roi` under the plan's attribution model.
+campaign is `accord.metrics.credit.run_campaign_roi` under the plan's attribution model.
 """
 
 import datetime as dt
@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.rewards import Payout, Payouts, compute_payouts
+from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.teams.access import may_see_pay_of
 from accord.teams.models import Team, User
@@ -44,8 +45,8 @@ def team_members(kind: str) -> list[User]:
 def idea_credit(goal: RevenueGoal, model: str) -> dict[User, Decimal]:
     """Won revenue in the goal's period credited (by `model`) to the campaigns each person
     proposed; a campaign proposed by several people shares its credit equally among them."""
-    roi = q.run_campaign_roi(
-        q.CampaignRoiQuery(start=goal.starts_on, end=goal.ends_on, model=model)
+    roi = credit.run_campaign_roi(
+        credit.CampaignRoiQuery(start=goal.starts_on, end=goal.ends_on, model=model)
     )
     credited = {row.campaign: row.attributed_revenue for row in roi if row.attributed_revenue}
     proposers = defaultdict(list)
@@ -54,11 +55,11 @@ def idea_credit(goal: RevenueGoal, model: str) -> dict[User, Decimal]:
     )
     for idea in ideas:
         proposers[idea.campaign.name].append(idea.person)
-    credit: dict[User, Decimal] = defaultdict(Decimal)
+    shares: dict[User, Decimal] = defaultdict(Decimal)
     for name, people in proposers.items():
         for person in people:
-            credit[person] += credited[name] / len(people)
-    return dict(credit)
+            shares[person] += credited[name] / len(people)
+    return dict(shares)
 
 
 @dataclass(frozen=True)

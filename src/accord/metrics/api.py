@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.metrics.tasks import work_out_again_if_changed
 
@@ -29,19 +30,19 @@ def sla(request: HttpRequest, query: Query[q.SlaComplianceQuery]):
     return q.run_sla_compliance(query)
 
 
-@router.get("/metrics/roi", response=q.CampaignRoiReport)
-def roi(request: HttpRequest, query: Query[q.CampaignRoiQuery]):
+@router.get("/metrics/roi", response=credit.CampaignRoiReport)
+def roi(request: HttpRequest, query: Query[credit.CampaignRoiQuery]):
     """Won revenue attributed to each campaign by `model`, and that revenue over its cost,
     with when the credit was worked out."""
-    report = q.run_campaign_roi_report(query)
+    report = credit.run_campaign_roi_report(query)
     work_out_again_if_changed(report)
     return report
 
 
-@router.get("/metrics/attribution", response=q.AttributionComparison)
-def attribution(request: HttpRequest, query: Query[q.AttributionComparisonQuery]):
+@router.get("/metrics/attribution", response=credit.AttributionComparison)
+def attribution(request: HttpRequest, query: Query[credit.AttributionComparisonQuery]):
     """Won revenue credited to each channel (`by=campaign`: campaign) by several models side
     by side; `journey=account` joins the touches of all people of an account into one journey."""
-    comparison = q.run_attribution_comparison(query)
+    comparison = credit.run_attribution_comparison(query)
     work_out_again_if_changed(comparison)
     return comparison

@@ -1,5 +1,6 @@
 """The dashboard's sections as rows: what the page shows and the CSV exports write."""
 
+from accord.metrics import credit
 from accord.metrics import queries as q
 
 
@@ -49,14 +50,16 @@ def pipeline_rows(filters):
 
 
 def roi_rows(filters, model, journey="person"):
-    result = q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=model, journey=journey))
+    result = credit.run_campaign_roi(
+        credit.CampaignRoiQuery(**filters, model=model, journey=journey)
+    )
     rows = [[r.campaign, r.cost, r.attributed_revenue, r.roi] for r in result]
     return ["campaign", "cost", f"attributed_revenue_{model}", "roi"], rows
 
 
 def attribution_rows(filters, journey="person"):
-    query = q.AttributionComparisonQuery(**filters, journey=journey)
-    result = q.run_attribution_comparison(query)
+    query = credit.AttributionComparisonQuery(**filters, journey=journey)
+    result = credit.run_attribution_comparison(query)
     rows = [[row.name, *row.revenue.values()] for row in result.rows]
     return ["channel", *result.models], rows
 

@@ -7,7 +7,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from accord.metrics.queries import WorkedOut
+from accord.metrics.credit import WorkedOut
 from accord.metrics.warm import work_out_default_dashboard
 
 ASKED_AT_MOST_EVERY = dt.timedelta(minutes=1)

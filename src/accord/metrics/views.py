@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accord.imports.services import neutralise
+from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.sections import SECTIONS, attribution_rows, roi_rows
@@ -44,15 +45,17 @@ def _funnel(filters, data) -> dict:
     return {"funnel": funnel, "funnel_chart": chart}
 
 
-def _worked_out(result: q.WorkedOut) -> dict:
+def _worked_out(result: credit.WorkedOut) -> dict:
     """Credit worked out before the data last changed shows while the worker works it out again
     (the panel then asks for itself every 20 s)."""
     return {"worked_out": result, "working_out": work_out_again_if_changed(result)}
 
 
 def _roi(filters, data) -> dict:
-    report = q.run_campaign_roi_report(
-        q.CampaignRoiQuery(**filters, model=data["model"], journey=data["journey"], earlier_ok=True)
+    report = credit.run_campaign_roi_report(
+        credit.CampaignRoiQuery(
+            **filters, model=data["model"], journey=data["journey"], earlier_ok=True
+        )
     )
     roi = report.campaigns[:TOP_CAMPAIGNS]
     title = f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})"
@@ -64,8 +67,8 @@ def _roi(filters, data) -> dict:
 
 
 def _attribution(filters, data) -> dict:
-    comparison = q.run_attribution_comparison(
-        q.AttributionComparisonQuery(**filters, journey=data["journey"], earlier_ok=True)
+    comparison = credit.run_attribution_comparison(
+        credit.AttributionComparisonQuery(**filters, journey=data["journey"], earlier_ok=True)
     )
     return _worked_out(comparison) | {
         "comparison": comparison,
@@ -106,7 +109,7 @@ def panel(request, name: str):
     return render(request, f"metrics/panels/{name}.html", context)
 
 
-def _comparison_bars(comparison: q.AttributionComparison) -> list[dict]:
+def _comparison_bars(comparison: credit.AttributionComparison) -> list[dict]:
     """Each channel's revenue per model with its bar length, scaled to the largest credit."""
     largest = max((v for row in comparison.rows for v in row.revenue.values()), default=0)
     return [

@@ -1,6 +1,6 @@
 """Working out the dashboard's attribution before anybody asks for it."""
 
-from accord.metrics import queries as q
+from accord.metrics import credit
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.journeys import data_stamp, won_journeys
 from accord.touchpoints.models import Touchpoint
@@ -14,8 +14,8 @@ def work_out_default_dashboard() -> None:
     form = DashboardFilters(DashboardFilters.with_defaults({}))
     form.is_valid()
     filters, journey = form.period(), form.cleaned_data["journey"]
-    q.run_attribution_comparison(q.AttributionComparisonQuery(**filters, journey=journey))
+    credit.run_attribution_comparison(credit.AttributionComparisonQuery(**filters, journey=journey))
     model = form.cleaned_data["model"]
-    q.run_campaign_roi(q.CampaignRoiQuery(**filters, model=model, journey=journey))
+    credit.run_campaign_roi(credit.CampaignRoiQuery(**filters, model=model, journey=journey))
     if Touchpoint.objects.exists():
         won_journeys("account" if journey == "person" else "person", data_stamp())

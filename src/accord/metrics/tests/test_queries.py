@@ -16,6 +16,7 @@ from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.crm.models import LifecycleChange, PipelineStage
 from accord.handoff.models import Handoff, RejectReason
+from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.touchpoints.models import Campaign, Channel
 
@@ -220,7 +221,10 @@ def two_campaign_journey():
 def test_campaign_roi_is_attributed_won_revenue_over_cost(
     two_campaign_journey, model, search, webinar
 ):
-    roi = {r.campaign: r for r in q.run_campaign_roi(q.CampaignRoiQuery(**PERIOD, model=model))}
+    roi = {
+        r.campaign: r
+        for r in credit.run_campaign_roi(credit.CampaignRoiQuery(**PERIOD, model=model))
+    }
 
     assert roi["Search"].attributed_revenue == Decimal(search)
     assert roi["Search"].roi == float(Decimal(search) / 1000)
@@ -231,17 +235,19 @@ def test_campaign_roi_is_attributed_won_revenue_over_cost(
 
 def test_revenue_won_outside_the_period_is_not_attributed(two_campaign_journey):
     march = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
-    roi = q.run_campaign_roi(q.CampaignRoiQuery(**march, model="linear"))
+    roi = credit.run_campaign_roi(credit.CampaignRoiQuery(**march, model="linear"))
     assert {r.attributed_revenue for r in roi} == {Decimal("0.00")}
 
 
 def test_an_unknown_model_is_refused():
     with pytest.raises(ValueError, match="unknown model 'magic'"):
-        q.CampaignRoiQuery(**PERIOD, model="magic")
+        credit.CampaignRoiQuery(**PERIOD, model="magic")
 
 
 def test_models_compared_side_by_side_each_credit_the_whole_revenue(two_campaign_journey):
-    result = q.run_attribution_comparison(q.AttributionComparisonQuery(**PERIOD, by="campaign"))
+    result = credit.run_attribution_comparison(
+        credit.AttributionComparisonQuery(**PERIOD, by="campaign")
+    )
 
     assert result.models == ["first_touch", "last_touch", "linear", "markov"]
     revenue = {row.name: row.revenue for row in result.rows}
@@ -277,16 +283,16 @@ def test_a_period_over_ten_years_is_refused_rather_than_worked_month_by_month(ap
 
 
 def test_a_deal_won_after_a_first_reading_shows_in_the_next(two_campaign_journey):
-    query = q.CampaignRoiQuery(**PERIOD, model="linear")
-    before = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+    query = credit.CampaignRoiQuery(**PERIOD, model="linear")
+    before = {r.campaign: r.attributed_revenue for r in credit.run_campaign_roi(query)}
     buyer = person(JAN, ["lead"])
     TouchpointFactory(person=buyer, campaign=Campaign.objects.get(name="Search"), occurred_at=JAN)
     deal = OpportunityFactory(primary_contact=buyer, amount=Decimal("2000"))
-    unchanged = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+    unchanged = {r.campaign: r.attributed_revenue for r in credit.run_campaign_roi(query)}
     deal.stage, deal.close_date = PipelineStage.CLOSED_WON, dt.date(2026, 3, 1)
     deal.save(update_fields=["stage", "close_date"])
 
-    after = {r.campaign: r.attributed_revenue for r in q.run_campaign_roi(query)}
+    after = {r.campaign: r.attributed_revenue for r in credit.run_campaign_roi(query)}
 
     assert before["Search"] == unchanged["Search"] == Decimal("5000.00")
     assert after["Search"] == Decimal("7000.00")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from accord.metrics import queries
+from accord.metrics import credit
 from accord.metrics.warm import work_out_default_dashboard
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def _no_touch_reading(monkeypatch):
     def read(*args, **kwargs):
         raise AssertionError("the panel read every touch again")
 
-    monkeypatch.setattr(queries, "_journeys", read)
+    monkeypatch.setattr(credit, "_journeys", read)
 
 
 def test_worked_out_ahead_the_attribution_panels_show_without_reading_touches(
@@ -86,12 +86,12 @@ def test_worked_out_ahead_any_period_segment_or_journey_answers_without_reading_
     monkeypatch.setattr(journeys, "labelled_journey_touches", read)
     february = {"start": dt.date(2026, 2, 1), "end": dt.date(2026, 2, 28)}
     spring = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
-    compare = queries.AttributionComparisonQuery
+    compare = credit.AttributionComparisonQuery
 
-    assert _total(queries.run_attribution_comparison(compare(**february))) == Decimal("6000.00")
-    apac = queries.run_attribution_comparison(compare(**spring, region="APAC", by="campaign"))
+    assert _total(credit.run_attribution_comparison(compare(**february))) == Decimal("6000.00")
+    apac = credit.run_attribution_comparison(compare(**spring, region="APAC", by="campaign"))
     assert _total(apac) == Decimal("500.00")
-    by_account = queries.run_attribution_comparison(compare(**spring, journey="account"))
+    by_account = credit.run_attribution_comparison(compare(**spring, journey="account"))
     assert _total(by_account, "markov") == Decimal("500.00")  # the only deal on its account
 
 
@@ -119,10 +119,10 @@ SPRING = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
 def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
     work_out_default_dashboard()
     _won("4000")
-    compare = queries.AttributionComparisonQuery
+    compare = credit.AttributionComparisonQuery
 
-    earlier = queries.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
-    current = queries.run_attribution_comparison(compare(**SPRING))
+    earlier = credit.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
+    current = credit.run_attribution_comparison(compare(**SPRING))
 
     assert _total(earlier) == Decimal("6000.00")
     assert earlier.data_changed_since and earlier.worked_out_at is not None
@@ -184,7 +184,7 @@ def test_a_lead_accepted_leaves_the_credit_current(company, monkeypatch):
     LifecycleChange.objects.create(person=someone, from_stage="mql", to_stage="sal")
     monkeypatch.setattr(journeys, "labelled_journey_touches", None)  # reading touches would fail
 
-    current = queries.run_attribution_comparison(queries.AttributionComparisonQuery(**SPRING))
+    current = credit.run_attribution_comparison(credit.AttributionComparisonQuery(**SPRING))
 
     assert not current.data_changed_since and _total(current) == Decimal("6000.00")
 

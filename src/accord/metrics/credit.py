@@ -1,0 +1,198 @@
+"""Credit in the shared metrics: revenue attributed to channels and campaigns by several models
+side by side, and campaign ROI, read from the journeys worked out ahead
+(`accord.metrics.journeys`) and cached per filter set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import polars as pl
+from django.core.cache import cache
+from pydantic import BaseModel, Field, model_validator
+
+from accord.attribution import MODELS, attribute, paths_from_touchpoints
+from accord.metrics.journeys import data_stamp, won_journeys
+from accord.metrics.queries import MetricsQuery, _after, _money, _start
+from accord.touchpoints.models import Campaign, Touchpoint
+
+CREDIT_CACHE_SECONDS = 24 * 3600
+COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov")
+
+
+class AttributionQuery(MetricsQuery):
+    """Whose touches make a journey: a person's, or (B2B) those of all people of an account,
+    converting when the account's first deal is won."""
+
+    journey: Literal["person", "account"] = "person"
+    earlier_ok: bool = Field(
+        default=False,
+        description="When the data changed since attribution was last worked out, answer from "
+        "the journeys worked out then instead of reading every touch again; the result says "
+        "when they were worked out.",
+    )
+
+
+class WorkedOut(BaseModel):
+    """When the credit was worked out, and whether the data changed since (`earlier_ok`)."""
+
+    worked_out_at: dt.datetime | None = None
+    data_changed_since: bool = False
+
+
+class CampaignRoiQuery(AttributionQuery):
+    """Won revenue attributed to campaigns by `model`, over each campaign's cost. Journeys are
+    those of people (or accounts) in the segment whose deal was won in the period, and those
+    not won yet."""
+
+    model: str = "linear"
+
+    @model_validator(mode="after")
+    def _known_model(self):
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
+        return self
+
+
+class CampaignRoi(BaseModel):
+    campaign: str
+    cost: Decimal
+    attributed_revenue: Decimal
+    roi: float | None
+
+
+def _journeys(query: AttributionQuery, by: str, touches: pl.DataFrame) -> pl.DataFrame:
+    """The journeys that count for the query's segment and period: won in the period, or not
+    won yet; labelled by `by` in the `channel` column."""
+    if query.region or query.industry:
+        if query.journey == "account":
+            members = query.people().exclude(account=None).values_list("account_id", flat=True)
+        else:
+            members = query.people().values_list("id", flat=True)
+        touches = touches.filter(pl.col("journey_id").is_in(list(set(members))))
+    start, after = _start(query.start), _after(query.end)
+    in_period = (pl.col("won_at") >= start) & (pl.col("won_at") < after)
+    other = "campaign" if by == "channel" else "channel"
+    touches = touches.drop(other).rename({by: "channel"} if by != "channel" else {})
+    return touches.filter(~pl.col("converted") | in_period)
+
+
+def _credit(touches: pl.DataFrame, models: list[str]) -> dict[str, dict[str, float]]:
+    """Each model's credit; journeys are grouped into paths once (twice with time decay, whose
+    paths keep each touch's age)."""
+    if not len(touches) or not touches["converted"].any():
+        return {model: {} for model in models}
+    paths = paths_from_touchpoints(touches)
+    credits = {}
+    for model in models:
+        if model == "time_decay":
+            credit = attribute(paths_from_touchpoints(touches, with_ages=True), model)
+        else:
+            credit = attribute(paths, model)
+        credits[model] = dict(zip(credit.channels, credit.value.tolist(), strict=True))
+    return credits
+
+
+@dataclass(frozen=True)
+class _Credits:
+    by_model: dict[str, dict[str, float]]
+    worked_out_at: dt.datetime | None = None
+    data_changed_since: bool = False
+
+
+def _credit_keys(query: AttributionQuery, by: str, models: list[str], stamp: str) -> dict:
+    filters = query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
+    key = hashlib.sha256((stamp + filters).encode()).hexdigest()
+    return {model: f"metrics:credit:{by}:{model}:{key}" for model in models}
+
+
+def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
+    """Credit per model, read from the cache when the same data and filters were attributed
+    before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`),
+    those worked out before the data last changed if the query takes them (`earlier_ok`)."""
+    stamp = data_stamp()
+    keys = _credit_keys(query, by, models, stamp)
+    found = cache.get_many(list(keys.values()))
+    changed_since = False
+    if len(found) < len(keys):
+        if not Touchpoint.objects.exists():
+            return _Credits({model: {} for model in models})  # nothing to attribute or cache
+        journeys = won_journeys(query.journey, stamp, earlier_ok=query.earlier_ok)
+        if journeys.data_changed_since:
+            keys = _credit_keys(query, by, models, journeys.stamp)
+            found, changed_since = cache.get_many(list(keys.values())), True
+        missing = [model for model in models if keys[model] not in found]
+        computed = _credit(_journeys(query, by, journeys.frame), missing) if missing else {}
+        entries = {keys[m]: (journeys.worked_out_at, computed[m]) for m in missing}
+        cache.set_many(entries, timeout=CREDIT_CACHE_SECONDS)
+        found |= entries
+    worked_out_at = min((found[keys[model]][0] for model in models), default=None)
+    return _Credits({m: found[keys[m]][1] for m in models}, worked_out_at, changed_since)
+
+
+class CampaignRoiReport(WorkedOut):
+    campaigns: list[CampaignRoi]
+
+
+def run_campaign_roi(query: CampaignRoiQuery) -> list[CampaignRoi]:
+    return run_campaign_roi_report(query).campaigns
+
+
+def run_campaign_roi_report(query: CampaignRoiQuery) -> CampaignRoiReport:
+    """Each campaign's ROI, and when its credit was worked out."""
+    credits = _credits(query, "campaign", [query.model])
+    credit, result = credits.by_model[query.model], []
+    for name, cost in Campaign.objects.order_by("name").values_list("name", "cost"):
+        revenue = _money(credit.get(name, 0))
+        result.append(
+            CampaignRoi(
+                campaign=name,
+                cost=_money(cost),
+                attributed_revenue=revenue,
+                roi=round(float(revenue / cost), 4) if cost else None,
+            )
+        )
+    result.sort(key=lambda row: (-row.attributed_revenue, row.campaign))
+    return CampaignRoiReport(
+        campaigns=result,
+        worked_out_at=credits.worked_out_at,
+        data_changed_since=credits.data_changed_since,
+    )
+
+
+class AttributionComparisonQuery(AttributionQuery):
+    by: Literal["channel", "campaign"] = "channel"
+    models: list[str] = list(COMPARED_MODELS)
+
+
+class ComparedCredit(BaseModel):
+    name: str
+    revenue: dict[str, Decimal]
+
+
+class AttributionComparison(WorkedOut):
+    models: list[str]
+    rows: list[ComparedCredit]
+
+
+def run_attribution_comparison(query: AttributionComparisonQuery) -> AttributionComparison:
+    """Revenue credited to each channel (or campaign) by several models, side by side."""
+    worked_out = _credits(query, query.by, query.models)
+    credits = worked_out.by_model
+    names = sorted({name for credit in credits.values() for name in credit})
+    rows = [
+        ComparedCredit(
+            name=name, revenue={m: _money(credits[m].get(name, 0)) for m in query.models}
+        )
+        for name in names
+    ]
+    rows.sort(key=lambda row: -max(row.revenue.values(), default=0))
+    return AttributionComparison(
+        models=list(query.models),
+        rows=rows,
+        worked_out_at=worked_out.worked_out_at,
+        data_changed_since=worked_out.data_changed_since,
+    )
