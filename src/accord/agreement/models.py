@@ -139,6 +139,10 @@ class LeadScore(models.Model):
     disqualified_reason = models.CharField(max_length=32, blank=True, default="")
     explanation_data = models.JSONField(default=list, help_text="Read through Explanation")
     scored_at = models.DateTimeField()  # when this score last changed: equal ones are not rewritten
+    # A hash of the score as written (all of the above but `scored_at`), so that a rescore
+    # compares a million numbers instead of reading back a million explanations. Empty for a
+    # score written before it existed: that one is written again at the next rescore.
+    digest = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         indexes = [

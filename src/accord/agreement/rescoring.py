@@ -232,27 +232,16 @@ _SCORE_FIELDS = [
     "is_mql",
     "disqualified_reason",
     "explanation_data",
+    "digest",
     "scored_at",
 ]
-
-
-_COMPARED_FIELDS = [name for name in _SCORE_FIELDS if name != "scored_at"]
-STORED_SCORE_COLUMNS = {
-    "person_id": pl.Int64,
-    "version_id": pl.Int64,
-    "fit": pl.Int64,
-    "fit_grade": pl.String,
-    "engagement": pl.Int64,
-    "total": pl.Int64,
-    "is_mql": pl.Boolean,
-    "disqualified_reason": pl.String,
-    "explanation_data": pl.String,
-}
+_DIGESTED_FIELDS = _SCORE_FIELDS[1:-2]
+STORED_SCORE_COLUMNS = {"person_id": pl.Int64, "digest": pl.Int64, "total": pl.Int64}
 
 
 def _rows_to_write(components: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
     doc = version.document
-    return components.select(
+    rows = components.select(
         "person_id",
         pl.lit(version.pk, dtype=pl.Int64).alias("version_id"),
         "fit",
@@ -264,6 +253,14 @@ def _rows_to_write(components: pl.DataFrame, version: AgreementVersion, at: dt.d
         explanation_json(components, doc).alias("explanation_data"),
         pl.lit(str(_db_time(at))).alias("scored_at"),
     )
+    return rows.with_columns(_digest().alias("digest")).select(_SCORE_FIELDS)
+
+
+def _digest() -> pl.Expr:
+    """What a score says, hashed (as a signed 64-bit number, which both databases store). A
+    newer Polars may hash differently: every score is then written once more, nothing worse."""
+    parts = [pl.col(name).cast(pl.String).fill_null("") for name in _DIGESTED_FIELDS]
+    return pl.concat_str(parts, separator="\x1f").hash(seed=0).reinterpret(signed=True)
 
 
 def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
@@ -361,7 +358,7 @@ def rescore(
     rows = _rows_to_write(components, version, as_of)
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
         stored = _stored_scores(person_ids)
-        changed = rows.join(stored, on=_COMPARED_FIELDS, how="anti", nulls_equal=True)
+        changed = rows.join(stored, on=["person_id", "digest"], how="anti")
         _write_scores(changed, progress)
         old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
         record_column_changes(
@@ -382,25 +379,16 @@ def rescore(
 
 
 def _stored_scores(person_ids: list[int] | None) -> pl.DataFrame:
-    """The scores as they stand: only those that differ are written, and the audit trail
-    records what changed."""
+    """The scores as they stand, as their digests: only those that differ are written, and the
+    audit trail records the totals that changed."""
     table = LeadScore._meta.db_table
-    explanation = (
-        "explanation_data::text" if connection.vendor == "postgresql" else "explanation_data"
-    )
 
     def sql(where: str) -> str:
-        return (
-            "SELECT person_id, version_id, fit, fit_grade, engagement, total, "
-            "CASE WHEN is_mql THEN 1 ELSE 0 END, disqualified_reason, "
-            f"{explanation} FROM {table} {where}"
-        )
+        return f"SELECT person_id, digest, total FROM {table} {where}"
 
     if person_ids is None:
-        stored = _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False)
-    else:
-        stored = _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)
-    return stored.with_columns(pl.col("fit_grade", "disqualified_reason").fill_null(""))
+        return _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False)
+    return _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)
 
 
 def people_sharing_accounts(person_ids: list[int]) -> list[int]:

@@ -149,6 +149,14 @@ def test_a_rescore_writes_only_the_scores_that_changed(db, marketer, marketing_h
     assert LeadScore.objects.get(person=lead).explanation[0].rule == rules[0]["name"]
 
 
+def test_a_score_written_before_digests_is_written_again_once(signed_in_force):
+    engaged()
+    do_rescore_all()
+    LeadScore.objects.update(digest=None)  # as scores stood before the upgrade
+
+    assert (do_rescore_all().changed, do_rescore_all().changed) == (1, 0)
+
+
 def test_a_new_version_in_force_rescores_everybody_under_it(
     signed_in_force, marketer, marketing_head, sales_head
 ):
