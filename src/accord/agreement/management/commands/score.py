@@ -5,6 +5,9 @@ from accord.agreement.services import do_rescore_all, do_rescore_people
 
 class Command(BaseCommand):
     help = "Rescore people under the agreement in force; leads who qualify become MQLs."
+    # The system checks import every page and API module (the URL configuration) first: about a
+    # second of a nightly rescore that only reads and writes scores.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("person_ids", nargs="*", type=int, metavar="PERSON_ID")
