@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -11,6 +12,7 @@ from accord.metrics.credit import WorkedOut
 from accord.metrics.warm import work_out_default_dashboard
 
 ASKED_AT_MOST_EVERY = dt.timedelta(minutes=1)
+RUNNING_AT_MOST = dt.timedelta(minutes=10)  # a work-out of ten million touches takes about one
 
 
 @task(queue_name="dashboard")
@@ -26,11 +28,14 @@ def work_out_again_if_changed(result: WorkedOut) -> bool:
     worker reading every touch)."""
     if not result.data_changed_since:
         return False
+    now = timezone.now()
     work_outs = DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path)
-    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
-    if work_outs.filter(status__in=waiting).exists():
+    waiting = Q(status=TaskResultStatus.READY) | Q(
+        status=TaskResultStatus.RUNNING, started_at__gte=now - RUNNING_AT_MOST
+    )  # one left "running" by a worker that was killed is not on its way
+    if work_outs.filter(waiting).exists():
         return True
-    if work_outs.filter(finished_at__gte=timezone.now() - ASKED_AT_MOST_EVERY).exists():
+    if work_outs.filter(finished_at__gte=now - ASKED_AT_MOST_EVERY).exists():
         return False
     work_out_dashboard.enqueue()
     return True

@@ -206,3 +206,24 @@ def test_a_panel_asks_for_a_work_out_at_most_once_a_minute(client, marketer, com
 
     assert _queued_work_outs() == 1
     assert "reload in a minute" in page and "hx-trigger" not in page
+
+
+def test_a_work_out_left_running_by_a_killed_worker_does_not_stop_a_new_one(
+    client, marketer, company
+):
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    work_out_default_dashboard()
+    _won("4000")
+    client.force_login(marketer)
+    url = "/dashboard/panels/roi/?start=2026-01-01&end=2026-03-31"
+    client.get(url)  # queues one
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=an_hour_ago)
+
+    page = client.get(url).content.decode()
+
+    assert _queued_work_outs() == 2
+    assert 'hx-trigger="every 20s"' in page
