@@ -2,6 +2,11 @@
 and, when told to, gives a lead whose first touch was missed to the next rep."""
 
 import datetime as dt
+import os
+import signal
+import threading
+import time
+from io import StringIO
 
 import pytest
 import time_machine
@@ -15,7 +20,9 @@ from accord.alerts.models import Alert
 from accord.alerts.tasks import send_alerts
 from accord.handoff.models import Handoff, RoutingMember
 from accord.handoff.routing import do_route
+from accord.handoff.tasks import mark_breaches
 from accord.handoff.tests.helpers import mql, new_york
+from accord.metrics import tasks as dashboard_tasks
 
 # The worker commits as it goes and checks its connection like a server does: no test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,15 +93,6 @@ def test_the_worker_forgets_jobs_finished_more_than_a_day_ago(db):
     "two connections lock each other's tables at once instead of waiting as on a file",
 )
 def test_a_long_dashboard_work_out_does_not_hold_up_the_sla_sweep(monkeypatch):
-    import os
-    import signal
-    import threading
-    import time
-    from io import StringIO
-
-    from accord.handoff.tasks import mark_breaches
-    from accord.metrics import tasks as dashboard_tasks
-
     started, release, seen = threading.Event(), threading.Event(), {}
 
     def long_work_out():  # a minute of reading touches on a large database

@@ -2,13 +2,25 @@
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from tests.factories import OpportunityFactory, TouchpointFactory
 
-from accord.metrics import credit
+from accord.crm.models import LifecycleChange, Person, PipelineStage
+from accord.metrics import credit, journeys
+from accord.metrics.tasks import work_out_dashboard
+from accord.metrics.tests.test_queries import JAN, person
 from accord.metrics.warm import work_out_default_dashboard
+from accord.touchpoints.models import Campaign
 
 pytestmark = pytest.mark.django_db
+SPRING = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
 
 
 def _no_touch_reading(monkeypatch):
@@ -40,10 +52,6 @@ def test_worked_out_ahead_the_attribution_panels_show_without_reading_touches(
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 def test_the_worker_works_the_dashboard_out(client, marketer, company, monkeypatch):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     call_command("worker", "--once", stdout=StringIO())
     _no_touch_reading(monkeypatch)
     client.force_login(marketer)
@@ -60,23 +68,7 @@ def _total(comparison, model="linear"):
 def test_worked_out_ahead_any_period_segment_or_journey_answers_without_reading_touches(
     company, monkeypatch
 ):
-    from django.core.cache import cache
-    from tests.factories import OpportunityFactory, TouchpointFactory
-
-    from accord.crm.models import PipelineStage
-    from accord.metrics import journeys
-    from accord.metrics.tests.test_queries import JAN, person
-
-    buyer = person(JAN, ["lead", "customer"], region="APAC")
-    TouchpointFactory(person=buyer, occurred_at=JAN)
-    OpportunityFactory(
-        primary_contact=buyer,
-        account=buyer.account,
-        amount=Decimal("500"),
-        stage=PipelineStage.CLOSED_WON,
-        created_date=dt.date(2026, 3, 1),
-        close_date=dt.date(2026, 3, 2),
-    )
+    _won("500", close_date=dt.date(2026, 3, 2), region="APAC")
     cache.clear()
     work_out_default_dashboard()
 
@@ -85,35 +77,27 @@ def test_worked_out_ahead_any_period_segment_or_journey_answers_without_reading_
 
     monkeypatch.setattr(journeys, "labelled_journey_touches", read)
     february = {"start": dt.date(2026, 2, 1), "end": dt.date(2026, 2, 28)}
-    spring = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
     compare = credit.AttributionComparisonQuery
 
     assert _total(credit.run_attribution_comparison(compare(**february))) == Decimal("6000.00")
-    apac = credit.run_attribution_comparison(compare(**spring, region="APAC", by="campaign"))
+    apac = credit.run_attribution_comparison(compare(**SPRING, region="APAC", by="campaign"))
     assert _total(apac) == Decimal("500.00")
-    by_account = credit.run_attribution_comparison(compare(**spring, journey="account"))
+    by_account = credit.run_attribution_comparison(compare(**SPRING, journey="account"))
     assert _total(by_account, "markov") == Decimal("500.00")  # the only deal on its account
 
 
-def _won(amount: str, close_date=dt.date(2026, 2, 10)):
-    from tests.factories import OpportunityFactory, TouchpointFactory
-
-    from accord.crm.models import PipelineStage
-    from accord.metrics.tests.test_queries import JAN, person
-    from accord.touchpoints.models import Campaign
-
-    buyer = person(JAN, ["lead", "customer"])
+def _won(amount: str, *, close_date=dt.date(2026, 2, 10), region="EMEA"):
+    """A buyer touched by the search campaign in January whose deal (on their account) is won."""
+    buyer = person(JAN, ["lead", "customer"], region=region)
     TouchpointFactory(person=buyer, campaign=Campaign.objects.get(name="=Search"), occurred_at=JAN)
     OpportunityFactory(
         primary_contact=buyer,
+        account=buyer.account,
         amount=Decimal(amount),
         stage=PipelineStage.CLOSED_WON,
         created_date=dt.date(2026, 1, 20),
         close_date=close_date,
     )
-
-
-SPRING = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
 
 
 def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
@@ -131,10 +115,6 @@ def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
 
 
 def _queued_work_outs():
-    from django_tasks_db.models import DBTaskResult
-
-    from accord.metrics.tasks import work_out_dashboard
-
     return DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path).count()
 
 
@@ -176,9 +156,6 @@ def test_the_api_answers_earlier_credit_only_when_asked(api_as, marketer, compan
 
 
 def test_a_lead_accepted_leaves_the_credit_current(company, monkeypatch):
-    from accord.crm.models import LifecycleChange, Person
-    from accord.metrics import journeys
-
     work_out_default_dashboard()
     someone = Person.objects.first()
     LifecycleChange.objects.create(person=someone, from_stage="mql", to_stage="sal")
@@ -190,10 +167,6 @@ def test_a_lead_accepted_leaves_the_credit_current(company, monkeypatch):
 
 
 def test_a_panel_asks_for_a_work_out_at_most_once_a_minute(client, marketer, company):
-    from django.utils import timezone
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     work_out_default_dashboard()
     _won("4000")
     client.force_login(marketer)
@@ -211,10 +184,6 @@ def test_a_panel_asks_for_a_work_out_at_most_once_a_minute(client, marketer, com
 def test_a_work_out_left_running_by_a_killed_worker_does_not_stop_a_new_one(
     client, marketer, company
 ):
-    from django.utils import timezone
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     work_out_default_dashboard()
     _won("4000")
     client.force_login(marketer)
