@@ -4,9 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, RootModel
 
-from accord.scoring import AgreementDocument, check_document
+from accord.scoring import (
+    AgreementDocument,
+    Contribution,
+    check_document,
+    contributions_from_codes,
+)
 
 
 class AgreementVersion(models.Model):
@@ -111,25 +115,21 @@ class AgreementEvent(models.Model):
         return f"v{self.version_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ExplanationItem(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    rule: str
-    points: int
-
-
-Explanation = RootModel[list[ExplanationItem]]
-
-
 class LeadScore(models.Model):
     """A person's latest score under the agreement in force, with the rules behind it."""
 
     person = models.OneToOneField(
         "crm.Person", primary_key=True, on_delete=models.CASCADE, related_name="lead_score"
     )
-    # No index: versions are never deleted, and an index would be rewritten for every person
-    # each time a new version takes effect (a third of a million-person rescore on SQLite).
+    # No index and no database constraint: a new version rewrites this for every person, and
+    # each would be rewritten (a third of a million-person rescore on SQLite) or checked at
+    # commit (3 s of it on PostgreSQL). Versions are never deleted (PROTECT still guards it).
     version = models.ForeignKey(
-        AgreementVersion, on_delete=models.PROTECT, related_name="+", db_index=False
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     fit = models.IntegerField()
     fit_grade = models.CharField(max_length=1)
@@ -137,14 +137,18 @@ class LeadScore(models.Model):
     total = models.IntegerField()
     is_mql = models.BooleanField()
     disqualified_reason = models.CharField(max_length=32, blank=True, default="")
-    explanation_data = models.JSONField(default=list, help_text="Read through Explanation")
+    contributions = models.TextField(
+        blank=True, default="", help_text="The explanation, as `contribution_codes` writes it"
+    )
     scored_at = models.DateTimeField()  # when this score last changed: equal ones are not rewritten
     # A hash of the score as written (all of the above but `scored_at`), so that a rescore
-    # compares a million numbers instead of reading back a million explanations. Empty for a
+    # compares a million numbers instead of reading back a million scores. Empty for a
     # score written before it existed: that one is written again at the next rescore.
     digest = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
+        # On PostgreSQL the table keeps half of each page free, so that a new version updates
+        # most scores in place (migration 0005).
         indexes = [
             models.Index(
                 fields=["fit_grade", "-total"], condition=Q(is_mql=True), name="leadscore_mqls"
@@ -155,5 +159,7 @@ class LeadScore(models.Model):
         return f"{self.person_id}: {self.total} ({self.fit_grade})"
 
     @property
-    def explanation(self) -> list[ExplanationItem]:
-        return Explanation.model_validate(self.explanation_data).root
+    def explanation(self) -> list[Contribution]:
+        """The rules that gave the points, named as the version names them; they add up to the
+        total."""
+        return contributions_from_codes(self.contributions, self.version.document)

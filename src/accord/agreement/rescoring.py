@@ -1,8 +1,9 @@
 """Scores in and out of the database: read columns, score them with the engine, write them back.
 
-Reads and writes are column-wise and bulk: raw SELECTs into Polars (COPY on PostgreSQL), one
-upsert per batch (COPY into a temporary table on PostgreSQL), and one UPDATE per batch of new
-MQLs with their lifecycle history. A few people, as a lead capture rescores, are one read (with
+Reads and writes are column-wise and bulk: raw SELECTs into Polars (on PostgreSQL, binary COPY
+into Arrow outside a transaction and CSV COPY inside one), one upsert per batch (COPY into a
+temporary table on PostgreSQL), and one UPDATE per batch of new MQLs with their lifecycle
+history. A few people, as a lead capture rescores, are one read (with
 their accounts) and one plain upsert.
 """
 
@@ -13,13 +14,14 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.conninfo import make_conninfo
 from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.crm.services import do_record_lifecycle_changes
-from accord.scoring import explanation_json, score_components
+from accord.scoring import contribution_codes, score_components
 from accord.scoring.engine import TOUCHPOINT_SCHEMA
 from accord.touchpoints.models import Channel, Touchpoint
 
@@ -133,33 +135,69 @@ def _decode(column: str, values: tuple[str, ...]) -> pl.Expr:
     )
 
 
-def _read(sql: str, params: list, schema: dict, desc: str, progress: bool) -> pl.DataFrame:
+def _read(
+    sql: str, params: list, schema: dict, desc: str, progress: bool, *, whole: bool = False
+) -> pl.DataFrame:
+    """Rows into columns. `whole`: (a window of) a whole table, which PostgreSQL sends in bulk:
+    binary COPY into Arrow outside a transaction, CSV COPY inside one."""
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
     as_read = {name: pl.Int8 if dtype == pl.Boolean else dtype for name, dtype in schema.items()}
-    with bar, connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not params:
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for block in copy:
-                    buffer.write(block)
-                    bar.update(bytes(block).count(b"\n"))
-            buffer.seek(0)
-            return pl.read_csv(buffer, has_header=False, schema=as_read).cast(schema)
-        cursor.execute(sql, params)
-        chunks = []
-        while rows := cursor.fetchmany(BATCH):
-            chunks.append(pl.DataFrame(rows, schema=as_read, orient="row"))
-            bar.update(len(rows))
+    with bar:
+        if whole and connection.vendor == "postgresql":
+            sql = connection.ops.compose_sql(sql, params)
+            if connection.in_atomic_block:
+                frame = _read_csv_copy(sql, as_read, bar)
+            else:
+                frame = _read_arrow(sql, as_read)
+                bar.update(frame.height)
+            return frame.cast(schema)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            chunks = []
+            while rows := cursor.fetchmany(BATCH):
+                chunks.append(pl.DataFrame(rows, schema=as_read, orient="row"))
+                bar.update(len(rows))
     if not chunks:
         return pl.DataFrame(schema=schema)
     return pl.concat(chunks).cast(schema)
 
 
+def _read_csv_copy(sql: str, schema: dict, bar: tqdm) -> pl.DataFrame:
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+                bar.update(bytes(block).count(b"\n"))
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, schema=schema)
+
+
+def _read_arrow(sql: str, schema: dict) -> pl.DataFrame:
+    """A whole table read on PostgreSQL as Arrow columns, on a connection of its own.
+
+    The ADBC driver reads binary COPY straight into columns: touches arrive in about half the
+    time CSV through Python takes (bench/README.md). A second connection sees only what is
+    committed, so this is for reads outside any transaction, which see the same."""
+    # Imported here: it loads pyarrow and pandas when they are installed, which only a rescore
+    # of everybody should wait for.
+    import adbc_driver_postgresql.dbapi as adbc_postgresql
+
+    connection.ensure_connection()
+    info = connection.connection.info
+    dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
+    with adbc_postgresql.connect(dsn) as arrow, arrow.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) AS q ({', '.join(schema)})")  # names unique
+        return pl.DataFrame(cursor.fetch_arrow()).cast(schema)
+
+
 def load_people(person_ids: list[int] | None = None, progress: bool = False) -> pl.DataFrame:
     """People with their account's fields, read as two tables and joined in memory."""
     if person_ids is None:
-        people = _read(_person_sql(""), [], PERSON_COLUMNS, "Reading people", progress)
-        accounts = _read(_account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress)
+        people = _read(_person_sql(""), [], PERSON_COLUMNS, "Reading people", progress, whole=True)
+        accounts = _read(
+            _account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress, whole=True
+        )
     else:
         return _read_in("p.id", person_ids, _people_with_accounts_sql, PEOPLE_WITH_ACCOUNTS)
     won = _won_accounts()
@@ -193,7 +231,14 @@ def load_touchpoints(
         where = conditions + ([_in_clause("t.person_id", chunk)[len("WHERE ") :]] if chunk else [])
         sql = _touch_sql("WHERE " + " AND ".join(where) if where else "")
         frames.append(
-            _read(sql, params + (chunk or []), TOUCH_COLUMNS, "Reading touchpoints", progress)
+            _read(
+                sql,
+                params + (chunk or []),
+                TOUCH_COLUMNS,
+                "Reading touchpoints",
+                progress,
+                whole=chunk is None,
+            )
         )
     touches = pl.concat(frames) if frames else pl.DataFrame(schema=TOUCH_COLUMNS)
     occurred = (
@@ -231,36 +276,41 @@ _SCORE_FIELDS = [
     "total",
     "is_mql",
     "disqualified_reason",
-    "explanation_data",
+    "contributions",
     "digest",
     "scored_at",
 ]
-_DIGESTED_FIELDS = _SCORE_FIELDS[1:-2]
 STORED_SCORE_COLUMNS = {"person_id": pl.Int64, "digest": pl.Int64, "total": pl.Int64}
 
 
-def _rows_to_write(components: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
-    doc = version.document
-    rows = components.select(
+def _with_digests(components: pl.DataFrame, version: AgreementVersion) -> pl.DataFrame:
+    """The scores, each with a hash of what it says (its version, parts, grade, MQL, reason and
+    the points of each rule) as a signed 64-bit number, which both databases store.
+
+    Hashed from the columns, so a rescore builds the stored explanation only for the scores
+    that changed. A newer Polars may hash differently: every score is then written once more,
+    nothing worse."""
+    said = [c for c in components.columns if c not in ("person_id", "buying_power_met")]
+    version_id = pl.lit(version.pk, dtype=pl.Int64).alias("version_id")
+    return components.with_columns(version_id).with_columns(
+        pl.struct("version_id", *said).hash(seed=0).reinterpret(signed=True).alias("digest")
+    )
+
+
+def _rows_to_write(changed: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
+    return changed.select(
         "person_id",
-        pl.lit(version.pk, dtype=pl.Int64).alias("version_id"),
+        "version_id",
         "fit",
         "fit_grade",
         "engagement",
         "total",
         "is_mql",
         pl.col("disqualified_reason").fill_null(""),
-        explanation_json(components, doc).alias("explanation_data"),
+        contribution_codes(changed, version.document).alias("contributions"),
+        "digest",
         pl.lit(str(_db_time(at))).alias("scored_at"),
     )
-    return rows.with_columns(_digest().alias("digest")).select(_SCORE_FIELDS)
-
-
-def _digest() -> pl.Expr:
-    """What a score says, hashed (as a signed 64-bit number, which both databases store). A
-    newer Polars may hash differently: every score is then written once more, nothing worse."""
-    parts = [pl.col(name).cast(pl.String).fill_null("") for name in _DIGESTED_FIELDS]
-    return pl.concat_str(parts, separator="\x1f").hash(seed=0).reinterpret(signed=True)
 
 
 def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
@@ -354,12 +404,11 @@ def rescore(
     )
     people = load_people(person_ids, progress)
     touches = load_touchpoints(person_ids, since, progress)
-    components = score_components(people, touches, doc, as_of)
-    rows = _rows_to_write(components, version, as_of)
+    components = _with_digests(score_components(people, touches, doc, as_of), version)
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
         stored = _stored_scores(person_ids)
-        changed = rows.join(stored, on=["person_id", "digest"], how="anti")
-        _write_scores(changed, progress)
+        changed = components.join(stored, on=["person_id", "digest"], how="anti")
+        _write_scores(_rows_to_write(changed, version, as_of), progress)
         old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
         record_column_changes(
             changed.join(old_totals, "person_id", "left").select("person_id", "old_total", "total"),
@@ -387,7 +436,7 @@ def _stored_scores(person_ids: list[int] | None) -> pl.DataFrame:
         return f"SELECT person_id, digest, total FROM {table} {where}"
 
     if person_ids is None:
-        return _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False)
+        return _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False, whole=True)
     return _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)
 
 

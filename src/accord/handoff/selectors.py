@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accord.agreement.models import ExplanationItem
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import LifecycleChange, LifecycleStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
+from accord.scoring import Contribution
 from accord.teams import access
 from accord.teams.models import User
 from accord.teams.selectors import get_working_calendar
@@ -22,7 +22,7 @@ def handoffs_for(user: User) -> QuerySet[Handoff]:
     """The handoffs a user may see, open or closed: a rep's own, a sales head's whole team,
     an admin's everything; nobody else's."""
     handoffs = Handoff.objects.select_related(
-        "person", "person__account", "person__lead_score", "assigned_to", "team", "rule"
+        "person", "person__account", "person__lead_score__version", "assigned_to", "team", "rule"
     )
     return handoffs.filter(access.inbox_scope(user))
 
@@ -113,7 +113,7 @@ class InboxItem:
         return getattr(self.handoff.person, "lead_score", None)
 
     @property
-    def explanation(self) -> list[ExplanationItem]:
+    def explanation(self) -> list[Contribution]:
         """Why the lead qualified: each rule of the agreement and the points it gave."""
         return self.score.explanation if self.score else []
 

@@ -3,8 +3,9 @@
 from accord.scoring.document import AgreementDocument, DocumentError, check_document
 from accord.scoring.engine import (
     Contribution,
+    contribution_codes,
+    contributions_from_codes,
     explain,
-    explanation_json,
     score_components,
     score_people,
 )
@@ -15,7 +16,8 @@ __all__ = [
     "DocumentError",
     "check_document",
     "explain",
-    "explanation_json",
+    "contribution_codes",
+    "contributions_from_codes",
     "score_components",
     "score_people",
 ]
