@@ -19,7 +19,14 @@ from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
-from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
+from accord.crm.models import (
+    Account,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    PipelineStage,
+    Seniority,
+)
 from accord.crm.services import do_record_lifecycle_changes
 from accord.scoring import contribution_codes, score_components
 from accord.scoring.engine import TOUCHPOINT_SCHEMA
@@ -28,17 +35,15 @@ from accord.touchpoints.models import Channel, Touchpoint
 BATCH = 50_000
 FEW = 100  # scores written with one INSERT on PostgreSQL; more go through COPY
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
-TOUCH_COLUMNS = {
-    "person_id": pl.Int64,
-    "kind": pl.Int16,
-    "channel": pl.Int16,
-    "epoch": pl.Float64,
-}
-# Touch types and channels travel from the database as their place in these lists: a small
-# number per touch instead of a string reads in a third less time on SQLite. Anything else
-# reads as null, which no agreement gives points to.
+# A touch travels from the database as two numbers: its person, type and channel packed into
+# one (`(person * 16 + type) * 32 + channel`, types and channels by their place in these lists,
+# anything else as the last slot, which reads back as null and earns no points) and its time.
+# On SQLite the driver makes a Python object per value: two per touch instead of four read
+# 3.5M touches in a second less. A test checks that every type and channel has its slot.
+TOUCH_COLUMNS = {"packed": pl.Int64, "epoch": pl.Float64}
 KINDS = tuple(Touchpoint.Kind.values)
 CHANNELS = tuple(Channel.values)
+KIND_SLOTS, CHANNEL_SLOTS = 16, 32
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,18 @@ PERSON_COLUMNS = {
     "is_decision_maker": pl.Boolean,
     "lifecycle_stage": pl.String,
 }
+# Everybody is read with seniority, stage and the decision-maker flag packed into one number
+# (`(seniority * 16 + stage) * 2 + flag`), as touches are: half a second less of 2 on SQLite.
+EVERYBODY_COLUMNS = {
+    "person_id": pl.Int64,
+    "account_id": pl.Int64,
+    "email": pl.String,
+    "title": pl.String,
+    "packed": pl.Int64,
+}
+SENIORITIES = tuple(Seniority.values)
+STAGES = tuple(LifecycleStage.values)
+SENIORITY_SLOTS, STAGE_SLOTS = 8, 16
 ACCOUNT_COLUMNS = {
     "account_id": pl.Int64,
     "industry": pl.String,
@@ -69,11 +86,24 @@ ACCOUNT_COLUMNS = {
 CUSTOMER_STAGES = (LifecycleStage.CUSTOMER.value, LifecycleStage.EVANGELIST.value)
 
 
-def _person_sql(where: str) -> str:
-    return (
-        "SELECT id, account_id, email, title, seniority, "
-        "CASE WHEN is_decision_maker THEN 1 ELSE 0 END, lifecycle_stage "
-        f"FROM {Person._meta.db_table} {where}"
+def _everybody_sql() -> str:
+    seniority = _code("seniority", SENIORITIES, SENIORITY_SLOTS)
+    stage = _code("lifecycle_stage", STAGES, STAGE_SLOTS)
+    flag = "CASE WHEN is_decision_maker THEN 1 ELSE 0 END"
+    packed = f"({seniority} * {STAGE_SLOTS} + {stage}) * 2 + {flag}"
+    return f"SELECT id, account_id, email, title, {packed} FROM {Person._meta.db_table}"
+
+
+def _unpack_people(people: pl.DataFrame) -> pl.DataFrame:
+    packed = pl.col("packed")
+    return people.select(
+        "person_id",
+        "account_id",
+        "email",
+        "title",
+        _decode(packed // 2 // STAGE_SLOTS, SENIORITIES).alias("seniority"),
+        (packed % 2 == 1).alias("is_decision_maker"),
+        _decode(packed // 2 % STAGE_SLOTS, STAGES).alias("lifecycle_stage"),
     )
 
 
@@ -118,21 +148,19 @@ def _touch_sql(where: str) -> str:
         epoch = "EXTRACT(EPOCH FROM t.occurred_at)::float8"
     else:
         epoch = "(julianday(t.occurred_at) - 2440587.5) * 86400.0"
-    kind, channel = _code("t.kind", KINDS), _code("t.channel", CHANNELS)
-    return (
-        f"SELECT t.person_id, {kind}, {channel}, {epoch} FROM {Touchpoint._meta.db_table} t {where}"
-    )
+    kind = _code("t.kind", KINDS, KIND_SLOTS)
+    channel = _code("t.channel", CHANNELS, CHANNEL_SLOTS)
+    packed = f"(t.person_id * {KIND_SLOTS} + {kind}) * {CHANNEL_SLOTS} + {channel}"
+    return f"SELECT {packed}, {epoch} FROM {Touchpoint._meta.db_table} t {where}"
 
 
-def _code(column: str, values: tuple[str, ...]) -> str:
-    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(values))
-    return f"CASE {column} {cases} END"
+def _code(column: str, values: tuple[str, ...], slots: int) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(values[: slots - 1]))
+    return f"CASE {column} {cases} ELSE {slots - 1} END"
 
 
-def _decode(column: str, values: tuple[str, ...]) -> pl.Expr:
-    return pl.col(column).replace_strict(
-        dict(enumerate(values)), default=None, return_dtype=pl.String
-    )
+def _decode(code: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
+    return code.replace_strict(dict(enumerate(values)), default=None, return_dtype=pl.String)
 
 
 def _read(
@@ -194,7 +222,9 @@ def _read_arrow(sql: str, schema: dict) -> pl.DataFrame:
 def load_people(person_ids: list[int] | None = None, progress: bool = False) -> pl.DataFrame:
     """People with their account's fields, read as two tables and joined in memory."""
     if person_ids is None:
-        people = _read(_person_sql(""), [], PERSON_COLUMNS, "Reading people", progress, whole=True)
+        people = _unpack_people(
+            _read(_everybody_sql(), [], EVERYBODY_COLUMNS, "Reading people", progress, whole=True)
+        )
         accounts = _read(
             _account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress, whole=True
         )
@@ -244,10 +274,11 @@ def load_touchpoints(
     occurred = (
         (pl.col("epoch") * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     )
+    packed = pl.col("packed")
     return touches.select(
-        "person_id",
-        _decode("kind", KINDS),
-        _decode("channel", CHANNELS),
+        (packed // CHANNEL_SLOTS // KIND_SLOTS).alias("person_id"),
+        _decode(packed // CHANNEL_SLOTS % KIND_SLOTS, KINDS).alias("kind"),
+        _decode(packed % CHANNEL_SLOTS, CHANNELS).alias("channel"),
         occurred.alias("occurred_at"),
     ).cast(TOUCHPOINT_SCHEMA)
 

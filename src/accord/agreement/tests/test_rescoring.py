@@ -187,3 +187,43 @@ def test_the_worker_skips_a_version_superseded_before_its_turn(
     assert not LeadScore.objects.exists()
     assert rescore_under.call(newer.pk) == "1 people scored under v2, 1 changed"
     assert rescore_under.call(newer.pk) == "everybody is already scored under v2"
+
+
+def test_every_touch_type_and_channel_reads_back_as_written(db):
+    from accord.agreement.rescoring import load_touchpoints
+    from accord.touchpoints.models import Channel, Touchpoint
+
+    someone = PersonFactory()
+    written = [(kind, channel) for kind in Touchpoint.Kind.values for channel in Channel.values]
+    for kind, channel in written:
+        TouchpointFactory(person=someone, kind=kind, channel=channel)
+    TouchpointFactory(person=someone, kind="carrier_pigeon", channel="telepathy")
+
+    touches = load_touchpoints(None, None)
+
+    read = list(zip(touches["person_id"], touches["kind"], touches["channel"], strict=True))
+    assert sorted(read, key=str) == sorted(
+        [(someone.pk, kind, channel) for kind, channel in written] + [(someone.pk, None, None)],
+        key=str,
+    )
+
+
+def test_every_seniority_stage_and_decision_maker_flag_reads_back_as_written(db):
+    from accord.agreement.rescoring import load_people
+    from accord.crm.models import Seniority
+
+    written = {
+        PersonFactory(seniority=seniority, lifecycle_stage=stage, is_decision_maker=flag).pk: (
+            seniority,
+            stage,
+            flag,
+        )
+        for seniority in Seniority.values
+        for stage in LifecycleStage.values
+        for flag in (False, True)
+    }
+
+    people = load_people(None)
+
+    read = people.select("person_id", "seniority", "lifecycle_stage", "is_decision_maker")
+    assert {pid: (s, stage, flag) for pid, s, stage, flag in read.iter_rows()} == written
