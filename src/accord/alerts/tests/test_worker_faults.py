@@ -162,6 +162,7 @@ def test_sigterm_finishes_the_delivery_in_hand_and_stops(accord):
         worker = accord.worker()
         wait_for(lambda: len(receiver.received) == 1, 60, "the first webhook")
         output = stop(worker)
+        assert "Stopping: the worker finishes the job in hand first." in output
         assert "Accord worker stopped." in output
         assert accord.python(STATE)["statuses"] == ["delivered", "pending", "pending"]
 

@@ -135,7 +135,10 @@ class Command(BaseCommand):
             worker.run()
 
     def _stop(self, signum, frame):
-        """Finish the job in hand, then leave the loop."""
+        """Finish the job in hand, then leave the loop; say so, as a work-out can take a minute."""
+        if not self.stopping.is_set():
+            self.stdout.write("Stopping: the worker finishes the job in hand first.")
+            self.stdout.flush()
         self.stopping.set()
         STOPPING.set()
         for worker in list(self.workers.values()):
