@@ -17,8 +17,6 @@ from accord.agreement.backtest import MAX_MONTHS, REACHED, History
 from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.scoring import AgreementDocument
-from accord.scoring.scorecard import holdout_split
-from accord.scoring.suggest import as_seen_before, ranking_auc, suggest_document
 
 DEFAULT_MONTHS = 12
 HELD_OUT = 0.25
@@ -91,6 +89,11 @@ def suggest_from_history(
     in_force: AgreementVersion | None, months: int = DEFAULT_MONTHS, as_of=None
 ) -> SuggestedDefinition:
     """Fit a draft on history and rank held-out people with it and with the version in force."""
+    # Imported here: the scorecard loads SciPy's optimiser (about 0.4 s), which rescoring and
+    # every other command importing the agreement's services would otherwise pay at start-up.
+    from accord.scoring.scorecard import holdout_split
+    from accord.scoring.suggest import as_seen_before, ranking_auc, suggest_document
+
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months: must be from 1 to {MAX_MONTHS}")
     as_of = (as_of or timezone.now()).astimezone(dt.UTC)

@@ -19,8 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from accord.attribution import MODELS
-
 
 class PlanError(ValueError):
     """A plan that does not add up; `problems` holds one (field, reason) per fault."""
@@ -64,6 +62,10 @@ class Recognition(_Part):
 
     @model_validator(mode="after")
     def _known_model(self):
+        # Imported here: the attribution engine loads SciPy (about 0.3 s), which every process
+        # would otherwise pay at start-up, as the goals' models read plans.
+        from accord.attribution import MODELS
+
         if self.model not in MODELS:
             raise ValueError(f"unknown attribution model {self.model!r}")
         return self
@@ -78,7 +80,7 @@ class RewardPlan(_Part):
     threshold: Decimal = Field(ge=0)
     split: Split
     accelerators: list[Accelerator] = Field(default_factory=list, max_length=5)
-    recognition: Recognition = Recognition(share=Decimal(0))
+    recognition: Recognition = Field(default_factory=lambda: Recognition(share=Decimal(0)))
     member_split: Literal["equal"] = "equal"
 
     @field_validator("threshold")
