@@ -15,7 +15,7 @@ from django.core.cache import cache
 from pydantic import BaseModel, Field, model_validator
 
 from accord.attribution import MODELS, attribute, paths_from_touchpoints
-from accord.metrics.journeys import data_stamp, won_journeys
+from accord.metrics.journeys import data_stamp, earlier_stamp, won_journeys
 from accord.metrics.queries import MetricsQuery, _after, _money, _start
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -117,6 +117,13 @@ def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
     keys = _credit_keys(query, by, models, stamp)
     found = cache.get_many(list(keys.values()))
     changed_since = False
+    if len(found) < len(keys) and query.earlier_ok:
+        # credit worked out for these filters before the data changed, without decoding the
+        # journeys (a third of a second on the large demo, at every poll of a panel)
+        if (earlier := earlier_stamp(query.journey, stamp)) is not None:
+            earlier_keys = _credit_keys(query, by, models, earlier)
+            if len(earlier_found := cache.get_many(list(earlier_keys.values()))) == len(models):
+                keys, found, changed_since = earlier_keys, earlier_found, True
     if len(found) < len(keys):
         if not Touchpoint.objects.exists():
             return _Credits({model: {} for model in models})  # nothing to attribute or cache

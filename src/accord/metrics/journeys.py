@@ -65,6 +65,15 @@ def _read(stored: tuple[datetime, bytes], stamp: str, data_changed_since: bool =
     return Journeys(pl.read_parquet(io.BytesIO(parquet)), stamp, worked_out_at, data_changed_since)
 
 
+def earlier_stamp(journey: str, stamp: str) -> str | None:
+    """The state of the data the journeys were last worked out for, when those of `stamp` are
+    not worked out yet; None otherwise. Looked up without reading the journeys themselves."""
+    if cache.has_key(_key(journey, stamp)):
+        return None
+    latest = cache.get(_latest_key(journey))
+    return latest if latest != stamp else None
+
+
 def won_journeys(journey: str, stamp: str, *, earlier_ok: bool = False) -> Journeys:
     """Every journey's counted touches up to its first won deal (or up to now), with a
     `channel` and a `campaign` column, from the cache when the data is as it was (`stamp`).

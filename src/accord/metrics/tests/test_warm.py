@@ -114,6 +114,23 @@ def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
     assert not current.data_changed_since
 
 
+def test_after_a_change_earlier_credit_for_the_same_filters_skips_the_journeys(
+    company, monkeypatch
+):
+    work_out_default_dashboard()
+    compare = credit.AttributionComparisonQuery
+    credit.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
+    _won("4000")
+
+    def read(*args, **kwargs):
+        raise AssertionError("the query decoded the journeys again")
+
+    monkeypatch.setattr(journeys, "_read", read)
+    earlier = credit.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
+
+    assert _total(earlier) == Decimal("6000.00") and earlier.data_changed_since
+
+
 def _queued_work_outs():
     return DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path).count()
 
