@@ -3,8 +3,8 @@
 Reads and writes are column-wise and bulk: raw SELECTs into Polars (on PostgreSQL, binary COPY
 into Arrow outside a transaction and CSV COPY inside one), one upsert per batch (COPY into a
 temporary table on PostgreSQL), and one UPDATE per batch of new MQLs with their lifecycle
-history. A few people, as a lead capture rescores, are one read (with
-their accounts) and one plain upsert.
+history. A few people, as a lead capture rescores, are one read (with their accounts) and one
+plain upsert.
 """
 
 import datetime as dt
