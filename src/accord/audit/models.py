@@ -25,13 +25,15 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", "Exported"
 
     at = models.DateTimeField(db_index=True)
-    # No database constraint and no cascade: a user leaving never edits the history.
+    # No database constraint and no cascade: a user leaving never edits the history. No index
+    # of its own either: `audit_actor` (actor, at) serves every look-up by actor.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         help_text="Empty for the system: imports run from the command line, rescoring, workers",
     )
