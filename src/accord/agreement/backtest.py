@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from accord.agreement.rescoring import load_people, load_touchpoints
+from accord.agreement.rescoring import load_everybody
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import (
     Account,
@@ -119,12 +119,12 @@ class History:
 
     def __init__(self, months: int, as_of: dt.datetime | None = None):
         self.starts = month_starts(months, as_of or timezone.now())
-        self.people = load_people().drop("is_customer")
+        people, self.touches = load_everybody(None)
+        self.people = people.drop("is_customer")
         self.created = _frame(
             Person.objects.values_list("pk", "created_at"),
             {"person_id": pl.Int64, "created_at": pl.Datetime("us", "UTC")},
         )
-        self.touches = load_touchpoints(None, None)
         self.changes = _frame(
             LifecycleChange.objects.values_list(
                 "person_id", "from_stage", "to_stage", "changed_at"

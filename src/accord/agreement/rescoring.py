@@ -9,7 +9,9 @@ plain upsert.
 
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 
 import polars as pl
 from django.db import connection, transaction
@@ -33,6 +35,7 @@ from accord.scoring.engine import TOUCHPOINT_SCHEMA
 from accord.touchpoints.models import Channel, Touchpoint
 
 BATCH = 50_000
+READERS = 2  # connections reading side by side: a small server has two cores
 FEW = 100  # scores written with one INSERT on PostgreSQL; more go through COPY
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
 # A touch travels from the database as two numbers: its person, type and channel packed into
@@ -166,18 +169,13 @@ def _decode(code: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
 def _read(
     sql: str, params: list, schema: dict, desc: str, progress: bool, *, whole: bool = False
 ) -> pl.DataFrame:
-    """Rows into columns. `whole`: (a window of) a whole table, which PostgreSQL sends in bulk:
-    binary COPY into Arrow outside a transaction, CSV COPY inside one."""
+    """Rows into columns. `whole`: (a window of) a whole table, which PostgreSQL sends in bulk
+    by CSV COPY (outside a transaction `_read_apart` is faster)."""
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
-    as_read = {name: pl.Int8 if dtype == pl.Boolean else dtype for name, dtype in schema.items()}
+    as_read = _as_read(schema)
     with bar:
         if whole and connection.vendor == "postgresql":
-            sql = connection.ops.compose_sql(sql, params)
-            if connection.in_atomic_block:
-                frame = _read_csv_copy(sql, as_read, bar)
-            else:
-                frame = _read_arrow(sql, as_read)
-                bar.update(frame.height)
+            frame = _read_csv_copy(connection.ops.compose_sql(sql, params), as_read, bar)
             return frame.cast(schema)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -188,6 +186,10 @@ def _read(
     if not chunks:
         return pl.DataFrame(schema=schema)
     return pl.concat(chunks).cast(schema)
+
+
+def _as_read(schema: dict) -> dict:
+    return {name: pl.Int8 if dtype == pl.Boolean else dtype for name, dtype in schema.items()}
 
 
 def _read_csv_copy(sql: str, schema: dict, bar: tqdm) -> pl.DataFrame:
@@ -201,41 +203,125 @@ def _read_csv_copy(sql: str, schema: dict, bar: tqdm) -> pl.DataFrame:
     return pl.read_csv(buffer, has_header=False, schema=schema)
 
 
-def _read_arrow(sql: str, schema: dict) -> pl.DataFrame:
-    """A whole table read on PostgreSQL as Arrow columns, on a connection of its own.
-
-    The ADBC driver reads binary COPY straight into columns: touches arrive in about half the
-    time CSV through Python takes (bench/README.md). A second connection sees only what is
-    committed, so this is for reads outside any transaction, which see the same."""
-    # Imported here: it loads pyarrow and pandas when they are installed, which only a rescore
-    # of everybody should wait for.
-    import adbc_driver_postgresql.dbapi as adbc_postgresql
-
-    connection.ensure_connection()
-    info = connection.connection.info
-    dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
-    with adbc_postgresql.connect(dsn) as arrow, arrow.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM ({sql}) AS q ({', '.join(schema)})")  # names unique
-        return pl.DataFrame(cursor.fetch_arrow()).cast(schema)
+def readable_apart() -> bool:
+    """Whether a connection of its own sees what this one does: outside any transaction (it
+    sees only what is committed) and, on SQLite, on a file (an in-memory database is this
+    connection's alone)."""
+    if connection.in_atomic_block:
+        return False
+    return connection.vendor == "postgresql" or not connection.is_in_memory_db()
 
 
-def load_people(person_ids: list[int] | None = None, progress: bool = False) -> pl.DataFrame:
-    """People with their account's fields, read as two tables and joined in memory."""
-    if person_ids is None:
-        people = _unpack_people(
-            _read(_everybody_sql(), [], EVERYBODY_COLUMNS, "Reading people", progress, whole=True)
-        )
-        accounts = _read(
-            _account_sql(""), [], ACCOUNT_COLUMNS, "Reading accounts", progress, whole=True
-        )
+def _read_apart(
+    queries: list[tuple[str, list, dict]], desc: str, progress: bool
+) -> list[pl.DataFrame]:
+    """Queries read as Arrow columns through an ADBC driver, each on a connection of its own,
+    `READERS` at a time. Only where `readable_apart()` says they see what Django's does.
+
+    The drivers build the columns in C, without a Python object per value and without holding
+    Python's lock: on PostgreSQL from binary COPY, touches in about half the time CSV through
+    Python takes; on SQLite in about 60% of the time of Python's driver; and two at a time use
+    both cores of a small machine (bench/README.md)."""
+    connect, prepared = _arrow_connector(), [_arrow_sql(sql, params) for sql, params, _ in queries]
+
+    def read(query: int) -> pl.DataFrame:
+        schema = _as_read(queries[query][2])
+        with connect() as arrow, arrow.cursor() as cursor:
+            cursor.execute(*prepared[query])
+            table = cursor.fetch_arrow_table().rename_columns(list(schema))
+        return pl.DataFrame(table).cast(schema).cast(queries[query][2])
+
+    bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
+    with bar, ThreadPoolExecutor(READERS) as pool:
+        frames = list(pool.map(read, range(len(queries))))
+        bar.update(sum(frame.height for frame in frames))
+    return frames
+
+
+def _arrow_connector():
+    """A function opening an ADBC connection to Django's database; it uses nothing of Django,
+    so that other threads may call it."""
+    # Imported here: they load pyarrow (and pandas when installed), which only a rescore of
+    # everybody should wait for.
+    if connection.vendor == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc_postgresql
+
+        connection.ensure_connection()
+        info = connection.connection.info
+        dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
+        return lambda: adbc_postgresql.connect(dsn)
+    import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+    path = str(connection.settings_dict["NAME"])
+    return lambda: adbc_sqlite.connect(path)
+
+
+def _arrow_sql(sql: str, params: list) -> tuple[str, list | None]:
+    if connection.vendor == "postgresql":
+        return connection.ops.compose_sql(sql, params), None
+    return sql.replace("%s", "?"), params or None  # our SQL has no other %
+
+
+def _scan_parts(table: str, alias: str, parts: int) -> list[str]:
+    """Conditions that split a scan of `table` into `parts` of about equal size, for readers
+    side by side: ranges of ids on SQLite (the table is stored in id order), of pages on
+    PostgreSQL (a TID range scan reads only its own pages)."""
+    if parts == 1:
+        return ["TRUE"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_relation_size(%s) / current_setting('block_size')::int", [table]
+            )
+            (pages,) = cursor.fetchone()
+            bounds = [f"'({pages * i // parts},0)'::tid" for i in range(1, parts)]
+            column = f"{alias}.ctid"
+        else:
+            # Each alone, so that SQLite reads them from the ends of the table
+            cursor.execute(f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})")
+            low, high = (bound or 0 for bound in cursor.fetchone())
+            bounds = [str(low + (high - low) * i // parts) for i in range(1, parts)]
+            column = f"{alias}.id"
+    ranges = [f"{column} < {bounds[0]}"]
+    ranges += [f"{column} >= {lower} AND {column} < {upper}" for lower, upper in pairwise(bounds)]
+    return [*ranges, f"{column} >= {bounds[-1]}"]
+
+
+def load_everybody(
+    since: dt.datetime | None, progress: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Everybody with their account's fields, and the touches since `since` (all if None).
+
+    Read side by side on connections of their own where that sees what Django's does, the
+    touches' scan split in as many parts as there are readers; else one after the other."""
+    apart = readable_apart()
+    conditions, params = _touch_window(since)
+    parts = _scan_parts(Touchpoint._meta.db_table, "t", READERS if apart else 1)
+    queries = [
+        (_touch_sql("WHERE " + " AND ".join([*conditions, part])), params, TOUCH_COLUMNS)
+        for part in parts
+    ]
+    queries += [(_everybody_sql(), [], EVERYBODY_COLUMNS), (_account_sql(""), [], ACCOUNT_COLUMNS)]
+    if apart:
+        frames = _read_apart(queries, "Reading people and touchpoints", progress)
     else:
-        return _read_in("p.id", person_ids, _people_with_accounts_sql, PEOPLE_WITH_ACCOUNTS)
+        frames = [_read(*query, "Reading", progress, whole=True) for query in queries]
+    *touches, people, accounts = frames
+    return _with_accounts(_unpack_people(people), accounts), _unpack_touches(pl.concat(touches))
+
+
+def _with_accounts(people: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
     won = _won_accounts()
     return people.join(accounts, on="account_id", how="left").with_columns(
         (pl.col("lifecycle_stage").is_in(CUSTOMER_STAGES) | pl.col("account_id").is_in(won))
         .fill_null(False)
         .alias("is_customer")
     )
+
+
+def load_people(person_ids: list[int]) -> pl.DataFrame:
+    """These people with their account's fields and whether they are customers."""
+    return _read_in("p.id", person_ids, _people_with_accounts_sql, PEOPLE_WITH_ACCOUNTS)
 
 
 def _read_in(column: str, ids: list[int], make_sql, schema: dict) -> pl.DataFrame:
@@ -246,31 +332,28 @@ def _read_in(column: str, ids: list[int], make_sql, schema: dict) -> pl.DataFram
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
-def load_touchpoints(
-    person_ids: list[int] | None, since: dt.datetime | None, progress: bool = False
-) -> pl.DataFrame:
-    conditions, params = [], []
-    if since is not None:
-        # `+` keeps SQLite off the occurred_at index: a window holds a large share of all
-        # touches, and one scan reads them faster than a table lookup per index entry.
-        plus = "+" if connection.vendor == "sqlite" else ""
-        conditions.append(f"{plus}t.occurred_at > %s")
-        params.append(_db_time(since))
+def _touch_window(since: dt.datetime | None) -> tuple[list[str], list]:
+    if since is None:
+        return [], []
+    # `+` keeps SQLite off the occurred_at index: a window holds a large share of all touches,
+    # and one scan reads them faster than a table lookup per index entry.
+    plus = "+" if connection.vendor == "sqlite" else ""
+    return [f"{plus}t.occurred_at > %s"], [_db_time(since)]
+
+
+def load_touchpoints(person_ids: list[int], since: dt.datetime | None) -> pl.DataFrame:
+    """These people's touches since `since` (all if None)."""
+    conditions, params = _touch_window(since)
     frames = []
-    for chunk in [None] if person_ids is None else _chunks(person_ids):
-        where = conditions + ([_in_clause("t.person_id", chunk)[len("WHERE ") :]] if chunk else [])
-        sql = _touch_sql("WHERE " + " AND ".join(where) if where else "")
-        frames.append(
-            _read(
-                sql,
-                params + (chunk or []),
-                TOUCH_COLUMNS,
-                "Reading touchpoints",
-                progress,
-                whole=chunk is None,
-            )
-        )
+    for chunk in _chunks(person_ids):
+        where = [*conditions, _in_clause("t.person_id", chunk)[len("WHERE ") :]]
+        sql = _touch_sql("WHERE " + " AND ".join(where))
+        frames.append(_read(sql, params + chunk, TOUCH_COLUMNS, "", False))
     touches = pl.concat(frames) if frames else pl.DataFrame(schema=TOUCH_COLUMNS)
+    return _unpack_touches(touches)
+
+
+def _unpack_touches(touches: pl.DataFrame) -> pl.DataFrame:
     occurred = (
         (pl.col("epoch") * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     )
@@ -436,11 +519,14 @@ def rescore(
         if doc.engagement.window_days
         else None
     )
-    people = load_people(person_ids, progress)
-    touches = load_touchpoints(person_ids, since, progress)
+    if person_ids is None:
+        apart = readable_apart()  # before the transaction below: see _stored_scores
+        people, touches = load_everybody(since, progress)
+    else:
+        apart, people, touches = False, load_people(person_ids), load_touchpoints(person_ids, since)
     components = _with_digests(score_components(people, touches, doc, as_of), version)
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
-        stored = _stored_scores(person_ids)
+        stored = _stored_scores(person_ids, apart)
         changed = components.join(stored, on=["person_id", "digest"], how="anti")
         _write_scores(_rows_to_write(changed, version, as_of), progress)
         old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
@@ -461,14 +547,20 @@ def rescore(
     )
 
 
-def _stored_scores(person_ids: list[int] | None) -> pl.DataFrame:
+def _stored_scores(person_ids: list[int] | None, apart: bool) -> pl.DataFrame:
     """The scores as they stand, as their digests: only those that differ are written, and the
-    audit trail records the totals that changed."""
+    audit trail records the totals that changed.
+
+    `apart`: read on a connection of its own, which sees the scores as this transaction does
+    when the transaction began outside any other and has written no score yet; on SQLite it
+    holds the write lock from its start, so nobody else has written one either."""
     table = LeadScore._meta.db_table
 
     def sql(where: str) -> str:
         return f"SELECT person_id, digest, total FROM {table} {where}"
 
+    if apart:
+        return _read_apart([(sql(""), [], STORED_SCORE_COLUMNS)], "Reading scores", False)[0]
     if person_ids is None:
         return _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False, whole=True)
     return _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)

@@ -190,7 +190,7 @@ def test_the_worker_skips_a_version_superseded_before_its_turn(
 
 
 def test_every_touch_type_and_channel_reads_back_as_written(db):
-    from accord.agreement.rescoring import load_touchpoints
+    from accord.agreement.rescoring import load_everybody
     from accord.touchpoints.models import Channel, Touchpoint
 
     someone = PersonFactory()
@@ -199,7 +199,7 @@ def test_every_touch_type_and_channel_reads_back_as_written(db):
         TouchpointFactory(person=someone, kind=kind, channel=channel)
     TouchpointFactory(person=someone, kind="carrier_pigeon", channel="telepathy")
 
-    touches = load_touchpoints(None, None)
+    _, touches = load_everybody(None)
 
     read = list(zip(touches["person_id"], touches["kind"], touches["channel"], strict=True))
     assert sorted(read, key=str) == sorted(
@@ -209,7 +209,7 @@ def test_every_touch_type_and_channel_reads_back_as_written(db):
 
 
 def test_every_seniority_stage_and_decision_maker_flag_reads_back_as_written(db):
-    from accord.agreement.rescoring import load_people
+    from accord.agreement.rescoring import load_everybody
     from accord.crm.models import Seniority
 
     written = {
@@ -223,7 +223,7 @@ def test_every_seniority_stage_and_decision_maker_flag_reads_back_as_written(db)
         for flag in (False, True)
     }
 
-    people = load_people(None)
+    people, _ = load_everybody(None)
 
     read = people.select("person_id", "seniority", "lifecycle_stage", "is_decision_maker")
     assert {pid: (s, stage, flag) for pid, s, stage, flag in read.iter_rows()} == written

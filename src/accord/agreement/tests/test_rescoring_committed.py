@@ -1,17 +1,44 @@
-"""Rescoring everybody outside a transaction, as `accord score --all` and the worker do: on
-PostgreSQL the people and touches are then read on a connection of their own."""
+"""Rescoring everybody outside a transaction, as `accord score --all` and the worker do: the
+people and touches are then read as Arrow columns on a connection of their own (on SQLite when
+the database is a file)."""
+
+import sqlite3
+from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from tests.factories import AccountFactory, PersonFactory, TouchpointFactory
 
+from accord.agreement import rescoring
 from accord.agreement.models import LeadScore
 from accord.agreement.services import do_rescore_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force):
+@pytest.fixture
+def arrow_reads(monkeypatch, tmp_path):
+    """The SQL read as Arrow columns. On SQLite the test database is in memory, which no
+    other connection sees: `on_file()` copies it to a file and points the reads there."""
+    original = rescoring._read_apart
+
+    def read_apart(queries, desc, progress):
+        reads.columns.append([next(iter(schema)) for _, _, schema in queries])
+        return original(queries, desc, progress)
+
+    def on_file():
+        if connection.vendor == "sqlite":
+            copy = sqlite3.connect(tmp_path / "accord.sqlite3")
+            connection.connection.backup(copy)
+            copy.close()
+            monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "accord.sqlite3"))
+
+    reads = SimpleNamespace(columns=[], on_file=on_file)
+    monkeypatch.setattr(rescoring, "_read_apart", read_apart)
+    return reads
+
+
+def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force, arrow_reads):
     software = AccountFactory(industry="Software", employee_count=300)
     people = [PersonFactory(account=software), PersonFactory(), PersonFactory(email="x@gmail.com")]
     for kind in ("form_fill", "form_fill", "page_view"):
@@ -20,6 +47,8 @@ def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force
     with transaction.atomic():
         inside = do_rescore_all()
     scores = dict(LeadScore.objects.values_list("person_id", "digest"))
+    assert arrow_reads.columns == []
+    arrow_reads.on_file()
 
     outside = do_rescore_all()
 
@@ -32,3 +61,10 @@ def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force
         "Engagement: form fill",
         "Engagement: page view",
     ]
+    touches_in_two, people, accounts, scores = (
+        ["packed", "packed"],
+        "person_id",
+        "account_id",
+        "person_id",
+    )
+    assert arrow_reads.columns == [[*touches_in_two, people, accounts], [scores]]
