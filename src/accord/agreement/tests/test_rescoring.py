@@ -227,3 +227,24 @@ def test_every_seniority_stage_and_decision_maker_flag_reads_back_as_written(db)
 
     read = people.select("person_id", "seniority", "lifecycle_stage", "is_decision_maker")
     assert {pid: (s, stage, flag) for pid, s, stage, flag in read.iter_rows()} == written
+
+
+def test_a_scan_split_for_readers_side_by_side_reads_every_touch_once(db):
+    from django.db import connection
+
+    from accord.agreement.rescoring import _scan_parts
+    from accord.touchpoints.models import Touchpoint
+
+    someone = PersonFactory()
+    TouchpointFactory.create_batch(600, person=someone)  # several pages on PostgreSQL
+    table = Touchpoint._meta.db_table
+
+    parts = _scan_parts(table, "t", 3)
+
+    with connection.cursor() as cursor:
+        read = []
+        for part in parts:
+            cursor.execute(f"SELECT t.id FROM {table} t WHERE {part}")
+            read.append([row[0] for row in cursor.fetchall()])
+    assert len(parts) == 3 and all(read)
+    assert sorted(sum(read, [])) == sorted(Touchpoint.objects.values_list("pk", flat=True))
