@@ -1,7 +1,8 @@
 """Scores in and out of the database: read columns, score them with the engine, write them back.
 
-Reads and writes are column-wise and bulk: raw SELECTs into Polars (on PostgreSQL, binary COPY
-into Arrow outside a transaction and CSV COPY inside one), one upsert per batch (COPY into a
+Reads and writes are column-wise and bulk: raw SELECTs into Polars (outside a transaction as
+Arrow columns on connections of their own, side by side; inside one through Django's
+connection, by CSV COPY on PostgreSQL), one upsert per batch (COPY into a
 temporary table on PostgreSQL), and one UPDATE per batch of new MQLs with their lifecycle
 history. A few people, as a lead capture rescores, are one read (with their accounts) and one
 plain upsert.
@@ -221,7 +222,8 @@ def _read_apart(
     The drivers build the columns in C, without a Python object per value and without holding
     Python's lock: on PostgreSQL from binary COPY, touches in about half the time CSV through
     Python takes; on SQLite in about 60% of the time of Python's driver; and two at a time use
-    both cores of a small machine (bench/README.md)."""
+    both cores of a small machine (bench/README.md). The SQLite driver takes a column's type
+    from its first rows: a text column read this way must never be null (none here is)."""
     connect, prepared = _arrow_connector(), [_arrow_sql(sql, params) for sql, params, _ in queries]
 
     def read(query: int) -> pl.DataFrame:
@@ -232,9 +234,11 @@ def _read_apart(
         return pl.DataFrame(table).cast(schema).cast(queries[query][2])
 
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
+    frames = []
     with bar, ThreadPoolExecutor(READERS) as pool:
-        frames = list(pool.map(read, range(len(queries))))
-        bar.update(sum(frame.height for frame in frames))
+        for frame in pool.map(read, range(len(queries))):
+            frames.append(frame)
+            bar.update(frame.height)
     return frames
 
 
