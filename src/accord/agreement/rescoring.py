@@ -257,7 +257,17 @@ def _arrow_connector():
     import adbc_driver_sqlite.dbapi as adbc_sqlite
 
     path = str(connection.settings_dict["NAME"])
-    return lambda: adbc_sqlite.connect(path)
+    wait_ms = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
+
+    def connect():
+        """As Django's connections do, wait for a lock rather than fail at once (the driver
+        gives up at once by default, e.g. while another process opens the database)."""
+        arrow = adbc_sqlite.connect(path)
+        with arrow.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        return arrow
+
+    return connect
 
 
 def _arrow_sql(sql: str, params: list) -> tuple[str, list | None]:
