@@ -57,6 +57,7 @@ def test_serve_answers_on_the_given_port_with_a_production_server(tmp_path):
                 time.sleep(0.3)
         assert body == '{"status": "ok"}'
         assert "gunicorn" in headers["Server"]
+        assert headers["Connection"] == "close"  # the next request goes to any free worker
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as resp:
             assert "Log in to Accord" in resp.read().decode()
     finally:

@@ -36,6 +36,13 @@ def serve(host: str, port: int, workers: int, threads: int, *, with_worker: bool
                 "workers": workers,
                 "threads": threads,
                 "worker_class": "gthread",
+                # A worker takes no more connections than it has threads and closes each after
+                # its answer, so that any free worker takes the next request. With keep-alive,
+                # one worker could hold several clients' connections and answer them in turn
+                # while the others sat idle: half the capture rate in most load-bench runs
+                # (bench/README.md).
+                "worker_connections": threads,
+                "keepalive": 0,
                 "accesslog": "-",
                 "timeout": 120,
             },
