@@ -227,11 +227,11 @@ def _read_apart(
     connect, prepared = _arrow_connector(), [_arrow_sql(sql, params) for sql, params, _ in queries]
 
     def read(query: int) -> pl.DataFrame:
-        schema = _as_read(queries[query][2])
+        schema = queries[query][2]
         with connect() as arrow, arrow.cursor() as cursor:
             cursor.execute(*prepared[query])
             table = cursor.fetch_arrow_table().rename_columns(list(schema))
-        return pl.DataFrame(table).cast(schema).cast(queries[query][2])
+        return pl.DataFrame(table).cast(schema)
 
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
     frames = []
