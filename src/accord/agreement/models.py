@@ -38,6 +38,11 @@ class AgreementVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     took_effect_at = models.DateTimeField(null=True, blank=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # A score keeps the version that last changed it (a version scoring a person as the one
+    # before did leaves the score alone), so this, not the scores, says who was scored under it.
+    everybody_scored_at = models.DateTimeField(
+        null=True, blank=True, help_text="When everybody was last scored under this version"
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -116,7 +121,11 @@ class AgreementEvent(models.Model):
 
 
 class LeadScore(models.Model):
-    """A person's latest score under the agreement in force, with the rules behind it."""
+    """A person's latest score under the agreement in force, with the rules behind it.
+
+    `version` and `scored_at` say which version last changed it and when: a new version that
+    scores the person exactly as before (the same points from rules of the same names) leaves
+    the score as it is, and the explanation reads the same under either."""
 
     person = models.OneToOneField(
         "crm.Person", primary_key=True, on_delete=models.CASCADE, related_name="lead_score"

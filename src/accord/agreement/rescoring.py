@@ -9,6 +9,7 @@ plain upsert.
 """
 
 import datetime as dt
+import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from accord.crm.models import (
 )
 from accord.crm.services import do_record_lifecycle_changes
 from accord.scoring import contribution_codes, score_components
-from accord.scoring.engine import TOUCHPOINT_SCHEMA
+from accord.scoring.engine import TOUCHPOINT_SCHEMA, rule_names
 from accord.touchpoints.models import Channel, Touchpoint
 
 BATCH = 50_000
@@ -413,19 +414,29 @@ FOLD = 0x100000001B3  # the 64-bit FNV prime: folds one column's hash into the d
 
 
 def _with_digests(components: pl.DataFrame, version: AgreementVersion) -> pl.DataFrame:
-    """The scores, each with a hash of what it says (its version, parts, grade, MQL, reason and
-    the points of each rule) as a signed 64-bit number, which both databases store.
+    """The scores, each with a hash of what it says (its parts, grade, MQL, reason and the
+    points of each rule, the rules known by their names) as a signed 64-bit number, which both
+    databases store.
 
-    Hashed from the columns, so a rescore builds the stored explanation only for the scores
-    that changed; each column hashed on its own and the hashes folded (with wrapping
-    arithmetic), a tenth of the time of hashing rows of 20 columns. A newer Polars may hash
-    differently: every score is then written once more, nothing worse."""
+    A new version that scores a person exactly as the one before leaves that score as it is:
+    only the scores it changes are written, with their version. Hashed from the columns, so a
+    rescore builds the stored explanation only for the scores that changed; each column hashed
+    on its own and the hashes folded (with wrapping arithmetic), a tenth of the time of hashing
+    rows of 20 columns. A newer Polars may hash differently: every score is then written once
+    more, nothing worse."""
     said = [c for c in components.columns if c not in ("person_id", "buying_power_met")]
-    digest = pl.lit(version.pk, dtype=pl.UInt64)
+    digest = pl.lit(_rules_seed(version), dtype=pl.UInt64)
     for name in said:
         digest = digest * pl.lit(FOLD, dtype=pl.UInt64) + pl.col(name).hash(seed=0)
     version_id = pl.lit(version.pk, dtype=pl.Int64).alias("version_id")
     return components.with_columns(version_id, digest.reinterpret(signed=True).alias("digest"))
+
+
+def _rules_seed(version: AgreementVersion) -> int:
+    """A hash of the names of the version's rules in the order explanations number them: two
+    versions with the same names read a stored explanation the same."""
+    names = "\n".join(rule_names(version.document)).encode()
+    return int.from_bytes(hashlib.blake2b(names, digest_size=8).digest())
 
 
 def _rows_to_write(changed: pl.DataFrame, version: AgreementVersion, at: dt.datetime):
@@ -552,6 +563,8 @@ def rescore(
             at=as_of,
         )
         new_mqls = _promote_new_mqls(people, components, version, as_of)
+        if person_ids is None:
+            AgreementVersion.objects.filter(pk=version.pk).update(everybody_scored_at=as_of)
     return RescoreResult(
         version=version.number,
         scored=components.height,

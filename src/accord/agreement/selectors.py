@@ -30,9 +30,10 @@ def get_history(version: AgreementVersion):
 
 
 def everybody_scored_under(version: AgreementVersion) -> bool:
-    """Every person has a score, and every score is under this version."""
-    scored = LeadScore.objects.filter(version=version).count()
-    return scored == Person.objects.count() == LeadScore.objects.count()
+    """Everybody was scored under this version, and every person has a score."""
+    version.refresh_from_db(fields=["everybody_scored_at"])
+    scored = version.everybody_scored_at is not None
+    return scored and LeadScore.objects.count() == Person.objects.count()
 
 
 def rescoring_waits() -> bool:

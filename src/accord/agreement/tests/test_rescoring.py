@@ -157,21 +157,58 @@ def test_a_score_written_before_digests_is_written_again_once(signed_in_force):
     assert (do_rescore_all().changed, do_rescore_all().changed) == (1, 0)
 
 
-def test_a_new_version_in_force_rescores_everybody_under_it(
+def test_a_new_version_rewrites_only_the_scores_it_changes(
     signed_in_force, marketer, marketing_head, sales_head
 ):
     from accord.agreement.tests.conftest import document_data
 
     people = [engaged(n) for n in range(3)]
     do_rescore_all()
-    stricter = _sign(
-        document_data(threshold={"min_total": 95}), marketer, marketing_head, sales_head
-    )
+    before = dict(LeadScore.objects.values_list("person_id", "scored_at"))
+    kinds = {"form_fill": {"points": 25, "cap": 50}, "page_view": {"points": 2}}
+    richer = _sign(document_data(engagement={"kinds": kinds}), marketer, marketing_head, sales_head)
 
     result = do_rescore_all()
 
-    assert result.changed == len(people)
-    assert set(LeadScore.objects.values_list("version", flat=True)) == {stricter.pk}
+    scores = {score.person_id: score for score in LeadScore.objects.select_related("version")}
+    untouched, *engaged_people = (scores[person.pk] for person in people)
+    assert result.changed == 2
+    assert [score.version for score in engaged_people] == [richer, richer]
+    assert [score.engagement for score in engaged_people] == [25, 50]
+    assert (untouched.version, untouched.scored_at) == (signed_in_force, before[people[0].pk])
+    assert sum(item.points for item in untouched.explanation) == untouched.total
+
+
+def test_a_new_version_with_renamed_rules_rewrites_every_explanation(
+    signed_in_force, marketer, marketing_head, sales_head
+):
+    from accord.agreement.tests.conftest import document_data
+
+    bystander = engaged(n_form_fills=0, account=AccountFactory(industry="Software"))
+    do_rescore_all()
+    rules = document_data()["fit_rules"]
+    rules[0]["name"] = "Software maker"
+    renamed = _sign(document_data(fit_rules=rules), marketer, marketing_head, sales_head)
+
+    assert do_rescore_all().changed == 1
+    score = LeadScore.objects.get(person=bystander)
+    assert score.version == renamed
+    assert score.explanation[0].rule == "Software maker"
+
+
+def test_the_worker_knows_everybody_was_scored_under_a_version_that_changed_nobody(
+    signed_in_force, marketer, marketing_head, sales_head
+):
+    from accord.agreement.tasks import rescore_under
+    from accord.agreement.tests.conftest import document_data
+
+    engaged(n_form_fills=0)
+    do_rescore_all()
+    alike = _sign(document_data(sla={"mqls_per_month": 80}), marketer, marketing_head, sales_head)
+
+    assert rescore_under.call(alike.pk) == "1 people scored under v2, 0 changed"
+    assert rescore_under.call(alike.pk) == "everybody is already scored under v2"
+    assert LeadScore.objects.get().version == signed_in_force
 
 
 def test_the_worker_skips_a_version_superseded_before_its_turn(
