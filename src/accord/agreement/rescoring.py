@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -23,6 +24,7 @@ from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
+from accord.crm.bulk import large_page_cache
 from accord.crm.models import (
     Account,
     LifecycleStage,
@@ -550,7 +552,8 @@ def rescore(
     else:
         apart, people, touches = False, load_people(person_ids), load_touchpoints(person_ids, since)
     components = _with_digests(score_components(people, touches, doc, as_of), version)
-    with transaction.atomic(savepoint=False):  # all or nothing with the caller's transaction
+    cache = large_page_cache() if person_ids is None else nullcontext()
+    with transaction.atomic(savepoint=False), cache:  # all or nothing with the caller's
         stored = _stored_scores(person_ids, apart)
         changed = components.join(stored, on=["person_id", "digest"], how="anti")
         _write_scores(_rows_to_write(changed, version, as_of), progress)

@@ -5,7 +5,8 @@ database does, so the import's hot paths write plain tuples here instead.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connection, models
@@ -13,11 +14,22 @@ from django.db import connection, models
 BATCH = 20_000
 
 
-def prepare_connection() -> None:
-    """Give SQLite a page cache big enough that a large import does not spill it page by page."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB, this connection only
+@contextmanager
+def large_page_cache():
+    """SQLite: a page cache of 256 MB for this connection while in the block. Its default, 2 MB,
+    reads the same index pages again and again for a large write: with it a quarter of a million
+    scores and their audit entries take about 0.5 s less. Nothing on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")  # KiB
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _adapters(model, fields: Sequence[str]) -> list[Callable | None]:
@@ -169,19 +181,30 @@ def _text_datetimes(frame, postgres: bool):
     return frame.with_columns(exprs) if exprs else frame
 
 
-def insert_frame(model, frame, progress=None, batch_size: int = 100_000) -> None:
-    """INSERT every row of a Polars frame whose column names are `model`'s field names.
+def insert_frame(
+    model, frame, progress=None, batch_size: int = 100_000, constants: Mapping | None = None
+) -> None:
+    """INSERT every row of a Polars frame whose column names are `model`'s field names, with
+    `constants` (field name: value) the same in every row.
 
     PostgreSQL: COPY ... (FORMAT csv), the frame written as CSV by Polars (an empty quoted cell
-    is an empty string, an unquoted one NULL). SQLite: executemany in batches. No defaults are
-    filled in: pass every NOT NULL column.
+    is an empty string, an unquoted one NULL). SQLite: executemany in batches, the constants
+    written into the statement once as literals (SQLite's `quote()` makes them) rather than
+    bound with every row: a quarter of a million audit entries in 1.9 s instead of 2.5 s. No
+    defaults are filled in: pass every NOT NULL column.
     """
+    import polars as pl
+
     if frame.height == 0:
         return
-    fields = frame.columns
+    constants = dict(constants or {})
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        frame = frame.with_columns(pl.lit(value).alias(name) for name, value in constants.items())
+        constants = {}
+    fields = [*frame.columns, *constants]
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
-    postgres = connection.vendor == "postgresql"
     frame = _text_datetimes(frame, postgres)
     with connection.cursor() as cursor:
         if postgres:
@@ -191,11 +214,23 @@ def insert_frame(model, frame, progress=None, batch_size: int = 100_000) -> None
                     if progress is not None:
                         progress.update(part.height)
             return
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+        values = ["%s"] * frame.width + _sqlite_literals(model, constants)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(values)})"
         for part in frame.iter_slices(BATCH):
             cursor.executemany(sql, part.iter_rows())
             if progress is not None:
                 progress.update(part.height)
+
+
+def _sqlite_literals(model, values: Mapping) -> list[str]:
+    """SQL literals for these field values, as SQLite quotes them."""
+    if not values:
+        return []
+    adapters = _adapters(model, list(values))
+    adapted = [adapt(v) if adapt else v for adapt, v in zip(adapters, values.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(adapted))}", adapted)
+        return [literal.replace("%", "%%") for literal in cursor.fetchone()]
 
 
 def read_frame(model, fields: Sequence[str], where: str = "", params: Sequence = ()):

@@ -56,8 +56,7 @@ def do_import_file(
     with timed(timings, "read and validate"):
         parsed = read_file(path, progress=progress)
     planner = PLANNERS[parsed.fmt.object_type]
-    with transaction.atomic():
-        bulk.prepare_connection()
+    with transaction.atomic(), bulk.large_page_cache():
         rows = parsed.size
         tell("matching rows with the records already here", rows)
         with timed(timings, "plan"):

@@ -5,7 +5,12 @@ from django.db import DatabaseError, connection, transaction
 
 from accord.audit.models import AppendOnly, AuditEntry
 from accord.audit.selectors import AuditFilter, history_for, search_audit
-from accord.audit.services import record_change, record_changes, record_diff
+from accord.audit.services import (
+    record_change,
+    record_changes,
+    record_column_changes,
+    record_diff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +56,30 @@ def test_bulk_rows_skip_unchanged_values_and_share_their_context():
         ("3", "", "lead"),
     ]
     assert set(AuditEntry.objects.values_list("reason", flat=True)) == {"import people.csv"}
+
+
+def test_column_changes_keep_who_when_and_why_exactly_as_given(marketer):
+    import datetime as dt
+
+    import polars as pl
+
+    at = dt.datetime(2026, 12, 6, 2, 30, 15, 123456, tzinfo=dt.UTC)
+    changes = pl.DataFrame({"id": [7, 8, 9], "old": [10, 20, None], "new": [15, 20, 5]})
+    reason = "import O'Brien 100% “final”.csv"
+
+    written = record_column_changes(
+        changes, record_type="person", field="score", actor=marketer, reason=reason, at=at
+    )
+
+    entries = AuditEntry.objects.order_by("record_id")
+    assert written == 2
+    assert [(e.record_id, e.old_value, e.new_value) for e in entries] == [
+        ("7", "10", "15"),
+        ("9", "", "5"),
+    ]
+    assert {(e.at, e.actor_id, e.reason, e.action) for e in entries} == {
+        (at, marketer.pk, reason, "changed")
+    }
 
 
 def test_a_diff_records_only_the_fields_that_changed(marketer):
