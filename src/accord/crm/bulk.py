@@ -188,9 +188,9 @@ def insert_frame(
     `constants` (field name: value) the same in every row.
 
     PostgreSQL: COPY ... (FORMAT csv), the frame written as CSV by Polars (an empty quoted cell
-    is an empty string, an unquoted one NULL). SQLite: executemany in batches, the constants
-    written into the statement once as literals (SQLite's `quote()` makes them) rather than
-    bound with every row: a quarter of a million audit entries in 1.9 s instead of 2.5 s. No
+    is an empty string, an unquoted one NULL). SQLite: executemany in batches; for many rows the
+    constants written into the statement once as literals (SQLite's `quote()` makes them) rather
+    than bound with every row: a quarter of a million audit entries in 1.9 s instead of 2.5 s. No
     defaults are filled in: pass every NOT NULL column.
     """
     import polars as pl
@@ -199,7 +199,7 @@ def insert_frame(
         return
     constants = dict(constants or {})
     postgres = connection.vendor == "postgresql"
-    if postgres:
+    if postgres or frame.height < BATCH:  # a few rows: not worth a query for the literals
         frame = frame.with_columns(pl.lit(value).alias(name) for name, value in constants.items())
         constants = {}
     fields = [*frame.columns, *constants]
