@@ -125,7 +125,13 @@ class LeadScore(models.Model):
 
     `version` and `scored_at` say which version last changed it and when: a new version that
     scores the person exactly as before (the same points from rules of the same names) leaves
-    the score as it is, and the explanation reads the same under either."""
+    the score as it is, and the explanation reads the same under either.
+
+    No index but the key: every read is by person, and with none on the score's parts
+    PostgreSQL updates a changed score in place (a heap-only update, in the half of each page
+    the table keeps free, migration 0005): in psql 250,000 changed scores upserted in 1.0 to
+    1.25 s instead of 2.3 to 2.5 s with the index of MQLs by grade and total that nothing read.
+    """
 
     person = models.OneToOneField(
         "crm.Person", primary_key=True, on_delete=models.CASCADE, related_name="lead_score"
@@ -154,15 +160,6 @@ class LeadScore(models.Model):
     # compares a million numbers instead of reading back a million scores. Empty for a
     # score written before it existed: that one is written again at the next rescore.
     digest = models.BigIntegerField(null=True, editable=False)
-
-    class Meta:
-        # On PostgreSQL the table keeps half of each page free, so that a new version updates
-        # most scores in place (migration 0005).
-        indexes = [
-            models.Index(
-                fields=["fit_grade", "-total"], condition=Q(is_mql=True), name="leadscore_mqls"
-            )
-        ]
 
     def __str__(self):
         return f"{self.person_id}: {self.total} ({self.fit_grade})"
