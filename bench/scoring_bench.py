@@ -7,8 +7,8 @@ timed runs of `accord score --all`, as a user meets them:
 1. *nightly*: the same agreement a while later; only scores that moved (recency decay, new
    touches) are written;
 2. *new version*: right after a new version took effect (each kind of touch worth one point more
-   than the version before, or back to the default), so every score is rewritten under it, its
-   changes go to the audit trail and new MQLs move;
+   than the version before, or back to the default): the scores it changes (about a quarter) are
+   rewritten under it, their changes go to the audit trail and new MQLs move;
 3. *again*: at once after that, when nothing changed.
 
 Wall-clock and CPU seconds of the `accord score` process (Django start-up included; on
