@@ -303,9 +303,11 @@ def load_people(person_ids: list[int]) -> pl.DataFrame:
     return _read_in("p.id", person_ids, _people_with_accounts_sql, PEOPLE_WITH_ACCOUNTS)
 
 
-def _read_in(column: str, ids: list[int], make_sql, schema: dict) -> pl.DataFrame:
+def _read_in(
+    column: str, ids: list[int], make_sql, schema: dict, params: list = ()
+) -> pl.DataFrame:
     frames = [
-        _read(make_sql(_in_clause(column, chunk)), chunk, schema, "", False)
+        _read(make_sql(_in_clause(column, chunk)), [*params, *chunk], schema, "", False)
         for chunk in _chunks(ids)
     ]
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
@@ -366,7 +368,12 @@ _SCORE_FIELDS = [
     "digest",
     "scored_at",
 ]
-STORED_SCORE_COLUMNS = {"person_id": pl.Int64, "digest": pl.Int64, "total": pl.Int64}
+STORED_SCORE_COLUMNS = {
+    "person_id": pl.Int64,
+    "digest": pl.Int64,
+    "total": pl.Int64,
+    "newer": pl.Boolean,
+}
 FOLD = 0x100000001B3  # the 64-bit FNV prime: folds one column's hash into the digest
 
 
@@ -494,7 +501,8 @@ def rescore(
     progress: bool = False,
 ) -> RescoreResult:
     """Score everybody (person_ids None) or these people under `version`, and write it back."""
-    as_of = as_of or timezone.now()
+    started = timezone.now()
+    as_of = as_of or started
     doc = version.document
     since = (
         as_of - dt.timedelta(days=doc.engagement.window_days)
@@ -509,10 +517,17 @@ def rescore(
     components = _with_digests(score_components(people, touches, doc, as_of), version)
     cache = large_page_cache() if person_ids is None else nullcontext()
     with transaction.atomic(savepoint=False), cache:  # all or nothing with the caller's
-        stored = _stored_scores(person_ids, apart)
-        # Written in the order of the table's key, which the engine's output need not follow:
-        # in psql, 250,000 scores upserted in random order took 4.7 to 5.3 s, in order 1.5 to 1.7
-        changed = components.join(stored, on=["person_id", "digest"], how="anti").sort("person_id")
+        stored = _stored_scores(person_ids, apart, started)
+        # A score written since this rescore began read newer touches than it did (a capture
+        # meanwhile): it stays. The rest is written in the order of the table's key, which the
+        # engine's output need not follow: in psql, 250,000 scores upserted in random order
+        # took 4.7 to 5.3 s, in order 1.5 to 1.7
+        newer = stored.filter(pl.col("newer"))
+        changed = (
+            components.join(newer, on="person_id", how="anti")
+            .join(stored, on=["person_id", "digest"], how="anti")
+            .sort("person_id")
+        )
         _write_scores(_rows_to_write(changed, version, as_of), progress)
         old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
         record_column_changes(
@@ -534,9 +549,9 @@ def rescore(
     )
 
 
-def _stored_scores(person_ids: list[int] | None, apart: bool) -> pl.DataFrame:
+def _stored_scores(person_ids: list[int] | None, apart: bool, since: dt.datetime) -> pl.DataFrame:
     """The scores as they stand, as their digests: only those that differ are written, and the
-    audit trail records the totals that changed.
+    audit trail records the totals that changed; `newer`: written after `since`.
 
     `apart`: read on a connection of its own, which sees the scores as this transaction does
     when the transaction began outside any other and has written no score yet; on SQLite it
@@ -544,13 +559,15 @@ def _stored_scores(person_ids: list[int] | None, apart: bool) -> pl.DataFrame:
     table = LeadScore._meta.db_table
 
     def sql(where: str) -> str:
-        return f"SELECT person_id, digest, total FROM {table} {where}"
+        newer = "CASE WHEN scored_at > %s THEN 1 ELSE 0 END"
+        return f"SELECT person_id, digest, total, {newer} FROM {table} {where}"
 
+    params = [_db_time(since)]
     if apart:
-        return _read_apart([(sql(""), [], STORED_SCORE_COLUMNS)], "Reading scores", False)[0]
+        return _read_apart([(sql(""), params, STORED_SCORE_COLUMNS)], "Reading scores", False)[0]
     if person_ids is None:
-        return _read(sql(""), [], STORED_SCORE_COLUMNS, "Reading scores", False, whole=True)
-    return _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS)
+        return _read(sql(""), params, STORED_SCORE_COLUMNS, "Reading scores", False, whole=True)
+    return _read_in("person_id", person_ids, sql, STORED_SCORE_COLUMNS, params)
 
 
 def people_sharing_accounts(person_ids: list[int]) -> list[int]:

@@ -102,6 +102,26 @@ def test_a_new_decision_maker_rescores_colleagues_on_the_same_account(
     assert LeadScore.objects.get(person=colleague).version == stricter
 
 
+def test_a_score_a_capture_writes_while_everybody_is_rescored_is_kept(signed_in_force, monkeypatch):
+    from accord.agreement import rescoring
+
+    lead = engaged(n_form_fills=1)
+    do_rescore_all()
+    read_everybody = rescoring.load_everybody
+
+    def a_form_fill_arrives_after_the_read(since, progress=False):
+        frames = read_everybody(since, progress)
+        TouchpointFactory(person=lead, kind="form_fill")
+        do_rescore_people([lead.pk])  # as the capture of that form does
+        return frames
+
+    monkeypatch.setattr(rescoring, "load_everybody", a_form_fill_arrives_after_the_read)
+    result = do_rescore_all()
+
+    assert result.changed == 0
+    assert LeadScore.objects.get(person=lead).engagement == 40
+
+
 def test_old_touches_count_for_less(signed_in_force):
     recent = engaged(n_form_fills=1)
     old = PersonFactory()
