@@ -3,6 +3,7 @@ touches, handoffs and every recorded change; an account's page its people and de
 sees only the records their role may read."""
 
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
@@ -35,6 +36,8 @@ def test_a_rep_reads_their_leads_score_lifecycle_touches_and_history(
     assert record.score is not None
     assert sum(line.points for line in record.score.explanation) == record.score.total
     assertContains(page, f"{record.score.total} points, grade {record.score.fit_grade}")
+    scored_on = f"{timezone.localtime(record.score.scored_at):%-d %b %Y}"
+    assertContains(page, f"as agreement v{agreement_in_force.number} scored it on {scored_on}")
     assertContains(page, "qualified at the event")
     assertContains(page, "Touchpoints (3)")
     assertContains(page, "her territory")  # the owner change, from the audit trail
