@@ -521,7 +521,7 @@ def rescore(
         # A score written since this rescore began read newer touches than it did (a capture
         # meanwhile): it stays. The rest is written in the order of the table's key, which the
         # engine's output need not follow: in psql, 250,000 scores upserted in random order
-        # took 4.7 to 5.3 s, in order 1.5 to 1.7
+        # took 4.7 to 5.3 s, in order 1.5 to 1.7 s
         newer = stored.filter(pl.col("newer"))
         changed = (
             components.join(newer, on="person_id", how="anti")
