@@ -231,6 +231,29 @@ def test_the_worker_knows_everybody_was_scored_under_a_version_that_changed_nobo
     assert LeadScore.objects.get().version == signed_in_force
 
 
+def test_many_scores_are_written_in_bulk_with_their_version_and_time(
+    signed_in_force, marketer, marketing_head, sales_head
+):
+    from accord.agreement.rescoring import FEW
+    from accord.agreement.tests.conftest import document_data
+
+    people = PersonFactory.create_batch(FEW + 20)
+    TouchpointFactory(person=people[0], kind="form_fill")
+    first = do_rescore_all()
+    rules = document_data()["fit_rules"]
+    rules[1]["name"] = "Mid-sized company"
+    renamed = _sign(document_data(fit_rules=rules), marketer, marketing_head, sales_head)
+
+    again = do_rescore_all()
+
+    renamed.refresh_from_db()
+    assert (first.changed, again.changed) == (FEW + 20, FEW + 20)
+    assert set(LeadScore.objects.values_list("version_id", "scored_at")) == {
+        (renamed.pk, renamed.everybody_scored_at)
+    }
+    assert LeadScore.objects.get(person=people[0]).engagement == 20
+
+
 def test_the_worker_skips_a_version_superseded_before_its_turn(
     signed_in_force, marketer, marketing_head, sales_head
 ):
