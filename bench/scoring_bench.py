@@ -9,7 +9,10 @@ timed runs of `accord score --all`, as a user meets them:
 2. *new version*: right after a new version took effect (each kind of touch worth one point more
    than the version before, or back to the default): the scores it changes (about a quarter) are
    rewritten under it, their changes go to the audit trail and new MQLs move;
-3. *again*: at once after that, when nothing changed.
+3. *again*: at once after that, when nothing changed;
+4. *renamed rule*: right after a version that only renames a fit rule took effect: no score's
+   points change, but every stored explanation names the rule, so every score is rewritten
+   (what a version changing every score costs, without its audit entries).
 
 Wall-clock and CPU seconds of the `accord score` process (Django start-up included; on
 PostgreSQL the server's own CPU is not in it) and its report are printed.
@@ -45,6 +48,20 @@ draft = do_create_draft(heads["marketing"], document)
 do_sign(draft, heads["marketing"])
 do_sign(draft, heads["sales"])  # queues the rescoring for the worker, which is not running here
 """
+RENAME_RULE = """
+from accord.agreement.selectors import get_agreement_in_force
+from accord.agreement.services import do_create_draft, do_sign
+from accord.teams.models import User
+heads = {u.team_kind: u for u in User.objects.filter(role="head").select_related("team")}
+document = get_agreement_in_force().document_data
+rule = document["fit_rules"][0]
+rule["name"] = rule["name"][: -len(" (renamed)")] if rule["name"].endswith(" (renamed)") else (
+    rule["name"] + " (renamed)"
+)
+draft = do_create_draft(heads["marketing"], document)
+do_sign(draft, heads["marketing"])
+do_sign(draft, heads["sales"])
+"""
 
 
 def _run(args, env) -> tuple[float, float, str]:
@@ -71,10 +88,11 @@ def _postgres(name: str) -> str:
 
 
 def bench(label: str, env: dict) -> None:
-    for run in ("nightly", "new version", "again"):
-        if run == "new version":
+    takes_effect = {"new version": TAKE_EFFECT, "renamed rule": RENAME_RULE}
+    for run in ("nightly", "new version", "again", "renamed rule"):
+        if run in takes_effect:
             subprocess.run(
-                [*ACCORD, "manage", "shell", "-c", TAKE_EFFECT],
+                [*ACCORD, "manage", "shell", "-c", takes_effect[run]],
                 env=env,
                 check=True,
                 stdout=subprocess.DEVNULL,
