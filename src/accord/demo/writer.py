@@ -9,6 +9,8 @@ from django.core.management.color import no_style
 from django.db import connection
 from tqdm import tqdm
 
+from accord.crm.bulk import large_page_cache
+
 CHUNK_ROWS = 200_000
 # Tables that get at least this many rows are loaded without their secondary indexes and
 # foreign keys, which are rebuilt in one pass afterwards (each database's own bulk-load advice).
@@ -56,18 +58,13 @@ def _bar(total: int, name: str, progress: bool, unit: str):
 def _bulk_session():
     """SQLite: a page cache big enough for the indexes. PostgreSQL: check foreign keys now,
     so no check is left pending on a table whose constraints are about to be rebuilt."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            yield
-            return
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -1000000")  # KiB: up to about 1 GB
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+        yield
+        return
+    with large_page_cache(kib=1_000_000):  # up to about 1 GB
+        yield
 
 
 @contextmanager
