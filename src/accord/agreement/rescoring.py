@@ -181,64 +181,67 @@ def readable_apart() -> bool:
 def _read_apart(
     queries: list[tuple[str, list, dict]], desc: str, progress: bool
 ) -> list[pl.DataFrame]:
-    """Queries read as Arrow columns through an ADBC driver, each on a connection of its own,
-    `READERS` at a time. Only where `readable_apart()` says they see what Django's does.
+    """Queries read as Arrow columns through an ADBC driver, each on a connection of its own:
+    on PostgreSQL `READERS` at a time, on SQLite each in a process of its own, all at once
+    (see `sqlite_arrow`; started together, the processes' start-up overlaps). Only where
+    `readable_apart()` says they see what Django's does.
 
     The drivers build the columns in C, without a Python object per value and without holding
     Python's lock: on PostgreSQL from binary COPY, touches in about half the time CSV through
-    Python takes; on SQLite in about 60% of the time of Python's driver; and two at a time use
-    both cores of a small machine (bench/README.md). The SQLite driver takes a column's type
+    Python takes; on SQLite in about a fifth of the time of Python's driver; and two at a time
+    use both cores of a small machine (bench/README.md). The SQLite driver takes a column's type
     from its first rows: a text column read this way must never be null (none here is)."""
-    connect, prepared = _arrow_connector(), [_arrow_sql(sql, params) for sql, params, _ in queries]
+    read_arrow, prepared = _arrow_reader(), [_arrow_sql(sql, params) for sql, params, _ in queries]
 
     def read(query: int) -> pl.DataFrame:
         schema = queries[query][2]
-        with connect() as arrow, arrow.cursor() as cursor:
-            cursor.execute(*prepared[query])
-            table = cursor.fetch_arrow_table().rename_columns(list(schema))
+        table = read_arrow(prepared[query]).rename_columns(list(schema))
         return pl.DataFrame(table).cast(schema)
 
+    at_once = READERS if connection.vendor == "postgresql" else len(queries)
     bar = tqdm(desc=desc, unit=" rows", unit_scale=True, disable=not progress, leave=False)
     frames = []
-    with bar, ThreadPoolExecutor(READERS) as pool:
+    with bar, ThreadPoolExecutor(at_once) as pool:
         for frame in pool.map(read, range(len(queries))):
             frames.append(frame)
             bar.update(frame.height)
     return frames
 
 
-def _arrow_connector():
-    """A function opening an ADBC connection to Django's database; it uses nothing of Django,
-    so that other threads may call it."""
-    # Imported here: they load pyarrow (and pandas when installed), which only a rescore of
-    # everybody should wait for.
+def _arrow_reader():
+    """A function reading one query's rows as an Arrow table; it uses nothing of Django, so
+    that other threads may call it."""
+    # Imported here: they load pyarrow (and the PostgreSQL driver pandas when installed),
+    # which only a rescore of everybody should wait for.
+    if connection.vendor == "sqlite":
+        from accord.agreement.sqlite_arrow import read_in_own_process
+
+        path = str(connection.settings_dict["NAME"])
+        wait_ms = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
+        return lambda sql: read_in_own_process(path, sql, wait_ms)
+    import adbc_driver_postgresql.dbapi as adbc_postgresql
+
+    connection.ensure_connection()
+    info = connection.connection.info
+    dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
+
+    def read(sql: str):
+        with adbc_postgresql.connect(dsn) as arrow, arrow.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetch_arrow_table()
+
+    return read
+
+
+def _arrow_sql(sql: str, params: list) -> str:
+    """The query with its parameters written in as the database quotes them."""
     if connection.vendor == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc_postgresql
-
-        connection.ensure_connection()
-        info = connection.connection.info
-        dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
-        return lambda: adbc_postgresql.connect(dsn)
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
-
-    path = str(connection.settings_dict["NAME"])
-    wait_ms = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
-
-    def connect():
-        """As Django's connections do, wait for a lock rather than fail at once (the driver
-        gives up at once by default, e.g. while another process opens the database)."""
-        arrow = adbc_sqlite.connect(path)
-        with arrow.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {wait_ms}")
-        return arrow
-
-    return connect
-
-
-def _arrow_sql(sql: str, params: list) -> tuple[str, list | None]:
-    if connection.vendor == "postgresql":
-        return connection.ops.compose_sql(sql, params), None
-    return sql.replace("%s", "?"), params or None  # our SQL has no other %
+        return connection.ops.compose_sql(sql, params)
+    if not params:
+        return sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(params))}", params)
+        return sql % cursor.fetchone()  # our SQL has no other %
 
 
 def _scan_parts(table: str, alias: str, parts: int) -> list[str]:

@@ -3,6 +3,8 @@ people and touches are then read as Arrow columns on a connection of their own (
 the database is a file)."""
 
 import sqlite3
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -66,3 +68,57 @@ def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force
         [*touches_in_two, "crm_person", "crm_account"],
         ["agreement_leadscore"],
     ]
+
+
+@pytest.fixture
+def django_on_sqlite_file(tmp_path, monkeypatch, transactional_db):
+    """Django's own connection on an SQLite file in WAL mode, as `accord` runs by default (the
+    test database is otherwise in memory); its path."""
+    if connection.vendor != "sqlite":
+        pytest.skip("how several connections share one SQLite file")
+    path = tmp_path / "accord.sqlite3"
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.close()
+    in_memory = connection.connection
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(path))
+    connection.connection = None
+    connection.ensure_connection()
+    yield path
+    connection.connection.close()
+    connection.connection = in_memory
+
+
+def _count_in_another_process(path, sql: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", READ_COUNT, str(path), sql], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout)
+
+
+READ_COUNT = (
+    "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])"
+)
+
+
+def test_other_processes_see_the_new_scores_on_an_sqlite_file(
+    signed_in_force, django_on_sqlite_file
+):
+    """The reads side by side must leave the database's write-ahead log alone: a second copy of
+    SQLite in this process that opened and closed the file took the log for its own and deleted
+    it while Django's connection still wrote to it (scores then missing for the web server and
+    the worker, or the process killed by SIGBUS on a large database)."""
+    software = AccountFactory(industry="Software", employee_count=300)
+    people = [PersonFactory(account=software) for _ in range(3)]
+    for person in people:
+        TouchpointFactory(person=person, kind="form_fill")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+
+    result = do_rescore_all()
+
+    assert result.changed == 3
+    count = "SELECT count(*) FROM agreement_leadscore"
+    assert _count_in_another_process(django_on_sqlite_file, count) == 3
