@@ -58,9 +58,7 @@ def _document_common_errors(operation: dict) -> None:
     for code in codes - set(responses):
         responses[code] = {
             "description": "Error",
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
-            },
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
         }
 
 

@@ -275,13 +275,11 @@ def load_everybody(
     """Everybody with their account's fields, and the touches since `since` (all if None).
 
     Read side by side on connections of their own where that sees what Django's does, the
-    touches' scan split in as many parts as there are readers; else one after the other."""
+    touches in as many parts as there are readers; else one after the other."""
     apart = readable_apart()
-    conditions, params = _touch_window(since)
-    parts = _scan_parts(Touchpoint._meta.db_table, "t", READERS if apart else 1)
     queries = [
-        (_touch_sql("WHERE " + " AND ".join([*conditions, part])), params, _touch_columns())
-        for part in parts
+        (_touch_sql(where), params, _touch_columns())
+        for where, params in _touch_parts(since, READERS if apart else 1)
     ]
     queries += [(_everybody_sql(), [], PERSON_COLUMNS), (_account_sql(""), [], ACCOUNT_COLUMNS)]
     if apart:
@@ -290,6 +288,24 @@ def load_everybody(
         frames = [_read(*query, "Reading", progress, whole=True) for query in queries]
     *touches, people, accounts = frames
     return _with_accounts(people, accounts), _as_touches(pl.concat(touches))
+
+
+def _touch_parts(since: dt.datetime | None, parts: int) -> list[tuple[str, list]]:
+    """WHERE clauses, with their parameters, that split the touches to read in `parts`: the
+    window since `since` in spans of time, which both databases read from the index of touches
+    by time alone (it holds what scoring reads); without a window, the table in ranges of
+    storage."""
+    if since is None:
+        return [
+            (f"WHERE {part}", []) for part in _scan_parts(Touchpoint._meta.db_table, "t", parts)
+        ]
+    step = max(timezone.now() - since, dt.timedelta(0)) / parts  # a window in the future: none
+    bounds = [_db_time(since + step * i) for i in range(parts)]
+    spans = [
+        ("WHERE t.occurred_at > %s AND t.occurred_at <= %s", [lower, upper])
+        for lower, upper in pairwise(bounds)
+    ]
+    return [*spans, ("WHERE t.occurred_at > %s", [bounds[-1]])]
 
 
 def _with_accounts(people: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
@@ -316,23 +332,13 @@ def _read_in(
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
-def _touch_window(since: dt.datetime | None) -> tuple[list[str], list]:
-    if since is None:
-        return [], []
-    # `+` keeps SQLite off the occurred_at index: a window holds a large share of all touches,
-    # and one scan reads them faster than a table lookup per index entry.
-    plus = "+" if connection.vendor == "sqlite" else ""
-    return [f"{plus}t.occurred_at > %s"], [_db_time(since)]
-
-
 def load_touchpoints(person_ids: list[int], since: dt.datetime | None) -> pl.DataFrame:
     """These people's touches since `since` (all if None)."""
-    conditions, params = _touch_window(since)
+    window, params = ("", []) if since is None else (" AND t.occurred_at > %s", [_db_time(since)])
     frames = []
     for chunk in _chunks(person_ids):
-        where = [*conditions, _in_clause("t.person_id", chunk)[len("WHERE ") :]]
-        sql = _touch_sql("WHERE " + " AND ".join(where))
-        frames.append(_read(sql, params + chunk, _touch_columns(), "", False))
+        sql = _touch_sql(_in_clause("t.person_id", chunk) + window)
+        frames.append(_read(sql, chunk + params, _touch_columns(), "", False))
     return _as_touches(pl.concat(frames) if frames else pl.DataFrame(schema=_touch_columns()))
 
 

@@ -1,6 +1,5 @@
 """Two heads opening a round, or one person answering twice, at the very same moment."""
 
-
 import pytest
 from django.db import connection
 from tests.concurrency import run_at_once
