@@ -183,7 +183,7 @@ def _read_apart(
 ) -> list[pl.DataFrame]:
     """Queries read as Arrow columns through an ADBC driver, each on a connection of its own:
     on PostgreSQL `READERS` at a time, on SQLite each in a process of its own, all at once
-    (see `sqlite_arrow`; started together, the processes' start-up overlaps). Only where
+    (see `arrow_reads`; started together, the processes' start-up overlaps). Only where
     `readable_apart()` says they see what Django's does.
 
     The drivers build the columns in C, without a Python object per value and without holding
@@ -211,26 +211,17 @@ def _read_apart(
 def _arrow_reader():
     """A function reading one query's rows as an Arrow table; it uses nothing of Django, so
     that other threads may call it."""
-    # Imported here: they load pyarrow (and the PostgreSQL driver pandas when installed),
-    # which only a rescore of everybody should wait for.
-    if connection.vendor == "sqlite":
-        from accord.agreement.sqlite_arrow import read_in_own_process
+    # Imported here: it loads pyarrow, which only a rescore of everybody should wait for.
+    from accord.agreement import arrow_reads
 
+    if connection.vendor == "sqlite":
         path = str(connection.settings_dict["NAME"])
         wait_ms = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
-        return lambda sql: read_in_own_process(path, sql, wait_ms)
-    import adbc_driver_postgresql.dbapi as adbc_postgresql
-
+        return lambda sql: arrow_reads.read_sqlite_apart(path, sql, wait_ms)
     connection.ensure_connection()
     info = connection.connection.info
     dsn = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
-
-    def read(sql: str):
-        with adbc_postgresql.connect(dsn) as arrow, arrow.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetch_arrow_table()
-
-    return read
+    return lambda sql: arrow_reads.read_postgresql(dsn, sql)
 
 
 def _arrow_sql(sql: str, params: list) -> str:
