@@ -283,13 +283,14 @@ def load_everybody(
 
 def _touch_parts(since: dt.datetime | None, parts: int) -> list[tuple[str, list]]:
     """WHERE clauses, with their parameters, that split the touches to read in `parts`: the
-    window since `since` in spans of time, which both databases read from the index of touches
-    by time alone (it holds what scoring reads); without a window, the table in ranges of
-    storage."""
-    if since is None:
-        return [
-            (f"WHERE {part}", []) for part in _scan_parts(Touchpoint._meta.db_table, "t", parts)
-        ]
+    window since `since` in spans of time, read from the index of touches by time alone (it
+    holds what scoring reads); without a window, or where the index cannot answer alone, the
+    table in ranges of storage."""
+    table = Touchpoint._meta.db_table
+    if since is None or not _index_answers_alone(table):
+        window, params = ([], []) if since is None else (["t.occurred_at > %s"], [_db_time(since)])
+        scans = _scan_parts(table, "t", parts)
+        return [("WHERE " + " AND ".join([*window, scan]), params) for scan in scans]
     step = max(timezone.now() - since, dt.timedelta(0)) / parts  # a window in the future: none
     bounds = [_db_time(since + step * i) for i in range(parts)]
     spans = [
@@ -297,6 +298,19 @@ def _touch_parts(since: dt.datetime | None, parts: int) -> list[tuple[str, list]
         for lower, upper in pairwise(bounds)
     ]
     return [*spans, ("WHERE t.occurred_at > %s", [bounds[-1]])]
+
+
+def _index_answers_alone(table: str) -> bool:
+    """Whether an index of `table` can answer without reading its rows. On PostgreSQL only for
+    pages VACUUM has marked visible to all (autovacuum does, soon after writes): on a table
+    mostly without, the planner scans the whole table once per span instead."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible * 2 >= relpages FROM pg_class WHERE oid = %s::regclass", [table]
+        )
+        return cursor.fetchone()[0]
 
 
 def _with_accounts(people: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:

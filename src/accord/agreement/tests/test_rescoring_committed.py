@@ -2,6 +2,7 @@
 people and touches are then read as Arrow columns on a connection of their own (on SQLite when
 the database is a file)."""
 
+import datetime as dt
 import sqlite3
 import subprocess
 import sys
@@ -9,11 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 from tests.factories import AccountFactory, PersonFactory, TouchpointFactory
 
 from accord.agreement import rescoring
 from accord.agreement.models import LeadScore
-from accord.agreement.services import do_rescore_all
+from accord.agreement.services import do_create_draft, do_rescore_all, do_sign
+from accord.agreement.tests.conftest import document_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +29,7 @@ def arrow_reads(monkeypatch, tmp_path):
 
     def read_apart(queries, desc, progress):
         reads.tables.append([sql.split(" FROM ")[1].split()[0] for sql, _, _ in queries])
+        reads.sql.append([sql for sql, _, _ in queries])
         return original(queries, desc, progress)
 
     def on_file():
@@ -35,7 +39,7 @@ def arrow_reads(monkeypatch, tmp_path):
             copy.close()
             monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "accord.sqlite3"))
 
-    reads = SimpleNamespace(tables=[], on_file=on_file)
+    reads = SimpleNamespace(tables=[], sql=[], on_file=on_file)
     monkeypatch.setattr(rescoring, "_read_apart", read_apart)
     return reads
 
@@ -68,6 +72,43 @@ def test_outside_a_transaction_everybody_is_scored_as_inside_one(signed_in_force
         [*touches_in_two, "crm_person", "crm_account"],
         ["agreement_leadscore"],
     ]
+
+
+def test_a_vacuumed_touch_table_gives_the_same_scores_from_its_index(
+    marketer, marketing_head, sales_head, arrow_reads
+):
+    """On PostgreSQL the window's touches are read from the index of touches by time once
+    VACUUM has marked the table's pages visible to all, else by ranges of the table's pages:
+    the scores are the same either way, at the edges of the window too."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's index always answers alone")
+    software = AccountFactory(industry="Software", employee_count=300)
+    people = [PersonFactory(account=software) for _ in range(4)]
+    draft = do_create_draft(marketer, document_data(engagement={"window_days": 30}))
+    do_sign(draft, marketing_head)
+    do_sign(draft, sales_head)
+    for days, person in zip((1, 29, 31, 400), people, strict=True):
+        when = timezone.now() - dt.timedelta(days=days)
+        TouchpointFactory(person=person, kind="form_fill", occurred_at=when)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE touchpoints_touchpoint")
+    by_pages = do_rescore_all()
+    scores = dict(LeadScore.objects.values_list("person_id", "total"))
+    LeadScore.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE touchpoints_touchpoint")
+
+    from_index = do_rescore_all()
+
+    assert dict(LeadScore.objects.values_list("person_id", "total")) == scores
+    assert (by_pages.changed, from_index.changed) == (4, 4)
+    # a touch inside the window counts, one outside nothing
+    assert scores[people[1].pk] > scores[people[2].pk] == scores[people[3].pk]
+    touch_reads = [
+        [sql for sql in run if "touchpoints_touchpoint" in sql] for run in arrow_reads.sql
+    ]
+    assert ["ctid" in sql for sql in touch_reads[0]] == [True, True]
+    assert ["ctid" in sql for sql in touch_reads[2]] == [False, False]
 
 
 @pytest.fixture
