@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils.timezone import localtime
 
 from accord.agreement.models import AgreementVersion
 from accord.agreement.services import do_create_draft, do_sign
@@ -105,7 +106,12 @@ def test_the_page_says_while_the_worker_rescores_under_a_new_version(client, dra
     done = _text(client.get("/agreement/"))
 
     assert "The worker is scoring everybody again under version 2" in waiting
+    assert "Everybody was scored under version 2" not in waiting
     assert "The worker is scoring everybody again" not in done
+    scored_at = AgreementVersion.objects.get(number=2).everybody_scored_at
+    assert (
+        f"Everybody was scored under version 2 on {localtime(scored_at):%-d %B %Y, %H:%M}" in done
+    )
 
 
 def test_a_refused_signature_is_shown_and_nothing_is_signed(client, draft, rep):
