@@ -93,7 +93,10 @@ class Touchpoint(models.Model):
         CALL = "call", "Call"
         MEETING = "meeting", "Meeting"
 
-    person = models.ForeignKey("crm.Person", on_delete=models.CASCADE, related_name="touchpoints")
+    # No index of its own: the one by person and time (below) answers every lookup by person.
+    person = models.ForeignKey(
+        "crm.Person", on_delete=models.CASCADE, related_name="touchpoints", db_index=False
+    )
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="touchpoints"
     )
@@ -114,7 +117,6 @@ class Touchpoint(models.Model):
             # The window's touches with what scoring reads of them, read from the index alone:
             # a rescore of everybody skips the table's wide rows (bench/README.md, "Scoring").
             models.Index(fields=["occurred_at", "person", "kind", "channel"], name="touch_window"),
-            models.Index(fields=["campaign"]),
         ]
 
     def __str__(self):
