@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
-from accord.crm.bulk import large_page_cache
+from accord.crm.bulk import large_page_cache, sqlite_quoted
 from accord.crm.models import (
     Account,
     LifecycleStage,
@@ -232,9 +232,7 @@ def _arrow_sql(sql: str, params: list) -> str:
         return connection.ops.compose_sql(sql, params)
     if not params:
         return sql
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(params))}", params)
-        return sql % cursor.fetchone()  # our SQL has no other %
+    return sql % tuple(sqlite_quoted(params))  # our SQL has no other %
 
 
 def _scan_parts(table: str, alias: str, parts: int) -> list[str]:

@@ -229,9 +229,14 @@ def _sqlite_literals(model, values: Mapping) -> list[str]:
         return []
     adapters = _adapters(model, list(values))
     adapted = [adapt(v) if adapt else v for adapt, v in zip(adapters, values.values(), strict=True)]
+    return [literal.replace("%", "%%") for literal in sqlite_quoted(adapted)]
+
+
+def sqlite_quoted(values: Sequence) -> list[str]:
+    """These values (as the database stores them) as SQLite writes them in SQL: its `quote()`."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(adapted))}", adapted)
-        return [literal.replace("%", "%%") for literal in cursor.fetchone()]
+        cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(values))}", list(values))
+        return list(cursor.fetchone())
 
 
 def read_frame(model, fields: Sequence[str], where: str = "", params: Sequence = ()):
