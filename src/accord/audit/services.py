@@ -174,6 +174,15 @@ def record_column_changes(
     of a million score changes)."""
     import polars as pl
 
+    if changes.height < bulk.FEW:  # a capture's one score: Polars' fixed cost outweighs the rows
+        return record_changes(
+            changes.iter_rows(),
+            record_type=record_type,
+            field=field,
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
     record_id, old, new = changes.columns
     changed = changes.filter(pl.col(old).is_null() | (pl.col(old) != pl.col(new)))
     entries = changed.select(

@@ -7,11 +7,12 @@ database does, so the import's hot paths write plain tuples here instead.
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import connection, models
 
 BATCH = 20_000
+FEW = 100  # fewer rows than this go in one INSERT on PostgreSQL: for a handful a COPY costs more
 
 
 @contextmanager
@@ -87,9 +88,19 @@ def insert_rows(
     cols = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            rows = iter(rows)
+            head = list(islice(rows, FEW))
+            if len(head) < FEW:  # a capture's few history rows: 0.1 ms of CPU instead of 0.25
+                if head:
+                    row = f"({', '.join(['%s'] * len(fields))})"
+                    values = ", ".join([row] * len(head))
+                    cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {values}", _flat(head))
+                if progress is not None:
+                    progress.update(len(head))
+                return
             n = 0
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for n, row in enumerate(rows, 1):
+                for n, row in enumerate(chain(head, rows), 1):
                     copy.write_row(row)
                     if progress is not None and n % BATCH == 0:
                         progress.update(BATCH)
@@ -104,6 +115,10 @@ def insert_rows(
             cursor.executemany(sql, batch)
             if progress is not None:
                 progress.update(len(batch))
+
+
+def _flat(rows: list[tuple]) -> list:
+    return [value for row in rows for value in row]
 
 
 def update_rows(model, fields: Sequence[str], rows: Iterable[tuple], progress=None) -> None:

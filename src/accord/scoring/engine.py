@@ -31,6 +31,11 @@ TOUCHPOINT_SCHEMA = {
     "channel": pl.String,
     "occurred_at": pl.Datetime("us", "UTC"),
 }
+# Fewer people than this are scored on Polars' in-memory engine, more on its default (streaming):
+# CPU per query 2.1 ms against 3.7 for one person, 12.6 against 15.4 ms for 20,000, but 249
+# against 162 ms for 300,000
+FEW_PEOPLE = 10_000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SCORE_COLUMNS = [
     "person_id",
     "fit",
@@ -86,6 +91,14 @@ def _round_points(expr: pl.Expr) -> pl.Expr:
     return (expr + 0.5).floor().cast(pl.Int64)
 
 
+def _instant(value: dt.datetime) -> pl.Expr:
+    """An aware datetime as a UTC literal, made from its microseconds since 1970: `pl.lit` of the
+    datetime itself takes 0.29 ms to build, a twelfth of scoring the one person a capture
+    scores, this 0.006 ms."""
+    micros = (value - EPOCH) // dt.timedelta(microseconds=1)
+    return pl.lit(micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+
+
 def _engagement_by_kind(
     touchpoints: pl.LazyFrame, doc: AgreementDocument, as_of: dt.datetime
 ) -> pl.LazyFrame:
@@ -94,17 +107,18 @@ def _engagement_by_kind(
     The one O(touchpoints) step: a filter and a single group-by.
     """
     rules = doc.engagement
-    as_of = as_of.astimezone(dt.UTC)
-    touches = touchpoints.filter(pl.col("occurred_at") <= as_of)
+    now = _instant(as_of)
+    touches = touchpoints.filter(pl.col("occurred_at") <= now)
     if rules.window_days:
-        touches = touches.filter(pl.col("occurred_at") > as_of - dt.timedelta(rules.window_days))
+        since = _instant(as_of - dt.timedelta(rules.window_days))
+        touches = touches.filter(pl.col("occurred_at") > since)
     kind_points = {kind: spec.points for kind, spec in rules.kinds.items()}
     base = pl.col("kind").replace_strict(kind_points, default=0, return_dtype=pl.Float64)
     if rules.channels:
         base = base + pl.col("channel").replace_strict(
             rules.channels, default=0, return_dtype=pl.Float64
         )
-    age_days = (pl.lit(as_of) - pl.col("occurred_at")).dt.total_microseconds() / 86_400e6
+    age_days = (now - pl.col("occurred_at")).dt.total_microseconds() / 86_400e6
     decayed = base * (0.5 ** (age_days / rules.half_life_days))
     touches = touches.with_columns(decayed.alias("_points"))
     aggregated = touches.group_by("person_id").agg(
@@ -200,7 +214,8 @@ def score_components(
     """The score columns plus one column per rule (`fit__N`, `eng__KIND`) with its points.
 
     One lazy query, collected once, rather than a query per step: 4.4 ms instead of 6.0 for
-    the one person a lead capture rescores, 0.9 s instead of 1.1 for a million."""
+    the one person a lead capture rescores (2.1 ms on the in-memory engine), 0.9 s instead of
+    1.1 for a million."""
     fit_parts, eng_parts = _components(doc)
     frame = _prepare_people(people).with_columns(
         pl.when(_fit_condition(rule)).then(rule.points).otherwise(0).alias(part.column)
@@ -235,7 +250,7 @@ def score_components(
     return (
         frame.with_columns(is_mql.alias("is_mql"))
         .select(*SCORE_COLUMNS, "buying_power_met", *component_columns)
-        .collect()
+        .collect(engine="in-memory" if people.height < FEW_PEOPLE else "auto")
     )
 
 
