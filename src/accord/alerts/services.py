@@ -1,9 +1,9 @@
 """Queue alerts in the transaction of the change they tell about, send what is due, replay.
 
-`do_queue_alert` writes the alert, one delivery per person and per subscribed endpoint (one
-statement on PostgreSQL), and a task for the worker, all in the caller's transaction: a
-rolled-back change alerts nobody, and a committed one is in the outbox even if the worker is
-down. `do_send_due` is what the worker runs.
+`do_queue_alert` writes the alert and one delivery per person and per subscribed endpoint (one
+statement on PostgreSQL) in the caller's transaction: a rolled-back change alerts nobody, and a
+committed one is in the outbox even if the worker is down. After the commit a job for the worker
+is queued, unless one is already waiting to run. `do_send_due` is what the worker runs.
 """
 
 import datetime as dt
@@ -130,9 +130,12 @@ def _queue_in_one_statement(event, subject, text, data, people) -> Alert:
 
 
 def _wake_worker() -> None:
-    from accord.alerts.tasks import send_alerts
+    """Once the change commits, make sure a job to send the outbox is waiting (`tasks.wake`).
+    Queued after the commit, so the waiting job sends this alert: it reads the outbox when it
+    starts. Should the queuing fail, the worker's outbox sweep sends the alert (`--every`)."""
+    from accord.alerts.tasks import wake
 
-    send_alerts.enqueue()
+    transaction.on_commit(wake, robust=True)
 
 
 def due_deliveries(now: dt.datetime):
@@ -148,16 +151,18 @@ def do_send_due(
     """Send every delivery that is due, oldest first, until `stop()` says to stop (the rest stay
     queued); returns how many were attempted."""
     policy = policy or delivery_policy()
-    now = timezone.now()
-    pks = due_deliveries(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)
     sent = 0
-    for pk in list(pks[:limit]):
-        if stop():
-            break
-        if _claim(pk, policy):
-            _attempt(pk, policy)
-            sent += 1
-    return sent
+    while True:  # one job sends a whole burst: `limit` at a time, until none is due
+        due = due_deliveries(timezone.now()).order_by("next_attempt_at", "id")
+        pks = list(due.values_list("pk", flat=True)[:limit])
+        for pk in pks:
+            if stop():
+                return sent
+            if _claim(pk, policy):
+                _attempt(pk, policy)
+                sent += 1
+        if len(pks) < limit:
+            return sent
 
 
 def next_retry_at() -> dt.datetime | None:

@@ -22,6 +22,14 @@ def send_alerts() -> int:
     return sent
 
 
+def wake() -> None:
+    """Queue `send_alerts` unless a job of it is waiting to run. Called after a commit: the
+    waiting job has not yet read the outbox, so it sends what this transaction queued, and a
+    burst of captures makes one job rather than one per alert."""
+    if not DBTaskResult.objects.ready().filter(task_path=send_alerts.module_path).exists():
+        send_alerts.enqueue()
+
+
 def _already_queued(moment) -> bool:
     return DBTaskResult.objects.filter(
         task_path=send_alerts.module_path, status="READY", run_after__lte=moment

@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accord.alerts.models import Alert, Delivery
 from accord.alerts.services import do_send_due
+from accord.alerts.tasks import send_alerts
 from accord.handoff.routing import do_route
 from accord.handoff.services import do_reject
 from accord.handoff.tests.helpers import mql
@@ -32,10 +33,39 @@ def test_a_rolled_back_handoff_alerts_nobody(receiver, endpoint, round_robin, te
     assert mail.outbox == [] and receiver.received == []
 
 
-def test_a_committed_handoff_wakes_the_worker(round_robin, terms):
-    do_route(mql(), terms)
+def test_a_committed_handoff_wakes_the_worker(
+    round_robin, terms, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        do_route(mql(), terms)
 
     assert DBTaskResult.objects.get().task_path == "accord.alerts.tasks.send_alerts"
+
+
+def test_a_burst_of_handoffs_makes_one_job_that_sends_every_alert(
+    round_robin, rep, terms, django_capture_on_commit_callbacks
+):
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            do_route(mql(email=f"lead{n}@northwind.example"), terms)
+    [job] = DBTaskResult.objects.all()
+
+    send_alerts.call()
+
+    assert len(mail.outbox) == 5
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.DELIVERED}
+    DBTaskResult.objects.filter(pk=job.pk).update(status="SUCCESSFUL")  # the worker ran it
+    with django_capture_on_commit_callbacks(execute=True):
+        do_route(mql(email="later@northwind.example"), terms)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_one_job_sends_more_alerts_than_it_reads_at_a_time(round_robin, rep, terms):
+    for n in range(5):
+        do_route(mql(email=f"lead{n}@northwind.example"), terms)
+
+    assert do_send_due(limit=2) == 5
+    assert len(mail.outbox) == 5
 
 
 def test_the_rep_is_emailed_their_new_lead(round_robin, rep, terms):
