@@ -4,11 +4,13 @@
 A fresh database is made and migrated; a sales team of four reps with a round-robin rule, an
 agreement under which one form fill from a mid-sized software company is an MQL, and 500 such
 companies are set up; then `accord serve` (gunicorn) listens on a free loopback port and
-`accord worker` runs beside it, and every server process is warmed up (a GET that records
-nothing). The load generator is a small asyncio client on keep-alive
-connections (each lead's request built once), holding `--concurrency` requests in flight. It
-stops after `--leads` new leads or `--seconds`, whichever comes first; then the database is read
-back:
+`accord worker` runs beside it, and every server process is warmed up (a GET, and a lead at a
+free-mail address that is not the run's and qualifies for nothing). The load generator is a
+small asyncio client on keep-alive connections (each lead's request built once), holding
+`--concurrency` requests in flight; or, with `--rate`, sending requests at that rate whatever
+the pace of the answers (an open loop, at most `--concurrency` in flight, each latency counted
+from when its request was due). It stops after `--leads` new leads or `--seconds`, whichever
+comes first; then the database is read back:
 
 - requests tried, answered 2xx, failed;
 - sustained capture rate (answered requests per second over the run);
@@ -170,13 +172,16 @@ class Load:
         )
         return head.encode() + data
 
-    async def one(self, connection: "Connection", key: str, body: dict, again: bool) -> None:
+    async def one(
+        self, connection: "Connection", key: str, body: dict, again: bool, due: float | None = None
+    ) -> None:
+        """One request; its latency counts from `due` when given (the open loop's schedule)."""
         self.tried += 1
         self.resubmitted += again
         request = self.built.get(key)
         if request is None:
             request = self.built[key] = self.request_bytes(key, body)
-        started = time.perf_counter()
+        started = time.perf_counter() if due is None else due
         try:
             status, payload = await connection.send(request)
         except (OSError, asyncio.IncompleteReadError, ValueError):
@@ -200,22 +205,26 @@ class Load:
 
     async def warm_up(self, connections: int, rounds: int = 4) -> None:
         """Requests that load every server process's URLs and API (the first request of a
-        process imports them, seconds of CPU) without recording anything: GET on the capture
-        URL answers 405."""
-        request = (
+        process imports them, seconds of CPU) and run its first capture (Polars' first query of
+        a process costs a few hundred ms): a GET on the capture URL, which answers 405, and a
+        lead at a free-mail address, which is no MQL, so nothing is routed or alerted. These
+        leads are not the run's: nothing below counts them."""
+        get = (
             f"GET /api/v1/leads HTTP/1.1\r\nHost: {self.host}\r\n"
             f"Authorization: Bearer {self.key}\r\n\r\n"
         ).encode()
 
-        async def user():
-            for _ in range(rounds):  # a new connection each time, for any process to take
-                connection = Connection(self.address)
-                try:
-                    await connection.send(request)
-                finally:
-                    connection.close()
+        async def user(n: int):
+            for round_ in range(rounds):  # a new connection each time, for any process to take
+                body = {"email": f"warm-up-{n}-{round_}@gmail.com"}
+                for request in (get, self.request_bytes(f"warm-up-{n}-{round_}", body)):
+                    connection = Connection(self.address)
+                    try:
+                        await connection.send(request)
+                    finally:
+                        connection.close()
 
-        await asyncio.gather(*(user() for _ in range(connections)))
+        await asyncio.gather(*(user(n) for n in range(connections)))
 
     async def run(self, concurrency: int) -> float:
         started = time.perf_counter()
@@ -233,6 +242,38 @@ class Load:
                 connection.close()
 
         await asyncio.gather(*(user() for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+    async def run_at(self, rate: float, most_in_flight: int) -> float:
+        """Open loop: requests arrive at `rate` per second on average (Poisson arrivals, seeded)
+        whatever the pace of the answers, at most `most_in_flight` at once. Each latency counts
+        from when its request was due, so a server falling behind shows in the latencies rather
+        than slowing the arrivals."""
+        arrivals = random.Random(11)
+        started = time.perf_counter()
+        deadline = started + self.seconds
+        idle = [Connection(self.address) for _ in range(most_in_flight)]
+        slots = asyncio.Semaphore(most_in_flight)
+        running = set()
+
+        async def send(connection, request, due):
+            try:
+                await self.one(connection, *request, due=due)
+            finally:
+                idle.append(connection)
+                slots.release()
+
+        due = started
+        while due < deadline and (request := self.next_request()) is not None:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            await slots.acquire()
+            task = asyncio.create_task(send(idle.pop(), request, due))
+            running.add(task)
+            task.add_done_callback(running.discard)
+            due += arrivals.expovariate(rate)
+        await asyncio.gather(*running)
+        for connection in idle:
+            connection.close()
         return time.perf_counter() - started
 
 
@@ -358,6 +399,12 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=5000, help="new leads to send at most")
     parser.add_argument("--seconds", type=float, default=60, help="stop sending after this")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: requests per second offered (Poisson arrivals), with at most "
+        "--concurrency in flight; latency counts from when each request was due",
+    )
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of resubmissions")
     parser.add_argument("--server-workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--server-threads", type=int, default=1, help="threads per worker")
@@ -413,7 +460,10 @@ def main() -> None:
             cpu_seconds([worker.pid]),
             machine_busy_seconds(),
         )
-        elapsed = asyncio.run(load.run(args.concurrency))
+        if args.rate:
+            elapsed = asyncio.run(load.run_at(args.rate, args.concurrency))
+        else:
+            elapsed = asyncio.run(load.run(args.concurrency))
         mine = resource.getrusage(resource.RUSAGE_SELF)
         cpu = {
             "client (this load generator)": mine.ru_utime
@@ -452,6 +502,7 @@ def main() -> None:
         "leads lost": found["lost"],
         "alert deliveries by status": found["alerts"],
         "concurrency": args.concurrency,
+        "offered requests per second (open loop)": args.rate,
         "gunicorn workers": args.server_workers,
         "threads per worker": args.server_threads,
         "CPU seconds during the run": {name: round(value, 1) for name, value in cpu.items()},
