@@ -80,14 +80,19 @@ def server(private_postgres, tmp_path):
     env = {**os.environ, "DATABASE_URL": private_postgres["url"], "ACCORD_DATA_DIR": str(tmp_path)}
     _accord(env, "manage", "migrate", "--verbosity", "0")
     _accord(
-        env, "manage", "shell", "-c",
+        env,
+        "manage",
+        "shell",
+        "-c",
         "from accord.teams.models import User; User.objects.create_user('web@example.com')",
     )
     key = _accord(env, "token", "create", "--user", "web@example.com", "--scope", "capture")
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "accord", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     _wait_until_up(base, process)

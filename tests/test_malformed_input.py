@@ -26,12 +26,14 @@ CSV_CORPUS = {
     ),
     "cut in the middle of a row": ((HEADER + GOOD_ROW + "52,Bob").encode(), "row 3"),
     "UTF-16 with a byte order mark": ((HEADER + GOOD_ROW).encode("utf-16"), "not UTF-8"),
-    "Latin-1 accents": ((HEADER + "53,Zoë,Lee,zoe@northwind.example,Northwind,Lead\n").encode(
-        "latin-1"
-    ), "not UTF-8"),
+    "Latin-1 accents": (
+        (HEADER + "53,Zoë,Lee,zoe@northwind.example,Northwind,Lead\n").encode("latin-1"),
+        "not UTF-8",
+    ),
     "a 10 MB single cell": (
-        (HEADER + GOOD_ROW + "52," + "x" * 10_000_000 + ",Lee,bob@contoso.example,Contoso,Lead\n")
-        .encode(),
+        (
+            HEADER + GOOD_ROW + "52," + "x" * 10_000_000 + ",Lee,bob@contoso.example,Contoso,Lead\n"
+        ).encode(),
         "field larger than field limit",
     ),
     "binary, not text": (bytes(range(256)) * 64, "not UTF-8"),
@@ -89,7 +91,7 @@ def test_a_huge_json_body_is_refused_before_it_is_read_whole(client, capture_hea
 
 @pytest.mark.parametrize("depth", [100, 100_000])
 def test_deeply_nested_json_is_refused_with_a_clear_error(client, capture_headers, depth):
-    body = ('{"email": "ann@northwind.example", "first_name": ' + "[" * depth + "]" * depth + "}")
+    body = '{"email": "ann@northwind.example", "first_name": ' + "[" * depth + "]" * depth + "}"
 
     response = _post(client, capture_headers, body.encode())
 
