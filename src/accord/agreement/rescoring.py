@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
-from accord.crm.bulk import large_page_cache, sqlite_quoted
+from accord.crm.bulk import FEW, flat, large_page_cache, sqlite_quoted, values_placeholders
 from accord.crm.models import (
     Account,
     LifecycleStage,
@@ -39,7 +39,6 @@ from accord.touchpoints.models import Touchpoint
 
 BATCH = 50_000
 READERS = 2  # connections reading side by side: a small server has two cores
-FEW = 100  # scores written with one INSERT on PostgreSQL; more go through COPY
 MOVABLE_TO_MQL = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
 
 
@@ -449,11 +448,11 @@ def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
     )
     with bar, connection.cursor() as cursor:
         if connection.vendor == "postgresql" and rows.height <= FEW:
-            row = f"({', '.join(['%s'] * len(_SCORE_FIELDS))})"
+            values = values_placeholders(len(_SCORE_FIELDS), rows.height)
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows.height)} "
+                f"INSERT INTO {table} ({columns}) VALUES {values} "
                 f"ON CONFLICT (person_id) DO UPDATE SET {_UPSERT}",
-                [value for values in rows.iter_rows() for value in values],
+                flat(rows.iter_rows()),
             )
             bar.update(rows.height)
             return
