@@ -248,7 +248,8 @@ class Load:
         """Open loop: requests arrive at `rate` per second on average (Poisson arrivals, seeded)
         whatever the pace of the answers, at most `most_in_flight` at once. Each latency counts
         from when its request was due, so a server falling behind shows in the latencies rather
-        than slowing the arrivals."""
+        than slowing the arrivals. Nothing is sent once `seconds` have gone by: against a server
+        that falls behind, the requests tried fall short of the rate times the seconds."""
         arrivals = random.Random(11)
         started = time.perf_counter()
         deadline = started + self.seconds
@@ -264,7 +265,9 @@ class Load:
                 slots.release()
 
         due = started
-        while due < deadline and (request := self.next_request()) is not None:
+        while due < deadline and time.perf_counter() < deadline:
+            if (request := self.next_request()) is None:
+                break
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             await slots.acquire()
             task = asyncio.create_task(send(idle.pop(), request, due))
