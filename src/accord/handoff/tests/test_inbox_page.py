@@ -41,7 +41,7 @@ def test_an_overdue_clock_is_flagged(client, rep, mine):
     with time_machine.travel(new_york(2026, 12, 1, 9, 30), tick=False):
         page = client.get("/inbox/").content.decode()
 
-    assert "First touch: OVERDUE, -3.5 working h" in page
+    assert "First touch: overdue by 3.5 working h" in page
 
 
 def test_accepting_answers_the_row_alone(client, rep, mine):
