@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -129,12 +129,14 @@ def _hours(left: dt.timedelta | None) -> float | None:
 def inbox_for(
     user: User, *, now: dt.datetime | None = None, rep_id: int | None = None
 ) -> list[InboxItem]:
-    """The open leads `user` sees (a head may narrow them to one rep), most urgent deadline
-    first, with working time left on each clock in the team's hours and time zone."""
+    """The open leads `user` sees (a head may narrow them to one rep): those still waiting for
+    a decision first, most urgent deadline first, then the accepted ones, latest first; with
+    working time left on each clock in the team's hours and time zone."""
     handoffs = open_handoffs_for(user)
     if rep_id is not None:
         handoffs = handoffs.filter(assigned_to_id=rep_id)
-    return _items(handoffs.order_by("decision_due_at", "id"), now)
+    waiting_first = F("decided_at").desc(nulls_first=True)
+    return _items(handoffs.order_by(waiting_first, "decision_due_at", "id"), now)
 
 
 def inbox_item(handoff: Handoff, *, now: dt.datetime | None = None) -> InboxItem:
