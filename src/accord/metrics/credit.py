@@ -20,7 +20,7 @@ from accord.metrics.queries import MetricsQuery, _after, _money, _start
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CREDIT_CACHE_SECONDS = 24 * 3600
-COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov")
+COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov", "shapley")
 
 
 class AttributionQuery(MetricsQuery):

@@ -84,9 +84,9 @@ def test_attribution_by_account_joins_the_touches_of_its_people(api_as, marketer
     revenue = {row["name"]: row["revenue"] for row in response.json()["rows"]}
     assert revenue == {
         "email": {"first_touch": "6000.00", "last_touch": "0.00", "linear": "3000.00",
-                  "markov": "3000.00"},
+                  "markov": "3000.00", "shapley": "3000.00"},
         "paid_search": {"first_touch": "0.00", "last_touch": "6000.00", "linear": "3000.00",
-                        "markov": "3000.00"},
+                        "markov": "3000.00", "shapley": "3000.00"},
     }  # fmt: skip
     by_person = api_as(marketer).get("/metrics/attribution", **PERIOD, journey="person")
     assert by_person.json()["rows"] == []

@@ -174,7 +174,7 @@ def test_attribution_panels_and_exports_take_journeys_by_account(client, markete
     assert revenue["events"]["last_touch"] == Decimal("2000.00")
     assert revenue["email"]["first_touch"] == Decimal("2000.00")
     exported = read_csv(client.get("/dashboard/attribution.csv", PERIOD | {"journey": "account"}))
-    assert exported[0] == ["channel", "first_touch", "last_touch", "linear", "markov"]
-    assert ["events", "0.00", "2000.00", "1000.00", "1000.00"] in exported
+    assert exported[0] == ["channel", "first_touch", "last_touch", "linear", "markov", "shapley"]
+    assert ["events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00"] in exported
     by_person = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "person"})
     assert by_person.context["comparison"].rows == []

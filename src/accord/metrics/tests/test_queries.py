@@ -18,7 +18,7 @@ from accord.crm.models import LifecycleChange, PipelineStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.metrics import credit
 from accord.metrics import queries as q
-from accord.touchpoints.models import Campaign, Channel
+from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -249,12 +249,27 @@ def test_models_compared_side_by_side_each_credit_the_whole_revenue(two_campaign
         credit.AttributionComparisonQuery(**PERIOD, by="campaign")
     )
 
-    assert result.models == ["first_touch", "last_touch", "linear", "markov"]
+    assert result.models == ["first_touch", "last_touch", "linear", "markov", "shapley"]
     revenue = {row.name: row.revenue for row in result.rows}
     assert revenue["Search"]["first_touch"] == Decimal("10000.00")
     assert revenue["Webinar"]["last_touch"] == Decimal("10000.00")
     for model in result.models:
         assert sum(r[model] for r in revenue.values()) == Decimal("10000.00")
+
+
+def test_shapley_credits_a_campaign_once_however_often_the_buyer_met_it(two_campaign_journey):
+    buyer = Touchpoint.objects.first().person
+    search = Campaign.objects.get(name="Search")
+    TouchpointFactory(person=buyer, campaign=search, occurred_at=JAN + dt.timedelta(days=1))
+
+    result = credit.run_attribution_comparison(
+        credit.AttributionComparisonQuery(**PERIOD, by="campaign")
+    )
+
+    revenue = {row.name: row.revenue for row in result.rows}
+    assert revenue["Search"]["linear"] == Decimal("6666.67")  # two of the three touches
+    assert revenue["Search"]["shapley"] == Decimal("5000.00")  # one of the two campaigns
+    assert revenue["Webinar"]["shapley"] == Decimal("5000.00")
 
 
 def test_progress_to_the_shared_revenue_goal():
