@@ -45,6 +45,20 @@ def _funnel(filters, data) -> dict:
     return {"funnel": funnel, "funnel_chart": chart}
 
 
+def _sla(filters, data) -> dict:
+    sla = q.run_sla_compliance(q.SlaComplianceQuery(**filters))
+    first_touch = [
+        (f"{s.month:%b %Y}", round(s.first_touch_rate * 100) if s.first_touch_rate else 0)
+        for s in sla.sales
+    ]
+    delivered = [(f"{m.month:%b %Y}", m.delivered) for m in sla.marketing]
+    return {
+        "sla": sla,
+        "sales_chart": bar_chart("Handoffs first touched within the SLA (%)", first_touch),
+        "marketing_chart": bar_chart("MQLs delivered", delivered),
+    }
+
+
 def _worked_out(result: credit.WorkedOut) -> dict:
     """Credit worked out before the data last changed shows while the worker works it out again
     (the panel then asks for itself every 20 s)."""
@@ -88,7 +102,7 @@ PANEL_CONTEXT = {
     "funnel": _funnel,
     "velocity": lambda filters, data: {"velocity": q.run_velocity(q.VelocityQuery(**filters))},
     "leakage": lambda filters, data: {"leakage": q.run_leakage(q.LeakageQuery(**filters))},
-    "sla": lambda filters, data: {"sla": q.run_sla_compliance(q.SlaComplianceQuery(**filters))},
+    "sla": _sla,
     "attribution": _attribution,
     "roi": _roi,
     "pipeline": _pipeline,

@@ -16,7 +16,7 @@ from tests.factories import (
 )
 
 from accord.crm.models import PipelineStage
-from accord.metrics.tests.test_queries import JAN, person
+from accord.metrics.tests.test_queries import JAN, handoff, person
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,22 @@ def test_the_team_filter_shows_one_side_of_the_sla(client, sales_head, company):
 
     assert 'data-testid="sla-sales"' in page
     assert 'data-testid="sla-marketing"' not in page
+
+
+def test_the_sla_panel_charts_both_teams_month_by_month(client, marketer, sales_team, rep):
+    touched = {"first_touched_at": JAN + dt.timedelta(hours=1)}
+    handoff(sales_team, rep, JAN, **touched)
+    handoff(sales_team, rep, JAN, first_touched_at=JAN + dt.timedelta(hours=5))
+    person(JAN, ["lead", "mql"], days=[0, 1])
+    client.force_login(marketer)
+
+    page, _ = load(client, PERIOD)
+
+    sales = re.search(r'data-testid="sla-sales-chart".*?</svg>', page, re.S).group()
+    assert "Handoffs first touched within the SLA (%)" in sales
+    assert re.search(r"Jan 2026</text>.*?>50</text>", sales, re.S)  # one of the two
+    marketing = re.search(r'data-testid="sla-marketing-chart".*?</svg>', page, re.S).group()
+    assert re.search(r"Jan 2026</text>.*?>1</text>", marketing, re.S)
 
 
 def test_a_period_that_ends_before_it_starts_is_explained(client, marketer):
