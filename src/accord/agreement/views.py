@@ -13,6 +13,7 @@ from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import (
     describe_document,
+    everybody_scored_under,
     get_agreement_in_force,
     get_version,
     get_version_diff,
@@ -50,7 +51,9 @@ def agreement(request):
         "agreement/index.html",
         {
             "in_force": in_force,
-            "rescoring": in_force is not None and rescoring_waits(),
+            "rescoring": in_force is not None
+            and rescoring_waits()
+            and not everybody_scored_under(in_force),
             "plain": describe_document(in_force.document) if in_force else None,
             "versions": list_versions(),
             "may_propose": access.may_propose_agreement(request.user),

@@ -183,3 +183,19 @@ def test_a_draft_shows_its_backtest_beside_the_version_in_force(client, rep, dra
     assert len(response.context["backtest"].rows()) == 2
     assert page.count("v1 (in force)</td>") == 2
     assert page.count("<td>v2</td>") == 2  # the draft's rows are not labelled in force
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_rescoring_note_when_everybody_is_scored_before_the_worker_comes(
+    client, draft, sales_head
+):
+    from accord.agreement.services import do_rescore_all
+
+    client.force_login(sales_head)
+    client.post("/agreement/2/sign/")
+    do_rescore_all()  # as `accord demo` does as it loads, before any worker runs
+
+    page = _text(client.get("/agreement/"))
+
+    assert "The worker is scoring everybody again" not in page
+    assert "Everybody was scored under version 2" in page
