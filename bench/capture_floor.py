@@ -68,7 +68,7 @@ def read_back(database_url: str, load: Load) -> dict:
         )
     return {
         "duplicates": sum(max(n - 1, 0) for n in rows.values()),
-        "lost": sum(1 for key in load.answered if key in keys and key not in rows),
+        "lost": sum(1 for key in load.answered if key not in rows),
     }
 
 
