@@ -14,7 +14,13 @@ from pydantic import Field
 from accord.crm.schemas import ErrorOut, In, Text
 from accord.handoff import services
 from accord.handoff.models import RejectReason
-from accord.handoff.selectors import InboxItem, access_handoff, inbox_for, inbox_item
+from accord.handoff.selectors import (
+    InboxItem,
+    access_handoff,
+    inbox_handoffs,
+    inbox_item,
+    inbox_items,
+)
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
 from accord.metrics import queries as q
 from accord.teams.models import User
@@ -73,6 +79,8 @@ class InboxOut(Schema):
 
 class InboxQuery(Schema):
     rep_id: int | None = Field(None, description="A head's team inbox narrowed to one rep")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 class RejectIn(In):
@@ -142,10 +150,13 @@ def _act(request: HttpRequest, handoff_id: int, action) -> Status | InboxItemOut
 
 @router.get("/inbox", response={200: InboxOut, **ERRORS})
 def inbox(request: HttpRequest, query: Query[InboxQuery]):
-    """My open leads, most urgent decision first, each with why it was routed to me, why it
-    qualified (the agreement's score explanation) and its SLA clocks in working hours."""
-    items = [item_out(item) for item in inbox_for(request.user, rep_id=query.rep_id)]
-    return {"items": items, "count": len(items)}
+    """My open leads, those waiting for a decision first (most urgent first), then the accepted
+    ones (latest first), each with why it was routed to me, why it qualified (the agreement's
+    score explanation) and its SLA clocks in working hours; `limit` at a time from `offset`,
+    and `count` of them all."""
+    handoffs = inbox_handoffs(request.user, rep_id=query.rep_id)
+    page = handoffs[query.offset : query.offset + query.limit]
+    return {"items": [item_out(item) for item in inbox_items(page)], "count": handoffs.count()}
 
 
 @router.post("/handoffs/{handoff_id}/accept", response={200: InboxItemOut, **ERRORS})

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -126,25 +126,39 @@ def _hours(left: dt.timedelta | None) -> float | None:
     return None if left is None else round(left.total_seconds() / 3600, 2)
 
 
-def inbox_for(
-    user: User, *, now: dt.datetime | None = None, rep_id: int | None = None
-) -> list[InboxItem]:
-    """The open leads `user` sees (a head may narrow them to one rep): those still waiting for
-    a decision first, most urgent deadline first, then the accepted ones, latest first; with
-    working time left on each clock in the team's hours and time zone."""
+def inbox_handoffs(user: User, *, rep_id: int | None = None) -> QuerySet[Handoff]:
+    """The open leads `user` sees (a head may narrow them to one rep) in the inbox's order:
+    those still waiting for a decision first, most urgent deadline first, then the accepted
+    ones, latest first."""
     handoffs = open_handoffs_for(user)
     if rep_id is not None:
         handoffs = handoffs.filter(assigned_to_id=rep_id)
     waiting_first = F("decided_at").desc(nulls_first=True)
-    return _items(handoffs.order_by(waiting_first, "decision_due_at", "id"), now)
+    return handoffs.order_by(waiting_first, "decision_due_at", "id")
+
+
+def inbox_counts(handoffs: QuerySet[Handoff]) -> tuple[int, int]:
+    """How many of these open leads wait for a decision, and how many there are."""
+    counts = handoffs.aggregate(
+        waiting=Count("id", filter=Q(decided_at__isnull=True)), total=Count("id")
+    )
+    return counts["waiting"], counts["total"]
+
+
+def inbox_for(
+    user: User, *, now: dt.datetime | None = None, rep_id: int | None = None
+) -> list[InboxItem]:
+    """`inbox_handoffs` with working time left on each clock in the team's hours and zone."""
+    return inbox_items(inbox_handoffs(user, rep_id=rep_id), now=now)
 
 
 def inbox_item(handoff: Handoff, *, now: dt.datetime | None = None) -> InboxItem:
     """One lead with its clocks, as the inbox shows it (open or just closed)."""
-    return _items([handoff], now)[0]
+    return inbox_items([handoff], now=now)[0]
 
 
-def _items(handoffs, now: dt.datetime | None) -> list[InboxItem]:
+def inbox_items(handoffs, *, now: dt.datetime | None = None) -> list[InboxItem]:
+    """These handoffs (a page of the inbox) with working time left on each clock."""
     now = now or timezone.now()
     calendars = {}
     items = []

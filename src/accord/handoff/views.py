@@ -9,6 +9,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,7 +18,14 @@ from pydantic import ValidationError
 from accord.handoff import services
 from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
-from accord.handoff.selectors import access_handoff, inbox_for, inbox_item, team_reps
+from accord.handoff.selectors import (
+    access_handoff,
+    inbox_counts,
+    inbox_handoffs,
+    inbox_item,
+    inbox_items,
+    team_reps,
+)
 from accord.handoff.services import HandoffRefused
 from accord.imports.services import neutralise
 from accord.metrics import queries as q
@@ -25,14 +33,22 @@ from accord.teams.models import User
 from accord.web.charts import bar_chart
 
 TOP_ROWS = 12
+INBOX_PAGE = 50
 
 
 @login_required
 def inbox(request):
+    """The inbox a page at a time: accepted leads pile up while reps work them."""
     reps = team_reps(request.user)
     rep_id = _int(request.GET.get("rep")) if reps else None
+    handoffs = inbox_handoffs(request.user, rep_id=rep_id)
+    page = Paginator(handoffs, INBOX_PAGE).get_page(request.GET.get("page"))
+    waiting, total = inbox_counts(handoffs)
     context = {
-        "items": inbox_for(request.user, rep_id=rep_id),
+        "items": inbox_items(page.object_list),
+        "page": page,
+        "waiting": waiting,
+        "accepted": total - waiting,
         "reps": reps,
         "rep_id": rep_id,
         "reasons": RejectReason.choices,

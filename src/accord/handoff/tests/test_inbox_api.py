@@ -162,3 +162,17 @@ def test_the_inbox_lists_many_leads_in_a_fixed_number_of_queries(
         answer = head.get("/inbox").json()
 
     assert answer["count"] == 10
+
+
+def test_the_inbox_comes_limit_at_a_time_with_the_count_of_all(api_as, lead, rep):
+    from accord.handoff.services import do_accept
+
+    leads = [lead(rep, email=f"lead{n}@northwind.example") for n in range(7)]
+    do_accept(leads[0], rep)
+
+    page = api_as(rep).get("/inbox", limit=5, offset=5).json()
+
+    assert page["count"] == 7
+    assert [item["status"] for item in page["items"]] == ["assigned", "accepted"]
+    assert page["items"][-1]["email"] == "lead0@northwind.example"
+    assert api_as(rep).get("/inbox", limit=501).status_code == 422

@@ -145,3 +145,21 @@ def test_the_marketing_head_has_no_team_inbox_to_filter(client, marketing_head, 
 
     assert "My inbox" in page and "ann@northwind.example" not in page
     assert 'aria-label="Filter by rep"' not in page
+
+
+def test_a_long_inbox_comes_a_page_at_a_time_the_accepted_leads_last(client, lead, rep):
+    from accord.handoff.services import do_accept
+
+    leads = [lead(rep, at=MONDAY_10, email=f"lead{n}@northwind.example") for n in range(53)]
+    for handoff in leads[:3]:
+        do_accept(handoff, rep)
+    client.force_login(rep)
+
+    first = client.get("/inbox/").content.decode()
+    second = client.get("/inbox/", {"page": 2}).content.decode()
+
+    assert "50 waiting for a decision · 3 accepted · showing 1–50 of 53" in first
+    assert first.count('data-testid="lead"') == 50
+    assert 'rel="next"' in first and "lead0@" not in first
+    assert second.count('data-testid="lead"') == 3
+    assert all(f"lead{n}@northwind.example" in second for n in range(3))
