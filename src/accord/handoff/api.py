@@ -20,6 +20,7 @@ from accord.handoff.selectors import (
     inbox_handoffs,
     inbox_item,
     inbox_items,
+    inbox_page,
 )
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
 from accord.metrics import queries as q
@@ -155,8 +156,9 @@ def inbox(request: HttpRequest, query: Query[InboxQuery]):
     score explanation) and its SLA clocks in working hours; `limit` at a time from `offset`,
     and `count` of them all."""
     handoffs = inbox_handoffs(request.user, rep_id=query.rep_id)
-    page = handoffs[query.offset : query.offset + query.limit]
-    return {"items": [item_out(item) for item in inbox_items(page)], "count": handoffs.count()}
+    ids = handoffs.values_list("pk", flat=True)[query.offset : query.offset + query.limit]
+    items = inbox_items(inbox_page(handoffs, ids))
+    return {"items": [item_out(item) for item in items], "count": handoffs.count()}
 
 
 @router.post("/handoffs/{handoff_id}/accept", response={200: InboxItemOut, **ERRORS})

@@ -137,6 +137,16 @@ def inbox_handoffs(user: User, *, rep_id: int | None = None) -> QuerySet[Handoff
     return handoffs.order_by(waiting_first, "decision_due_at", "id")
 
 
+def inbox_page(handoffs: QuerySet[Handoff], ids) -> list[Handoff]:
+    """The handoffs of these ids (a page of `handoffs`, picked by its ids alone), in their
+    order, with what the inbox shows of each. Only the page's rows are joined to their person,
+    score and team: joining every open lead before sorting took a second for a team holding
+    68,000 accepted leads (the large demo)."""
+    ids = list(ids)
+    rows = {handoff.pk: handoff for handoff in handoffs.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids]
+
+
 def inbox_counts(handoffs: QuerySet[Handoff]) -> tuple[int, int]:
     """How many of these open leads wait for a decision, and how many there are."""
     counts = handoffs.aggregate(

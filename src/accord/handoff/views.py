@@ -24,6 +24,7 @@ from accord.handoff.selectors import (
     inbox_handoffs,
     inbox_item,
     inbox_items,
+    inbox_page,
     team_reps,
 )
 from accord.handoff.services import HandoffRefused
@@ -42,10 +43,11 @@ def inbox(request):
     reps = team_reps(request.user)
     rep_id = _int(request.GET.get("rep")) if reps else None
     handoffs = inbox_handoffs(request.user, rep_id=rep_id)
-    page = Paginator(handoffs, INBOX_PAGE).get_page(request.GET.get("page"))
+    ids = handoffs.values_list("pk", flat=True)
+    page = Paginator(ids, INBOX_PAGE).get_page(request.GET.get("page"))
     waiting, total = inbox_counts(handoffs)
     context = {
-        "items": inbox_items(page.object_list),
+        "items": inbox_items(inbox_page(handoffs, page.object_list)),
         "page": page,
         "waiting": waiting,
         "accepted": total - waiting,
