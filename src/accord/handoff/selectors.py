@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -222,3 +223,27 @@ def mqls_delivered(month: dt.date, commitment: int, *, time_zone: str = "UTC") -
         .count()
     )
     return MqlDelivery(first, delivered, commitment)
+
+
+def mqls_delivered_by_month(months: list[dt.date]) -> dict[dt.date, int]:
+    """`mqls_delivered` (in UTC) of each of these months, in one pass of the lifecycle history:
+    month by month it took a second for a year of the large demo."""
+    if not months:
+        return {}
+    first = months[0].replace(day=1)
+    after = (months[-1].replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    rows = (
+        LifecycleChange.objects.filter(
+            to_stage=LifecycleStage.MQL,
+            changed_at__gte=dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC),
+            changed_at__lt=dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC),
+        )
+        .annotate(month=TruncMonth("changed_at", tzinfo=dt.UTC))
+        .values("month")
+        .annotate(people=Count("person_id", distinct=True))
+    )
+    dates = (
+        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"], row)
+        for row in rows
+    )
+    return {month: row["people"] for month, row in dates}

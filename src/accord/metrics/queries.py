@@ -39,7 +39,7 @@ from accord.crm.models import (
 )
 from accord.goals.models import RevenueGoal
 from accord.handoff.models import Handoff
-from accord.handoff.selectors import mqls_delivered
+from accord.handoff.selectors import mqls_delivered_by_month
 from accord.touchpoints.models import Touchpoint
 
 CENT = Decimal("0.01")
@@ -452,17 +452,16 @@ def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
         )
     agreement = get_agreement_in_force()
     commitment = agreement.document.sla.mqls_per_month if agreement else query.mql_commitment
-    marketing = []
-    for month in months:
-        delivery = mqls_delivered(month, commitment or 0)
-        marketing.append(
-            MarketingSlaMonth(
-                month=month,
-                delivered=delivery.delivered,
-                commitment=commitment,
-                met=None if commitment is None else delivery.met,
-            )
+    delivered = mqls_delivered_by_month(months)
+    marketing = [
+        MarketingSlaMonth(
+            month=month,
+            delivered=delivered.get(month, 0),
+            commitment=commitment,
+            met=None if commitment is None else delivered.get(month, 0) >= commitment,
         )
+        for month in months
+    ]
     source = "agreement" if agreement else "parameter" if commitment is not None else "none"
     return SlaComplianceResult(
         commitment_source=source,

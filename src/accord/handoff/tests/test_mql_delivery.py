@@ -47,3 +47,25 @@ def test_the_month_is_taken_in_the_given_time_zone(db):
 def test_a_negative_commitment_is_refused(db):
     with pytest.raises(ValueError, match="cannot be negative"):
         mqls_delivered(dt.date(2026, 11, 1), -1)
+
+
+def test_a_year_month_by_month_counts_as_each_month_alone(db):
+    from accord.handoff.selectors import mqls_delivered_by_month
+
+    def at(day, hour):
+        return dt.datetime.combine(day, dt.time(hour, 30), tzinfo=dt.UTC)
+
+    qualify(PersonFactory(), at(dt.date(2026, 10, 31), 23))
+    qualify(PersonFactory(), at(dt.date(2026, 11, 1), 0))
+    again = PersonFactory()
+    qualify(again, at(dt.date(2026, 11, 2), 9))
+    do_change_lifecycle_stage(
+        again, LifecycleStage.LEAD, reason="recycled", at=at(dt.date(2026, 11, 3), 9)
+    )
+    qualify(again, at(dt.date(2026, 11, 30), 12))  # requalified: one MQL delivered
+    months = [dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1)]
+
+    by_month = mqls_delivered_by_month(months)
+
+    assert by_month == {dt.date(2026, 10, 1): 1, dt.date(2026, 11, 1): 2}
+    assert [by_month.get(m, 0) for m in months] == [mqls_delivered(m, 0).delivered for m in months]
