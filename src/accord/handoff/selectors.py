@@ -242,8 +242,4 @@ def mqls_delivered_by_month(months: list[dt.date]) -> dict[dt.date, int]:
         .values("month")
         .annotate(people=Count("person_id", distinct=True))
     )
-    dates = (
-        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"], row)
-        for row in rows
-    )
-    return {month: row["people"] for month, row in dates}
+    return {row["month"].date(): row["people"] for row in rows}
