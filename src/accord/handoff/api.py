@@ -207,6 +207,26 @@ def reassign(request: HttpRequest, handoff_id: int, payload: ReassignIn):
     return _act(request, handoff_id, move)
 
 
+class PoolRouteIn(In):
+    limit: int = Field(services.POOL_BATCH, ge=1, le=500)
+
+
+class PoolRoutingOut(Schema):
+    routed: int
+    no_rep: int = Field(description="MQLs for whom no rep was available (away or at capacity)")
+    waiting: int = Field(description="MQLs still in the pool afterwards")
+
+
+@router.post("/handoffs/pool/route", response={200: PoolRoutingOut, **ERRORS})
+def route_pool(request: HttpRequest, payload: PoolRouteIn):
+    """The sales head hands the MQLs no rep holds (made MQL by a rescore, an import or by hand)
+    to reps by the routing rules, longest waiting first, `limit` at a time."""
+    try:
+        return services.do_route_pool(request.user, limit=payload.limit)
+    except HandoffRefused as exc:
+        return _refused(exc)
+
+
 # --- the feedback loop ------------------------------------------------------------------------
 
 

@@ -4,13 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from accord.agreement.selectors import get_agreement_in_force
-from accord.crm.models import LifecycleChange, LifecycleStage
+from accord.crm.models import LifecycleChange, LifecycleStage, Person
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
 from accord.scoring import Contribution
@@ -243,3 +243,21 @@ def mqls_delivered_by_month(months: list[dt.date]) -> dict[dt.date, int]:
         .annotate(people=Count("person_id", distinct=True))
     )
     return {row["month"].date(): row["people"] for row in rows}
+
+
+def pool_mqls() -> QuerySet[Person]:
+    """MQLs no rep holds, longest waiting first. Only a capture (or a touch batch) routes the
+    MQLs it makes; a rescore under a new agreement, an import or a change by hand leaves them
+    here, and so does routing that found no rep available."""
+    held = Handoff.objects.filter(person=OuterRef("pk"), status__in=Handoff.OPEN)
+    qualified = (
+        LifecycleChange.objects.filter(person=OuterRef("pk"), to_stage=LifecycleStage.MQL)
+        .order_by("-changed_at", "-id")
+        .values("changed_at")[:1]
+    )
+    return (
+        Person.objects.filter(lifecycle_stage=LifecycleStage.MQL)
+        .exclude(Exists(held))
+        .annotate(qualified_at=Subquery(qualified))
+        .order_by(F("qualified_at").asc(nulls_first=True), "id")
+    )

@@ -16,8 +16,8 @@ from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import do_change_lifecycle_stage
 from accord.handoff.models import Handoff, RejectReason
-from accord.handoff.routing import do_reroute
-from accord.handoff.selectors import terms_in_force
+from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
+from accord.handoff.selectors import pool_mqls, terms_in_force
 from accord.handoff.terms import SlaTerms
 from accord.teams import access
 from accord.teams.models import User
@@ -225,6 +225,38 @@ _CLOCK_FIELDS = (
     "decision_breached_at",
     "escalated_at",
 )
+
+
+# --- the pool ---------------------------------------------------------------------------------
+
+POOL_BATCH = 100  # MQLs routed per request: each takes a few ms and alerts its rep
+
+
+@dataclass(frozen=True)
+class PoolRouting:
+    routed: int
+    no_rep: int  # MQLs for whom every rule came up empty (reps away or at capacity)
+    waiting: int  # MQLs still in the pool afterwards
+
+
+def do_route_pool(user: User, *, limit: int = POOL_BATCH) -> PoolRouting:
+    """The sales head hands the MQLs waiting in the pool to reps by the routing rules, longest
+    waiting first, `limit` at a time; each starts its SLA clocks and alerts its rep, as a
+    captured MQL does. Each lead is routed in its own transaction (race-safe as any routing)."""
+    if not access.may_pick_team_reps(user):
+        raise NotAllowed("Only the sales head routes the MQLs waiting in the pool")
+    terms = terms_in_force()
+    if terms is None:
+        raise HandoffRefused("No agreement is in force: it sets the clocks a routed lead runs on")
+    routed = no_rep = 0
+    for person in pool_mqls()[:limit]:
+        try:
+            do_route(person, terms)
+        except (NoRepAvailable, NotRoutable):  # no rep free, or no longer an MQL
+            no_rep += 1
+        else:
+            routed += 1
+    return PoolRouting(routed, no_rep, pool_mqls().count())
 
 
 # --- the breach sweep -------------------------------------------------------------------------

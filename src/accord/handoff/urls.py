@@ -6,6 +6,7 @@ app_name = "handoff"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/pool/route/", views.route_pool, name="route_pool"),
     path("inbox/<int:handoff_id>/<slug:action>/", views.act, name="act"),
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/<slug:section>.csv", views.feedback_export, name="feedback_export"),

@@ -25,6 +25,7 @@ from accord.handoff.selectors import (
     inbox_item,
     inbox_items,
     inbox_page,
+    pool_mqls,
     team_reps,
 )
 from accord.handoff.services import HandoffRefused
@@ -54,8 +55,27 @@ def inbox(request):
         "reps": reps,
         "rep_id": rep_id,
         "reasons": RejectReason.choices,
+        "pool": pool_mqls().count() if reps else 0,
+        "pool_batch": services.POOL_BATCH,
     }
     return render(request, "handoff/inbox.html", context)
+
+
+@login_required
+@require_POST
+def route_pool(request):
+    try:
+        done = services.do_route_pool(request.user)
+    except HandoffRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("handoff:inbox")
+    told = [f"Handed {done.routed} MQLs from the pool to reps"]
+    if done.no_rep:
+        told.append(f"no rep was available for {done.no_rep}")
+    if done.waiting:
+        told.append(f"{done.waiting} still wait in the pool")
+    messages.success(request, "; ".join(told) + ".")
+    return redirect("handoff:inbox")
 
 
 def _int(value) -> int | None:
