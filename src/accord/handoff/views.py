@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -69,7 +70,7 @@ def route_pool(request):
     except HandoffRefused as exc:
         messages.error(request, exc.message)
         return redirect("handoff:inbox")
-    told = [f"Handed {done.routed} MQLs from the pool to reps"]
+    told = [f"Handed {done.routed} MQL{pluralize(done.routed)} from the pool to reps"]
     if done.no_rep:
         told.append(f"no rep was available for {done.no_rep}")
     if done.waiting:
