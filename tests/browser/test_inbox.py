@@ -58,3 +58,19 @@ def test_a_rep_accepts_and_rejects_and_marketing_sees_the_rejection(page, log_in
     expect(by_reason.get_by_role("row", name=re.compile("No budget"))).to_be_visible()
     expect(page.get_by_test_id("sla-sales")).to_be_visible()
     expect(page.get_by_test_id("sla-marketing")).to_be_visible()
+
+
+def test_the_sales_head_hands_the_waiting_mqls_to_reps(page, log_in, demo_company):
+    from accord.handoff.selectors import pool_mqls
+
+    waiting = pool_mqls().count()
+    assert waiting  # the demo's rescore made MQLs that no capture routed
+    log_in("sales.head@demo.accord", DEMO_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+
+    expect(page.get_by_test_id("pool")).to_contain_text(f"{waiting} MQL")
+    page.get_by_role("button", name=re.compile("to reps")).click()
+
+    expect(page.get_by_text(re.compile(r"Handed \d+ MQLs? from the pool to reps"))).to_be_visible()
+    expect(page.get_by_test_id("pool")).to_have_count(0)
+    assert not pool_mqls().exists()
