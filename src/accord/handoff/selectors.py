@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -146,14 +146,6 @@ def inbox_page(handoffs: QuerySet[Handoff], ids) -> list[Handoff]:
     ids = list(ids)
     rows = {handoff.pk: handoff for handoff in handoffs.filter(pk__in=ids)}
     return [rows[pk] for pk in ids]
-
-
-def inbox_counts(handoffs: QuerySet[Handoff]) -> tuple[int, int]:
-    """How many of these open leads wait for a decision, and how many there are."""
-    counts = handoffs.aggregate(
-        waiting=Count("id", filter=Q(decided_at__isnull=True)), total=Count("id")
-    )
-    return counts["waiting"], counts["total"]
 
 
 def inbox_for(

@@ -21,7 +21,6 @@ from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
 from accord.handoff.selectors import (
     access_handoff,
-    inbox_counts,
     inbox_handoffs,
     inbox_item,
     inbox_items,
@@ -47,12 +46,12 @@ def inbox(request):
     handoffs = inbox_handoffs(request.user, rep_id=rep_id)
     ids = handoffs.values_list("pk", flat=True)
     page = Paginator(ids, INBOX_PAGE).get_page(request.GET.get("page"))
-    waiting, total = inbox_counts(handoffs)
+    waiting = handoffs.filter(decided_at__isnull=True).count()
     context = {
         "items": inbox_items(inbox_page(handoffs, page.object_list)),
         "page": page,
         "waiting": waiting,
-        "accepted": total - waiting,
+        "accepted": page.paginator.count - waiting,
         "reps": reps,
         "rep_id": rep_id,
         "reasons": RejectReason.choices,
