@@ -5,8 +5,6 @@ Each inbox action posts from its row with htmx and answers the row again, so the
 reloads; without htmx it answers the whole inbox.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from accord import csvsafe
 from accord.handoff import services
 from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
@@ -29,7 +28,6 @@ from accord.handoff.selectors import (
     team_reps,
 )
 from accord.handoff.services import HandoffRefused
-from accord.imports.services import neutralise
 from accord.metrics import queries as q
 from accord.teams.models import User
 from accord.web.charts import bar_chart
@@ -205,8 +203,7 @@ def feedback_export(request, section: str):
     headers, rows = SECTIONS[section](filters, grain)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accord-feedback-{section}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow([neutralise("" if v is None else str(v)) for v in row])
+    writer.writerows(rows)
     return response

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from accord.csvsafe import FORMULA_START
 from accord.imports.formats import Format, detect_format
 from accord.imports.formats.base import normalize_header
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REQUIRED = {
     "person": ("email",),
     "opportunity": (),

@@ -1,7 +1,5 @@
 """Imports and exports users run: `accord import`, `accord export` (and later the pages and API)."""
 
-import csv
-import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,10 +9,11 @@ from typing import TextIO
 
 from django.db import IntegrityError, transaction
 
+from accord import csvsafe
 from accord.audit.services import Action, record_change
 from accord.crm import bulk
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
-from accord.imports.engine import FORMULA_START, Counts, ImportRefused, read_file, timed
+from accord.imports.engine import Counts, ImportRefused, read_file, timed
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
 from accord.imports.objects.accounts import plan_accounts
@@ -84,24 +83,6 @@ def do_import_file(
     return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings)
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (so does one that
-    already starts with an apostrophe, so that import can undo exactly what export did)."""
-    if cell and (cell[0] in FORMULA_START or cell[0] == "'"):
-        return "'" + cell
-    return cell
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 EXPORTS = ("people", "accounts", "opportunities", "touchpoints")
 
 
@@ -116,11 +97,11 @@ def write_export(kind: str, handle: TextIO, *, by=None, destination: str = "") -
         "opportunities": (native.OPPORTUNITY_COLUMNS, _opportunity_rows),
         "touchpoints": (TOUCHPOINT_COLUMNS, _touchpoint_rows),
     }[kind]
-    writer = csv.writer(handle)
+    writer = csvsafe.writer(handle)
     writer.writerow(native.headers(headers))
     written = 0
     for row in rows():
-        writer.writerow([neutralise(_cell(value)) for value in row])
+        writer.writerow(row)
         written += 1
     record_change(
         actor=by,

@@ -1,12 +1,10 @@
 """The shared dashboard: the same numbers for both teams, with charts and CSV exports."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from accord.imports.services import neutralise
+from accord import csvsafe
 from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
@@ -161,8 +159,7 @@ def export(request, section: str):
         headers, rows = SECTIONS[section](filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accord-{section}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow([neutralise("" if v is None else str(v)) for v in row])
+    writer.writerows(rows)
     return response

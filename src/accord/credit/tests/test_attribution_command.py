@@ -1,5 +1,6 @@
 """`accord attribution`: credits from files and from the shared database, and clear refusals."""
 
+import csv
 import datetime as dt
 from decimal import Decimal
 
@@ -120,6 +121,33 @@ def test_database_journeys_by_campaign_up_to_the_opportunity(capsys):
         "Spring webinar": (0.0, 0.0),
     }
     assert credits(frame, "w_shaped")["Spring webinar"] == pytest.approx((0.5, 2500.0))
+
+
+@pytest.mark.django_db
+def test_a_campaign_named_like_a_formula_is_written_as_text(tmp_path, capsys):
+    now = timezone.now()
+    evil = '=HYPERLINK("http://evil.example","Spring")'
+    buyer = PersonFactory(created_at=now - dt.timedelta(days=25))
+    OpportunityFactory(
+        primary_contact=buyer, amount=Decimal("5000"), created_date=(now - dt.timedelta(10)).date()
+    )
+    campaign = CampaignFactory(name=evil)
+    TouchpointFactory(person=buyer, campaign=campaign, occurred_at=now - dt.timedelta(days=20))
+    out, matrix = tmp_path / "credits.csv", tmp_path / "matrix.csv"
+
+    call_command(
+        "attribution", by="campaign", model="all", out=str(out), transition_matrix=str(matrix)
+    )
+    call_command("attribution", by="campaign", model="linear")
+
+    with out.open(newline="") as handle:
+        credited = {row["channel_name"] for row in csv.DictReader(handle)}
+    with matrix.open(newline="") as handle:
+        states = {cell for row in csv.DictReader(handle) for cell in row.values()}
+    printed = pl.read_csv(capsys.readouterr().out.split("\n", 2)[2].encode())
+    assert "'" + evil in credited and evil not in credited
+    assert "'" + evil in states and evil not in states
+    assert printed["channel_name"].to_list() == ["'" + evil]
 
 
 @pytest.mark.django_db

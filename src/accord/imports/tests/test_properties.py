@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
+from accord.csvsafe import neutralise
 from accord.imports.engine import FORMULA_START
-from accord.imports.services import neutralise, write_export
+from accord.imports.services import write_export
 from accord.imports.tests.helpers import run_import, snapshot
 
 SETTINGS = settings(

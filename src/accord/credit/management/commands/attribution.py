@@ -1,7 +1,10 @@
+from typing import TextIO
+
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
 from accord import attribution as engine
+from accord import csvsafe
 from accord.credit.selectors import BY, CONVERSIONS, JOURNEYS, journey_touchpoints
 
 
@@ -62,11 +65,12 @@ class Command(BaseCommand):
         if options["out"]:
             self._write(result, options["out"])
         else:
-            self.stdout.write(result.write_csv().rstrip("\n"))
+            _write_csv(result, self.stdout)
 
     def _write(self, frame: pl.DataFrame, path: str) -> None:
         try:
-            frame.write_csv(path)
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                _write_csv(frame, handle)
         except OSError as exc:
             raise CommandError(f"cannot write {path}: {exc}") from None
         self.stdout.write(f"Wrote {len(frame)} rows to {path}")
@@ -118,6 +122,14 @@ class Command(BaseCommand):
         else:
             credit = run(paths)
         return credit
+
+
+def _write_csv(frame: pl.DataFrame, handle: TextIO) -> None:
+    """A channel or campaign is named by whoever made it: a name like `=HYPERLINK(...)` is
+    written as text, never as a formula."""
+    writer = csvsafe.writer(handle)
+    writer.writerow(frame.columns)
+    writer.writerows(frame.iter_rows())
 
 
 def _with_removal_effects(credit: engine.Credit) -> pl.DataFrame:
