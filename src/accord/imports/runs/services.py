@@ -2,7 +2,10 @@
 check as an import, and run either (in the worker) through the same engine as `accord import`."""
 
 import json
+import threading
+import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +20,14 @@ from accord.teams.access import may_import
 from accord.teams.models import User
 
 KEPT_PROBLEMS = 1000  # every problem is counted; the first thousand are kept to show
+# A running check or import holds a lease its worker renews every few seconds; a lease not renewed
+# for two minutes means the worker stopped (killed, its machine gone) and will not end the run.
+LEASE_SECONDS = 120
+RENEW_SECONDS = 10
+STOPPED = {
+    ImportRun.Mode.CHECK: "The worker stopped while checking the file; nothing was written.",
+    ImportRun.Mode.IMPORT: "The worker stopped while importing; nothing was written.",
+}
 
 
 class RunRefused(Exception):
@@ -70,7 +81,13 @@ def do_confirm(user: User, check_run: ImportRun) -> ImportRun:
     check_run = ImportRun.objects.select_for_update().get(pk=check_run.pk)
     existing = ImportRun.objects.filter(check_run=check_run).first()
     if existing is not None:
-        return existing
+        if existing.status == ImportRun.Status.RUNNING and _lease_expired(existing):
+            _end_stopped(existing)
+            existing.refresh_from_db()
+        if existing.status != ImportRun.Status.FAILED:
+            return existing
+        # a failed import wrote nothing and its file is gone: only a new upload can run it again
+        raise NotConfirmable(f"{existing.message} Upload the file again to import it.")
     if check_run.mode != ImportRun.Mode.CHECK or check_run.status != ImportRun.Status.DONE:
         raise NotConfirmable("Only a check that found nothing wrong can be imported.")
     if not (upload_folder() / check_run.stored_as).is_file():
@@ -103,9 +120,10 @@ def do_run(run_id: int) -> ImportRun:
         return run
     path = upload_folder() / run.stored_as
     try:
-        report = do_import_file(
-            path, dry_run=run.mode == ImportRun.Mode.CHECK, on_progress=_progress_of(run)
-        )
+        with _holding_lease(run):
+            report = do_import_file(
+                path, dry_run=run.mode == ImportRun.Mode.CHECK, on_progress=_progress_of(run)
+            )
     except ImportRefused as refused:
         _end(run, ImportRun.Status.REFUSED, message=str(refused), problems=refused.errors)
     except Exception as exc:  # the run must not stay "running" forever; the reason is shown
@@ -114,6 +132,60 @@ def do_run(run_id: int) -> ImportRun:
         counts = {name: vars(c) for name, c in report.counts.items()}
         _end(run, ImportRun.Status.DONE, format_name=report.format_name, counts=counts)
     return run
+
+
+def do_fail_stopped_runs() -> list[ImportRun]:
+    """End as failed every run whose worker stopped: its lease was not renewed in time. The check
+    or import was one transaction, which the database rolled back when the worker went, so
+    nothing of it was written; its upload is removed, and a new upload runs it again."""
+    stopped = [
+        r for r in ImportRun.objects.filter(status=ImportRun.Status.RUNNING) if _lease_expired(r)
+    ]
+    return [run for run in stopped if _end_stopped(run)]
+
+
+def lease_file(run: ImportRun) -> Path:
+    """A file, not a column, like the progress: while an import writes, SQLite lets no other
+    connection write, so a lease in the database could not be renewed."""
+    return upload_folder() / f"{run.stored_as}.lease"
+
+
+@contextmanager
+def _holding_lease(run: ImportRun):
+    """Renew the run's lease (the lease file's time) every few seconds while the block runs."""
+    lease = lease_file(run)
+    lease.touch()
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(RENEW_SECONDS):
+            lease.touch()
+
+    renewer = threading.Thread(target=renew, name=f"import-{run.pk}-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
+
+
+def _lease_expired(run: ImportRun) -> bool:
+    try:
+        renewed = lease_file(run).stat().st_mtime
+    except FileNotFoundError:  # claimed, and stopped before it took the lease
+        renewed = run.started_at.timestamp() if run.started_at else 0.0
+    return time.time() - renewed > LEASE_SECONDS
+
+
+def _end_stopped(run: ImportRun) -> bool:
+    """Only a run still running is ended: its worker may have finished it a moment ago."""
+    ended = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED, finished_at=timezone.now(), message=STOPPED[run.mode]
+    )
+    if ended:
+        _remove_files(run, upload=True)
+    return bool(ended)
 
 
 def progress_file(run: ImportRun) -> Path:
@@ -137,6 +209,12 @@ def _end(run: ImportRun, status: str, *, problems=(), **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
+    _remove_files(run, upload=status != ImportRun.Status.DONE or run.mode == ImportRun.Mode.IMPORT)
+
+
+def _remove_files(run: ImportRun, *, upload: bool) -> None:
+    """A clean check keeps its upload for the import that may confirm it; nothing else does."""
     progress_file(run).unlink(missing_ok=True)
-    if status != ImportRun.Status.DONE or run.mode == ImportRun.Mode.IMPORT:
+    lease_file(run).unlink(missing_ok=True)
+    if upload:
         (upload_folder() / run.stored_as).unlink(missing_ok=True)

@@ -1,5 +1,6 @@
 """accord worker: run the queued jobs (alert deliveries, imports, rescoring) and, every minute, the
-SLA breach sweep and a sweep of the alert outbox (retries, and deliveries a stopped worker left);
+SLA breach sweep, a sweep of the alert outbox (retries, and deliveries a stopped worker left)
+and one of the checks and imports a stopped worker left running;
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
 hourly, forget jobs finished more than a day ago. The dashboard's work-outs (up to a minute on a
 large database) run in a thread of their own, so alerts and imports never wait behind them.
@@ -20,6 +21,7 @@ from accord.alerts.conf import delivery_policy
 from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
+from accord.imports.runs.tasks import fail_stopped_runs
 from accord.metrics.tasks import work_out_dashboard
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,7 @@ class Command(BaseCommand):
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
                 send_alerts.enqueue()
+                fail_stopped_runs.enqueue()
                 next_sweep = time.monotonic() + every
             if time.monotonic() >= next_dashboard:
                 # a minute of work on ten million touches when the data changed, so not often
