@@ -26,6 +26,7 @@ from accord.agreement.models import AgreementVersion, LeadScore
 from accord.audit.services import record_column_changes
 from accord.crm.bulk import FEW, flat, large_page_cache, sqlite_quoted, values_placeholders
 from accord.crm.models import (
+    RECYCLE_WAIT_OVER_SQL,
     Account,
     LifecycleStage,
     Opportunity,
@@ -497,7 +498,8 @@ def _copy_and_upsert(cursor, rows: pl.DataFrame, bar: tqdm) -> None:
 def _promote_new_mqls(
     people: pl.DataFrame, components: pl.DataFrame, version: AgreementVersion, at: dt.datetime
 ) -> int:
-    """Leads and subscribers who now qualify become MQLs: one UPDATE per batch, plus history."""
+    """Leads and subscribers who now qualify become MQLs: one UPDATE per batch, plus history.
+    The UPDATE leaves out whoever sales rejected and still waits out the recycle pause."""
     candidates = (
         components.filter(pl.col("is_mql"))
         .join(people.select("person_id", "lifecycle_stage"), on="person_id")
@@ -510,8 +512,9 @@ def _promote_new_mqls(
         for chunk in _chunks(list(from_stage)):
             cursor.execute(
                 f"UPDATE {table} SET lifecycle_stage = %s, updated_at = %s "
-                f"{_in_clause('id', chunk)} AND lifecycle_stage IN (%s, %s) RETURNING id",
-                [LifecycleStage.MQL.value, _db_time(at), *chunk, *MOVABLE_TO_MQL],
+                f"{_in_clause('id', chunk)} AND lifecycle_stage IN (%s, %s) "
+                f"AND {RECYCLE_WAIT_OVER_SQL} RETURNING id",
+                [LifecycleStage.MQL.value, _db_time(at), *chunk, *MOVABLE_TO_MQL, _db_time(at)],
             )
             ids = [row[0] for row in cursor.fetchall()]
             moved += do_record_lifecycle_changes(

@@ -1,5 +1,7 @@
 """The shared database: accounts, people, opportunities and the lifecycle history."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -84,6 +86,9 @@ class Person(models.Model):
     )
     lead_status = models.CharField(max_length=50, blank=True, default="")
     original_source = models.CharField(max_length=100, blank=True, default="")
+    # Sales rejected them and they went back to nurture: not an MQL again before this moment
+    # (the agreement's `sla.recycle.after_days` after the rejection).
+    recycled_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +103,15 @@ class Person(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def waits_out_recycling(self, at: dt.datetime) -> bool:
+        """Whether, at `at`, they still wait out the pause after sales rejected them."""
+        return self.recycled_until is not None and self.recycled_until > at
+
+
+# Who may become an MQL at a moment (the one parameter): everybody but the people sales
+# rejected who still wait out their recycle pause. As SQL for the bulk writers' own statements.
+RECYCLE_WAIT_OVER_SQL = "(recycled_until IS NULL OR recycled_until <= %s)"
 
 
 class LifecycleChange(models.Model):

@@ -1,8 +1,10 @@
 """Reads of the shared database that pages, API and CLI share."""
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -91,6 +93,7 @@ class PersonRecord:
     handoffs: list
     opportunities: list
     history: list
+    recycled_until: dt.datetime | None  # when sales rejected them and they still wait
 
 
 def person_record(user, pk: int) -> PersonRecord:
@@ -117,6 +120,9 @@ def person_record(user, pk: int) -> PersonRecord:
         ),
         opportunities=list(opportunities_for(user).filter(primary_contact=person)),
         history=list(history_for("person", person.pk)[:TIMELINE]),
+        recycled_until=(
+            person.recycled_until if person.waits_out_recycling(timezone.now()) else None
+        ),
     )
 
 

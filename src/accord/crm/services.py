@@ -1,5 +1,6 @@
 """Writes to the shared database that users cause, each with its history row."""
 
+import datetime as dt
 from collections.abc import Iterable
 from itertools import islice
 
@@ -22,6 +23,17 @@ def check_lifecycle_stage(stage: str) -> str:
     return stage
 
 
+def check_may_become_mql(person: Person, at: dt.datetime) -> None:
+    """A lead sales rejected back to nurture waits out the agreement's recycle pause."""
+    if person.waits_out_recycling(at):
+        until = timezone.localtime(person.recycled_until)
+        raise InvalidChange(
+            "lifecycle_stage",
+            f"Sales rejected {person.email} back to nurture: they may become a marketing "
+            f"qualified lead again from {until:%Y-%m-%d %H:%M %Z}, as the agreement says",
+        )
+
+
 @transaction.atomic
 def do_change_lifecycle_stage(
     person: Person, to_stage: str, *, by=None, reason: str = "", at=None
@@ -32,6 +44,8 @@ def do_change_lifecycle_stage(
     if locked.lifecycle_stage == to_stage:
         return False
     at = at or timezone.now()
+    if to_stage == LifecycleStage.MQL:
+        check_may_become_mql(locked, at)
     LifecycleChange.objects.create(
         person=locked,
         from_stage=locked.lifecycle_stage,
@@ -55,6 +69,17 @@ def do_change_lifecycle_stage(
     locked.save(update_fields=["lifecycle_stage", "updated_at"])
     person.lifecycle_stage = to_stage
     return True
+
+
+@transaction.atomic
+def do_recycle(
+    person: Person, to_stage: str, until: dt.datetime, *, by=None, reason: str = "", at=None
+) -> None:
+    """Send a person sales rejected back to nurture (`to_stage`), not to be an MQL again
+    before `until`."""
+    do_change_lifecycle_stage(person, to_stage, by=by, reason=reason, at=at)
+    person.recycled_until = until
+    Person.objects.filter(pk=person.pk).update(recycled_until=until, updated_at=timezone.now())
 
 
 def do_record_lifecycle_changes(

@@ -63,6 +63,7 @@ def terms_in_force() -> SlaTerms | None:
         first_touch_hours=doc.sla.first_touch_working_hours,
         decision_days=doc.sla.accept_within_working_days,
         recycle_to={reason.value: LifecycleStage.DISQUALIFIED for reason in disqualified},
+        recycle_after_days=doc.sla.recycle.after_days,
         agreement_version=version.number,
     )
 

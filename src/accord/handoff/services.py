@@ -14,7 +14,7 @@ from django.utils import timezone
 from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
-from accord.crm.services import do_change_lifecycle_stage
+from accord.crm.services import do_change_lifecycle_stage, do_recycle
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
 from accord.handoff.selectors import pool_mqls, terms_in_force
@@ -152,13 +152,12 @@ def do_reject(
     locked.comment = comment.strip()
     locked.save(update_fields=["status", "decided_at", "reject_reason", "comment"])
     label = RejectReason(reason_code).label.lower()
-    do_change_lifecycle_stage(
-        locked.person,
-        terms.stage_after_reject(reason_code),
-        by=rep,
-        reason=f"rejected by rep: {label}",
-        at=at,
-    )
+    stage, why = terms.stage_after_reject(reason_code), f"rejected by rep: {label}"
+    if stage == LifecycleStage.DISQUALIFIED:
+        do_change_lifecycle_stage(locked.person, stage, by=rep, reason=why, at=at)
+    else:
+        until = at + dt.timedelta(days=terms.recycle_after_days)
+        do_recycle(locked.person, stage, until, by=rep, reason=why, at=at)
     _set_owner(locked.person, None, rep, f"rejected by rep: {label}")
     alert_lead_rejected(locked)
     return _refresh(handoff, locked)

@@ -18,6 +18,8 @@ class SlaTerms:
     decision_days: working days from handoff to accept or reject.
     recycle_to: where a rejected lead goes, per reject reason: back to nurture ("lead") or
         "disqualified"; reasons not listed go to `recycle_default`.
+    recycle_after_days: how long a lead rejected back to nurture waits before it may be an MQL
+        again.
     agreement_version: the agreement version these terms come from, stored on each handoff.
     reassign_on_breach: a lead whose first touch is missed goes to the next available rep.
     """
@@ -26,6 +28,7 @@ class SlaTerms:
     decision_days: float
     recycle_to: Mapping[str, str] = field(default_factory=dict)
     recycle_default: str = LifecycleStage.LEAD
+    recycle_after_days: int = 90
     agreement_version: int | None = None
     reassign_on_breach: bool = False
 

@@ -74,7 +74,29 @@ def _pairs(fmt) -> list[tuple[str, str]]:
 
 
 def _existing_people() -> pl.DataFrame:
-    return bulk.read_frame(Person, ("id", *FIELDS, "account_id"))
+    return bulk.read_frame(Person, ("id", *FIELDS, "account_id", "recycled_until"))
+
+
+def _refuse_early_mqls(parsed: ParsedFile, matched: pl.DataFrame) -> pl.DataFrame:
+    """Rows that would make an MQL of somebody sales rejected who still waits out the recycle
+    pause are refused, naming the moment the wait ends; the other rows."""
+    mql = LifecycleStage.MQL.value
+    early = (
+        (pl.col("lifecycle_stage") == mql)
+        & (pl.col("old_lifecycle_stage") != mql)
+        & (pl.col("old_recycled_until") > timezone.now())
+    )
+    _errors(
+        parsed,
+        matched.filter(early),
+        "lifecycle_stage",
+        "old_recycled_until",
+        lambda until: (
+            "sales rejected this person back to nurture: they may become a marketing "
+            f"qualified lead again from {until:%Y-%m-%d %H:%M} UTC, as the agreement says"
+        ),
+    )
+    return matched.filter(~early.fill_null(False))
 
 
 def _sources(object_type: str) -> pl.DataFrame:
@@ -220,6 +242,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         how="left",
         maintain_order="left",
     )
+    matched = _refuse_early_mqls(parsed, matched)
     merged = matched.select(
         "pid",
         "order",
