@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from accord.agreement.api import router as agreement_router
 from accord.alignment.api import router as alignment_router
@@ -24,7 +25,7 @@ from accord.metrics.api import router as metrics_router
 from accord.mindset.api import router as mindset_router
 from accord.planning.api import router as planning_router
 from accord.teams.access import AccessDenied, UnknownReference
-from accord.teams.auth import BearerToken
+from accord.teams.auth import BearerToken, InsufficientScope
 from accord.touchpoints.api import router as touchpoints_router
 
 
@@ -32,8 +33,9 @@ class AccordAPI(NinjaAPI):
     """The API whose schema documents, on every operation, the errors every operation can answer.
 
     Routers declare the errors of their own domain (403, 404, 409 ...); these hold everywhere:
-    401 for a missing or revoked token, 422 where there are parameters or a body to validate,
-    400 where a body can be unreadable, 413 where it can be too large.
+    401 for a missing or revoked token, 403 for a token whose scope does not reach it, 422 where
+    there are parameters or a body to validate, 400 where a body can be unreadable, 413 where it
+    can be too large.
     """
 
     def get_openapi_schema(self, *args, **kwargs):
@@ -49,7 +51,7 @@ class AccordAPI(NinjaAPI):
 
 
 def _document_common_errors(operation: dict) -> None:
-    codes = {401}
+    codes = {401, 403}
     if operation.get("parameters") or operation.get("requestBody"):
         codes.add(422)
     if operation.get("requestBody"):
@@ -75,8 +77,10 @@ api = AccordAPI(
     "marketers read everything and change marketing fields only (never an owner, never an "
     "opportunity); admins everything. A record you may not see answers 404.\n\n"
     "Errors: 400 unreadable JSON; 401 missing, unknown or revoked token; 403 a field your role "
-    "may not write (named); 404 unknown id; 409 a duplicate (e.g. an e-mail that exists in any "
-    "case); 422 invalid or unknown fields (named, with the reason).",
+    "may not write (named), or a token whose scope does not reach the operation "
+    "(`insufficient_scope`: a capture key only captures); 404 unknown id; 409 a duplicate "
+    "(e.g. an e-mail that exists in any case); 422 invalid or unknown fields (named, with the "
+    "reason).",
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -101,6 +105,25 @@ def _field_errors(errors, kind: str) -> dict:
             {"loc": ["body", "payload", field], "msg": msg, "type": kind} for field, msg in errors
         ]
     }
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    response["WWW-Authenticate"] = 'Bearer realm="accord"'
+    return response
+
+
+@api.exception_handler(InsufficientScope)
+def insufficient_scope(request, exc: InsufficientScope):
+    """RFC 6750 section 3.1: the token is good, its scope is not enough."""
+    loc = ["header", "Authorization"]
+    body = {"detail": [{"loc": loc, "msg": str(exc), "type": "insufficient_scope"}]}
+    response = api.create_response(request, body, status=403)
+    scope = " ".join(sorted(exc.accepted))
+    challenge = f'Bearer realm="accord", error="insufficient_scope", scope="{scope}"'
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(Http404)

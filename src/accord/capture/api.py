@@ -1,18 +1,18 @@
 """The lead-capture API: website forms and tools send leads and touches with a capture key.
 
-A capture key (`accord token create --user EMAIL --scope capture`) works here and nowhere else;
-personal (full) tokens are refused here, so a key pasted into a web page can only add leads.
+A capture key (`accord token create --user EMAIL --scope capture`) works here and nowhere else
+(elsewhere it answers 403 `insufficient_scope`), so a key pasted into a web page can only add
+leads. A personal (full) token captures too: every role may create people.
 """
 
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
-from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
 
 from accord.capture import idempotency, services
 from accord.crm.schemas import Domain, Email, ErrorOut, In, Text
+from accord.teams.auth import BearerToken
 from accord.teams.models import ApiToken
-from accord.teams.tokens import access_token_user
 from accord.touchpoints.models import Touchpoint
 
 MAX_BATCH = 1000
@@ -25,11 +25,10 @@ IDEMPOTENCY = (
 )
 
 
-class CaptureKey(HttpBearer):
-    """`Authorization: Bearer KEY` for a capture-scope key; full tokens are refused here."""
+class CaptureKey(BearerToken):
+    """`Authorization: Bearer KEY` for a capture-scope key or a personal (full) token."""
 
-    def authenticate(self, request, token):
-        return access_token_user(token, scope=ApiToken.Scope.CAPTURE)
+    scopes = frozenset({ApiToken.Scope.CAPTURE, ApiToken.Scope.FULL})
 
 
 router = Router(auth=CaptureKey(), tags=["capture"])

@@ -25,11 +25,11 @@ def do_create_token(
     return token, secret
 
 
-def access_token_user(secret: str, scope: str = ApiToken.Scope.FULL) -> User | None:
-    """The active user behind a live token of the given scope, or None."""
+def access_token(secret: str) -> ApiToken | None:
+    """The live token of an active user behind this secret, whatever its scope, or None."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, scope=scope)
+        .filter(key_hash=hash_token(secret), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
@@ -37,7 +37,7 @@ def access_token_user(secret: str, scope: str = ApiToken.Scope.FULL) -> User | N
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def do_revoke_token(token: ApiToken) -> None:

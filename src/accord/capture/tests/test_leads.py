@@ -159,16 +159,28 @@ def test_the_forget_command_deletes_answers_past_their_window(capture, time_mach
     assert not CaptureSubmission.objects.exists()
 
 
-def test_a_personal_token_cannot_capture_and_a_capture_key_reads_nothing(
-    client, capture, capture_key, marketer
-):
-    personal = do_create_token(marketer)[1]
+@pytest.mark.parametrize("persona", ["marketer", "rep", "sales_head", "admin_user"])
+def test_a_personal_token_captures_like_a_capture_key(capture, persona, request):
+    """Every role may create people, so a full token may capture a lead too."""
+    personal = do_create_token(request.getfixturevalue(persona))[1]
 
-    refused = capture.post("/leads", LEAD, secret=personal)
+    response = capture.post("/leads", LEAD, secret=personal)
+
+    assert response.status_code == 201, response.json()
+    assert Person.objects.get().email == LEAD["email"]
+
+
+def test_a_capture_key_elsewhere_is_refused_for_its_scope_and_an_unknown_key_is_unknown(
+    client, capture, capture_key
+):
     people = client.get("/api/v1/people", headers={"Authorization": f"Bearer {capture_key}"})
     no_key = capture.post("/leads", LEAD, secret="acc_nonsense")
 
-    assert (refused.status_code, people.status_code, no_key.status_code) == (401, 401, 401)
+    assert people.status_code == 403
+    assert 'error="insufficient_scope"' in people["WWW-Authenticate"]
+    assert people.json()["detail"][0]["type"] == "insufficient_scope"
+    assert no_key.status_code == 401
+    assert no_key["WWW-Authenticate"].startswith("Bearer")
     assert not Person.objects.exists()
 
 

@@ -91,4 +91,5 @@ def test_the_single_touchpoint_endpoint_still_takes_personal_tokens(api_as, mark
     created = api_as(marketer).post("/touchpoints", {"person_id": person.pk, "kind": "page_view"})
     refused = capture.post("/touchpoints", {"person_id": person.pk, "kind": "page_view"})
 
-    assert (created.status_code, refused.status_code) == (201, 401)
+    assert (created.status_code, refused.status_code) == (201, 403)
+    assert refused.json()["detail"][0]["type"] == "insufficient_scope"

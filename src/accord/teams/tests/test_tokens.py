@@ -73,7 +73,12 @@ def test_the_token_of_a_deactivated_user_is_refused(client, rep):
 def test_a_lead_capture_token_cannot_read_the_database(client, rep):
     _, secret = do_create_token(rep, scope=ApiToken.Scope.CAPTURE)
 
-    assert _get_people(client, secret).status_code == 401
+    response = _get_people(client, secret)
+
+    assert response.status_code == 403
+    assert response["WWW-Authenticate"] == (
+        'Bearer realm="accord", error="insufficient_scope", scope="full"'
+    )
 
 
 def test_a_token_records_when_it_was_last_used(client, rep):
