@@ -160,6 +160,7 @@ AXES_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ACCORD_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the log-in forms' field, which holds the e-mail
+AXES_USERNAME_CALLABLE = "accord.audit.throttle.login_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accord.audit.throttle.locked_out"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("ACCORD_PROXY_SSL_HEADER", False) else 0

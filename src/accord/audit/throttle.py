@@ -22,6 +22,16 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def login_email(request, credentials=None) -> str | None:
+    """The e-mail a log-in attempt is counted against, as log-in matches it: without surrounding
+    spaces and in any letter case, so retyping it differently buys no further attempts."""
+    if credentials:
+        typed = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        typed = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return typed.strip().lower() if typed is not None else None
+
+
 def cooloff_minutes() -> int:
     return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 

@@ -57,6 +57,18 @@ def test_the_admin_log_in_is_throttled_too(client, person, settings):
     assert log_in(client, person.email, PASSWORD, path="/admin/login/").status_code == 429
 
 
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_failures_count_for_the_e_mail_however_it_is_typed(client, person, settings, path):
+    """Log-in finds the user in any letter case and without surrounding spaces, so the
+    failures are counted the same way: changing the case or adding a space buys no attempts."""
+    spellings = [person.email.upper(), f" {person.email}", f"{person.email.title()} "]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, spellings[attempt % len(spellings)], "wrong", path=path)
+
+    assert log_in(client, f"  {person.email.upper()}", PASSWORD, path=path).status_code == 429
+    assert log_in(client, person.email, PASSWORD, path=path).status_code == 429
+
+
 def test_a_good_log_in_clears_earlier_failures(client, person, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         log_in(client, person.email, "wrong")
