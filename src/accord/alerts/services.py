@@ -7,7 +7,7 @@ is queued, unless one is already waiting to run. `do_send_due` is what the worke
 """
 
 import datetime as dt
-import smtplib
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -187,8 +187,9 @@ def _attempt(pk: int, policy: DeliveryPolicy) -> None:
         code = _send(delivery, policy)
     except WebhookFailed as exc:
         code, error = exc.code, str(exc)
-    except (smtplib.SMTPException, OSError) as exc:
-        error = f"mail not sent: {exc}"
+    except Exception as exc:  # whatever one send raises fails that delivery alone, recorded
+        what = "mail" if delivery.channel == Delivery.Channel.EMAIL else "webhook"
+        error = f"{what} not sent: {exc}"
     duration_ms = round((time.monotonic() - clock) * 1000)
     _record(delivery, started, duration_ms, code, error, policy)
 
@@ -197,8 +198,17 @@ def _send(delivery: Delivery, policy: DeliveryPolicy) -> int | None:
     alert = delivery.alert
     if delivery.channel == Delivery.Channel.WEBHOOK:
         return post_webhook(alert, delivery.endpoint, policy.timeout)
-    send_mail(alert.subject, alert.text, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+    send_mail(one_line(alert.subject), alert.text, settings.DEFAULT_FROM_EMAIL, [delivery.email])
     return None
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(value: str) -> str:
+    """A header value from text people typed (a lead's name): line breaks and other control
+    characters become single spaces, so it can neither add a header nor be refused as one."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
 
 
 @transaction.atomic

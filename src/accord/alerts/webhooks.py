@@ -20,12 +20,19 @@ class WebhookFailed(Exception):
         super().__init__(message)
 
 
+def slack_text(value: str) -> str:
+    """Text shown as written: Slack reads `<...>` as a mention (`<!channel>`) or a link
+    (`<https://...|text>`) and `&` as the start of an escape, so those three are escaped."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def body_for(alert: Alert, endpoint: Endpoint) -> str:
     if endpoint.format == Endpoint.Format.SLACK:
+        text = slack_text(alert.text)
         return json.dumps(
             {
-                "text": alert.subject,
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": alert.text}}],
+                "text": slack_text(alert.subject),
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
             }
         )
     return json.dumps(
