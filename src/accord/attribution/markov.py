@@ -53,7 +53,10 @@ def _index(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(codes, return_inverse=True)
 
 
-def _chain(paths: Paths, order: int):
+def _chain(
+    paths: Paths, order: int
+) -> tuple[np.ndarray, int, sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """The chain's states, its code base, Q, the right-hand sides and each state's exits."""
     codes, base = _state_codes(paths, order)
     state_codes, state = _index(codes, base**order)
     state = state.astype(np.int64) + 1  # 0 is (start)
@@ -100,20 +103,24 @@ def _solve(q: sp.csc_matrix, rhs: np.ndarray, keep: np.ndarray | None = None) ->
         q = q[index][:, index]
         rhs = rhs[index]
     if q.shape[0] > DIRECT_LIMIT:
-        q = q.tocsr()
+        rows = q.tocsr()
         x = rhs.copy()
         for sweep in range(1, MAX_SWEEPS + 1):
-            following = rhs + q @ x
+            following = rhs + rows @ x
             if sweep % 16 == 0:
                 change = np.abs(following - x).max(axis=0)
                 if np.all(change <= 1e-15 * np.maximum(np.abs(following).max(axis=0), 1e-300)):
-                    return following[0]
+                    converged: np.ndarray = following[0]
+                    return converged
             x = following
     system = (sp.identity(q.shape[0], format="csc") - q).tocsc()
-    return splu(system).solve(rhs)[0]
+    solved: np.ndarray = splu(system).solve(rhs)[0]
+    return solved
 
 
-def _state_names(channels, state_codes, base, order) -> list[str]:
+def _state_names(
+    channels: tuple[str, ...], state_codes: np.ndarray, base: int, order: int
+) -> list[str]:
     names = np.array(channels, dtype=object)
     labels = []
     for code in state_codes:
@@ -160,19 +167,21 @@ def markov(paths: Paths, order: int = 1) -> Credit:
     return Credit(name, paths.channels, credited[:, 0], credited[:, 1], details)
 
 
-def _transition_frame(labels, q, p_conv, p_null) -> pl.DataFrame:
+def _transition_frame(
+    labels: list[str], q: sp.csc_matrix, p_conv: np.ndarray, p_null: np.ndarray
+) -> pl.DataFrame:
     coo = q.tocoo()
-    labels = np.array(labels, dtype=object)
-    states = np.arange(len(labels))
+    names = np.array(labels, dtype=object)
+    states = np.arange(len(names))
     frames = [
-        (coo.row, labels[coo.col], coo.data),
-        (states, np.full(len(labels), CONVERSION, dtype=object), p_conv),
-        (states, np.full(len(labels), NULL, dtype=object), p_null),
+        (coo.row, names[coo.col], coo.data),
+        (states, np.full(len(names), CONVERSION, dtype=object), p_conv),
+        (states, np.full(len(names), NULL, dtype=object), p_null),
     ]
     source = np.concatenate([f[0] for f in frames])
     frame = pl.DataFrame(
         {
-            "channel_from": labels[source].tolist(),
+            "channel_from": names[source].tolist(),
             "channel_to": np.concatenate([f[1] for f in frames]).tolist(),
             "transition_probability": np.concatenate([f[2] for f in frames]),
         }

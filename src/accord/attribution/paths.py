@@ -54,14 +54,16 @@ class Paths:
         """Each touch's path index (a running count of path starts: cheaper than np.repeat)."""
         steps = np.zeros(len(self.touches), dtype=np.int32)
         steps[self.offsets[1:-1]] = 1
-        return np.cumsum(steps, dtype=np.int32)
+        running: np.ndarray = np.cumsum(steps, dtype=np.int32)
+        return running
 
     @cached_property
     def position(self) -> np.ndarray:
         """Each touch's index within its path."""
-        return np.arange(len(self.touches)) - self.offsets[:-1][self.path_of_touch]
+        index: np.ndarray = np.arange(len(self.touches)) - self.offsets[:-1][self.path_of_touch]
+        return index
 
-    def reweighted(self, conversions, nulls, value) -> Paths:
+    def reweighted(self, conversions: np.ndarray, nulls: np.ndarray, value: np.ndarray) -> Paths:
         """The same paths with other counts (bootstrap resamples)."""
         return Paths(
             self.channels, self.touches, self.offsets, conversions, nulls, value,

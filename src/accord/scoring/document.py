@@ -5,14 +5,15 @@ Pure pydantic, so the scoring engine can read it anywhere. Every refusal names t
 """
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 # The vocabularies of the shared database (crm.Person.seniority, touchpoints.Touchpoint.kind and
 # .channel); the agreement app's tests check they match the Django choices.
-SENIORITIES = ("entry", "manager", "director", "vp", "executive")
-TOUCHPOINT_KINDS = (
+Seniority = Literal["entry", "manager", "director", "vp", "executive"]
+TouchpointKind = Literal[
     "page_view",
     "form_fill",
     "email_open",
@@ -21,8 +22,8 @@ TOUCHPOINT_KINDS = (
     "event",
     "call",
     "meeting",
-)
-CHANNELS = (
+]
+Channel = Literal[
     "direct",
     "cross_network",
     "paid_shopping",
@@ -44,7 +45,10 @@ CHANNELS = (
     "events",
     "sales_outreach",
     "unassigned",
-)
+]
+SENIORITIES: tuple[str, ...] = get_args(Seniority)
+TOUCHPOINT_KINDS: tuple[str, ...] = get_args(TouchpointKind)
+CHANNELS: tuple[str, ...] = get_args(Channel)
 GRADES = ("A", "B", "C", "D")
 
 TEXT_FIELDS = ("industry", "region", "title", "seniority")
@@ -97,7 +101,7 @@ class FitRule(_Part):
     _pattern = field_validator("pattern")(_check_pattern)
 
     @model_validator(mode="after")
-    def _condition_fits_field(self):
+    def _condition_fits_field(self) -> "FitRule":
         given = [
             name
             for name, value in (
@@ -133,7 +137,7 @@ class GradeBand(_Part):
 class BuyingPower(_Part):
     """Who counts as a decision maker, and where an MQL needs one."""
 
-    seniorities: list[Literal[SENIORITIES]] = ["vp", "executive"]
+    seniorities: list[Seniority] = ["vp", "executive"]
     title_pattern: str | None = None
     use_decision_maker_flag: bool = True
     required: Literal["person", "account", "person_or_account", "none"] = "person_or_account"
@@ -149,8 +153,8 @@ class TouchpointPoints(_Part):
 class Engagement(_Part):
     half_life_days: float = Field(gt=0, le=3650)
     window_days: int | None = Field(default=None, gt=0, description="older touches count 0")
-    kinds: dict[Literal[TOUCHPOINT_KINDS], TouchpointPoints]
-    channels: dict[Literal[CHANNELS], Annotated[int, Field(ge=0, le=1000)]] = {}
+    kinds: dict[TouchpointKind, TouchpointPoints]
+    channels: dict[Channel, Annotated[int, Field(ge=0, le=1000)]] = {}
 
 
 class Disqualifiers(_Part):
@@ -233,7 +237,7 @@ class AgreementDocument(_Part):
         if ordered[-1].max is not None:
             raise ValueError(f"no grade for fit points above {ordered[-1].max}")
         for low, high in zip(ordered, ordered[1:], strict=False):
-            if low.max is None or (high.min is not None and low.max >= high.min):
+            if low.max is None or high.min is None or low.max >= high.min:
                 raise ValueError(f"grade bands {low.grade} and {high.grade} overlap")
             if high.min != low.max + 1:
                 raise ValueError(f"no grade for fit points {low.max + 1} to {high.min - 1}")
@@ -251,7 +255,7 @@ class AgreementDocument(_Part):
         raise AssertionError("validated bands cover every score")
 
 
-def check_document(data) -> AgreementDocument:
+def check_document(data: str | bytes | dict[str, Any]) -> AgreementDocument:
     """Validate raw data (a dict or JSON text) into a document, or raise DocumentError."""
     try:
         if isinstance(data, str | bytes):
@@ -261,7 +265,7 @@ def check_document(data) -> AgreementDocument:
         raise DocumentError([_describe(error) for error in exc.errors()]) from None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     path = ".".join(str(part) for part in error["loc"]) or "document"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":

@@ -11,11 +11,12 @@ points double the odds of converting, rounded to whole numbers.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.stats import rankdata
 
@@ -36,7 +37,7 @@ class Bin:
 
     column: str
     points: int
-    values: tuple | None = None
+    values: tuple[str, ...] | None = None
     low: float | None = None
     high: float | None = None
     other: bool = False
@@ -90,21 +91,23 @@ class Scorecard:
         return total
 
 
-def _number(value: float) -> str:
+def _number(value: float | None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def auc(scores, outcome) -> float:
+def auc(scores: ArrayLike, outcome: ArrayLike) -> float:
     """Area under the ROC curve: the chance a converter outranks a non-converter (ties half)."""
-    scores, outcome = np.asarray(scores, dtype=float), np.asarray(outcome, dtype=bool)
-    positives, negatives = int(outcome.sum()), int((~outcome).sum())
+    score, converted = np.asarray(scores, dtype=float), np.asarray(outcome, dtype=bool)
+    positives, negatives = int(converted.sum()), int((~converted).sum())
     if not positives or not negatives:
         raise ValueError("AUC needs both converters and non-converters")
-    ranks = rankdata(scores)
-    return float((ranks[outcome].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    ranks = rankdata(score)
+    return float(
+        (ranks[converted].sum() - positives * (positives + 1) / 2) / (positives * negatives)
+    )
 
 
-def holdout_split(outcome, share: float = 0.25, seed: int = 0) -> np.ndarray:
+def holdout_split(outcome: ArrayLike, share: float = 0.25, seed: int = 0) -> np.ndarray:
     """A stratified hold-out: True for the `share` of converters and of the rest held out."""
     outcome = np.asarray(outcome, dtype=bool)
     rng = np.random.default_rng(seed)
@@ -165,10 +168,12 @@ def _number_cut(series: pl.Series, min_share: float, max_bins: int) -> _Cut:
 
 def _below(values: pl.Series, edge: float) -> float:
     """The largest seen value under `edge`, so a range reads "3 to 5" rather than "3 to <6"."""
-    return values.filter(values < edge).max()
+    largest = values.filter(values < edge).max()
+    assert isinstance(largest, int | float), "an edge above the smallest value"
+    return float(largest)
 
 
-def _bin_index(series: pl.Series, bins: list | tuple) -> np.ndarray:
+def _bin_index(series: pl.Series, bins: Sequence[Bin]) -> np.ndarray:
     index = np.full(len(series), -1)
     missing = series.is_null()
     if series.dtype == pl.String:
@@ -195,10 +200,11 @@ def _bin_index(series: pl.Series, bins: list | tuple) -> np.ndarray:
     return index
 
 
-def _bin_points(series: pl.Series, bins: list) -> np.ndarray:
+def _bin_points(series: pl.Series, bins: Sequence[Bin]) -> np.ndarray:
     index = _bin_index(series, bins)
     points = np.array([b.points for b in bins] + [0])
-    return points[index]  # a value in no bin (-1) takes the trailing 0
+    scored: np.ndarray = points[index]  # a value in no bin (-1) takes the trailing 0
+    return scored
 
 
 # Fitting -------------------------------------------------------------------------------------
@@ -212,14 +218,17 @@ def _woe(index: np.ndarray, outcome: np.ndarray, size: int) -> np.ndarray:
     positives, negatives = outcome.sum(), len(outcome) - outcome.sum()
     good = (converted + rate) / (positives + 1)
     bad = (rows - converted + 1 - rate) / (negatives + 1)
-    return np.log(good / bad)
+    woe: np.ndarray = np.log(good / bad)
+    return woe
 
 
-def _fit_logistic(design: np.ndarray, outcome: np.ndarray, penalty: float, nonneg: int):
+def _fit_logistic(
+    design: np.ndarray, outcome: np.ndarray, penalty: float, nonneg: int
+) -> tuple[np.ndarray, float]:
     """Weights and intercept of L2-penalised logistic regression; the last `nonneg` weights ≥ 0."""
     columns = design.shape[1]
 
-    def loss(params):
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ params[1:] + params[0]
         gradient = 1 / (1 + np.exp(-z)) - outcome
         value = (np.logaddexp(0, z) - outcome * z).sum() + 0.5 * penalty * params[1:] @ params[1:]
@@ -227,7 +236,7 @@ def _fit_logistic(design: np.ndarray, outcome: np.ndarray, penalty: float, nonne
 
     bounds = [(None, None)] * (1 + columns - nonneg) + [(0, None)] * nonneg
     result = minimize(loss, np.zeros(columns + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    return result.x[1:], result.x[0]
+    return result.x[1:], float(result.x[0])
 
 
 @dataclass
@@ -257,7 +266,7 @@ def _cross_validated_penalty(
     fold = np.empty(len(outcome), dtype=int)
     for group in (np.flatnonzero(outcome), np.flatnonzero(~outcome.astype(bool))):
         fold[rng.permutation(group)] = np.arange(len(group)) % folds
-    results = {penalty: [] for penalty in PENALTIES}
+    results: dict[float, list[float]] = {penalty: [] for penalty in PENALTIES}
     for k in range(folds):
         train, test = frame.filter(pl.Series(fold != k)), frame.filter(pl.Series(fold == k))
         tables = design.woe_tables(train, outcome[fold != k])
@@ -270,7 +279,7 @@ def _cross_validated_penalty(
 
 def fit_scorecard(
     frame: pl.DataFrame,
-    outcome,
+    outcome: ArrayLike,
     *,
     per_unit: Mapping[str, float] | None = None,
     min_share: float = 0.02,

@@ -11,9 +11,11 @@ Buying power, disqualifiers and SLA terms are the base document's.
 
 import datetime as dt
 import math
+from typing import Any
 
 import numpy as np
 import polars as pl
+from numpy.typing import ArrayLike
 
 from accord.scoring.document import (
     CHANNELS,
@@ -80,14 +82,14 @@ def _caps(features: pl.DataFrame) -> dict[str, float]:
     for name in features.columns:
         touched = features[name].filter(features[name] > 0)
         if touched.len():
-            caps[name] = max(1.0, math.ceil(touched.quantile(CAP_QUANTILE)))
+            caps[name] = max(1.0, math.ceil(touched.quantile(CAP_QUANTILE) or 0))
     return caps
 
 
 def suggest_document(
     people: pl.DataFrame,
     touches: pl.DataFrame,
-    outcome,
+    outcome: ArrayLike,
     base: AgreementDocument,
     as_of: dt.datetime,
     seed: int = 0,
@@ -110,7 +112,7 @@ def suggest_document(
     return _calibrate(draft, base, people, touches, as_of)
 
 
-def _rule_name(rule: dict) -> str:
+def _rule_name(rule: dict[str, Any]) -> str:
     """A short name; the page spells the condition out beside it."""
     field = rule["field"]
     if field == "is_decision_maker":
@@ -124,14 +126,14 @@ def _rule_name(rule: dict) -> str:
     return (f"Seniority: {name}" if field == "seniority" else name)[:100]
 
 
-def _fit_rules(card: Scorecard) -> list[dict]:
+def _fit_rules(card: Scorecard) -> list[dict[str, Any]]:
     """A rule per bin worth points; "other" and missing values earn none (they fall in no rule)."""
-    rules = []
+    rules: list[dict[str, Any]] = []
     for i, b in enumerate(card.bins):
         if b.column not in FIT_COLUMNS or b.points == 0 or b.other or b.missing:
             continue
-        rule = {"field": b.column, "points": b.points}
-        if b.column == "is_decision_maker":
+        rule: dict[str, Any] = {"field": b.column, "points": b.points}
+        if b.values is not None and b.column == "is_decision_maker":
             rule["equals"] = bool(b.values[0])
         elif b.values is not None:
             rule["in"] = [str(v) for v in b.values]
@@ -142,7 +144,7 @@ def _fit_rules(card: Scorecard) -> list[dict]:
                 rule["min"] = max(0, math.ceil(b.low))
             if b.high is not None:  # up to the next band, so a value never seen has a rule too
                 following = card.bins[i + 1]
-                rule["max"] = max(0, math.ceil(following.low) - 1)
+                rule["max"] = max(0, math.ceil(following.low or 0) - 1)
         name = _rule_name(rule)
         if any(other["name"] == name for other in rules):
             name = f"{name} ({b.column.replace('_', ' ')})"[:100]
@@ -150,7 +152,7 @@ def _fit_rules(card: Scorecard) -> list[dict]:
     return rules
 
 
-def _engagement(card: Scorecard, touches: pl.DataFrame) -> dict:
+def _engagement(card: Scorecard, touches: pl.DataFrame) -> dict[str, Any]:
     """Points per touch type and channel; a type's cap leaves room for its channels' points."""
     kinds = {u.column.removeprefix(KIND): u for u in card.per_unit if u.column.startswith(KIND)}
     channels = {
@@ -221,7 +223,7 @@ def ranking_auc(
     doc: AgreementDocument,
     people: pl.DataFrame,
     touches: pl.DataFrame,
-    outcome,
+    outcome: ArrayLike,
     as_of: dt.datetime,
 ) -> float:
     """How well the document's total score ranks converters above the rest (AUC)."""

@@ -29,6 +29,11 @@ def test_overlapping_grade_bands_are_refused():
     assert refusal(grades=bands) == ["grades: grade bands B and A overlap"]
 
 
+def test_two_grade_bands_open_below_are_refused_as_overlapping():
+    bands = [{"grade": "A", "max": 100}, {"grade": "B", "max": 20}, {"grade": "C"}]
+    assert refusal(grades=bands)[0].startswith("grades: grade bands")
+
+
 def test_a_gap_between_grade_bands_is_refused():
     bands = [{"grade": "A", "min": 50}, {"grade": "B", "max": 40}]
     assert refusal(grades=bands) == ["grades: no grade for fit points 41 to 49"]
