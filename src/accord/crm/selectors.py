@@ -1,9 +1,9 @@
 """Reads of the shared database that pages, API and CLI share."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
@@ -50,37 +50,160 @@ def get_database_stats() -> DatabaseStats:
     )
 
 
-# --- the record pages -------------------------------------------------------------------------
+# --- the lists ----------------------------------------------------------------------------------
 
 PAGE_SIZE = 50
 TIMELINE = 50
+UNASSIGNED = "none"  # the owner filter's value for the unassigned pool
 
 
 @dataclass(frozen=True)
-class PeoplePage:
-    people: list
+class ListQuery:
+    """What a list page asks for: a text to find, a sort key (`-key` for descending) among the
+    list's `SORTS`, and filters by field (empty means any; `owner` may be `UNASSIGNED`)."""
+
+    text: str = ""
+    sort: str = ""
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: list
+    count: int
     page: int
-    has_next: bool
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + len(self.rows)
 
 
-def search_people(user, query: str = "", stage: str = "", page: int = 1) -> PeoplePage:
-    """The people this user may see, newest first, matching an e-mail or name fragment and a
-    stage. One row more than a page is read to know whether a next page exists (no count of a
-    million rows for a pager)."""
+def page_of(queryset: QuerySet, page: int) -> ListPage:
+    """One page of fifty and how many match: two queries whatever the page size. A page past the
+    last shows the last."""
+    count = queryset.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PAGE_SIZE
+    return ListPage(list(queryset[start : start + PAGE_SIZE]), count, page, pages)
+
+
+def matching(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
+    """Rows where any of `fields` contains `text`, whatever its case. On PostgreSQL a trigram
+    index on each field (UPPER(field) gin_trgm_ops) answers this without reading every row."""
+    if not text:
+        return queryset
+    found = Q()
+    for name in fields:
+        found |= Q(**{f"{name}__icontains": text})
+    return queryset.filter(found)
+
+
+def ordered(queryset: QuerySet, sorts: dict[str, tuple[str, ...]], sort: str) -> QuerySet:
+    """Ordered by one of `sorts` (`-key` descending; empty values last either way, on every
+    database), the id last so pages never overlap."""
+    descending = sort.startswith("-")
+    columns = [F(column) for column in sorts[sort.lstrip("-")]]
+    if descending:
+        return queryset.order_by(*(c.desc(nulls_last=True) for c in columns), "-id")
+    return queryset.order_by(*(c.asc(nulls_last=True) for c in columns), "id")
+
+
+def filter_by(queryset: QuerySet, filters: dict) -> QuerySet:
+    for name, value in filters.items():
+        if value in ("", None):
+            continue
+        if name == "owner" and value == UNASSIGNED:
+            queryset = queryset.filter(owner__isnull=True)
+        else:
+            queryset = queryset.filter(**{name: value})
+    return queryset
+
+
+PEOPLE_SORTS = {
+    "name": ("last_name", "first_name"),
+    "email": ("email",),
+    "account": ("account__name",),
+    "stage": ("lifecycle_stage",),
+    "owner": ("owner__full_name",),
+    "created": ("created_at",),
+}
+PEOPLE_FILTERS = ("lifecycle_stage", "owner")
+PEOPLE_TEXT = ("email", "first_name", "last_name")
+
+
+def filter_people(user, query: ListQuery) -> QuerySet[Person]:
+    """The people this user may read that match the query, in its order (newest first)."""
     from accord.teams.access import people_for
 
     people = people_for(user).select_related("account", "owner")
-    if query:
-        people = people.filter(
-            Q(email__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-        )
-    if stage:
-        people = people.filter(lifecycle_stage=stage)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(people.order_by("-id")[start : start + PAGE_SIZE + 1])
-    return PeoplePage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+    people = filter_by(matching(people, query.text, PEOPLE_TEXT), query.filters)
+    return ordered(people, PEOPLE_SORTS, query.sort or "-created")
+
+
+ACCOUNT_SORTS = {
+    "name": ("name",),
+    "domain": ("domain",),
+    "industry": ("industry",),
+    "region": ("region",),
+    "employees": ("employee_count",),
+    "owner": ("owner__full_name",),
+    "created": ("created_at",),
+}
+ACCOUNT_FILTERS = ("industry", "region", "owner")
+ACCOUNT_TEXT = ("name", "domain")
+
+
+def filter_accounts(user, query: ListQuery) -> QuerySet[Account]:
+    from accord.teams.access import accounts_for
+
+    accounts = accounts_for(user).select_related("owner")
+    accounts = filter_by(matching(accounts, query.text, ACCOUNT_TEXT), query.filters)
+    return ordered(accounts, ACCOUNT_SORTS, query.sort or "name")
+
+
+def industries_of(user) -> list[str]:
+    """The industries of the accounts this user may read, for the list's filter."""
+    from accord.teams.access import accounts_for
+
+    rows = accounts_for(user).exclude(industry="").values_list("industry", flat=True)
+    return list(rows.distinct().order_by("industry"))
+
+
+def regions_of(user) -> list[str]:
+    from accord.teams.access import accounts_for
+
+    rows = accounts_for(user).exclude(region="").values_list("region", flat=True)
+    return list(rows.distinct().order_by("region"))
+
+
+DEAL_SORTS = {
+    "name": ("name",),
+    "account": ("account__name",),
+    "amount": ("amount",),
+    "stage": ("stage",),
+    "owner": ("owner__full_name",),
+    "created": ("created_date",),
+    "close": ("close_date",),
+}
+DEAL_FILTERS = ("stage", "owner")
+DEAL_TEXT = ("name", "account__name")
+
+
+def filter_opportunities(user, query: ListQuery) -> QuerySet[Opportunity]:
+    from accord.teams.access import opportunities_for
+
+    deals = opportunities_for(user).select_related("account", "primary_contact", "owner")
+    deals = filter_by(matching(deals, query.text, DEAL_TEXT), query.filters)
+    return ordered(deals, DEAL_SORTS, query.sort or "-created")
+
+
+# --- the record pages -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from accord.crm import views
 app_name = "crm"
 
 urlpatterns = [
-    path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("accounts/<int:pk>/", views.account, name="account"),
 ]

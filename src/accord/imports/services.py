@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from accord import csvsafe
 from accord.audit.services import Action, record_change
@@ -20,7 +21,7 @@ from accord.imports.objects.accounts import plan_accounts
 from accord.imports.objects.opportunities import plan_opportunities
 from accord.imports.objects.people import plan_people
 from accord.imports.objects.touchpoints import plan_touchpoints
-from accord.touchpoints.models import Touchpoint
+from accord.touchpoints.models import Campaign, Touchpoint
 
 PLANNERS = {
     "person": plan_people,
@@ -84,10 +85,21 @@ def do_import_file(
 
 
 EXPORTS = ("people", "accounts", "opportunities", "touchpoints")
+EVERY_RECORD = "none (every record)"
 
 
-def write_export(kind: str, handle: TextIO, *, by=None, destination: str = "") -> int:
+def write_export(
+    kind: str,
+    handle: TextIO,
+    *,
+    by=None,
+    destination: str = "",
+    records: QuerySet | None = None,
+    filters: str = EVERY_RECORD,
+) -> int:
     """Write one object type as CSV that `accord import` reads back; returns the rows written.
+    `records` narrows (and orders) what is written, e.g. to a list page's filtered rows, with
+    `filters` saying in words how.
 
     Every export goes to the audit trail: who, what, how many rows, to where, with what filters.
     """
@@ -96,11 +108,12 @@ def write_export(kind: str, handle: TextIO, *, by=None, destination: str = "") -
         "accounts": (native.ACCOUNT_COLUMNS, _account_rows),
         "opportunities": (native.OPPORTUNITY_COLUMNS, _opportunity_rows),
         "touchpoints": (TOUCHPOINT_COLUMNS, _touchpoint_rows),
+        "campaigns": (CAMPAIGN_COLUMNS, _campaign_rows),
     }[kind]
     writer = csvsafe.writer(handle)
     writer.writerow(native.headers(headers))
     written = 0
-    for row in rows():
+    for row in rows(records):
         writer.writerow(row)
         written += 1
     record_change(
@@ -110,31 +123,37 @@ def write_export(kind: str, handle: TextIO, *, by=None, destination: str = "") -
         record_id=kind,
         field="rows",
         new=written,
-        reason=f"{destination or 'stream'}; filters: none (every record)",
+        reason=f"{destination or 'stream'}; filters: {filters}",
     )
     return written
 
 
-def _external_ids(object_type: str) -> dict[int, dict[str, str]]:
+def _external_ids(object_type: str, records: QuerySet) -> dict[int, dict[str, str]]:
     ids: dict[int, dict[str, str]] = defaultdict(dict)
-    records = SourceRecord.objects.filter(
+    external = SourceRecord.objects.filter(
         object_type=object_type, system__in=["hubspot", "salesforce"]
     )
-    for oid, system, ext in records.values_list("object_id", "system", "external_id"):
+    if records.query.where:  # only the ids of the rows written
+        external = external.filter(object_id__in=records.order_by().values("id"))
+    for oid, system, ext in external.values_list("object_id", "system", "external_id"):
         ids[oid][system] = ext
     return ids
 
 
-def _with_external_ids(object_type: str, rows) -> Iterable[tuple]:
+def _with_external_ids(object_type: str, records: QuerySet, columns) -> Iterable[tuple]:
     """Each exported row followed by its HubSpot and Salesforce ids, so a re-import matches it."""
-    ext = _external_ids(object_type)
-    for row in rows.iterator(chunk_size=5000):
+    ext = _external_ids(object_type, records)
+    for row in records.values_list(*columns).iterator(chunk_size=5000):
         ids = ext.get(row[0], {})
         yield (*row, ids.get("hubspot"), ids.get("salesforce"))
 
 
-def _people_rows() -> Iterable[tuple]:
-    people = Person.objects.order_by("id").values_list(
+def _in_order(records: QuerySet | None, model) -> QuerySet:
+    return model.objects.order_by("id") if records is None else records
+
+
+def _people_rows(records: QuerySet | None) -> Iterable[tuple]:
+    columns = (
         "id",
         "email",
         "first_name",
@@ -149,18 +168,16 @@ def _people_rows() -> Iterable[tuple]:
         "account_id",
         "created_at",
     )
-    return _with_external_ids(SourceRecord.ObjectType.PERSON, people)
+    return _with_external_ids(SourceRecord.ObjectType.PERSON, _in_order(records, Person), columns)
 
 
-def _account_rows() -> Iterable[tuple]:
-    accounts = Account.objects.order_by("id").values_list(
-        "id", "name", "domain", "industry", "employee_count", "region", "created_at"
-    )
-    return _with_external_ids(SourceRecord.ObjectType.ACCOUNT, accounts)
+def _account_rows(records: QuerySet | None) -> Iterable[tuple]:
+    columns = ("id", "name", "domain", "industry", "employee_count", "region", "created_at")
+    return _with_external_ids(SourceRecord.ObjectType.ACCOUNT, _in_order(records, Account), columns)
 
 
-def _opportunity_rows() -> Iterable[tuple]:
-    opportunities = Opportunity.objects.order_by("id").values_list(
+def _opportunity_rows(records: QuerySet | None) -> Iterable[tuple]:
+    columns = (
         "id",
         "name",
         "account__domain",
@@ -173,12 +190,35 @@ def _opportunity_rows() -> Iterable[tuple]:
         "close_date",
         "lost_reason",
     )
-    return _with_external_ids(SourceRecord.ObjectType.OPPORTUNITY, opportunities)
+    return _with_external_ids(
+        SourceRecord.ObjectType.OPPORTUNITY, _in_order(records, Opportunity), columns
+    )
 
 
-def _touchpoint_rows() -> Iterable[tuple]:
+CAMPAIGN_COLUMNS = [
+    ("ID", "id"),
+    ("Name", "name"),
+    ("Channel", "channel"),
+    ("Type", "kind"),
+    ("Status", "status"),
+    ("Start date", "start_date"),
+    ("End date", "end_date"),
+    ("Cost", "cost"),
+    ("Currency", "currency"),
+    ("UTM campaign", "utm_campaign"),
+    ("Advantage", "advantage"),
+]
+
+
+def _campaign_rows(records: QuerySet | None) -> Iterable[tuple]:
+    columns = [field for _, field in CAMPAIGN_COLUMNS]
+    records = _in_order(records, Campaign)
+    return records.values_list(*columns).iterator(chunk_size=5000)
+
+
+def _touchpoint_rows(records: QuerySet | None) -> Iterable[tuple]:
     return (
-        Touchpoint.objects.order_by("id")
+        _in_order(records, Touchpoint)
         .values_list(
             "person__email",
             "occurred_at",

@@ -17,7 +17,7 @@ A record out of scope is reported as missing (404), never as forbidden, so ids r
 Fields: `WRITABLE` lists, per record and action, the fields each audience may send. Marketers
 change marketing fields only: never an owner, never an opportunity. Campaigns are Marketing's.
 Owners: a rep may take a record for themselves or release it to the pool; the sales head assigns
-within the sales team; an admin assigns to any active user.
+within the sales team; an admin assigns to any active user (`check_owner`, `assignable_owners`).
 
 Everything else, one row per rule ("a member" is anyone in the marketing or sales team):
 
@@ -309,6 +309,29 @@ def check_owner(user: User, owner_id: int | None) -> User | None:
     if audience == Audience.SALES_HEAD and owner.team_id != user.team_id:
         raise AccessDenied([("owner_id", "The sales head assigns records within the sales team")])
     return owner
+
+
+def assignable_owners(user: User) -> QuerySet[User]:
+    """The users `check_owner` lets `user` give a record to (the pool aside): a rep themselves,
+    the sales head the sales team, an admin any active user, marketing nobody."""
+    active = User.objects.filter(is_active=True).order_by("full_name", "email")
+    audience = audience_of(user)
+    if audience == Audience.REP:
+        return active.filter(pk=user.pk)
+    if audience == Audience.SALES_HEAD:
+        return active.filter(team_id=user.team_id)
+    if audience == Audience.ADMIN:
+        return active
+    return User.objects.none()
+
+
+def owners_in_view(user: User) -> QuerySet[User]:
+    """The owners a user's lists may be narrowed to: a rep themselves, anybody else the sales
+    team's active members."""
+    if audience_of(user) == Audience.REP:
+        return User.objects.filter(pk=user.pk)
+    sales = User.objects.filter(is_active=True, team__kind=Team.Kind.SALES)
+    return sales.order_by("full_name", "email")
 
 
 def _check_team(team_id: int | None) -> Team | None:

@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
-from accord.touchpoints.models import Channel, Touchpoint
+from accord.crm.selectors import ListQuery, filter_by, matching, ordered
+from accord.teams.access import campaigns_for
+from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,25 @@ def get_touchpoints_per_channel(start: dt.datetime, end: dt.datetime) -> list[Ch
         ChannelCount(channel=channel, label=labels.get(channel, channel), touchpoints=n)
         for channel, n in sorted(counts.items(), key=lambda c: (-c[1], order.get(c[0], len(order))))
     ]
+
+
+# --- the campaigns' list ------------------------------------------------------------------------
+
+CAMPAIGN_SORTS = {
+    "name": ("name",),
+    "channel": ("channel",),
+    "kind": ("kind",),
+    "status": ("status",),
+    "start": ("start_date",),
+    "end": ("end_date",),
+    "cost": ("cost",),
+}
+CAMPAIGN_FILTERS = ("channel", "kind", "status")
+CAMPAIGN_TEXT = ("name", "utm_campaign")
+
+
+def filter_campaigns(user, query: ListQuery) -> QuerySet[Campaign]:
+    """The campaigns matching the query (everyone reads every campaign), latest start first."""
+    campaigns = campaigns_for(user).select_related("owner_team")
+    campaigns = filter_by(matching(campaigns, query.text, CAMPAIGN_TEXT), query.filters)
+    return ordered(campaigns, CAMPAIGN_SORTS, query.sort or "-start")

@@ -8,7 +8,10 @@ from accord.teams import access
 NAV_ITEMS = [
     ("Home", "web:home", None),
     ("Dashboard", "metrics:dashboard", None),
-    ("People", "crm:people", None),
+    ("People", "web:people", None),
+    ("Accounts", "web:accounts", None),
+    ("Deals", "web:deals", None),
+    ("Campaigns", "web:campaigns", None),
     ("Inbox", "handoff:inbox", access.sees_inbox_in_menu),
     ("Feedback", "handoff:feedback", access.sees_feedback_in_menu),
     ("Agreement", "agreement:index", None),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accord.web import views
+from accord.web import lists, views
 
 app_name = "web"
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("people/", lists.people, name="people"),
+    path("people/export/", lists.people_export, name="people-export"),
+    path("accounts/", lists.accounts, name="accounts"),
+    path("accounts/export/", lists.accounts_export, name="accounts-export"),
+    path("opportunities/", lists.deals, name="deals"),
+    path("opportunities/export/", lists.deals_export, name="deals-export"),
+    path("campaigns/", lists.campaign_list, name="campaigns"),
+    path("campaigns/export/", lists.campaigns_export, name="campaigns-export"),
 ]

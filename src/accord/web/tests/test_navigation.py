@@ -9,12 +9,13 @@ def nav_labels(response) -> list[str]:
     return [item["label"] for item in response.context["nav"]]
 
 
+RECORDS = ["People", "Accounts", "Deals", "Campaigns"]
 SHARED = ["Agreement", "Alignment", "Mindset", "Planning", "Goals", "API docs"]
 SEEN_BY = {
-    "rep": ["Home", "Dashboard", "People", "Inbox", *SHARED],
-    "marketer": ["Home", "Dashboard", "People", "Feedback", *SHARED],
-    "marketing_head": ["Home", "Dashboard", "People", "Inbox", "Feedback", *SHARED, "Import"],
-    "sales_head": ["Home", "Dashboard", "People", "Inbox", "Feedback", *SHARED, "Import"],
+    "rep": ["Home", "Dashboard", *RECORDS, "Inbox", *SHARED],
+    "marketer": ["Home", "Dashboard", *RECORDS, "Feedback", *SHARED],
+    "marketing_head": ["Home", "Dashboard", *RECORDS, "Inbox", "Feedback", *SHARED, "Import"],
+    "sales_head": ["Home", "Dashboard", *RECORDS, "Inbox", "Feedback", *SHARED, "Import"],
 }
 
 
@@ -36,7 +37,7 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
     response = client.get(reverse("web:home"))
 
     admin_only = ["Import", "Audit", "Admin"]
-    assert nav_labels(response) == ["Home", "Dashboard", "People", *SHARED, *admin_only]
+    assert nav_labels(response) == ["Home", "Dashboard", *RECORDS, *SHARED, *admin_only]
     assertContains(response, f'href="{reverse("admin:index")}"')
 
 
