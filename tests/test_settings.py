@@ -26,6 +26,7 @@ def run_accord(*args, env_overrides, tmp_path):
         ("ACCORD_DEBUG", "maybe", "ACCORD_DEBUG='maybe': expected one of"),
         ("ACCORD_TIME_ZONE", "Mars/Olympus", "not an IANA time zone"),
         ("ACCORD_SECRET_KEY", "short", "ACCORD_SECRET_KEY is too short"),
+        ("ACCORD_BACKUP_KEY", "short", "ACCORD_BACKUP_KEY is too short"),
         ("ACCORD_EMAIL_PORT", "twenty-five", "'twenty-five': expected a whole number"),
     ],
 )

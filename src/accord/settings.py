@@ -89,6 +89,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "accord.sqlite3")}
+# Signs each backup's manifest; a restore then takes only a backup signed with the same key.
+BACKUP_KEY = env_str("ACCORD_BACKUP_KEY")
+if BACKUP_KEY is not None and len(BACKUP_KEY) < 32:
+    raise ConfigError("ACCORD_BACKUP_KEY is too short: use at least 32 random characters")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
 # The dashboard's work-outs have a queue of their own, which `accord worker` runs beside the

@@ -1,8 +1,10 @@
 """`accord backup` and `accord restore`: the whole database in one file, and back, on SQLite and
 PostgreSQL alike."""
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -23,6 +25,9 @@ from accord.audit.backup import MANIFEST, backed_up_models
 from accord.audit.models import AuditEntry
 from accord.crm.models import Opportunity, Person
 from accord.crm.services import do_change_lifecycle_stage
+from accord.teams.models import User
+
+BACKUP_KEY = "k" * 16 + "a-backup-key-of-32-characters"
 
 
 def some_company(marketing_head, sales_head, marketer, rep):
@@ -104,6 +109,211 @@ def test_a_backup_from_a_newer_schema_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="newer Accord"):
         call_command("restore", str(tmp_path / "new.zip"), "--quiet")
+
+
+def rewritten(path, out, *, manifest=None, rows=None, drop=(), rehash=True):
+    """A copy of the backup at `path`, changed as someone with the file could change it:
+    `manifest(dict)` edits the manifest, `rows[table](list of rows)` a table's rows, `drop` leaves
+    files out; with `rehash`, the manifest's SHA-256s are made to match the changed files."""
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(out, "w") as new:
+        listed = json.loads(old.read(MANIFEST))
+        for entry in listed["tables"]:
+            name = f"tables/{entry['table']}.jsonl"
+            data = old.read(name)
+            if rows and entry["table"] in rows:
+                edited = rows[entry["table"]]([json.loads(line) for line in data.splitlines()])
+                data = b"".join(json.dumps(row).encode() + b"\n" for row in edited)
+                entry["rows"] = len(edited)
+                if rehash:
+                    entry["sha256"] = hashlib.sha256(data).hexdigest()
+            if name not in drop:
+                new.writestr(name, data)
+        for name in (
+            set(old.namelist())
+            - {MANIFEST}
+            - {f"tables/{t['table']}.jsonl" for t in listed["tables"]}
+        ):
+            new.writestr(name, old.read(name))
+        new.writestr(MANIFEST, json.dumps(manifest(listed) if manifest else listed))
+    return out
+
+
+def restore(path):
+    call_command("restore", str(path), "--quiet", stdout=StringIO())
+
+
+def made_superuser(email):
+    """The rows of teams_user with the one of `email` made an active superuser."""
+
+    def edit(rows):
+        columns = [f.column for f in User._meta.concrete_fields]
+        email_at, superuser_at = columns.index("email"), columns.index("is_superuser")
+        for row in rows:
+            if row[email_at] == email:
+                row[superuser_at] = True
+        return rows
+
+    return {"teams_user": edit}
+
+
+def an_empty_migrated_database():
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_a_backup_whose_manifest_omits_tables_is_refused(tmp_path):
+    backup(tmp_path / "b.zip")
+    left_out = ["crm_person", "crm_account", "teams_user", "audit_auditentry"]
+    rewritten(
+        tmp_path / "b.zip",
+        tmp_path / "short.zip",
+        manifest=lambda m: m | {"tables": [t for t in m["tables"] if t["table"] not in left_out]},
+        drop=[f"tables/{t}.jsonl" for t in left_out],
+    )
+
+    with pytest.raises(CommandError) as refused:
+        restore(tmp_path / "short.zip")
+
+    assert "missing: " in str(refused.value) and "nothing was written" in str(refused.value)
+    assert all(table in str(refused.value) for table in left_out)
+
+
+@pytest.mark.django_db
+def test_a_backup_with_a_table_or_file_this_schema_lacks_is_refused(tmp_path):
+    backup(tmp_path / "b.zip")
+    ghost = {"table": "crm_ghost", "model": "crm.ghost", "columns": ["id"], "rows": 0,
+             "sha256": hashlib.sha256(b"").hexdigest()}  # fmt: skip
+    rewritten(
+        tmp_path / "b.zip",
+        tmp_path / "extra.zip",
+        manifest=lambda m: m | {"tables": [*m["tables"], ghost]},
+    )
+    with zipfile.ZipFile(tmp_path / "extra.zip", "a") as archive:
+        archive.writestr("tables/crm_ghost.jsonl", b"")
+    rewritten(tmp_path / "b.zip", tmp_path / "stray.zip")
+    with zipfile.ZipFile(tmp_path / "stray.zip", "a") as archive:
+        archive.writestr("tables/teams_user_copy.jsonl", b"[1]\n")
+
+    with pytest.raises(CommandError, match="not in this schema: crm_ghost"):
+        restore(tmp_path / "extra.zip")
+    with pytest.raises(CommandError, match="does not list: tables/teams_user_copy.jsonl"):
+        restore(tmp_path / "stray.zip")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_row_is_refused_by_its_hash(tmp_path, rep):
+    backup(tmp_path / "b.zip")
+    an_empty_migrated_database()
+    rewritten(
+        tmp_path / "b.zip", tmp_path / "edited.zip", rows=made_superuser(rep.email), rehash=False
+    )
+
+    with pytest.raises(
+        CommandError, match="tables/teams_user.jsonl is not the file the manifest describes"
+    ):
+        restore(tmp_path / "edited.zip")
+
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_backup_key_only_a_manifest_signed_with_it_is_restored(tmp_path, rep, settings):
+    backup(tmp_path / "unsigned.zip")
+    settings.BACKUP_KEY = BACKUP_KEY
+    backup(tmp_path / "signed.zip")
+    an_empty_migrated_database()
+    superuser = made_superuser(rep.email)
+    rewritten(tmp_path / "signed.zip", tmp_path / "edited.zip", rows=superuser)
+
+    with pytest.raises(CommandError, match="does not match its signature under ACCORD_BACKUP_KEY"):
+        restore(tmp_path / "edited.zip")
+    with pytest.raises(CommandError, match="not signed, and ACCORD_BACKUP_KEY is set"):
+        restore(tmp_path / "unsigned.zip")
+    settings.BACKUP_KEY = "another-key-of-at-least-32-characters"
+    with pytest.raises(CommandError, match="does not match its signature"):
+        restore(tmp_path / "signed.zip")
+    assert not User.objects.exists()
+
+    settings.BACKUP_KEY = BACKUP_KEY
+    restore(tmp_path / "signed.zip")
+    assert User.objects.get(email=rep.email).is_superuser is False
+
+
+def damaged(path, out):
+    """The backup with bytes in the middle of a table's compressed data changed."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        biggest = max(archive.infolist(), key=lambda item: item.compress_size)
+    middle = biggest.header_offset + 30 + len(biggest.filename) + biggest.compress_size // 2
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.django_db
+def test_a_damaged_or_foreign_file_is_refused_with_a_message(tmp_path):
+    backup(tmp_path / "b.zip")
+    (tmp_path / "notes.zip").write_text("meeting notes, not a backup")
+    (tmp_path / "cut.zip").write_bytes((tmp_path / "b.zip").read_bytes()[:-200])
+    with zipfile.ZipFile(tmp_path / "list.zip", "w") as archive:
+        archive.writestr(MANIFEST, "[]")
+    cases = {
+        "notes.zip": "notes.zip is not an Accord backup (not a readable zip",
+        "cut.zip": "cut.zip is not an Accord backup (not a readable zip",
+        "list.zip": "list.zip is not an Accord backup this version can read",
+        damaged(tmp_path / "b.zip", tmp_path / "flipped.zip").name: "is damaged",
+    }
+    for name, message in cases.items():
+        with pytest.raises(CommandError, match=re.escape(message)):
+            restore(tmp_path / name)
+
+
+def test_the_command_line_ends_a_refused_restore_with_a_message_not_a_traceback(tmp_path):
+    with zipfile.ZipFile(tmp_path / "list.zip", "w") as archive:
+        archive.writestr(MANIFEST, "[]")
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ACCORD_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", "restore", str(tmp_path / "list.zip"), "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "list.zip was not restored: list.zip is not an Accord backup" in result.stderr
+
+
+@pytest.mark.django_db
+def test_text_with_a_nul_character_is_named_by_table_and_row_on_postgresql(tmp_path):
+    """SQLite stores a NUL character in text, PostgreSQL does not: a backup taken on SQLite
+    that holds one restores there, and is refused on PostgreSQL naming where it is."""
+    backup(tmp_path / "b.zip")
+
+    def nul_in_the_second(rows):
+        rows[1][-1] = rows[1][-1] + "\x00"
+        return rows
+
+    rewritten(
+        tmp_path / "b.zip", tmp_path / "nul.zip", rows={"django_content_type": nul_in_the_second}
+    )
+    with zipfile.ZipFile(tmp_path / "nul.zip") as archive:
+        second = json.loads(archive.read("tables/django_content_type.jsonl").splitlines()[1])
+
+    if connection.vendor != "postgresql":
+        restore(tmp_path / "nul.zip")
+        from django.contrib.contenttypes.models import ContentType
+
+        assert ContentType.objects.get(pk=second[0]).model.endswith("\x00")
+        return
+    with pytest.raises(CommandError) as refused:
+        restore(tmp_path / "nul.zip")
+    assert f"django_content_type row 2 (id {second[0]}), column model" in str(refused.value)
+    assert "NUL character" in str(refused.value)
 
 
 def test_tables_come_after_the_tables_they_point_to():

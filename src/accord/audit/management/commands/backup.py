@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from accord.audit.backup import do_backup
 
@@ -9,7 +9,8 @@ from accord.audit.backup import do_backup
 class Command(BaseCommand):
     help = (
         "Write the whole database to FILE: a zip of one JSON-lines file per table and a manifest "
-        "of the schema and row counts, which `accord restore` loads on SQLite or PostgreSQL."
+        "of the schema, row counts and each file's SHA-256 (signed with ACCORD_BACKUP_KEY when it "
+        "is set), which `accord restore` loads on SQLite or PostgreSQL."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
     def handle(self, *args, file, quiet, **options):
-        report = do_backup(file, progress=not quiet and sys.stderr.isatty())
+        try:
+            report = do_backup(file, progress=not quiet and sys.stderr.isatty())
+        except OSError as exc:
+            raise CommandError(f"cannot write {file}: {exc.strerror or exc}") from None
         self.stdout.write(
             f"Backed up {report.rows:,} rows of {len(report.tables)} tables to {file}"
         )

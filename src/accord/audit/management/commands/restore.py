@@ -9,7 +9,9 @@ from accord.audit.backup import RestoreRefused, do_restore
 class Command(BaseCommand):
     help = (
         "Load a file written by `accord backup` into this empty, migrated database (SQLite or "
-        "PostgreSQL), all of it or nothing. A backup from a newer Accord is refused."
+        "PostgreSQL), all of it or nothing. Refused: a backup from a newer Accord, one that lacks "
+        "a table or has one too many, a file that differs from its SHA-256 in the manifest and, "
+        "with ACCORD_BACKUP_KEY set, a manifest not signed with it."
     )
 
     def add_arguments(self, parser):
