@@ -43,16 +43,26 @@ def sla_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
     sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
     marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters)).marketing
     rows = [
-        ["sales", s.period.isoformat(), s.handoffs, s.first_touch_rate, s.decision_rate, "", ""]
+        [
+            "sales",
+            s.period.isoformat(),
+            s.handoffs,
+            s.first_touch_rate,
+            s.decision_rate,
+            s.first_touch_running,
+            s.decision_running,
+            "",
+            "",
+        ]
         for s in sales
     ]
     rows += [
-        ["marketing", m.month.isoformat()[:7], "", "", "", m.delivered, m.commitment]
+        ["marketing", m.month.isoformat()[:7], "", "", "", "", "", m.delivered, m.commitment]
         for m in marketing
     ]
     headers = [
         "team", "period", "handoffs", "first_touch_in_time", "decided_in_time",
-        "mqls_delivered", "mql_commitment",
+        "first_touch_running", "decision_running", "mqls_delivered", "mql_commitment",
     ]  # fmt: skip
     return headers, rows
 

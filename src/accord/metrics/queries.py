@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
@@ -385,13 +386,21 @@ class SlaComplianceQuery(MetricsQuery):
     mql_commitment: int | None = Field(default=None, ge=0)
 
 
-class SalesSlaMonth(BaseModel):
-    month: dt.date
+class SalesSla(BaseModel):
+    """Sales' side of the SLA: rates are of the clocks that count (due or stopped); clocks still
+    running are counted apart (see `_sales_sla`)."""
+
     handoffs: int
     first_touched_in_time: int
     decided_in_time: int
     first_touch_rate: float | None
     decision_rate: float | None
+    first_touch_running: int
+    decision_running: int
+
+
+class SalesSlaMonth(SalesSla):
+    month: dt.date
 
 
 class MarketingSlaMonth(BaseModel):
@@ -409,47 +418,74 @@ class SlaComplianceResult(BaseModel):
     marketing: list[MarketingSlaMonth]
 
 
-NO_HANDOFFS = {"handoffs": 0, "touched": 0, "decided": 0}
+NO_HANDOFFS = {"handoffs": 0, "touched": 0, "decided": 0, "touch_running": 0, "deciding": 0}
+
+
+def _counted_handoffs(query: MetricsQuery) -> QuerySet[Handoff]:
+    """Handoffs in the period of `query`. A reassignment closes a handoff and opens another with
+    the same clocks, so only the handoffs that were not passed on are counted."""
+    return Handoff.objects.filter(
+        query.segment("person__"),
+        handed_off_at__gte=_start(query.start),
+        handed_off_at__lt=_after(query.end),
+    ).exclude(status=Handoff.Status.REASSIGNED)
+
+
+def _sla_counts() -> dict:
+    """How many handoffs had their first touch and their decision in time, and how many of
+    those clocks still run now (open, not stopped, not yet due)."""
+    now, still_open = timezone.now(), Q(status__in=Handoff.OPEN)
+    return {
+        "handoffs": Count("id"),
+        "touched": Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
+        "decided": Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
+        "touch_running": Count(
+            "id", filter=still_open & Q(first_touched_at__isnull=True, first_touch_due_at__gt=now)
+        ),
+        "deciding": Count(
+            "id", filter=still_open & Q(decided_at__isnull=True, decision_due_at__gt=now)
+        ),
+    }
 
 
 def _handoffs_in_time(query: MetricsQuery, trunc) -> dict[dt.date, dict]:
-    """Handoffs per period (`trunc` of the handoff time), and how many had their first touch and
-    their decision in time. A reassignment closes a handoff and opens another with the same
-    clocks, so only the handoffs that were not passed on are counted."""
+    """`_sla_counts` per period (`trunc` of the handoff time)."""
     rows = (
-        Handoff.objects.filter(
-            query.segment("person__"),
-            handed_off_at__gte=_start(query.start),
-            handed_off_at__lt=_after(query.end),
-        )
-        .exclude(status=Handoff.Status.REASSIGNED)
+        _counted_handoffs(query)
         .annotate(period=trunc("handed_off_at"))
         .values("period")
-        .annotate(
-            handoffs=Count("id"),
-            touched=Count("id", filter=Q(first_touched_at__lte=F("first_touch_due_at"))),
-            decided=Count("id", filter=Q(decided_at__lte=F("decision_due_at"))),
-        )
+        .annotate(**_sla_counts())
     )
     return {_as_date(row["period"]): row for row in rows}
+
+
+def _sales_sla(row: dict) -> dict:
+    """Sales' side of the SLA as every page, download and the API show it: a clock counts once
+    it is due or stopped; one still running is neither in time nor missed yet, and is counted
+    apart. Right after the pool is handed out, the new clocks do not read as misses."""
+    return {
+        "handoffs": row["handoffs"],
+        "first_touched_in_time": row["touched"],
+        "decided_in_time": row["decided"],
+        "first_touch_rate": _rate(row["touched"], row["handoffs"] - row["touch_running"]),
+        "decision_rate": _rate(row["decided"], row["handoffs"] - row["deciding"]),
+        "first_touch_running": row["touch_running"],
+        "decision_running": row["deciding"],
+    }
+
+
+def run_sales_sla(query: MetricsQuery) -> SalesSla:
+    """Sales' side of the SLA over the whole period, counted as month by month."""
+    return SalesSla(**_sales_sla(_counted_handoffs(query).aggregate(**_sla_counts())))
 
 
 def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
     by_month = _handoffs_in_time(query, TruncMonth)
     months = _months(query.start, query.end)
-    sales = []
-    for month in months:
-        row = by_month.get(month, NO_HANDOFFS)
-        sales.append(
-            SalesSlaMonth(
-                month=month,
-                handoffs=row["handoffs"],
-                first_touched_in_time=row["touched"],
-                decided_in_time=row["decided"],
-                first_touch_rate=_rate(row["touched"], row["handoffs"]),
-                decision_rate=_rate(row["decided"], row["handoffs"]),
-            )
-        )
+    sales = [
+        SalesSlaMonth(month=month, **_sales_sla(by_month.get(month, NO_HANDOFFS)))
+        for month in months
+    ]
     agreement = get_agreement_in_force()
     commitment = agreement.document.sla.mqls_per_month if agreement else query.mql_commitment
     delivered = mqls_delivered_by_month(months)
@@ -642,13 +678,8 @@ class SalesSlaTrendQuery(MetricsQuery):
     grain: Literal["week", "month"] = "month"
 
 
-class SalesSlaPeriod(BaseModel):
+class SalesSlaPeriod(SalesSla):
     period: dt.date
-    handoffs: int
-    first_touched_in_time: int
-    decided_in_time: int
-    first_touch_rate: float | None
-    decision_rate: float | None
 
 
 def _periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
@@ -665,17 +696,7 @@ def _periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
 def run_sales_sla_trend(query: SalesSlaTrendQuery) -> list[SalesSlaPeriod]:
     """Sales' side of the SLA by week or month, counted as `run_sla_compliance` counts it."""
     by_period = _handoffs_in_time(query, TruncWeek if query.grain == "week" else TruncMonth)
-    result = []
-    for period in _periods(query.start, query.end, query.grain):
-        row = by_period.get(period, NO_HANDOFFS)
-        result.append(
-            SalesSlaPeriod(
-                period=period,
-                handoffs=row["handoffs"],
-                first_touched_in_time=row["touched"],
-                decided_in_time=row["decided"],
-                first_touch_rate=_rate(row["touched"], row["handoffs"]),
-                decision_rate=_rate(row["decided"], row["handoffs"]),
-            )
-        )
-    return result
+    return [
+        SalesSlaPeriod(period=period, **_sales_sla(by_period.get(period, NO_HANDOFFS)))
+        for period in _periods(query.start, query.end, query.grain)
+    ]

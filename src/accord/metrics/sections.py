@@ -32,13 +32,14 @@ def sla_rows(filters):
     rows = [
         [
             s.month.isoformat()[:7], s.handoffs, s.first_touch_rate, s.decision_rate,
+            s.first_touch_running, s.decision_running,
             marketing[s.month].delivered, marketing[s.month].commitment,
         ]
         for s in result.sales
     ]  # fmt: skip
     headers = [
         "month", "handoffs", "first_touch_in_time", "decided_in_time",
-        "mqls_delivered", "mql_commitment",
+        "first_touch_running", "decision_running", "mqls_delivered", "mql_commitment",
     ]  # fmt: skip
     return headers, rows
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from accord.crm.models import LifecycleStage
 from accord.metrics.queries import (
     FunnelQuery,
+    MetricsQuery,
     RevenueGoalQuery,
-    SlaComplianceQuery,
     run_funnel,
     run_revenue_goal,
-    run_sla_compliance,
+    run_sales_sla,
 )
 from accord.planning.models import BuyingStage, Metric
 
@@ -69,11 +69,14 @@ class _Readings:
 
     @cached_property
     def first_touch_rate(self) -> str:
-        query = SlaComplianceQuery(start=self.period.start, end=self.period.end)
-        months = run_sla_compliance(query).sales
-        handoffs = sum(month.handoffs for month in months)
-        in_time = sum(month.first_touched_in_time for month in months)
-        return f"{in_time / handoffs:.0%} of {handoffs:,}" if handoffs else "no handoffs"
+        sla = run_sales_sla(MetricsQuery(start=self.period.start, end=self.period.end))
+        if not sla.handoffs:
+            return "no handoffs"
+        running = f" ({sla.first_touch_running:,} running)" if sla.first_touch_running else ""
+        if sla.first_touch_rate is None:
+            return f"none due yet{running}"
+        counted = sla.handoffs - sla.first_touch_running
+        return f"{sla.first_touch_rate:.0%} of {counted:,}{running}"
 
     def value(self, metric: str) -> str:
         if metric in FUNNEL_METRICS:

@@ -134,7 +134,7 @@ def test_the_sla_by_week_on_the_page_and_as_csv(client, marketer, sla_history):
 
     assert "<td>2 Nov 2026</td><td>1</td><td>100%</td><td>100%</td>" in page
     assert "<td>9 Nov 2026</td><td>1</td><td>0%</td><td>0%</td>" in page
-    assert ["sales", "2026-11-09", "1", "0.0", "0.0", "", ""] in rows
+    assert ["sales", "2026-11-09", "1", "0.0", "0.0", "0", "0", "", ""] in rows
     assert rows[-1][0] == "marketing"
 
 
