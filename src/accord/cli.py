@@ -62,6 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(USAGE)
         sys.exit(0 if argv else 2)
+    if argv[0] == "attribution":
+        from accord.attribution.command import reads_a_file, run_on_file
+
+        if reads_a_file(argv[1:]):  # a file needs no database: no Django to boot
+            sys.exit(run_on_file(argv[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     if argv[0] == "demo":
         # The demo runs on plain http://127.0.0.1, where secure-only cookies would never come back.

@@ -22,12 +22,10 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from accord.attribution.command import BY, CONVERSIONS, JOURNEYS
 from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
 
-CONVERSIONS = ("opportunity_created", "won")
-BY = ("channel", "campaign")
-JOURNEYS = ("person", "account")
 NO_CAMPAIGN = "(no campaign)"
 BATCH = 100_000
 TIME = pl.Datetime("us", "UTC")

@@ -301,3 +301,24 @@ def test_account_journey_converts_when_the_accounts_deal_is_won(capsys):
         "email": (0.0, 0.0),
         "events": (1.0, 2000.0),
     }
+
+
+def test_a_file_is_credited_in_a_process_that_never_loads_django(tmp_path):
+    """A paths file needs no database, so `accord attribution --paths` does not boot Django."""
+    import subprocess
+    import sys
+
+    source, out = tmp_path / "paths.csv", tmp_path / "credits.csv"
+    PATHS.write_csv(source)
+    script = (
+        "import sys\n"
+        "from accord.cli import main\n"
+        "try:\n"
+        f"    main(['attribution', '--paths', {str(source)!r}, '--out', {str(out)!r}])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines()[-2:] == ["exit 0", "[]"]
+    assert credits(pl.read_csv(out), "last_touch")["direct"] == (3.0, 350.0)
