@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accord.audit.middleware.request_id_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accord.imports.middleware.upload_limit_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -188,6 +189,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
+IMPORT_MAX_BYTES = env_int("ACCORD_MAX_IMPORT_BYTES", 104_857_600)
 
 EMAIL_BACKEND = env_str("ACCORD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("ACCORD_EMAIL_HOST", "localhost")

@@ -2,11 +2,14 @@
 check is queued), read how it ended, confirm a clean check as an import. Heads and admins."""
 
 import datetime as dt
+import zoneinfo
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from accord.crm.api import Page
 from accord.crm.schemas import ErrorOut
@@ -55,6 +58,21 @@ class ImportRunOut(Schema):
         return run.requested_by.email if run.requested_by else None
 
 
+class ReadingIn(Schema):
+    date_format: Literal["DMY", "MDY", "YMD"] | None = None
+    time_zone: str = "UTC"
+    sheet: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def known_zone(cls, zone: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is not an IANA time zone") from None
+        return zone
+
+
 def _refusal(exc: RunRefused) -> Status:
     status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, NotConfirmable) else 422
     return Status(status, {"detail": str(exc)})
@@ -63,14 +81,19 @@ def _refusal(exc: RunRefused) -> Status:
 @router.post(
     "/imports",
     response={202: ImportRunOut, 403: ErrorOut, 422: ErrorOut},
-    description="Upload a CSV export (HubSpot, Salesforce, Accord or touchpoints): a check is "
-    "queued for the worker, which reads every row and writes nothing. Poll the run; when it is "
+    description="Upload an export (HubSpot, Salesforce, Accord or touchpoints; CSV in UTF-8, "
+    "UTF-16, Windows-1252 or ISO-8859-1 with commas, semicolons or tabs, or XLSX) with how to "
+    "read it (`date_format` DMY, MDY or YMD for a file whose dates all read both ways; "
+    "`time_zone` of times without one; `sheet` of a workbook): a check is "
+    "queued for the worker, which reads every row and writes nothing. An upload over "
+    "ACCORD_MAX_IMPORT_BYTES is refused (413) before it is stored. Poll the run; when it is "
     "`done`, `counts` say what an import would create and update, and it can be confirmed; when "
     "`refused`, `problems` list every bad row (the first thousand; `problem_count` all).",
 )
-def upload_import(request: HttpRequest, file: File[UploadedFile]):
+def upload_import(request: HttpRequest, file: File[UploadedFile], reading: Form[ReadingIn] = None):
+    options = reading.dict() if reading is not None else {}
     try:
-        return Status(202, services.do_upload(request.auth, file))
+        return Status(202, services.do_upload(request.auth, file, options))
     except RunRefused as refused:
         return _refusal(refused)
 

@@ -11,14 +11,23 @@ headers) is left to the row-by-row reader, which reports it exactly.
 
 import csv
 import io
-from pathlib import Path
 
 import polars as pl
 from tqdm import tqdm
 
-from accord.imports.engine import FORMULA_START, REQUIRED, ParsedFile, RowError
+from accord.imports.engine import FORMULA_START, REQUIRED, ParsedFile, ReadOptions, RowError
 from accord.imports.formats import Format
-from accord.imports.formats.base import email, normalize_header, timestamp, whole_number
+from accord.imports.formats.base import (
+    DATED,
+    AmbiguousDates,
+    DateReading,
+    email,
+    normalize_header,
+    read_dates,
+    timestamp,
+    whole_number,
+)
+from accord.imports.source import Source
 
 BOM = b"\xef\xbb\xbf"
 # Exactly what str.strip() removes (every character whose str.isspace() is true).
@@ -37,8 +46,10 @@ ASCII_EMAIL = (
 )
 
 
-def read_columns(path: Path, fmt: Format, header_row: list[str], progress: bool):
-    data = path.read_bytes()
+def read_columns(
+    source: Source, fmt: Format, header_row: list[str], progress: bool, options: ReadOptions
+):
+    data = source.path.read_bytes()
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if (
@@ -58,6 +69,7 @@ def read_columns(path: Path, fmt: Format, header_row: list[str], progress: bool)
             schema={name: pl.String for name in names},
             infer_schema=False,
             encoding="utf8",
+            separator=source.delimiter,
             quote_char='"',
             truncate_ragged_lines=False,
         )
@@ -79,7 +91,7 @@ def read_columns(path: Path, fmt: Format, header_row: list[str], progress: bool)
         disable=not progress,
     )
     with bar:
-        parsed = _validate(raw, fmt, header_row)
+        parsed = _validate(raw, fmt, header_row, options)
         bar.update(raw.height)
     return parsed
 
@@ -91,7 +103,9 @@ def _clean(col: pl.Expr, unescape: bool) -> pl.Expr:
     return pl.when(col == "").then(None).otherwise(col)
 
 
-def _validate(raw: pl.DataFrame, fmt: Format, header_row: list[str]) -> ParsedFile:
+def _validate(
+    raw: pl.DataFrame, fmt: Format, header_row: list[str], options: ReadOptions
+) -> ParsedFile:
     chosen: list[tuple[str, str, str, object]] = []  # (column, header, field, parser)
     headers: dict[str, str] = {}
     for index, header in enumerate(header_row):
@@ -118,7 +132,17 @@ def _validate(raw: pl.DataFrame, fmt: Format, header_row: list[str]) -> ParsedFi
         if parser.__name__ == "text":
             columns.append(pl.col(name))
             continue
-        values, bad = _parse(cells.get_column(name), parser)
+        column = cells.get_column(name)
+        reading = None
+        if parser in DATED:
+            try:
+                reading = options.dates(column.drop_nulls().unique().sort().to_list())
+            except AmbiguousDates as exc:
+                row = cells.filter(pl.col(name) == exc.example).get_column("row").first()
+                errors.append(RowError(row, header, str(exc)))
+                columns.append(pl.lit(None, UTC if parser is timestamp else pl.Date).alias(name))
+                continue
+        values, bad = _parse(column, parser, reading)
         columns.append(values.alias(name))
         if bad.height:
             rows = cells.select("row", pl.col(name).alias("cell")).join(bad, on="cell")
@@ -135,22 +159,30 @@ def _validate(raw: pl.DataFrame, fmt: Format, header_row: list[str]) -> ParsedFi
     return ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers, frame=frame)
 
 
-def _parse(cells: pl.Series, parser) -> tuple[pl.Series, pl.DataFrame]:
+def _parse(cells: pl.Series, parser, reading: DateReading | None) -> tuple[pl.Series, pl.DataFrame]:
     """The column parsed, and the distinct cells that failed with the reason (cell, reason)."""
     distinct = cells.drop_nulls().unique()
     fast = None
-    if parser is timestamp:
-        # ISO minutes or seconds: Polars parses what is a real date; the rest goes to Python.
+    kind = parser
+    if reading is not None:
+        parser = read_dates(kind, reading)
+    if kind is timestamp:
+        # ISO minutes or seconds: Polars parses what is a real time in the reading's zone (not
+        # one a clock change skips or repeats); the rest goes to Python.
         iso = distinct.filter(distinct.str.contains(ISO_MINUTES))
         spaced = iso.str.replace("T", " ", literal=True)
         as_time = (
             pl.select(pl.when(spaced.str.len_chars() == 16).then(spaced + ":00").otherwise(spaced))
             .to_series()
-            .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_zone="UTC", time_unit="us")
+            .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+            .dt.replace_time_zone(
+                getattr(reading.zone, "key", "UTC"), ambiguous="null", non_existent="null"
+            )
+            .dt.convert_time_zone("UTC")
         )
         fast = pl.DataFrame({"cell": iso, "value": as_time}).filter(pl.col("value").is_not_null())
         distinct = distinct.filter(~distinct.is_in(fast.get_column("cell").implode()))
-    elif parser is email:
+    elif kind is email:
         ok = distinct.str.contains(ASCII_EMAIL) & (distinct.str.len_chars() <= 254)
         fast = pl.DataFrame({"cell": distinct.filter(ok), "value": distinct.filter(ok)})
         distinct = distinct.filter(~ok)
@@ -160,7 +192,7 @@ def _parse(cells: pl.Series, parser) -> tuple[pl.Series, pl.DataFrame]:
             good.append((cell, parser(cell)))
         except ValueError as exc:
             bad.append((cell, str(exc)))
-    dtype = UTC if parser is timestamp else pl.Int64 if parser is whole_number else pl.String
+    dtype = UTC if kind is timestamp else pl.Int64 if kind is whole_number else pl.String
     table = pl.DataFrame(good, schema={"cell": pl.String, "value": dtype}, orient="row")
     if fast is not None:
         table = pl.concat([table, fast])

@@ -1,7 +1,9 @@
 """The one import engine: read the file, validate every row, plan, then write in one transaction."""
 
 import csv
+import itertools
 import time
+import zoneinfo
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +12,15 @@ from tqdm import tqdm
 
 from accord.csvsafe import FORMULA_START
 from accord.imports.formats import Format, detect_format
-from accord.imports.formats.base import normalize_header
+from accord.imports.formats.base import (
+    DATED,
+    AmbiguousDates,
+    DateReading,
+    date_order,
+    normalize_header,
+    read_dates,
+)
+from accord.imports.source import Source, Unreadable, check_header, header_line, opened
 
 REQUIRED = {
     "person": ("email",),
@@ -29,6 +39,22 @@ class RowError:
     def __str__(self) -> str:
         where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
         return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user says about a file that its cells cannot: the order of its numeric dates
+    (DMY, MDY or YMD; by default each date column's own values decide, or it is refused), the
+    IANA zone of times written without one, and which sheet of a workbook to read."""
+
+    date_format: str | None = None
+    time_zone: str = "UTC"
+    sheet: str | None = None
+
+    def dates(self, values: list[str]) -> DateReading:
+        """How a date column with these cells is read (AmbiguousDates when they cannot say)."""
+        zone = zoneinfo.ZoneInfo(self.time_zone) if self.time_zone != "UTC" else None
+        return DateReading(date_order(values, self.date_format), zone or DateReading.zone)
 
 
 @dataclass
@@ -53,6 +79,7 @@ class ParsedFile:
     # Read column-wise (people files): a Polars frame, a `row` column and one per field (null for
     # a blank cell), in place of `records`.
     frame: object = None
+    read_as: str = ""  # how the file was read: encoding and delimiter, or the workbook sheet
 
     def error(self, record: Record, field_name: str, reason: str) -> None:
         self.error_at(record.row, field_name, reason)
@@ -102,39 +129,50 @@ def unescape_formula(cell: str) -> str:
     return cell
 
 
-def read_file(path: Path, *, progress: bool = False) -> ParsedFile:
+def read_file(
+    path: Path, *, progress: bool = False, options: ReadOptions = ReadOptions()
+) -> ParsedFile:
     """Parse every row of the file, collecting every bad cell rather than stopping at the first.
 
     People files are read column-wise; a file the column reader cannot take as it is (see
     `read_columns`) is read again row by row."""
     try:
-        return _read_text(path, progress, columns=True)
-    except _ReadByRows:
-        return _read_text(path, progress, columns=False)
+        with opened(path, options.sheet) as source:
+            try:
+                parsed = _read_text(source, path.name, progress, options, columns=True)
+            except _ReadByRows:
+                parsed = _read_text(source, path.name, progress, options, columns=False)
+    except Unreadable as exc:
+        raise ImportRefused(str(exc)) from None
+    parsed.read_as = source.read_as
+    return parsed
 
 
-def _read_text(path: Path, progress: bool, columns: bool) -> ParsedFile:
+def _read_text(
+    source: Source, name: str, progress: bool, options: ReadOptions, columns: bool
+) -> ParsedFile:
+    with source.path.open(encoding="utf-8-sig", newline="") as handle:
+        return _read(handle, source, name, progress, options, columns)
+
+
+def _read(
+    handle, source: Source, name: str, progress: bool, options: ReadOptions, columns: bool = True
+) -> ParsedFile:
+    reader = csv.reader(
+        itertools.chain([header_line(handle, name)], handle), delimiter=source.delimiter
+    )
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _read(handle, path, progress, columns)
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            f"{path.name} is not UTF-8 text (byte {exc.start}); export it again as UTF-8 CSV"
-        ) from None
+        header_row = next(reader, None)
     except csv.Error as exc:
-        raise ImportRefused(f"{path.name} is not a readable CSV file: {exc}") from None
-
-
-def _read(handle, path: Path, progress: bool, columns: bool = True) -> ParsedFile:
-    reader = csv.reader(handle)
-    header_row = next(reader, None)
+        raise ImportRefused(f"{name}: the header row is not readable: {exc}") from None
     if not header_row:
-        raise ImportRefused(f"{path.name} is empty")
+        raise ImportRefused(f"{name} is empty")
+    check_header(header_row, name)
     fmt = detect_format(header_row)
     if fmt is None:
         raise ImportRefused(
-            f"{path.name}: the header row does not look like a HubSpot, Salesforce, Accord or "
-            f"touchpoints export (it starts {', '.join(header_row[:5])})"
+            f"{name}: the header row does not look like a HubSpot, Salesforce, Accord or "
+            f"touchpoints export (it starts {', '.join(h[:40] for h in header_row[:5])})"
         )
     plain, parsed_cols, headers = [], [], {}
     for index, header in enumerate(header_row):
@@ -149,63 +187,94 @@ def _read(handle, path: Path, progress: bool, columns: bool = True) -> ParsedFil
             parsed_cols.append((index, header.strip(), field_name, parser))
     missing = [f for f in REQUIRED[fmt.object_type] if f not in headers]
     if missing:
-        raise ImportRefused(f"{path.name} ({fmt.name}) has no column for {', '.join(missing)}")
+        raise ImportRefused(f"{name} ({fmt.name}) has no column for {', '.join(missing)}")
 
     if columns and fmt.object_type == "person" and fmt.derive is None:
         from accord.imports.columns import read_columns
 
-        parsed = read_columns(path, fmt, header_row, progress)
+        parsed = read_columns(source, fmt, header_row, progress, options)
         if parsed is None:
             raise _ReadByRows
         return parsed
 
     result = ParsedFile(fmt=fmt, records=[], headers=headers)
-    width = len(header_row)
-    unescape = fmt.unescape_formulas
+    rows = _rows(reader, len(header_row), fmt.unescape_formulas, result, name, progress, source)
+    parsed_cols = _read_dates(parsed_cols, rows, options, result)
     derive = fmt.derive
+    for row_number, cells in rows:
+        values = {}
+        for index, field_name in plain:
+            cell = cells[index]
+            if cell:
+                values[field_name] = cell
+        for index, header, field_name, parser in parsed_cols:
+            cell = cells[index]
+            if cell:
+                try:
+                    values[field_name] = parser(cell)
+                except ValueError as exc:
+                    result.errors.append(RowError(row_number, header, str(exc)))
+        if derive is not None:
+            derive(values)
+        record = Record(row_number, values)
+        for required in REQUIRED[fmt.object_type]:
+            if required not in values and not _failed(result, row_number, headers[required]):
+                result.error(record, required, "is blank")
+        result.records.append(record)
+    return result
+
+
+def _rows(reader, width, unescape, result, name, progress, source) -> list[tuple[int, list[str]]]:
+    """Every row that has a cell, numbered as a spreadsheet numbers it, its cells stripped."""
     bar = tqdm(
-        total=max(count_lines(path) - 1, 0) if progress else None,
-        desc=f"Reading {fmt.name}",
+        total=max(count_lines(source.path) - 1, 0) if progress else None,
+        desc=f"Reading {result.fmt.name}",
         unit=" rows",
         unit_scale=True,
         disable=not progress,
     )
+    rows = []
     row_number = 1
     with bar:
-        for cells in reader:
-            row_number += 1
-            bar.update(1)
-            if not "".join(cells).strip():
+        try:
+            for cells in reader:
+                row_number += 1
+                bar.update(1)
+                if not "".join(cells).strip():
+                    continue
+                if len(cells) > width:
+                    why = f"has {len(cells)} cells but the header has {width}"
+                    result.errors.append(RowError(row_number, "", why))
+                    continue
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                cells = [c.strip() for c in cells]
+                if unescape:
+                    cells = [unescape_formula(c).strip() for c in cells]
+                rows.append((row_number, cells))
+        except csv.Error as exc:
+            raise ImportRefused(
+                f"{name} was not imported: row {row_number + 1} is not readable ({exc})",
+                [RowError(row_number + 1, "", f"is not readable: {exc}")],
+            ) from None
+    return rows
+
+
+def _read_dates(parsed_cols, rows, options: ReadOptions, result: ParsedFile) -> list:
+    """The parsed columns with each date column bound to the one order its values allow; a
+    column whose dates all read both ways is one error (its cells are not read)."""
+    bound = []
+    for index, header, field_name, parser in parsed_cols:
+        if parser in DATED:
+            cells = sorted({cells[index] for _, cells in rows} - {""})
+            try:
+                parser = read_dates(parser, options.dates(cells))
+            except AmbiguousDates as exc:
+                row = next(n for n, cells in rows if cells[index] == exc.example)
+                result.errors.append(RowError(row, header, str(exc)))
                 continue
-            if len(cells) > width:
-                result.errors.append(
-                    RowError(row_number, "", f"has {len(cells)} cells but the header has {width}")
-                )
-                continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            if unescape:
-                cells = [unescape_formula(c.strip()) for c in cells]
-            values = {}
-            for index, field_name in plain:
-                cell = cells[index].strip()
-                if cell:
-                    values[field_name] = cell
-            for index, header, field_name, parser in parsed_cols:
-                cell = cells[index].strip()
-                if cell:
-                    try:
-                        values[field_name] = parser(cell)
-                    except ValueError as exc:
-                        result.errors.append(RowError(row_number, header, str(exc)))
-            if derive is not None:
-                derive(values)
-            record = Record(row_number, values)
-            for required in REQUIRED[fmt.object_type]:
-                if required not in values and not _failed(result, row_number, headers[required]):
-                    result.error(record, required, "is blank")
-            result.records.append(record)
-    return result
+        bound.append((index, header, field_name, parser))
+    return bound
 
 
 def _failed(result: ParsedFile, row: int, header: str) -> bool:

@@ -33,6 +33,11 @@ class ImportRun(models.Model):
         related_name="import_run",
         help_text="the check this import confirmed",
     )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="how to read the file: date_format, time_zone, sheet (ReadOptions)",
+    )
     format_name = models.CharField(max_length=64, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)

@@ -14,7 +14,7 @@ from accord import csvsafe
 from accord.audit.services import Action, record_change
 from accord.crm import bulk
 from accord.crm.models import Account, Opportunity, Person, SourceRecord
-from accord.imports.engine import Counts, ImportRefused, read_file, timed
+from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file, timed
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
 from accord.imports.objects.accounts import plan_accounts
@@ -38,10 +38,16 @@ class ImportReport:
     counts: dict[str, Counts]
     dry_run: bool
     timings: dict[str, float]  # wall-clock seconds per phase
+    read_as: str = ""  # "Windows-1252 CSV, semicolon-separated", "XLSX sheet 'Contacts'"
 
 
 def do_import_file(
-    path: Path, *, dry_run: bool = False, progress: bool = False, on_progress=None
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    on_progress=None,
+    options: ReadOptions | None = None,
 ) -> ImportReport:
     """Import a whole file in one transaction, or nothing of it (ImportRefused lists every bad row).
 
@@ -54,7 +60,7 @@ def do_import_file(
     tell = on_progress or (lambda phase, rows: None)
     tell("reading and checking every row", None)
     with timed(timings, "read and validate"):
-        parsed = read_file(path, progress=progress)
+        parsed = read_file(path, progress=progress, options=options or ReadOptions())
     planner = PLANNERS[parsed.fmt.object_type]
     with transaction.atomic(), bulk.large_page_cache():
         rows = parsed.size
@@ -81,7 +87,9 @@ def do_import_file(
             committing = time.perf_counter()
     if not dry_run:
         timings["commit"] = time.perf_counter() - committing
-    return ImportReport(path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings)
+    return ImportReport(
+        path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings, parsed.read_as
+    )
 
 
 EXPORTS = ("people", "accounts", "opportunities", "touchpoints")

@@ -4,9 +4,11 @@ row), then confirm; the worker does the work and the page follows it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accord.imports.forms import UploadForm
 from accord.imports.runs import selectors, services
 from accord.imports.runs.services import RunRefused
 from accord.teams.access import may_import
@@ -20,18 +22,32 @@ def _importer(request):
 @login_required
 def index(request):
     _importer(request)
+    form = UploadForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "Choose a CSV file to check.")
-        else:
+            messages.error(request, "Choose a file to check.")
+        elif form.is_valid():
             try:
-                run = services.do_upload(request.user, upload)
+                run = services.do_upload(request.user, upload, form.options())
             except RunRefused as refused:
                 messages.error(request, str(refused))
             else:
                 return redirect("imports:run", run.pk)
-    return render(request, "imports/index.html", {"runs": selectors.recent_runs(request.user)})
+    return _index(request, form)
+
+
+def _index(request, form, status=200):
+    context = {"runs": selectors.recent_runs(request.user), "form": form}
+    return render(request, "imports/index.html", context, status=status)
+
+
+def too_large(request, detail: str):
+    """The page again, with why the upload was refused (413); the body was never read."""
+    if not (request.user.is_authenticated and may_import(request.user)):
+        return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
+    messages.error(request, detail)
+    return _index(request, UploadForm(), status=413)
 
 
 @login_required

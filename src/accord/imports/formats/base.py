@@ -13,9 +13,11 @@ Parser = Callable[[str], object]
 # Letters in any script: internationalised domains (ørsted.dk) are real addresses.
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_][\w-]*)+$")
 DOMAIN_RE = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_][\w-]*)+$")
-US_DATE_RE = re.compile(
-    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
-)
+_TIME = r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+# 03/02/2023, 03.02.2023, 3-2-2023 (day or month first: the column says which) and 2023/02/03.
+DAY_MONTH_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
+YEAR_FIRST_RE = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+DATE_ORDERS = {"DMY": "day/month/year", "MDY": "month/day/year", "YMD": "year/month/day"}
 
 
 def normalize_header(header: str) -> str:
@@ -46,11 +48,70 @@ def domain(value: str) -> str:
     return host
 
 
-def _us_date(value: str) -> dt.datetime | None:
-    match = US_DATE_RE.match(value)
-    if not match:
+@dataclass(frozen=True)
+class DateReading:
+    """How one date column of a file is read: the order of its numeric dates (one for the whole
+    column; None when it has none) and the zone of times written without one."""
+
+    order: str | None = None
+    zone: dt.tzinfo = dt.UTC
+
+
+class AmbiguousDates(ValueError):
+    """Every numeric date of a column reads both ways (03/02/2023); the user has to say which."""
+
+    def __init__(self, example: str):
+        first, second = (int(n) for n in DAY_MONTH_RE.match(example).group(1, 3))
+        super().__init__(
+            f"{example!r} may be {_day_name(first, second)} or {_day_name(second, first)} and no "
+            "date in this column says which; choose the order with --date-format DMY or MDY "
+            "(on the imports page: Date format)"
+        )
+        self.example = example
+
+
+def _day_name(day: int, month: int) -> str:
+    return f"{day} {dt.date(2000, month, 1):%B}"
+
+
+def date_order(values, forced: str | None = None) -> str | None:
+    """The order of a column's numeric dates: as told, else day-first as soon as one value has a
+    first number over 12, else month-first as soon as one has a second number over 12; a column
+    whose every numeric date reads both ways raises AmbiguousDates (never a silent guess)."""
+    if forced:
+        return forced
+    ambiguous = None
+    month_first = False
+    for value in values:
+        match = DAY_MONTH_RE.match(value)
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(3))
+        if first > 12:
+            return "DMY"
+        if second > 12:
+            month_first = True
+        elif ambiguous is None and first != second:
+            ambiguous = value
+    if month_first:
+        return "MDY"
+    if ambiguous is not None:
+        raise AmbiguousDates(ambiguous)
+    return "DMY" if any(DAY_MONTH_RE.match(v) for v in values) else None
+
+
+def _numeric_date(value: str, order: str | None) -> dt.datetime | None:
+    if match := YEAR_FIRST_RE.match(value):
+        year, _, month, day, *clock = match.groups()
+    elif match := DAY_MONTH_RE.match(value):
+        first, _, second, year, *clock = match.groups()
+        if order not in ("DMY", "MDY"):
+            expected = DATE_ORDERS.get(order, "a date order given with --date-format")
+            raise ValueError(f"{value!r} is not a date in {expected}")
+        day, month = (first, second) if order == "DMY" else (second, first)
+    else:
         return None
-    month, day, year, hour, minute, second, ampm = match.groups()
+    hour, minute, second_, ampm = clock
     hour = int(hour or 0)
     if ampm:
         if not 1 <= hour <= 12:
@@ -58,37 +119,54 @@ def _us_date(value: str) -> dt.datetime | None:
         hour = hour % 12 + (12 if ampm.lower() == "pm" else 0)
     try:
         return dt.datetime(
-            int(year), int(month), int(day), hour, int(minute or 0), int(second or 0)
+            int(year), int(month), int(day), hour, int(minute or 0), int(second_ or 0)
         )
     except ValueError:
+        if order in ("DMY", "MDY") and DAY_MONTH_RE.match(value):
+            raise ValueError(
+                f"{value!r} is not a date in {DATE_ORDERS[order]}, the order of this column"
+            ) from None
         raise ValueError(f"{value!r} is not a date") from None
 
 
-def _datetime(value: str) -> dt.datetime:
+def _datetime(value: str, order: str | None) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        parsed = _us_date(value)
+        parsed = _numeric_date(value, order)
         if parsed is None:
             raise ValueError(
-                f"{value!r} is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM or MM/DD/YYYY)"
+                f"{value!r} is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM, DD/MM/YYYY "
+                "or MM/DD/YYYY)"
             ) from None
     return parsed
 
 
-def timestamp(value: str) -> dt.datetime:
-    """A point in time; without a zone it is UTC (as HubSpot and Salesforce export it)."""
-    parsed = _datetime(value)
+def timestamp(value: str, reading: DateReading = DateReading()) -> dt.datetime:
+    """A point in time; without a zone it is in the reading's zone (UTC unless told)."""
+    parsed = _datetime(value, reading.order)
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=dt.UTC)
+        parsed = parsed.replace(tzinfo=reading.zone)
     return parsed.astimezone(dt.UTC)
 
 
-def date(value: str) -> dt.date:
-    parsed = _datetime(value)
+def date(value: str, reading: DateReading = DateReading()) -> dt.date:
+    parsed = _datetime(value, reading.order)
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC)
     return parsed.date()
+
+
+DATED = (timestamp, date)
+
+
+def read_dates(parser: Parser, reading: DateReading) -> Parser:
+    """A date column's parser bound to how this file's column is read."""
+
+    def parse(value: str):
+        return parser(value, reading)
+
+    return parse
 
 
 def amount(value: str) -> Decimal:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from accord.imports.engine import ImportRefused
+from accord.imports.engine import ImportRefused, ReadOptions
 from accord.imports.models import ImportRun
 from accord.imports.services import do_import_file
 from accord.teams.access import may_import
@@ -28,6 +28,7 @@ STOPPED = {
     ImportRun.Mode.CHECK: "The worker stopped while checking the file; nothing was written.",
     ImportRun.Mode.IMPORT: "The worker stopped while importing; nothing was written.",
 }
+READABLE = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
 class RunRefused(Exception):
@@ -49,12 +50,15 @@ def upload_folder() -> Path:
     return Path(settings.DATA_DIR) / "imports"
 
 
-def do_upload(user: User, upload) -> ImportRun:
-    """Keep the uploaded file in the data folder and queue its check (a dry run)."""
+def do_upload(user: User, upload, options: dict | None = None) -> ImportRun:
+    """Keep the uploaded file in the data folder and queue its check (a dry run); `options` say
+    how to read it (ReadOptions' fields)."""
     if not may_import(user):
         raise NotAllowed()
-    if not upload.name.lower().endswith(".csv"):
-        raise RunRefused(f"{upload.name} is not a .csv file; export the records as CSV.")
+    if not upload.name.lower().endswith(READABLE):
+        raise RunRefused(
+            f"{upload.name} is not a CSV or XLSX file; export the records as CSV or XLSX."
+        )
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{uuid.uuid4().hex}-{get_valid_filename(Path(upload.name).name)}"
@@ -65,6 +69,7 @@ def do_upload(user: User, upload) -> ImportRun:
         file_name=Path(upload.name).name[:255],
         stored_as=stored,
         size_bytes=upload.size,
+        options=options or {},
         mode=ImportRun.Mode.CHECK,
         requested_by=user,
     )
@@ -96,6 +101,7 @@ def do_confirm(user: User, check_run: ImportRun) -> ImportRun:
         file_name=check_run.file_name,
         stored_as=check_run.stored_as,
         size_bytes=check_run.size_bytes,
+        options=check_run.options,
         mode=ImportRun.Mode.IMPORT,
         check_run=check_run,
         requested_by=user,
@@ -122,7 +128,10 @@ def do_run(run_id: int) -> ImportRun:
     try:
         with _holding_lease(run):
             report = do_import_file(
-                path, dry_run=run.mode == ImportRun.Mode.CHECK, on_progress=_progress_of(run)
+                path,
+                dry_run=run.mode == ImportRun.Mode.CHECK,
+                on_progress=_progress_of(run),
+                options=ReadOptions(**run.options),
             )
     except ImportRefused as refused:
         _end(run, ImportRun.Status.REFUSED, message=str(refused), problems=refused.errors)

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.imports.engine import _read, read_file
+from accord.imports.engine import ReadOptions, _read, read_file
+from accord.imports.source import Source
 from accord.imports.tests.helpers import write_csv
 
 HEADER = (
@@ -18,7 +19,7 @@ TRICKY = HEADER + (
     '1,  Zoë ,"Lee, Jr.",ZOE@Northwind.example,"CFO, EMEA",Lead,northwind.example,'
     "2024-03-01 09:30\n"
     "2,Ann,Lee,ann@ørsted.dk,,marketingqualifiedlead,https://www.Orsted.dk/about,"
-    "03/01/2024 9:30 PM\n"
+    "03/13/2024 9:30 PM\n"
     ",,,,,,,\n"
     "3,Bob,,not-an-email,,Wizard,bad domain,2024-02-30 10:00\n"
     "4,Cy,,cy@x.example,,,,2024-03-01T10:00:05\n"
@@ -30,7 +31,8 @@ TRICKY = HEADER + (
 def _both(path: Path):
     columns = read_file(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = _read(handle, path, False, columns=False)
+        source = Source(path, ",", "UTF-8 CSV")
+        rows = _read(handle, source, path.name, False, ReadOptions(), columns=False)
     return columns, rows
 
 

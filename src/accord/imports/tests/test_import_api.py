@@ -75,6 +75,42 @@ def test_a_rep_may_not_import_nor_see_imports(api_as, rep, admin_user):
 
 
 def test_a_file_that_is_not_csv_is_a_422_naming_it(api_as, admin_user):
-    answer = upload(api_as(admin_user), b"\x00\x01", name="deals.xlsx")
+    answer = upload(api_as(admin_user), b"\x00\x01", name="deals.numbers")
     assert answer.status_code == 422
-    assert "deals.xlsx is not a .csv file" in answer.json()["detail"]
+    assert "deals.numbers is not a CSV or XLSX file" in answer.json()["detail"]
+
+
+def test_an_upload_over_the_limit_is_413_naming_it_before_it_is_stored(
+    api_as, sales_head, settings, tmp_path
+):
+    settings.IMPORT_MAX_BYTES = 1000
+    answer = upload(api_as(sales_head), CONTACTS + b"x" * 2000)
+
+    assert answer.status_code == 413
+    assert "larger than 1,000 bytes" in answer.json()["detail"]
+    assert not ImportRun.objects.exists()
+
+
+def test_the_date_format_and_time_zone_travel_with_the_upload(api_as, sales_head):
+    api = api_as(sales_head)
+    content = b"Record ID,Email,Create Date\n1,ana@acme.example,03/02/2023 10:00\n"
+    file = SimpleUploadedFile("c.csv", content, "text/csv")
+    answer = api.client.post(
+        "/api/v1/imports",
+        {"file": file, "date_format": "DMY", "time_zone": "America/New_York"},
+        headers=api.headers,
+    )
+    assert answer.status_code == 202
+    bad_zone = api.client.post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile("c.csv", content), "time_zone": "Mars/Base"},
+        headers=api.headers,
+    )
+    assert bad_zone.status_code == 422 and "Mars/Base" in bad_zone.content.decode()
+
+    run_queued()
+    check = ImportRun.objects.get()
+    assert check.status == ImportRun.Status.DONE, check.problems
+    api.post(f"/imports/{check.pk}/confirm", {})
+    run_queued()
+    assert Person.objects.get().created_at.isoformat() == "2023-02-03T15:00:00+00:00"

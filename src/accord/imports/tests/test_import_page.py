@@ -133,8 +133,8 @@ def test_reps_and_marketers_cannot_import(client, persona, request):
 
 
 def test_a_file_that_is_not_csv_is_refused_before_it_is_kept(client, admin_user):
-    answer = upload(client, admin_user, b"PK\x03\x04", name="contacts.xlsx", follow=True)
-    assert "contacts.xlsx is not a .csv file" in answer.content.decode()
+    answer = upload(client, admin_user, b"%PDF-1.7", name="contacts.pdf", follow=True)
+    assert "contacts.pdf is not a CSV or XLSX file" in answer.content.decode()
     assert ImportRun.objects.count() == 0
 
 
@@ -143,3 +143,50 @@ def test_accord_worker_runs_a_queued_check(client, admin_user):
     upload(client, admin_user)
     call_command("worker", "--once")
     assert ImportRun.objects.get().status == ImportRun.Status.DONE
+
+
+AMBIGUOUS_DATES = (
+    b"Record ID,First Name,Email,Create Date\n"
+    b"1,Ana,ana@acme.example,03/02/2023\n"
+    b"2,Bo,bo@acme.example,04/05/2023\n"
+)
+
+
+def test_a_file_whose_dates_read_both_ways_asks_for_the_date_format_then_imports(
+    client, marketing_head
+):
+    upload(client, marketing_head, AMBIGUOUS_DATES)
+    worker_runs_queued_runs()
+    refused = ImportRun.objects.get()
+    assert refused.status == ImportRun.Status.REFUSED
+    page = client.get(f"/imports/{refused.pk}/").content.decode()
+    assert "may be 3 February or 2 March" in page and "Date format" in page
+
+    client.post(
+        "/imports/",
+        {
+            "file": SimpleUploadedFile("contacts.csv", AMBIGUOUS_DATES, "text/csv"),
+            "date_format": "DMY",
+            "time_zone": "Europe/London",
+        },
+    )
+    worker_runs_queued_runs()
+    check = ImportRun.objects.filter(mode=ImportRun.Mode.CHECK).first()
+    assert check.status == ImportRun.Status.DONE
+    client.post(f"/imports/{check.pk}/confirm/")
+    worker_runs_queued_runs()
+    ana = Person.objects.get(email="ana@acme.example")
+    assert ana.created_at == dt.datetime(2023, 2, 3, tzinfo=dt.UTC)  # midnight in London (GMT)
+
+
+def test_an_upload_over_the_limit_is_refused_with_413_and_nothing_is_stored(
+    client, sales_head, settings
+):
+    settings.IMPORT_MAX_BYTES = 1000
+    answer = upload(client, sales_head, CONTACTS + b"x" * 2000)
+
+    assert answer.status_code == 413
+    assert "larger than 1,000 bytes" in answer.content.decode()
+    assert "ACCORD_MAX_IMPORT_BYTES" in answer.content.decode()
+    assert not ImportRun.objects.exists()
+    assert not upload_folder().exists() or not any(upload_folder().iterdir())
