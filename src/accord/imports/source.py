@@ -69,9 +69,12 @@ def _encoding(path: Path) -> str:
         head = handle.read(SAMPLE)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if not head.startswith(codecs.BOM_UTF8) and b"\0" in head:
-        zeros_odd = head[1::2].count(0)
-        return "utf-16-le" if zeros_odd > head[0::2].count(0) else "utf-16-be"
+    if b"\0" in head:
+        # Text in UTF-16 without a BOM has a zero beside most ASCII characters, on one side.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 100:
+            return "utf-16-le" if odd > even else "utf-16-be"
+        raise Unreadable(f"{path.name} is not text (it holds zero bytes); export it as CSV")
     if _decodes(path, "utf-8"):
         return "utf-8"
     return "cp1252" if _decodes(path, "cp1252") else "latin-1"
