@@ -29,13 +29,13 @@ def import_stopping_at(monkeypatch, phase: str, then):
     """The worker's import, with `then()` called when it reaches `phase`."""
     real = services.do_import_file
 
-    def do_import_file(path, *, dry_run, on_progress):
+    def do_import_file(path, *, dry_run, on_progress, **reading):
         def progress(reached, rows):
             on_progress(reached, rows)
             if reached == phase:
                 then()
 
-        return real(path, dry_run=dry_run, on_progress=progress)
+        return real(path, dry_run=dry_run, on_progress=progress, **reading)
 
     monkeypatch.setattr(services, "do_import_file", do_import_file)
 
