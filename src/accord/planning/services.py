@@ -183,6 +183,17 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
     return plan
 
 
+@transaction.atomic
+def do_file_campaign(user: User, campaign_fields: dict, plan_fields: dict) -> CampaignPlan:
+    """A new campaign and its plan, together or not at all: marketing files a campaign with what
+    it should achieve, planned until both heads sign the plan (`check_campaign_may_go_live`)."""
+    from accord.crm.services import do_create_campaign  # here: crm.services imports this module
+
+    check_may_write_plan(user)
+    campaign = do_create_campaign(campaign_fields, by=user)
+    return do_write_plan(user, campaign, plan_fields)
+
+
 def check_may_sign(user: User) -> str:
     """The team the user signs for: only the two heads sign."""
     if not access.may_sign_campaign_plan(user):

@@ -137,6 +137,7 @@ def campaign(request, campaign_id: int, plan_form=None):
         "ratings": ratings,
         "useful_count": sum(rating.useful for rating in ratings),
         "sees_all_ratings": access.sees_every_rating(user),
+        "may_change": access.may_write(user, "campaign", "update"),
     }
     return render(request, "planning/campaign.html", context, status=400 if plan_form else 200)
 

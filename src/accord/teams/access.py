@@ -293,6 +293,17 @@ def check_writable(user: User, record: str, action: str, fields) -> None:
         raise AccessDenied([(field, reason) for field in refused])
 
 
+def writable_fields(user: User, record: str, action: str) -> frozenset[str]:
+    """The fields of a record the user's role may send for this action (`WRITABLE`)."""
+    return WRITABLE[(record, action)][audience_of(user)]
+
+
+def may_write(user: User, record: str, action: str) -> bool:
+    """Whether the user may create (or change) such a record at all: a person or an account
+    everyone, a deal sales and admins, a campaign marketing and admins."""
+    return bool(writable_fields(user, record, action))
+
+
 def check_owner(user: User, owner_id: int | None) -> User | None:
     """The user a record may be given to by `user`: themselves or the pool for a rep, anyone
     in the sales team for the sales head, any active user for an admin."""

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from accord.crm import selectors as crm
 from accord.crm.models import LifecycleStage, PipelineStage
@@ -19,6 +20,7 @@ from accord.imports.services import write_export
 from accord.teams import access
 from accord.touchpoints import selectors as campaigns
 from accord.touchpoints.models import Campaign, Channel
+from accord.web.forms import mark_invalid
 
 ANY = [("", "Any")]
 
@@ -120,6 +122,9 @@ class Listing:
     rows: Callable  # (user, ListQuery) -> QuerySet
     columns: list[tuple[str, str | None]]
     row_template: str
+    record: str  # its name in teams.access
+    new_url: str  # the page that adds one
+    new_label: str
 
 
 PEOPLE = Listing(
@@ -137,6 +142,9 @@ PEOPLE = Listing(
         ("Added", "created"),
     ],
     "web/lists/person_row.html",
+    "person",
+    "web:new-person",
+    "Add a person",
 )
 ACCOUNTS = Listing(
     "accounts",
@@ -153,6 +161,9 @@ ACCOUNTS = Listing(
         ("Owner", "owner"),
     ],
     "web/lists/account_row.html",
+    "account",
+    "web:new-account",
+    "Add an account",
 )
 DEALS = Listing(
     "opportunities",
@@ -170,6 +181,9 @@ DEALS = Listing(
         ("Closes", "close"),
     ],
     "web/lists/deal_row.html",
+    "opportunity",
+    "web:new-deal",
+    "Add a deal",
 )
 CAMPAIGNS = Listing(
     "campaigns",
@@ -187,6 +201,9 @@ CAMPAIGNS = Listing(
         ("Cost", "cost"),
     ],
     "web/lists/campaign_row.html",
+    "campaign",
+    "web:new-campaign",
+    "File a campaign",
 )
 
 
@@ -219,8 +236,20 @@ def _params(form: ListForm) -> dict:
 def show_list(request, listing: Listing):
     form = listing.form(request.user, request.GET)
     params = _params(form)
-    context = {"listing": listing, "form": form, "params": urlencode(params)}
+
+    def may(action: str) -> bool:
+        return access.may_write(request.user, listing.record, action)
+
+    context = {
+        "listing": listing,
+        "form": form,
+        "forms": [form],
+        "params": urlencode(params),
+        "new_url": reverse(listing.new_url) if may("create") else None,
+        "may_edit": may("update"),
+    }
     if not form.is_valid():
+        context["has_errors"] = mark_invalid([form])
         context["headers"] = _headers(listing, form, params)
         return render(request, "web/list.html", context, status=400)
     rows = listing.rows(request.user, form.query())

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accord.web import lists, views
+from accord.web import lists, records, views
 
 app_name = "web"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("opportunities/export/", lists.deals_export, name="deals-export"),
     path("campaigns/", lists.campaign_list, name="campaigns"),
     path("campaigns/export/", lists.campaigns_export, name="campaigns-export"),
+    path("people/new/", records.new_person, name="new-person"),
+    path("people/<int:pk>/edit/", records.edit_person, name="edit-person"),
+    path("accounts/new/", records.new_account, name="new-account"),
+    path("accounts/<int:pk>/edit/", records.edit_account, name="edit-account"),
+    path("opportunities/new/", records.new_deal, name="new-deal"),
+    path("opportunities/<int:pk>/edit/", records.edit_deal, name="edit-deal"),
+    path("campaigns/new/", records.new_campaign, name="new-campaign"),
+    path("campaigns/<int:pk>/edit/", records.edit_campaign, name="edit-campaign"),
 ]
