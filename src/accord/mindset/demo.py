@@ -9,7 +9,7 @@ import random
 
 from django.utils import timezone
 
-from accord.mindset.models import Answer, Round
+from accord.mindset.models import Answer, Round, author_key
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
 
@@ -69,7 +69,7 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
         answers.append(
             Answer(
                 round=round,
-                person=person,
+                author_key=author_key(round.pk, person.pk),
                 team_kind=person.team.kind,
                 first=first,
                 second=second,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accord.mindset import semantic
 from accord.mindset.consensus import CampaignMessage, MindsetResult, PersonAnswer, compare
 from accord.mindset.grouping import Grouping, group_lexically
-from accord.mindset.models import Answer, Round
+from accord.mindset.models import Answer, Round, author_key
 from accord.teams.models import User
 from accord.touchpoints.models import Campaign
 
@@ -43,7 +43,7 @@ def get_round(round_id: int | None = None) -> Round | None:
 def get_my_answer(user: User, round: Round | None) -> Answer | None:
     if round is None:
         return None
-    return Answer.objects.filter(round=round, person=user).first()
+    return Answer.objects.filter(round=round, author_key=author_key(round.pk, user.pk)).first()
 
 
 def grouping_method(method: str) -> tuple[Callable[[list[str]], Grouping], str, str]:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import Action, record_change
-from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round
+from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round, author_key
 from accord.teams import access
 from accord.teams.models import User
 
@@ -86,7 +86,7 @@ def do_answer(user: User, advantages: dict[str, str]) -> Answer:
         raise MindsetRefused([("__all__", "No round is open: a head starts one first")])
     answer, _ = Answer.objects.update_or_create(
         round=current,
-        person=user,
+        author_key=author_key(current.pk, user.pk),
         defaults={**cleaned, "team_kind": user.team_kind, "answered_at": timezone.now()},
     )
     return answer

@@ -30,11 +30,11 @@ def test_the_demo_round_is_answered_by_both_teams_and_shows_the_message_differs(
 def test_the_demo_round_is_the_same_for_the_same_seed():
     do_create_personas(do_create_teams())
     seed_demo(dt.date(2026, 11, 1), 7)
-    first = [a.advantages for a in _round().answers.order_by("person__email")]
+    first = [a.advantages for a in _round().answers.order_by("answered_at", "id")]
     _round().delete()
     seed_demo(dt.date(2026, 11, 1), 7)
 
-    assert [a.advantages for a in _round().answers.order_by("person__email")] == first
+    assert [a.advantages for a in _round().answers.order_by("answered_at", "id")] == first
 
 
 def _round() -> Round:
