@@ -2,10 +2,18 @@
 
     python bench/attribution_bench.py                       # everything, as in bench/README.md
     python bench/attribution_bench.py --sizes 10000 --touchpoints 1000000   # a quick run
+    python bench/attribution_bench.py --whole-process       # the commands as a user runs them
 
-Each measurement runs in its own process, so its peak memory (max RSS, data included) is its
-own; the data come from bench/attribution_data.py with a fixed seed and are cached as Parquet.
-Times cover the tool's own work from the loaded table to credits per channel.
+In process (the default), each measurement runs in its own process, so its peak memory (max RSS,
+data included) is its own, and times cover the tool's own work from the loaded table to credits
+per channel. With --whole-process, each side is a whole command timed from start to exit, the two
+run in turn: `accord attribution --paths FILE.csv --model markov --order K --out OUT.csv` against
+bench/channelattribution_cli.py (pandas reads the same CSV, ChannelAttribution fits, CSV out), and
+`accord attribution --touchpoints FILE.parquet --model markov` against the bare Polars grouping
+(bench/polars_paths_cli.py).
+
+The data come from bench/attribution_data.py with a fixed seed and are cached as Parquet (and
+the paths as CSV for the whole-process comparison).
 """
 
 from __future__ import annotations
@@ -253,9 +261,14 @@ def main() -> None:
     parser.add_argument("--peer-timeout", type=float, default=3600)
     parser.add_argument("--one", nargs=4, metavar=("TOOL", "N", "ORDER", "SEED"))
     parser.add_argument("--generate", nargs=2, metavar=("KIND", "N"))
+    parser.add_argument("--whole-process", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="whole-process runs of each side")
     args = parser.parse_args()
     if args.generate:
         generate(args.generate[0], int(args.generate[1]))
+        return
+    if args.whole_process:
+        whole_process(args)
         return
     if args.one:
         tool, n, order, seed = args.one
@@ -325,6 +338,71 @@ def touch(n: int) -> None:
     if floors and "error" not in results["accord_touchpoints"]:
         ratio = results["accord_touchpoints"]["seconds"] / min(floors)
         print(f"\nAccord / fastest floor: {ratio:.2f}x")
+
+
+# Whole processes -----------------------------------------------------------------------------
+
+
+def timed(command: list[str]) -> dict:
+    """Wall and CPU seconds and peak memory of one whole process, from the kernel's accounting."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-500:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall": wall, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def in_turn(ours: list[str], theirs: list[str], runs: int) -> tuple[dict, dict, float]:
+    """Each command `runs` times, A B A B ...: the medians of each, and the median ratio."""
+    pairs = [(timed(ours), timed(theirs)) for _ in range(runs)]
+    ratio = float(np.median([b["wall"] / a["wall"] for a, b in pairs]))
+
+    def median(side: int) -> dict:
+        return {key: float(np.median([p[side][key] for p in pairs])) for key in pairs[0][side]}
+
+    return median(0), median(1), ratio
+
+
+def paths_csv(n: int) -> Path:
+    path = CACHE / f"paths-{n}.csv"
+    if not path.exists():
+        pl.read_parquet(cached("paths", n)).write_csv(path)
+    return path
+
+
+def whole_process(args: argparse.Namespace) -> None:
+    accord = str(Path(sys.executable).with_name("accord"))
+    out = CACHE / "out.csv"
+    print("| input | Accord wall s | peer wall s | peer / Accord | Accord CPU s | peer CPU s "
+          "| Accord MB | peer MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+
+    def report(label: str, ours: dict, theirs: dict, ratio: float) -> None:
+        print(f"| {label} | {ours['wall']:.2f} | {theirs['wall']:.2f} | {ratio:.1f}x | "
+              f"{ours['cpu']:.2f} | {theirs['cpu']:.2f} | {ours['peak_mb']:.0f} | "
+              f"{theirs['peak_mb']:.0f} |")  # fmt: skip
+        sys.stdout.flush()
+
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        source = str(paths_csv(n))
+        for order in [int(o) for o in args.orders.split(",") if o]:
+            ours = [accord, "attribution", "--paths", source, "--model", "markov",
+                    "--order", str(order), "--out", str(out)]  # fmt: skip
+            theirs = [sys.executable, str(HERE / "channelattribution_cli.py"), source, str(order),
+                      str(out)]  # fmt: skip
+            label = f"{n:,} unique paths (CSV), Markov order {order} vs ChannelAttribution"
+            report(label, *in_turn(ours, theirs, args.runs))
+    if args.touchpoints:
+        source = str(cached("touchpoints", args.touchpoints))
+        ours = [accord, "attribution", "--touchpoints", source, "--model", "markov", "--out",
+                str(out)]  # fmt: skip
+        theirs = [sys.executable, str(HERE / "polars_paths_cli.py"), source, str(out)]
+        label = f"{args.touchpoints:,} touches (Parquet), Markov order 1 vs the Polars grouping"
+        report(label, *in_turn(ours, theirs, args.runs))
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
