@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the trigram indexes (accord.crm.trigram); nothing on SQLite
     "django_tasks",
     "django_tasks_db",
     "accord.teams",

@@ -203,6 +203,45 @@ def filter_opportunities(user, query: ListQuery) -> QuerySet[Opportunity]:
     return ordered(deals, DEAL_SORTS, query.sort or "-created")
 
 
+# --- the search in the header -------------------------------------------------------------------
+
+FOUND = 10  # rows of each kind the search shows; the list holds them all
+
+
+@dataclass(frozen=True)
+class Found:
+    """Records of one kind matching a search: the first `FOUND` and how many in all."""
+
+    rows: list
+    count: int
+
+
+def found(records: QuerySet, text: str, fields: tuple[str, ...], order: str) -> Found:
+    """The records matching `text` as their list matches it, in the list's `order`."""
+    matches = matching(records, text, fields)
+    return Found(list(matches.order_by(order, "id")[:FOUND]), matches.count())
+
+
+def find_people(user, text: str) -> Found:
+    from accord.teams.access import people_for
+
+    people = people_for(user).select_related("account")
+    return found(people, text, PEOPLE_TEXT, "last_name")
+
+
+def find_accounts(user, text: str) -> Found:
+    from accord.teams.access import accounts_for
+
+    return found(accounts_for(user), text, ACCOUNT_TEXT, "name")
+
+
+def find_opportunities(user, text: str) -> Found:
+    from accord.teams.access import opportunities_for
+
+    deals = opportunities_for(user).select_related("account")
+    return found(deals, text, DEAL_TEXT, "name")
+
+
 # --- the record pages -------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from accord.crm.selectors import ListQuery, filter_by, matching, ordered
+from accord.crm.selectors import Found, ListQuery, filter_by, found, matching, ordered
 from accord.teams.access import campaigns_for
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
@@ -56,3 +56,7 @@ def filter_campaigns(user, query: ListQuery) -> QuerySet[Campaign]:
     campaigns = campaigns_for(user).select_related("owner_team")
     campaigns = filter_by(matching(campaigns, query.text, CAMPAIGN_TEXT), query.filters)
     return ordered(campaigns, CAMPAIGN_SORTS, query.sort or "-start")
+
+
+def find_campaigns(user, text: str) -> Found:
+    return found(campaigns_for(user), text, CAMPAIGN_TEXT, "name")

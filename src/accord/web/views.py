@@ -1,11 +1,21 @@
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from accord.alignment.selectors import get_trend
 from accord.crm.models import LifecycleStage, PipelineStage
-from accord.crm.selectors import get_database_stats
+from accord.crm.selectors import (
+    find_accounts,
+    find_opportunities,
+    find_people,
+    get_database_stats,
+)
+from accord.touchpoints.selectors import find_campaigns
 from accord.web.charts import bar_chart
 
 
@@ -35,3 +45,36 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=100, strip=True)
+
+
+@login_required
+def search(request):
+    """People, accounts, deals and campaigns matching a fragment of text, grouped by kind,
+    among the records the user may read; each group links to its list holding them all."""
+    form = SearchForm(request.GET)
+    if not request.GET.get("q", "").strip():
+        return render(request, "web/search.html", {"form": SearchForm(), "groups": []})
+    if not form.is_valid():
+        context = {"form": form, "forms": [form], "has_errors": True, "groups": []}
+        return render(request, "web/search.html", context, status=400)
+    text, user = form.cleaned_data["q"], request.user
+    groups = [
+        ("People", "people", find_people(user, text), "web:people"),
+        ("Accounts", "accounts", find_accounts(user, text), "web:accounts"),
+        ("Deals", "deals", find_opportunities(user, text), "web:deals"),
+        ("Campaigns", "campaigns", find_campaigns(user, text), "web:campaigns"),
+    ]
+    context = {
+        "form": form,
+        "text": text,
+        "groups": [
+            {"title": t, "noun": n, "found": f, "all": f"{reverse(u)}?{urlencode({'q': text})}"}
+            for t, n, f, u in groups
+        ],
+        "total": sum(f.count for _, _, f, _ in groups),
+    }
+    return render(request, "web/search.html", context)

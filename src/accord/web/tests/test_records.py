@@ -5,7 +5,6 @@ one record."""
 import datetime as dt
 import uuid
 
-import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 from tests.factories import AccountFactory, CampaignFactory, OpportunityFactory, PersonFactory
