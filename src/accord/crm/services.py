@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from accord.audit.services import Action, record_change, record_changes, record_diff
 from accord.crm import bulk
-from accord.crm.models import Account, LifecycleChange, LifecycleStage, Opportunity, Person
+from accord.crm.models import (
+    FUNNEL_ORDER,
+    Account,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+)
 from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import classify_channel
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -141,10 +148,52 @@ def check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
         )
 
 
+# --- the funnel's rules for a stage set by hand (the API, the admin) --------------------------
+
+WITH_SALES = (LifecycleStage.MQL, LifecycleStage.SAL)  # in the pool or a rep's inbox
+DECIDED_BY_SALES = (LifecycleStage.SAL, LifecycleStage.SQL)  # a rep's accept or convert
+
+
+def _stage_label(stage: str) -> str:
+    return LifecycleStage(stage).label.lower()
+
+
+def check_move_by_hand(person: Person, from_stage: str, to_stage: str) -> None:
+    """A stage set by hand follows the funnel: sales accepted and sales qualified are what a rep
+    makes of a lead handed to them, so an MQL or SAL moves on only from the inbox (accept,
+    reject, convert: a move by hand would leave the handoff open, and its next step would undo
+    the move); nobody goes back down the funnel; and a lead sales rejected waits out the
+    recycle pause. `from_stage` is "" for a new person."""
+    email = person.email
+    if to_stage in DECIDED_BY_SALES:
+        raise InvalidChange(
+            "lifecycle_stage",
+            f"Only the rep a lead is handed to makes it a {_stage_label(to_stage)}, by "
+            "accepting or converting it in the inbox",
+        )
+    if from_stage in WITH_SALES:
+        raise InvalidChange(
+            "lifecycle_stage",
+            f"{email} is a {_stage_label(from_stage)} waiting on sales (in the pool or a rep's "
+            "inbox): it moves on when sales accepts, rejects or converts it in the inbox",
+        )
+    if from_stage in FUNNEL_ORDER and to_stage in FUNNEL_ORDER:
+        if FUNNEL_ORDER.index(to_stage) < FUNNEL_ORDER.index(from_stage):
+            raise InvalidChange(
+                "lifecycle_stage",
+                f"People move forward through the funnel: {email} is a "
+                f"{_stage_label(from_stage)}, and a {_stage_label(to_stage)} comes before",
+            )
+    if to_stage == LifecycleStage.MQL:
+        check_may_become_mql(person, timezone.now())
+
+
 @transaction.atomic
 def do_create_person(fields: dict, *, by=None, reason: str = "") -> Person:
     """A new person; their first stage is written to the lifecycle history like any move."""
     check_email_free(fields["email"])
+    if "lifecycle_stage" in fields:
+        check_move_by_hand(Person(email=fields["email"]), "", fields["lifecycle_stage"])
     person = Person.objects.create(**fields)
     do_record_lifecycle_changes([(person.pk, "", person.lifecycle_stage)], by=by, reason=reason)
     _audit_owner(person, "person", None, by, reason)
@@ -167,11 +216,16 @@ def _audit_owner(record, record_type: str, old_owner_id, by, reason: str = "") -
 
 @transaction.atomic
 def do_update_person(person: Person, changes: dict, *, by=None, reason: str = "") -> Person:
-    """Change a person's fields; a stage change goes through `do_change_lifecycle_stage`."""
+    """Change a person's fields; a stage change follows the funnel's rules for a move by hand
+    (`check_move_by_hand`) and goes through `do_change_lifecycle_stage`."""
     changes = dict(changes)
     stage = changes.pop("lifecycle_stage", None)
     if "email" in changes:
         check_email_free(changes["email"], exclude_pk=person.pk)
+    if stage is not None:
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.lifecycle_stage != stage:
+            check_move_by_hand(locked, locked.lifecycle_stage, stage)
     old_owner_id = person.owner_id
     _save_changes(person, changes, "updated_at")
     _audit_owner(person, "person", old_owner_id, by, reason)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
-from accord.crm.services import do_change_lifecycle_stage, do_recycle
+from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
 from accord.handoff.selectors import pool_mqls, terms_in_force
@@ -67,6 +67,17 @@ def _lock(handoff: Handoff, user: User) -> Handoff:
     return locked
 
 
+def check_with_sales(locked: Handoff) -> None:
+    """Accept, reject and convert move a lead that is with sales (MQL or SAL); one moved on
+    meanwhile (by an import) stays where it is."""
+    person = locked.person
+    if person.lifecycle_stage not in WITH_SALES:
+        raise HandoffRefused(
+            f"{person.email} is now a {person.get_lifecycle_stage_display().lower()}: no longer "
+            "a lead with sales, so this handoff does not move them"
+        )
+
+
 def _refresh(handoff: Handoff, locked: Handoff) -> Handoff:
     """Keep the caller's object in step with the row just saved."""
     handoff.refresh_from_db()
@@ -106,6 +117,7 @@ def do_accept(handoff: Handoff, rep: User, *, at=None) -> Handoff:
     locked = _lock(handoff, rep)
     if locked.status == Handoff.Status.ACCEPTED:
         raise HandoffRefused("This lead is already accepted")
+    check_with_sales(locked)
     _accept(locked, rep, at)
     return _refresh(handoff, locked)
 
@@ -146,6 +158,7 @@ def do_reject(
     check_reject_reason(reason_code, comment)
     at = at or timezone.now()
     locked = _lock(handoff, rep)
+    check_with_sales(locked)
     locked.status = Handoff.Status.REJECTED
     locked.decided_at = locked.decided_at or at
     locked.reject_reason = reason_code
@@ -169,6 +182,7 @@ def do_convert(handoff: Handoff, rep: User, *, at=None) -> Handoff:
     same step, so the funnel history still shows it passed through SAL."""
     at = at or timezone.now()
     locked = _lock(handoff, rep)
+    check_with_sales(locked)
     if locked.status == Handoff.Status.ASSIGNED:
         _accept(locked, rep, at)
     locked.status = Handoff.Status.CONVERTED
