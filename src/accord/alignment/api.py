@@ -1,9 +1,11 @@
 """The relationship assessment over JSON: the rounds, the results (aggregates only), my answers.
 
 Results never carry one person's answers, except the caller's own under `mine`. A group of fewer
-than 3 respondents answers `null` with `hidden_reason`. Refusals: 403 for a user outside the two
-teams, 404 for an unknown round, 409 when no round is open, 422 for an incomplete or invalid
-questionnaire (one entry per statement, named by its key).
+than 3 respondents answers `null` with `hidden_reason`. A round's figures are published when it
+closes (`published`): while it is open only the numbers of respondents are given, so nobody can
+work out one person's ratings from the figures before and after they answered. Refusals: 403 for
+a user outside the two teams, 404 for an unknown round, 409 when no round is open, 422 for an
+incomplete or invalid questionnaire (one entry per statement, named by its key).
 """
 
 import datetime as dt
@@ -42,7 +44,9 @@ class GroupOut(Schema):
     respondents: int
     mean_total: float | None = Field(description="20 to 100; null when hidden")
     stage: str | None
-    hidden_reason: str | None = Field(description="Why nothing is shown, e.g. too few answers")
+    hidden_reason: str | None = Field(
+        description="Why nothing is shown: too few answers, or the round is still open"
+    )
 
 
 class GapOut(Schema):
@@ -78,6 +82,7 @@ class MyAnswersOut(Schema):
 
 class AssessmentResultsOut(Schema):
     round: RoundOut | None
+    published: bool = Field(description="False while the round is open: figures come at close")
     overall: GroupOut
     sales: GroupOut
     marketing: GroupOut
@@ -113,7 +118,9 @@ def _round_out(round_: AssessmentRound) -> dict:
 
 def _group_out(group: GroupScore) -> dict:
     reason = None
-    if group.hidden:
+    if group.withheld:
+        reason = selectors.WITHHELD
+    elif group.hidden:
         reason = selectors.TOO_FEW if group.respondents else "no answers yet"
     return {
         "name": group.name,
@@ -152,6 +159,7 @@ def results(request, query: Query[AssessmentResultsQuery]):
     found = selectors.get_results(round_)
     return {
         "round": _round_out(round_) if round_ else None,
+        "published": found.published,
         "overall": _group_out(found.overall),
         "sales": _group_out(found.sales),
         "marketing": _group_out(found.marketing),

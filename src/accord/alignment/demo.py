@@ -1,8 +1,8 @@
 """The demo company's relationship assessment: two rounds answered by both teams.
 
 Round 1, four months ago, finds the teams Defined, Sales more sceptical than Marketing about
-feedback, credit and notice of campaigns; round 2, opened two weeks ago and still open, finds them
-Aligned with narrower gaps. Deterministic from the demo seed.
+feedback, credit and notice of campaigns; round 2, opened two weeks ago and closed after ten days,
+finds them Aligned with narrower gaps. Deterministic from the demo seed.
 """
 
 import datetime as dt
@@ -17,7 +17,7 @@ from accord.teams.models import Team, User
 # (days before today it opened, days it ran or None while open, mean rating per team)
 ROUNDS = [
     (120, 14, {Team.Kind.SALES: 2.3, Team.Kind.MARKETING: 2.9}),
-    (14, None, {Team.Kind.SALES: 3.2, Team.Kind.MARKETING: 3.5}),
+    (14, 10, {Team.Kind.SALES: 3.2, Team.Kind.MARKETING: 3.5}),
 ]
 # How far each team's view of a statement sits below its mean in round 1 (halved in round 2).
 DOUBTS = {

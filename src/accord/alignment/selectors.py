@@ -1,5 +1,9 @@
 """Reads of the relationship assessment: aggregates only, and each person's own answers.
 
+Publication: a round's figures are published when it closes, all at once. Figures that moved
+with every answer while a round is open would give away one person's ratings to anyone who
+noted them before and after that person answered; an open round shows only how many answered.
+
 Anonymity: nobody reads another person's answers, heads and admins included. A group (a team, or
 one team's ratings of one statement) with fewer than MIN_GROUP respondents shows nothing. The
 overall figure is shown only when no team in it is such a small group, so it can never be used
@@ -19,16 +23,19 @@ from accord.teams.models import Team, User
 
 MIN_GROUP = 3
 TOO_FEW = f"fewer than {MIN_GROUP} answers"
+WITHHELD = "published when the round closes"
 TEAMS = (Team.Kind.SALES, Team.Kind.MARKETING)
 
 
 @dataclass(frozen=True)
 class GroupScore:
-    """The mean total of a group, hidden (None) when fewer than MIN_GROUP people answered."""
+    """The mean total of a group, hidden (None) when fewer than MIN_GROUP people answered or
+    while its round is open (`withheld`)."""
 
     name: str
     respondents: int
     mean_total: float | None
+    withheld: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -66,6 +73,10 @@ class TrendPoint:
     sales: GroupScore
     marketing: GroupScore
 
+    @property
+    def published(self) -> bool:
+        return not self.overall.withheld
+
 
 @dataclass(frozen=True)
 class Results:
@@ -76,6 +87,7 @@ class Results:
     gaps: list[StatementGap]
     trend: list[TrendPoint]
     next_steps: tuple[NextStep, ...] = field(default=())
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,16 +136,21 @@ def _mean(total: float, count: int, places: int) -> float | None:
     return round(total / count, places) if count >= MIN_GROUP else None
 
 
-def _scores(counts: dict[str, tuple[int, int]]) -> tuple[GroupScore, GroupScore, GroupScore]:
-    """Sales, Marketing and overall from {team: (respondents, sum of totals)}."""
+def _scores(
+    counts: dict[str, tuple[int, int]], published: bool
+) -> tuple[GroupScore, GroupScore, GroupScore]:
+    """Sales, Marketing and overall from {team: (respondents, sum of totals)}; only how many
+    answered when the round is not yet published."""
     groups = {}
     for team in TEAMS:
         n, total = counts.get(team, (0, 0))
-        groups[team] = GroupScore(Team.Kind(team).label, n, _mean(total, n, 1))
+        mean = _mean(total, n, 1) if published else None
+        groups[team] = GroupScore(Team.Kind(team).label, n, mean, withheld=not published)
     n = sum(group.respondents for group in groups.values())
     small_team = any(0 < group.respondents < MIN_GROUP for group in groups.values())
     total = sum(total for _, total in counts.values())
-    overall = GroupScore("Overall", n, None if small_team else _mean(total, n, 1))
+    mean = None if small_team or not published else _mean(total, n, 1)
+    overall = GroupScore("Overall", n, mean, withheld=not published)
     return groups[Team.Kind.SALES], groups[Team.Kind.MARKETING], overall
 
 
@@ -146,13 +163,18 @@ def _team_counts(responses) -> dict[int, dict[str, tuple[int, int]]]:
 
 
 def get_trend() -> list[TrendPoint]:
-    """Each round's stage per team and overall, oldest first."""
+    """Each round's stage per team and overall, oldest first; the open round's withheld."""
     counts = _team_counts(AssessmentResponse.objects.all())
     trend = []
     for round_ in AssessmentRound.objects.order_by("number"):
-        sales, marketing, overall = _scores(counts.get(round_.pk, {}))
+        sales, marketing, overall = _scores(counts.get(round_.pk, {}), not round_.is_open)
         trend.append(TrendPoint(round_.number, overall, sales, marketing))
     return trend
+
+
+def get_latest_published() -> TrendPoint | None:
+    """Where the relationship stood at the latest round that closed."""
+    return next((point for point in reversed(get_trend()) if point.published), None)
 
 
 def get_gaps(round_: AssessmentRound) -> list[StatementGap]:
@@ -174,13 +196,16 @@ def get_gaps(round_: AssessmentRound) -> list[StatementGap]:
 
 
 def get_results(round_: AssessmentRound | None = None) -> Results:
-    """The results of a round (the current one by default), with the trend across rounds."""
+    """The results of a round (the current one by default), with the trend across rounds; of
+    an open round only how many answered."""
     round_ = round_ or get_current_round()
     trend = get_trend()
     point = next((p for p in trend if round_ and p.number == round_.number), None)
     if point is None:
         sales, marketing = GroupScore("Sales", 0, None), GroupScore("Marketing", 0, None)
         return Results(round_, sales, marketing, GroupScore("Overall", 0, None), [], trend)
+    if not point.published:
+        return Results(round_, point.sales, point.marketing, point.overall, [], trend, (), False)
     return Results(
         round=round_,
         sales=point.sales,

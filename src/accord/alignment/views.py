@@ -48,6 +48,7 @@ def results(request):
     context = {
         "results": results,
         "too_few": selectors.TOO_FEW,
+        "withheld": selectors.WITHHELD,
         "mine": mine,
         "my_ratings": _my_ratings(mine, round_),
         "gap_chart": gap_chart(results.gaps),

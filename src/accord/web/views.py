@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from accord.alignment.selectors import get_trend
+from accord.alignment.selectors import get_latest_published
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import (
     find_accounts,
@@ -33,7 +33,7 @@ def home(request):
         "web/home.html",
         {
             "stats": stats,
-            "relationship": (get_trend() or [None])[-1],  # the latest round
+            "relationship": get_latest_published(),
             "funnel": funnel,
             "funnel_chart": bar_chart("People by lifecycle stage", funnel),
             "pipeline_chart": bar_chart("Opportunities by pipeline stage", pipeline),

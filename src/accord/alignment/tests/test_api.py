@@ -65,6 +65,7 @@ def test_a_head_reads_aggregates_and_nothing_for_a_small_team(
         do_answer(person, uniform(4))
     for person in colleagues("marketing", 2):
         do_answer(person, uniform(2))
+    do_close_round(sales_head)
 
     body = api_as(sales_head).get("/alignment/results").json()
 
@@ -99,8 +100,11 @@ def test_results_of_an_earlier_round_and_the_trend(api_as, rep, sales_head, coll
 
     assert (first["round"]["number"], first["overall"]["stage"]) == (1, "Defined")
     assert first["next_steps"][0]["title"] == "Start job shadowing and name a liaison"
-    assert current["round"]["status"] == "open"
-    assert [p["overall"]["mean_total"] for p in current["trend"]] == [40.0, 62.0]
+    assert (current["round"]["status"], current["published"]) == ("open", False)
+    assert [p["overall"]["mean_total"] for p in current["trend"]] == [40.0, None]
+    assert current["sales"]["hidden_reason"] == "published when the round closes"
+    assert (current["sales"]["respondents"], current["sales"]["mean_total"]) == (3, None)
+    assert current["gaps"] == [] and current["mine"] is None
     assert api_as(rep).get("/alignment/results", round=7).status_code == 404
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accord.alignment.services import do_answer, do_open_round
+from accord.alignment.services import do_answer, do_close_round, do_open_round
 from accord.alignment.tests.conftest import uniform
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,7 @@ def test_a_head_sees_stages_and_gaps_but_no_one_persons_answers(
     _answered_by(sales, 2)
     do_answer(marketing[0], uniform(5, respect=1))
     _answered_by(marketing[1:], 4)
+    do_close_round(sales_head)
     client.force_login(sales_head)
 
     page = _text(client.get("/alignment/"))
@@ -73,9 +74,12 @@ def test_a_head_sees_stages_and_gaps_but_no_one_persons_answers(
     assert "marketing1" not in page and sales[0].email not in page
 
 
-def test_a_small_team_shows_fewer_than_3_answers(client, marketer, colleagues, open_round):
+def test_a_small_team_shows_fewer_than_3_answers(
+    client, marketer, sales_head, colleagues, open_round
+):
     _answered_by(colleagues("sales", 3), 3)
     _answered_by(colleagues("marketing", 2), 5)
+    do_close_round(sales_head)
     client.force_login(marketer)
 
     page = _text(client.get("/alignment/"))
@@ -84,14 +88,29 @@ def test_a_small_team_shows_fewer_than_3_answers(client, marketer, colleagues, o
     assert "Sales higher" not in page and "Marketing higher" not in page
 
 
-def test_next_steps_link_to_the_page_that_supports_them(client, rep, colleagues, open_round):
+def test_next_steps_link_to_the_page_that_supports_them(
+    client, rep, sales_head, colleagues, open_round
+):
     _answered_by(colleagues("sales", 3) + colleagues("marketing", 3), 1)
+    do_close_round(sales_head)
     client.force_login(rep)
 
     page = _text(client.get("/alignment/"))
 
     assert "Undefined" in page
     assert "Hold regular joint meetings and keep a contact directory" in page
+
+
+def test_an_open_round_says_its_results_come_when_it_closes(client, rep, colleagues, open_round):
+    _answered_by(colleagues("sales", 3) + colleagues("marketing", 3), 2)
+    client.force_login(rep)
+
+    page = _text(client.get("/alignment/"))
+
+    assert 'data-testid="withheld"' in page
+    assert "The results of Round 1 are published when it closes" in page
+    assert "3 answers so far, published when the round closes" in page
+    assert "mean total" not in page and 'data-testid="gap-chart"' not in page
 
 
 def test_a_head_opens_and_closes_rounds_from_the_page(client, marketing_head):

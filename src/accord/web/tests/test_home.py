@@ -85,12 +85,12 @@ def test_large_numbers_are_grouped_by_thousands(client, rep):
 def test_home_shows_where_the_relationship_stands(
     client, rep, sales_head, sales_team, marketing_team
 ):
-    from accord.alignment.services import do_answer, do_open_round
+    from accord.alignment.services import do_answer, do_close_round, do_open_round
     from accord.alignment.statements import statements_of
     from accord.teams.models import User
 
     client.force_login(rep)
-    assertContains(client.get(reverse("web:home")), "No assessment round yet")
+    assertContains(client.get(reverse("web:home")), "No round has closed yet")
 
     do_open_round(sales_head)
     for n in range(3):
@@ -99,6 +99,8 @@ def test_home_shows_where_the_relationship_stands(
                 f"{team.kind}{n}@example.com", team=team, role=role
             )
             do_answer(colleague, {s.key: 3 for s in statements_of()})  # 60 of 100
+    assertContains(client.get(reverse("web:home")), "No round has closed yet")
+    do_close_round(sales_head)
 
     response = client.get(reverse("web:home"))
 
