@@ -77,7 +77,7 @@ def _queries(filters: dict) -> dict:
         "attribution comparison": lambda: credit.run_attribution_comparison(
             credit.AttributionComparisonQuery(**filters)
         ),
-        "goal": lambda: q.run_revenue_goal(q.RevenueGoalQuery(**filters)),
+        "goal": lambda: q.run_goal_progress(q.GoalProgressQuery(day=filters["end"])),
     }
 
 

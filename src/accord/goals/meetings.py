@@ -16,8 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.crm.services import InvalidChange
-from accord.goals.models import ActionItem, Meeting, RevenueGoal
-from accord.goals.selectors import goal_on, goal_progress
+from accord.goals.models import ActionItem, Meeting
 from accord.handoff.models import Handoff
 from accord.metrics import queries as q
 from accord.teams import access
@@ -39,8 +38,7 @@ class Agenda:
     breached: list[Handoff]
     rejections: list[q.Rejection]
     campaigns: list[Campaign]
-    goal: RevenueGoal | None
-    progress: q.RevenueGoalResult | None
+    progress: q.GoalProgress | None
     open_items: list[ActionItem]
 
 
@@ -89,7 +87,6 @@ def build_agenda(today: dt.date | None = None) -> Agenda:
     start = _window_start(today)
     breaches = _breaches(start, today)
     leakage = q.run_leakage(q.LeakageQuery(start=start, end=today))
-    goal = goal_on(today)
     return Agenda(
         start=start,
         end=today,
@@ -97,8 +94,7 @@ def build_agenda(today: dt.date | None = None) -> Agenda:
         breached=list(breaches.order_by("-handed_off_at")[:LISTED]),
         rejections=leakage.rejections[:TOP_REASONS],
         campaigns=campaigns_in_flight(today),
-        goal=goal,
-        progress=goal_progress(goal) if goal else None,
+        progress=q.run_goal_progress(q.GoalProgressQuery(day=today)),
         open_items=list(open_action_items()),
     )
 

@@ -1,6 +1,6 @@
 """Reads of the shared goals and rewards that the pages, the API, the meeting and the digest share.
 
-Progress to a goal is the metrics query layer's `run_revenue_goal`; revenue credited to a
+Progress to a goal is the metrics query layer's `goal_progress`; revenue credited to a
 campaign is `accord.metrics.credit.run_campaign_roi` under the plan's attribution model.
 """
 
@@ -28,8 +28,8 @@ def goal_on(day: dt.date) -> RevenueGoal | None:
     return RevenueGoal.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
 
 
-def goal_progress(goal: RevenueGoal) -> q.RevenueGoalResult:
-    return q.run_revenue_goal(q.RevenueGoalQuery(start=goal.starts_on, end=goal.ends_on))
+def goal_progress(goal: RevenueGoal) -> q.GoalProgress:
+    return q.goal_progress(goal)
 
 
 def plan_in_force() -> RewardPlanVersion | None:
@@ -65,7 +65,7 @@ def idea_credit(goal: RevenueGoal, model: str) -> dict[User, Decimal]:
 @dataclass(frozen=True)
 class GoalPayouts:
     goal: RevenueGoal
-    progress: q.RevenueGoalResult
+    progress: q.GoalProgress
     plan: RewardPlanVersion
     payouts: Payouts
 

@@ -21,9 +21,6 @@ class DashboardFilters(forms.Form):
     region = forms.CharField(required=False, max_length=100)
     industry = forms.CharField(required=False, max_length=100)
     team = forms.ChoiceField(required=False, choices=TEAMS)
-    goal = forms.DecimalField(
-        required=False, min_value=0, max_digits=14, decimal_places=2, label="Revenue goal"
-    )
     journey = forms.ChoiceField(
         required=False,
         choices=[("person", "by person"), ("account", "by account")],

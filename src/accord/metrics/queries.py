@@ -561,44 +561,69 @@ def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
     ]
 
 
-# --- The shared revenue goal --------------------------------------------------------------
+# --- Won revenue and the shared revenue goal ----------------------------------------------
 
 
-class RevenueGoalQuery(MetricsQuery):
-    """Without `goal`, the shared goals both teams set (accord.goals) for the months and quarters
-    that lie within the period, added up; None when there are none."""
-
-    goal: Decimal | None = Field(default=None, ge=0)
+class WonRevenueQuery(MetricsQuery):
+    """Deals won in the period (by close date) in the segment."""
 
 
-class RevenueGoalResult(BaseModel):
-    goal: Decimal | None
+class WonRevenue(BaseModel):
     won_revenue: Decimal
     won_deals: int
-    progress: float | None
 
 
-def _shared_goal(start: dt.date, end: dt.date) -> Decimal | None:
-    return RevenueGoal.objects.filter(starts_on__gte=start, ends_on__lte=end).aggregate(
-        total=Sum("amount")
-    )["total"]
-
-
-def run_revenue_goal(query: RevenueGoalQuery) -> RevenueGoalResult:
+def run_won_revenue(query: WonRevenueQuery) -> WonRevenue:
+    """The one count of won revenue: the dashboard, the goals, the digest and payouts read it."""
     won = Opportunity.objects.filter(
         query.segment(),
         stage=PipelineStage.CLOSED_WON,
         close_date__gte=query.start,
         close_date__lte=query.end,
     ).aggregate(revenue=Sum("amount", default=0), deals=Count("id"))
-    revenue = _money(won["revenue"])
-    goal = query.goal if query.goal is not None else _shared_goal(query.start, query.end)
-    return RevenueGoalResult(
-        goal=None if goal is None else _money(goal),
-        won_revenue=revenue,
-        won_deals=won["deals"],
-        progress=round(float(revenue / goal), 4) if goal else None,
+    return WonRevenue(won_revenue=_money(won["revenue"]), won_deals=won["deals"])
+
+
+class GoalProgressQuery(BaseModel):
+    """The shared goal (accord.goals) whose month or quarter holds `day`."""
+
+    day: dt.date
+
+
+class GoalProgress(BaseModel):
+    """A shared goal and the revenue won in its period, both teams together."""
+
+    goal_id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    goal: Decimal
+    currency: str
+    won_revenue: Decimal
+    won_deals: int
+    progress: float | None
+
+
+def goal_progress(goal: RevenueGoal) -> GoalProgress:
+    """Progress to `goal`: every page, the digest and the API show this one figure."""
+    won = run_won_revenue(WonRevenueQuery(start=goal.starts_on, end=goal.ends_on))
+    return GoalProgress(
+        goal_id=goal.pk,
+        name=goal.name,
+        starts_on=goal.starts_on,
+        ends_on=goal.ends_on,
+        goal=_money(goal.amount),
+        currency=goal.currency,
+        won_revenue=won.won_revenue,
+        won_deals=won.won_deals,
+        progress=round(float(won.won_revenue / goal.amount), 4) if goal.amount else None,
     )
+
+
+def run_goal_progress(query: GoalProgressQuery) -> GoalProgress | None:
+    """Progress to the goal of the period holding the day; None when no goal is set for it."""
+    goal = RevenueGoal.objects.filter(starts_on__lte=query.day, ends_on__gte=query.day).first()
+    return None if goal is None else goal_progress(goal)
 
 
 # --- The feedback loop: why Sales rejects, and both sides of the SLA over time --------------

@@ -92,7 +92,7 @@ def _attribution(filters, data) -> dict:
 def _pipeline(filters, data) -> dict:
     return {
         "pipeline": q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters)),
-        "goal": q.run_revenue_goal(q.RevenueGoalQuery(**filters, goal=data["goal"])),
+        "goal": q.run_goal_progress(q.GoalProgressQuery(day=filters["end"])),
     }
 
 

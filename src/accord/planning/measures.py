@@ -2,7 +2,6 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 
 from django.utils import timezone
@@ -11,10 +10,10 @@ from accord.crm.models import LifecycleStage
 from accord.metrics.queries import (
     FunnelQuery,
     MetricsQuery,
-    RevenueGoalQuery,
+    WonRevenueQuery,
     run_funnel,
-    run_revenue_goal,
     run_sales_sla,
+    run_won_revenue,
 )
 from accord.planning.models import BuyingStage, Metric
 
@@ -64,8 +63,7 @@ class _Readings:
 
     @cached_property
     def won(self):
-        query = RevenueGoalQuery(start=self.period.start, end=self.period.end, goal=Decimal(0))
-        return run_revenue_goal(query)
+        return run_won_revenue(WonRevenueQuery(start=self.period.start, end=self.period.end))
 
     @cached_property
     def first_touch_rate(self) -> str:

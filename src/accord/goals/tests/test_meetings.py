@@ -77,7 +77,7 @@ def test_the_agenda_builds_itself_from_the_numbers_of_the_week(numbers):
         ("Wrong fit", 1),
     ]
     assert [c.name for c in agenda.campaigns] == ["Spring webinar"]
-    assert agenda.goal.name == "Q2 2026"
+    assert agenda.progress.name == "Q2 2026"
     assert agenda.progress.goal == Decimal("50000.00")
 
 

@@ -23,12 +23,12 @@ def test_progress_counts_deals_won_in_the_period_only(quarter):
     assert progress.progress == 1.3
 
 
-def test_the_metrics_query_layer_reads_the_shared_goals_of_its_period(quarter):
-    year = q.RevenueGoalQuery(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
-    month = q.RevenueGoalQuery(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+def test_the_metrics_query_layer_reads_the_goal_of_the_period_holding_a_day(quarter):
+    in_the_quarter = q.run_goal_progress(q.GoalProgressQuery(day=dt.date(2026, 3, 31)))
+    after_it = q.run_goal_progress(q.GoalProgressQuery(day=dt.date(2026, 4, 1)))
 
-    assert q.run_revenue_goal(year).goal == Decimal("100000.00")
-    assert q.run_revenue_goal(month).goal is None
+    assert (in_the_quarter.name, in_the_quarter.goal) == ("Q1 2026", Decimal("100000.00"))
+    assert after_it is None
 
 
 def test_payouts_of_the_quarter_match_the_hand_computed_figures(quarter, marketer, rep, sales_head):

@@ -272,16 +272,15 @@ def test_shapley_credits_a_campaign_once_however_often_the_buyer_met_it(two_camp
     assert revenue["Webinar"]["shapley"] == Decimal("5000.00")
 
 
-def test_progress_to_the_shared_revenue_goal():
+def test_won_revenue_counts_deals_won_in_the_period():
     won = {"stage": PipelineStage.CLOSED_WON, "close_date": dt.date(2026, 3, 1)}
     OpportunityFactory(amount=Decimal("30000"), **won)
     OpportunityFactory(amount=Decimal("15000.25"), **won)
     OpportunityFactory(amount=Decimal("99999"), stage=PipelineStage.NEGOTIATION)
 
-    result = q.run_revenue_goal(q.RevenueGoalQuery(**PERIOD, goal=Decimal("90000")))
+    result = q.run_won_revenue(q.WonRevenueQuery(**PERIOD))
 
     assert (result.won_revenue, result.won_deals) == (Decimal("45000.25"), 2)
-    assert result.progress == 0.5
 
 
 def test_a_period_that_ends_before_it_starts_is_refused():
