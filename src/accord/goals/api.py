@@ -127,12 +127,16 @@ def save_plan(request, payload: RewardPlan):
     )
 
 
-@router.get("/goals/{goal_id}/payouts", response={200: PayoutsOut, **ERRORS})
+@router.get(
+    "/goals/{goal_id}/payouts",
+    response={200: PayoutsOut, **ERRORS},
+    description="Payouts of the goal's period under the reward plan in force at its end.",
+)
 def payouts(request, goal_id: int):
     goal = get_object_or_404(RevenueGoal, pk=goal_id)
     result = s.goal_payouts(goal)
     if result is None:
-        return Status(404, {"detail": "No reward plan yet"})
+        return Status(404, {"detail": f"No reward plan was in force in {goal.name}"})
     rows = [
         PayoutOut(
             person_id=p.person.pk,

@@ -1,6 +1,7 @@
 """The demo company's shared goals and rhythm: goals for this quarter and the last, a reward plan
-in its second version, the campaign ideas behind the busiest campaigns, job-shadowing sign-ups,
-and last week's joint meeting with its action items. (The liaisons are named with the personas.)
+whose second version took effect this quarter, the campaign ideas behind the busiest campaigns,
+job-shadowing sign-ups, and last week's joint meeting with its action items. (The liaisons are
+named with the personas.)
 
 Deterministic from the seed and the day the demo is made. The previous quarter's goal sits a
 little under what was won, so its page shows an accelerated pool; this quarter's sits above.
@@ -14,9 +15,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accord.goals.meetings import do_add_action_item, do_complete_action_item, do_record_meeting
-from accord.goals.models import ActionItem, CampaignIdea, RevenueGoal, Rotation
+from accord.goals.models import ActionItem, CampaignIdea, RevenueGoal, RewardPlanVersion, Rotation
 from accord.goals.people import do_sign_up
-from accord.goals.periods import QUARTER, previous_period
+from accord.goals.periods import QUARTER, period_bounds, previous_period
 from accord.goals.selectors import goal_progress
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.teams.models import Team, User
@@ -49,6 +50,18 @@ def _goals(head: User, today: dt.date) -> None:
     if won:
         last = do_set_goal(head, period=QUARTER, day=start, amount=_rounded(won * Decimal("0.9")))
     do_set_goal(head, period=QUARTER, day=today, amount=_rounded(last.amount * Decimal("1.15")))
+
+
+def _plans(heads: dict[str, User], today: dt.date) -> None:
+    """Version 1 in force since the start of last quarter, version 2 since this quarter's: each
+    quarter's payouts follow its own version. (Dated by hand: the demo writes history.)"""
+    last_quarter, _ = previous_period(QUARTER, today)
+    this_quarter, _ = period_bounds(QUARTER, today)
+    first = do_save_plan(heads[Team.Kind.MARKETING], PLAN | {"rate": "0.03"})
+    second = do_save_plan(heads[Team.Kind.SALES], PLAN)
+    for version, day in ((first, last_quarter), (second, this_quarter)):
+        moment = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+        RewardPlanVersion.objects.filter(pk=version.pk).update(created_at=moment)
 
 
 def _ideas(rng: random.Random, heads: dict[str, User]) -> None:
@@ -107,8 +120,7 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     users = {user.email: user for user in User.objects.filter(email__endswith="@demo.accord")}
     heads = {user.team_kind: user for user in users.values() if user.is_head}
     _goals(heads[Team.Kind.SALES], today)
-    do_save_plan(heads[Team.Kind.MARKETING], PLAN | {"rate": "0.03"})
-    do_save_plan(heads[Team.Kind.SALES], PLAN)
+    _plans(heads, today)
     _ideas(rng, heads)
     _sign_ups(users, today)
     _meeting(users, heads, today)

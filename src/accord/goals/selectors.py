@@ -32,8 +32,14 @@ def goal_progress(goal: RevenueGoal) -> q.GoalProgress:
     return q.goal_progress(goal)
 
 
-def plan_in_force() -> RewardPlanVersion | None:
-    return RewardPlanVersion.objects.select_related("created_by").first()
+def plan_in_force(on: dt.date | None = None) -> RewardPlanVersion | None:
+    """The version of the reward plan in force now or, given `on`, at the end of that day (UTC):
+    the latest saved by then."""
+    versions = RewardPlanVersion.objects.select_related("created_by")
+    if on is not None:
+        end_of_day = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        versions = versions.filter(created_at__lt=end_of_day)
+    return versions.first()
 
 
 def team_members(kind: str) -> list[User]:
@@ -71,8 +77,9 @@ class GoalPayouts:
 
 
 def goal_payouts(goal: RevenueGoal) -> GoalPayouts | None:
-    """Payouts for a goal's period under the plan in force; None without a plan."""
-    version = plan_in_force()
+    """Payouts for a goal's period under the plan in force at its end, so a plan saved later
+    never changes what an earlier period paid; None when no plan was in force by then."""
+    version = plan_in_force(on=goal.ends_on)
     if version is None:
         return None
     plan = version.plan

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
 from accord.crm.models import PipelineStage
@@ -35,7 +36,8 @@ def quarter(marketing_head, sales_head, marketer, rep, other_rep):
     Webinar, Mia's idea). Pool 3,250.00; recognition 325.00 all Mia's; teams 2,925.00: sales
     1,755.00 over Ray, Rita and Sam = 585.00 each; marketing 1,170.00 over Maria and Mia."""
     goal = do_set_goal(sales_head, period="quarter", day=Q1, amount=Decimal("100000"))
-    do_save_plan(marketing_head, PLAN)
+    with time_machine.travel(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC), tick=False):
+        do_save_plan(marketing_head, PLAN)  # in force from before the quarter
     webinar = CampaignFactory(name="Webinar")
     buyer = PersonFactory()
     TouchpointFactory(

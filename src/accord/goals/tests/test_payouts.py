@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from accord.goals import selectors as s
-from accord.goals.tests.conftest import Q1
+from accord.goals.services import do_save_plan, do_set_goal
+from accord.goals.tests.conftest import PLAN, Q1
 from accord.metrics import queries as q
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +68,25 @@ def test_a_head_sees_their_team_and_a_marketer_only_themselves(
 
 
 def test_without_a_plan_there_are_no_payouts(sales_head):
-    from accord.goals.services import do_set_goal
-
     goal = do_set_goal(sales_head, period="quarter", day=Q1, amount=Decimal("1000"))
 
     assert s.goal_payouts(goal) is None
+
+
+def test_each_period_is_paid_under_the_plan_in_force_in_it(quarter, marketing_head, sales_head):
+    """Q1 closed under the plan of the fixture (5%); a plan of 10% saved in May pays Q2 only."""
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC), tick=False):
+        do_save_plan(sales_head, PLAN | {"rate": "0.10"})
+    q2 = do_set_goal(sales_head, period="quarter", day=dt.date(2026, 5, 1), amount=Decimal("40000"))
+
+    first, second = s.goal_payouts(quarter), s.goal_payouts(q2)
+
+    assert (first.plan.number, first.payouts.pool) == (1, Decimal("3250.00"))
+    # won 50,000 in Q2: 10% of the 8,000 from 80% of the goal to the goal, 15% of 10,000 above
+    assert (second.plan.number, second.payouts.pool) == (2, Decimal("2300.00"))
+
+
+def test_a_period_that_ended_before_the_first_plan_has_no_payouts(quarter, sales_head):
+    earlier = do_set_goal(sales_head, period="month", day=dt.date(2025, 11, 1), amount=Decimal("9"))
+
+    assert s.goal_payouts(earlier) is None
