@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accord.money import money_field
+
 
 class LifecycleStage(models.TextChoices):
     """The funnel both teams share, in order."""
@@ -154,7 +156,7 @@ class Opportunity(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
     )
     name = models.CharField(max_length=255)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = money_field(null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
     stage = models.CharField(
         max_length=20, choices=PipelineStage.choices, default=PipelineStage.QUALIFICATION

@@ -16,8 +16,8 @@ from ninja import FilterLookup, FilterSchema, Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
 
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
+from accord.money import Money
 
-CENTS = Decimal("0.01")
 Id = Annotated[int, Field(ge=1, le=2**63 - 1, description="A record's id")]
 UtcDatetime = Annotated[dt.datetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
 
@@ -39,11 +39,6 @@ Domain = Annotated[
     Field(pattern=r"^$|^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", examples=["acme.example"]),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"]),
-    AfterValidator(lambda amount: amount.quantize(CENTS)),
-]
 
 
 def Text(max_length: int):  # noqa: N802 - reads like a type in the schemas below

@@ -17,6 +17,7 @@ from accord.goals import selectors as s
 from accord.goals.models import RevenueGoal
 from accord.goals.plan import RewardPlan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
+from accord.money import Money
 from accord.teams.access import access_campaign
 from accord.teams.models import User
 
@@ -26,7 +27,7 @@ router = Router(tags=["goals"])
 class GoalIn(Schema):
     period: str = Field(description="month or quarter")
     day: dt.date = Field(description="any day in the period")
-    amount: Decimal
+    amount: Money
     currency: str = "USD"
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accord.attribution import MODELS
 from accord.goals.models import RevenueGoal, Rotation
 from accord.goals.plan import RewardPlan
+from accord.money import CENT, MoneyFormField
 from accord.teams import access
 from accord.touchpoints.models import Campaign
 
@@ -19,7 +20,7 @@ class GoalForm(forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Revenue goal")
+    amount = MoneyFormField(label="Revenue goal", min_value=CENT)
     currency = forms.CharField(max_length=3, initial="USD")
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accord.goals.periods import MONTH, QUARTER, period_name
 from accord.goals.plan import RewardPlan, check_plan
+from accord.money import money_field
 
 
 class RevenueGoal(models.Model):
@@ -20,7 +21,7 @@ class RevenueGoal(models.Model):
     period = models.CharField(max_length=8, choices=Period.choices)
     starts_on = models.DateField(unique=True)
     ends_on = models.DateField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = money_field()
     currency = models.CharField(max_length=3, default="USD")
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

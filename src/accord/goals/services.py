@@ -16,6 +16,7 @@ from accord.crm.services import InvalidChange
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.periods import period_bounds
 from accord.goals.plan import RewardPlan, check_plan
+from accord.money import check_amount
 from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import User
@@ -36,7 +37,11 @@ def do_set_goal(
     check_can_steer(user)
     if period not in RevenueGoal.Period.values:
         raise InvalidChange("period", "a goal is set for a month or a quarter")
-    if amount is None or amount <= 0:
+    try:
+        amount = check_amount(amount)
+    except ValueError as exc:
+        raise InvalidChange("amount", str(exc)) from None
+    if amount <= 0:
         raise InvalidChange("amount", "a goal is an amount above zero")
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidChange("currency", "use a three-letter currency code such as USD")

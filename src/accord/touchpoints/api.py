@@ -11,7 +11,8 @@ from pydantic import AwareDatetime, Field
 
 from accord.crm import services
 from accord.crm.api import ERRORS, Page, requested_changes
-from accord.crm.schemas import Currency, Id, In, Money, Name, Text, UtcDatetime
+from accord.crm.schemas import Currency, Id, In, Name, Text, UtcDatetime
+from accord.money import Money
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 

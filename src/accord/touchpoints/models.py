@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accord.money import money_field
 from accord.touchpoints.rules import Rule, check_pattern
 
 
@@ -56,7 +57,7 @@ class Campaign(models.Model):
     kind = models.CharField("type", max_length=16, choices=Kind.choices, default=Kind.OTHER)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    cost = money_field(default=0)
     currency = models.CharField(max_length=3, default="USD")
     owner_team = models.ForeignKey(
         "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns"

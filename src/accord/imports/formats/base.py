@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from accord.crm.models import LifecycleStage, PipelineStage
+from accord.money import check_amount
 
 Parser = Callable[[str], object]
 
@@ -170,14 +171,16 @@ def read_dates(parser: Parser, reading: DateReading) -> Parser:
 
 
 def amount(value: str) -> Decimal:
+    """An amount as spreadsheets write it (`$1,200.50`), within the bounds of `accord.money`."""
     cleaned = value.replace(",", "").replace(" ", "").lstrip("$€£")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(f"{value!r} is not an amount") from None
-    if not number.is_finite() or abs(number) >= Decimal("1e12"):
-        raise ValueError(f"{value!r} is not an amount")
-    return number.quantize(Decimal("0.01"))
+    try:
+        return check_amount(number)
+    except ValueError as exc:
+        raise ValueError(f"{value!r}: {exc}") from None
 
 
 def whole_number(value: str) -> int:

@@ -1,0 +1,70 @@
+"""Money as Accord keeps it: a Decimal of at most twelve digits before the point and two after,
+never negative, beside a three-letter currency code.
+
+The one definition of those bounds: the model fields, the API's schemas, the forms and the import
+parsers all take them from here, so an amount one path accepts every path accepts, and one the
+database could not hold (or a backup could not restore) is refused on every path, naming the field.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from django import forms
+from django.db import models
+from pydantic import AfterValidator, Field
+
+MAX_DIGITS = 14
+DECIMAL_PLACES = 2
+CENT = Decimal("0.01")
+LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+MAX_AMOUNT = LIMIT - CENT
+
+
+def check_amount(value) -> Decimal:
+    """`value` as an amount of money, or ValueError saying what is wrong with it."""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{value!r} is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    if amount < 0:
+        raise ValueError("an amount is not negative")
+    if amount >= LIMIT:
+        raise ValueError(f"an amount is at most {MAX_AMOUNT:,}")
+    if amount != amount.quantize(CENT, rounding="ROUND_DOWN"):
+        raise ValueError("an amount has at most two decimal places (cents)")
+    return amount.quantize(CENT)
+
+
+def money_field(**options) -> models.DecimalField:
+    """A model field holding an amount."""
+    return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **options)
+
+
+class MoneyFormField(forms.DecimalField):
+    """A form field for an amount, refusing what `check_amount` refuses."""
+
+    def __init__(self, **options):
+        super().__init__(
+            max_digits=MAX_DIGITS,
+            decimal_places=DECIMAL_PLACES,
+            min_value=options.pop("min_value", 0),
+            max_value=MAX_AMOUNT,
+            **options,
+        )
+
+
+Money = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=MAX_AMOUNT,
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        allow_inf_nan=False,
+        examples=["12500.00"],
+    ),
+    AfterValidator(check_amount),
+]
+"""An amount in the API's schemas."""
