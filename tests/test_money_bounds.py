@@ -87,3 +87,18 @@ def test_an_import_refuses_the_same_amounts_naming_row_and_column(tmp_path, amou
 
     assert "row 2, column Amount:" in str(refused.value)
     assert not Opportunity.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1e20", "0.001"])
+def test_the_deal_and_campaign_pages_refuse_them_beside_the_field(client, admin_user, amount):
+    client.force_login(admin_user)
+    deal = {"name": "Big", "amount": amount, "currency": "USD", "stage": "prospecting"}
+    campaign = {"name": "Loud", "channel": "events", "kind": "webinar", "cost": amount}
+
+    deal_page = client.post("/opportunities/new/", deal)
+    campaign_page = client.post("/campaigns/new/", campaign | {"currency": "USD"})
+
+    assert deal_page.status_code == campaign_page.status_code == 400
+    assert deal_page.context["forms"][0].errors["amount"]
+    assert campaign_page.context["forms"][0].errors["cost"]
+    assert not Opportunity.objects.exists() and not Campaign.objects.exists()

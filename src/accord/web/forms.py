@@ -9,6 +9,7 @@ import uuid
 from django import forms
 
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
+from accord.money import MoneyFormField
 from accord.planning.models import BuyingStep, CampaignPlan
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel
@@ -131,9 +132,7 @@ class DealForm(RecordForm):
     name = _text("Name", 255, required=True)
     account = _text("Account's domain", 255, help_text="e.g. northwind.example")
     primary_contact = forms.EmailField(label="Primary contact's e-mail", required=False)
-    amount = forms.DecimalField(
-        label="Amount", required=False, min_value=0, max_digits=14, decimal_places=2
-    )
+    amount = MoneyFormField(label="Amount", required=False)
     currency = _currency()
     stage = forms.ChoiceField(label="Stage", choices=PipelineStage.choices)
     close_date = forms.DateField(
@@ -166,7 +165,7 @@ class CampaignForm(RecordForm):
     kind = forms.ChoiceField(label="Type", choices=Campaign.Kind.choices)
     start_date = forms.DateField(label="Starts", required=False, widget=DATE)
     end_date = forms.DateField(label="Ends", required=False, widget=DATE)
-    cost = forms.DecimalField(label="Cost", min_value=0, max_digits=14, decimal_places=2, initial=0)
+    cost = MoneyFormField(label="Cost", initial=0)
     currency = _currency()
     utm_campaign = _text("UTM campaign", 255, help_text="utm_campaign of its links")
     advantage = _text("Competitive advantage it promotes", 200)
