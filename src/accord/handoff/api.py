@@ -21,6 +21,7 @@ from accord.handoff.selectors import (
     inbox_item,
     inbox_items,
     inbox_page,
+    open_or_closed_handoffs,
 )
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
 from accord.metrics import queries as q
@@ -205,6 +206,63 @@ def reassign(request: HttpRequest, handoff_id: int, payload: ReassignIn):
         return services.do_reassign(handoff, request.user, to_rep)
 
     return _act(request, handoff_id, move)
+
+
+class BulkIn(In):
+    action: services.BulkAction
+    handoff_ids: list[int] = Field(min_length=1, max_length=services.BULK_LIMIT)
+    reason_code: RejectReason | None = Field(None, description="To reject: one reason for all")
+    comment: Text(2000) = ""
+    to_rep_id: int | None = Field(None, description="To reassign: the rep who gets them all")
+
+
+class RefusalOut(Schema):
+    handoff_id: int
+    lead: str
+    reason: str
+
+
+class BulkOut(Schema):
+    action: str
+    done: list[InboxItemOut] = Field(
+        description="The handoffs as they are now (reassigned: the new ones)"
+    )
+    refused: list[RefusalOut]
+
+
+@router.post("/handoffs/bulk", response={200: BulkOut, **ERRORS})
+def bulk(request: HttpRequest, payload: BulkIn):
+    """Accept, reject with one reason, or (the sales head) reassign several leads in one
+    transaction, by the same rules as one by one; each lead refused is listed with why, and
+    the others are still done."""
+    user = request.user
+    chosen = open_or_closed_handoffs(user, payload.handoff_ids)
+    to_rep = User.objects.filter(pk=payload.to_rep_id).first() if payload.to_rep_id else None
+    if payload.to_rep_id and to_rep is None:
+        return _refused(HandoffRefused(f"No user with id {payload.to_rep_id}", "to_rep_id"))
+    try:
+        result = services.do_bulk(
+            chosen,
+            user,
+            payload.action,
+            reason_code=payload.reason_code or "",
+            comment=payload.comment,
+            to_rep=to_rep,
+        )
+    except HandoffRefused as exc:
+        return _refused(exc)
+    found = {handoff.pk for handoff in chosen}
+    missing = [
+        RefusalOut(handoff_id=pk, lead="", reason=f"No handoff with id {pk}")
+        for pk in dict.fromkeys(payload.handoff_ids)
+        if pk not in found
+    ]
+    done = inbox_items(open_or_closed_handoffs(user, [h.pk for h in result.done]))
+    return {
+        "action": result.action,
+        "done": [item_out(item) for item in done],
+        "refused": [RefusalOut(**vars(r)) for r in result.refused] + missing,
+    }
 
 
 class PoolRouteIn(In):

@@ -4,19 +4,22 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db import models
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import LifecycleChange, LifecycleStage, Person
+from accord.crm.selectors import matching, ordered
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
 from accord.scoring import Contribution
 from accord.teams import access
-from accord.teams.models import User
+from accord.teams.models import Team, User
 from accord.teams.selectors import get_working_calendar
+from accord.touchpoints.models import Campaign, Touchpoint
 
 
 def handoffs_for(user: User) -> QuerySet[Handoff]:
@@ -39,6 +42,18 @@ def access_handoff(user: User, pk: int) -> Handoff:
         return handoffs_for(user).get(pk=pk)
     except Handoff.DoesNotExist:
         raise Http404(f"No handoff with id {pk}") from None
+
+
+def open_or_closed_handoffs(user: User, ids: list[int]) -> list[Handoff]:
+    """The handoffs of these ids the user may see, in the order given (a bulk action's)."""
+    found = handoffs_for(user).in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+
+def lead_touches(person_id: int, limit: int) -> list[Touchpoint]:
+    """A lead's latest touches, with their campaigns."""
+    touches = Touchpoint.objects.filter(person_id=person_id).select_related("campaign")
+    return list(touches.order_by("-occurred_at", "-id")[:limit])
 
 
 def team_reps(user: User) -> list[User]:
@@ -66,6 +81,18 @@ def terms_in_force() -> SlaTerms | None:
         recycle_after_days=doc.sla.recycle.after_days,
         agreement_version=version.number,
     )
+
+
+DUE_SOON_HOURS = 2  # a running clock with less working time left than this is "due soon"
+
+
+class Clock(models.TextChoices):
+    """Where a lead's next clock stands: the first touch while it is not done, then the
+    decision; an accepted lead has none running."""
+
+    RUNNING = "running", "Running"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,35 @@ class InboxItem:
         return self.score.explanation if self.score else []
 
     @property
+    def clock_label(self) -> str | None:
+        """The clock the lead is on: the first touch until it is done, then the decision."""
+        if self.first_touch_left is not None:
+            return "First touch"
+        return "Decision" if self.decision_left is not None else None
+
+    @property
+    def clock_hours_left(self) -> float | None:
+        if self.first_touch_left is not None:
+            return self.first_touch_hours_left
+        return self.decision_hours_left
+
+    @property
+    def clock_due_local(self) -> dt.datetime | None:
+        if self.first_touch_left is not None:
+            return self.first_touch_due_local
+        return self.decision_due_local if self.decision_left is not None else None
+
+    @property
+    def clock_state(self) -> str | None:
+        """Overdue, due soon or running, as the inbox's clock filter says; None with no clock."""
+        left = self.clock_hours_left
+        if left is None:
+            return None
+        if left < 0:
+            return Clock.OVERDUE
+        return Clock.DUE_SOON if left < DUE_SOON_HOURS else Clock.RUNNING
+
+    @property
     def _clocks(self):
         return (self.first_touch_left, self.decision_left)
 
@@ -128,15 +184,130 @@ def _hours(left: dt.timedelta | None) -> float | None:
     return None if left is None else round(left.total_seconds() / 3600, 2)
 
 
-def inbox_handoffs(user: User, *, rep_id: int | None = None) -> QuerySet[Handoff]:
-    """The open leads `user` sees (a head may narrow them to one rep) in the inbox's order:
-    those still waiting for a decision first, most urgent deadline first, then the accepted
-    ones, latest first."""
-    handoffs = open_handoffs_for(user)
-    if rep_id is not None:
-        handoffs = handoffs.filter(assigned_to_id=rep_id)
-    waiting_first = F("decided_at").desc(nulls_first=True)
-    return handoffs.order_by(waiting_first, "decision_due_at", "id")
+class Waiting(models.TextChoices):
+    """An open lead's status, as the inbox filters it."""
+
+    ASSIGNED = "assigned", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+
+
+INBOX_SORTS = {
+    "clock": ("next_due",),
+    "name": ("person__last_name", "person__first_name", "person__email"),
+    "company": ("person__account__name",),
+    "grade": ("person__lead_score__fit_grade",),
+    "score": ("person__lead_score__total",),
+    "status": ("status",),
+    "rep": ("assigned_to__full_name",),
+}
+INBOX_TEXT = ("person__email", "person__first_name", "person__last_name", "person__account__name")
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the inbox is narrowed to: a text found in the lead's name, e-mail or company; its
+    status, fit grade, clock, a campaign that touched it, its rep (a head's); and a sort among
+    `INBOX_SORTS` (`-key` the other way; empty is urgency: the clock closest to breach first)."""
+
+    text: str = ""
+    status: str = ""
+    grade: str = ""
+    clock: str = ""
+    campaign_id: int | None = None
+    rep_id: int | None = None
+    sort: str = ""
+
+
+def _next_due():
+    """The deadline of the lead's next running clock, None once both have stopped."""
+    return Case(
+        When(first_touched_at__isnull=True, then=F("first_touch_due_at")),
+        When(decided_at__isnull=True, then=F("decision_due_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
+def _clock_states(user: User, now: dt.datetime) -> dict[str, Q]:
+    """Each clock state as a filter on `next_due`. "Due soon" is less than `DUE_SOON_HOURS` of
+    working time left, measured in each team's own hours (two hours on Friday evening may end
+    on Monday morning)."""
+    soon = Q(pk__in=[])
+    for team in _teams_in_view(user):
+        limit = get_working_calendar(team).add_hours(now, DUE_SOON_HOURS)
+        soon |= Q(team_id=team.pk, next_due__lt=limit)
+    return {
+        Clock.OVERDUE: Q(next_due__lt=now),
+        Clock.DUE_SOON: Q(next_due__gte=now) & soon,
+        Clock.RUNNING: Q(next_due__gte=now) & ~soon,
+    }
+
+
+def _teams_in_view(user: User) -> list[Team]:
+    if user.is_admin:
+        return list(Team.objects.filter(handoffs__status__in=Handoff.OPEN).distinct())
+    return [user.team] if user.team_id else []
+
+
+def inbox_handoffs(
+    user: User,
+    query: InboxQuery | None = None,
+    *,
+    rep_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Handoff]:
+    """The open leads `user` sees, narrowed and sorted as `query` asks (a head may narrow them
+    to one rep; `rep_id` is short for that). By default the most urgent first: the clock closest
+    to breach (overdue ones first), then the leads with no clock running, latest first."""
+    query = query or InboxQuery(rep_id=rep_id)
+    now = now or timezone.now()
+    handoffs = open_handoffs_for(user).annotate(next_due=_next_due())
+    handoffs = matching(handoffs, query.text, INBOX_TEXT)
+    if query.rep_id is not None:
+        handoffs = handoffs.filter(assigned_to_id=query.rep_id)
+    if query.status:
+        handoffs = handoffs.filter(status=query.status)
+    if query.grade:
+        handoffs = handoffs.filter(person__lead_score__fit_grade=query.grade)
+    if query.clock:
+        handoffs = handoffs.filter(_clock_states(user, now)[query.clock])
+    if query.campaign_id is not None:
+        touched = Touchpoint.objects.filter(
+            person=OuterRef("person_id"), campaign_id=query.campaign_id
+        )
+        handoffs = handoffs.filter(Exists(touched))
+    if query.sort:
+        return ordered(handoffs, INBOX_SORTS, query.sort)
+    return handoffs.order_by(
+        F("next_due").asc(nulls_last=True), F("handed_off_at").desc(), F("id").desc()
+    )
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """How many leads the inbox holds as narrowed, by status and by clock."""
+
+    total: int
+    waiting: int
+    accepted: int
+    overdue: int
+    due_soon: int
+
+
+def inbox_counts(user: User, handoffs: QuerySet[Handoff], *, now=None) -> InboxCounts:
+    """The counts of `inbox_handoffs` in one query."""
+    states = _clock_states(user, now or timezone.now())
+    counts = handoffs.order_by().aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(status=Handoff.Status.ASSIGNED)),
+        overdue=Count("pk", filter=states[Clock.OVERDUE]),
+        due_soon=Count("pk", filter=states[Clock.DUE_SOON]),
+    )
+    return InboxCounts(accepted=counts["total"] - counts["waiting"], **counts)
+
+
+def campaigns_to_filter_by() -> list[tuple[int, str]]:
+    return list(Campaign.objects.order_by("name").values_list("pk", "name"))
 
 
 def inbox_page(handoffs: QuerySet[Handoff], ids) -> list[Handoff]:

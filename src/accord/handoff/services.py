@@ -8,7 +8,7 @@ writes the history row.
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
@@ -336,3 +336,75 @@ def _with_heads(claimed: list[tuple[int, str]]) -> list[Breach]:
     ).order_by("pk"):
         heads[head.team_id].append(head)
     return [Breach(handoffs[pk], clock, heads[handoffs[pk].team_id]) for pk, clock in claimed]
+
+
+# --- several leads at once --------------------------------------------------------------------
+
+BULK_LIMIT = 200  # leads per bulk action: a page of the inbox is fifty
+
+
+class BulkAction(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    REJECT = "reject", "Reject"
+    REASSIGN = "reassign", "Reassign"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    handoff_id: int
+    lead: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: the handoffs done (a reassignment's new ones) and, for each lead
+    refused, why."""
+
+    action: str
+    done: list[Handoff]
+    refused: list[Refusal]
+
+
+@transaction.atomic
+def do_bulk(
+    handoffs: list[Handoff],
+    user: User,
+    action: str,
+    *,
+    reason_code: str = "",
+    comment: str = "",
+    to_rep: User | None = None,
+) -> BulkResult:
+    """Accept, reject (one reason for all) or reassign several leads in one transaction, each
+    through the same service as one by one, so the same rules hold and the same audit and
+    alerts are written. A lead refused (closed meanwhile, another's, already accepted) is
+    reported with its reason and the others still done; a mistake common to all (no reason,
+    no rep, too many leads) refuses the whole action before anything changes."""
+    if action not in BulkAction.values:
+        raise HandoffRefused(f"Choose an action: {', '.join(BulkAction.values)}", field="action")
+    if not handoffs:
+        raise HandoffRefused("Select the leads to act on", field="handoff_ids")
+    if len(handoffs) > BULK_LIMIT:
+        raise HandoffRefused(f"Act on at most {BULK_LIMIT} leads at a time", field="handoff_ids")
+    one = _bulk_step(user, action, reason_code, comment, to_rep)
+    done, refused = [], []
+    for handoff in handoffs:
+        try:
+            with transaction.atomic():  # a refused lead leaves nothing of itself behind
+                done.append(one(handoff))
+        except HandoffRefused as exc:
+            refused.append(Refusal(handoff.pk, handoff.person.name, exc.message))
+    return BulkResult(action, done, refused)
+
+
+def _bulk_step(user: User, action: str, reason_code: str, comment: str, to_rep: User | None):
+    if action == BulkAction.ACCEPT:
+        return lambda handoff: do_accept(handoff, user)
+    if action == BulkAction.REJECT:
+        check_reject_reason(reason_code, comment)
+        terms = check_terms()
+        return lambda handoff: do_reject(handoff, user, reason_code, comment, terms)
+    if to_rep is None:
+        raise HandoffRefused("Choose the rep to give these leads to", field="to_rep_id")
+    return lambda handoff: do_reassign(handoff, user, to_rep)

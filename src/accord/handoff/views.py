@@ -1,10 +1,15 @@
 """The rep's inbox page (my leads, why they qualified, the SLA clocks, one click to act) and
 marketing's feedback page (why Sales rejects leads, and both sides of the SLA over time).
 
-Each inbox action posts from its row with htmx and answers the row again, so the page never
-reloads; without htmx it answers the whole inbox.
+The inbox is a compact list, most urgent first, with the selected lead in a side panel; each
+action posts from the panel with htmx and answers the panel, the lead's row and the counts, so
+the page never reloads and no number goes stale; without htmx it answers the whole inbox.
 """
 
+from typing import get_args
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,44 +24,189 @@ from accord.handoff import services
 from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
 from accord.handoff.selectors import (
+    INBOX_SORTS,
+    Clock,
+    InboxQuery,
+    Waiting,
     access_handoff,
+    campaigns_to_filter_by,
+    inbox_counts,
     inbox_handoffs,
     inbox_item,
     inbox_items,
     inbox_page,
+    lead_touches,
+    open_or_closed_handoffs,
     pool_mqls,
     team_reps,
 )
-from accord.handoff.services import HandoffRefused
+from accord.handoff.services import BulkAction, HandoffRefused
 from accord.metrics import queries as q
+from accord.scoring.document import Grade
 from accord.teams.models import User
 from accord.web.charts import bar_chart
 
 TOP_ROWS = 12
 INBOX_PAGE = 50
+TOUCHES_SHOWN = 20
+ANY = [("", "Any")]
+
+
+class InboxForm(forms.Form):
+    """The inbox's filters, search and sort, from the query string (or the body of an action,
+    which sends them along so the counts it answers are the ones on screen)."""
+
+    q = forms.CharField(label="Find", required=False, max_length=100, strip=True)
+    status = forms.ChoiceField(label="Status", required=False, choices=ANY + Waiting.choices)
+    grade = forms.ChoiceField(
+        label="Grade", required=False, choices=ANY + [(g, g) for g in get_args(Grade)]
+    )
+    clock = forms.ChoiceField(label="Clock", required=False, choices=ANY + Clock.choices)
+    campaign = forms.TypedChoiceField(
+        label="Campaign", required=False, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+    def __init__(self, user, data, reps):
+        super().__init__(data)
+        self.reps = reps
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": "Name, e-mail or company", "type": "search"}
+        )
+        self.fields["campaign"].choices = ANY + campaigns_to_filter_by()
+        self.fields["sort"].choices = [("", "Urgency")] + [
+            choice
+            for key in INBOX_SORTS
+            for choice in ((key, f"{key.capitalize()} ▲"), (f"-{key}", f"{key.capitalize()} ▼"))
+            if reps or key != "rep"
+        ]
+        if reps:
+            self.fields["rep"] = forms.TypedChoiceField(
+                label="Rep",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "Everyone")] + [(r.pk, str(r)) for r in reps],
+            )
+
+    def query(self) -> InboxQuery:
+        data = self.cleaned_data
+        return InboxQuery(
+            text=data["q"],
+            status=data["status"],
+            grade=data["grade"],
+            clock=data["clock"],
+            campaign_id=data["campaign"],
+            rep_id=data.get("rep"),
+            sort=data["sort"],
+        )
+
+    def params(self) -> dict:
+        """The narrowing as a query string, without the page and the sort."""
+        return {
+            name: value
+            for name, value in self.data.items()
+            if name in self.fields and name not in ("page", "sort") and value
+        }
+
+
+def _inbox_form(request, data) -> InboxForm:
+    form = InboxForm(request.user, data, team_reps(request.user))
+    form.is_valid()
+    return form
+
+
+def _list_context(request, form: InboxForm) -> dict:
+    """The list, its counts and its page, as narrowed by `form` (whatever it holds that is
+    valid: a bad value is named beside its field and left out)."""
+    query = form.query() if not form.errors else InboxQuery()
+    handoffs = inbox_handoffs(request.user, query)
+    ids = handoffs.values_list("pk", flat=True)
+    page = Paginator(ids, INBOX_PAGE).get_page(form.cleaned_data.get("page"))
+    params = form.params()
+    sort = form.cleaned_data.get("sort", "")
+    return {
+        "form": form,
+        "items": inbox_items(inbox_page(handoffs, page.object_list)),
+        "page": page,
+        "counts": inbox_counts(request.user, handoffs),
+        "reps": form.reps,
+        "params": urlencode({**params, **({"sort": sort} if sort else {})}),
+        "headers": _headers(params, sort, bool(form.reps)),
+        "reasons": RejectReason.choices,
+        "bulk_actions": BulkAction.choices,
+    }
+
+
+COLUMNS = [
+    ("Lead", "name"),
+    ("Company", "company"),
+    ("Grade", "grade"),
+    ("Score", "score"),
+    ("SLA clock", "clock"),
+    ("Status", "status"),
+    ("Rep", "rep"),
+]
+
+
+def _headers(params: dict, sort: str, with_rep: bool) -> list[dict]:
+    """Each column's label, the link that sorts by it (the other way when it is the current
+    sort) and its aria-sort; urgency (no sort) is the clock's ascending order."""
+    current = sort or "clock"
+    headers = []
+    for label, key in COLUMNS:
+        if key == "rep" and not with_rep:
+            continue
+        ascending, descending = current == key, current == f"-{key}"
+        target = f"-{key}" if ascending else key
+        headers.append(
+            {
+                "label": label,
+                "key": key,
+                "href": "?" + urlencode({**params, "sort": target}),
+                "aria_sort": "ascending" if ascending else "descending" if descending else None,
+            }
+        )
+    return headers
 
 
 @login_required
-def inbox(request):
-    """The inbox a page at a time: accepted leads pile up while reps work them."""
-    reps = team_reps(request.user)
-    rep_id = _int(request.GET.get("rep")) if reps else None
-    handoffs = inbox_handoffs(request.user, rep_id=rep_id)
-    ids = handoffs.values_list("pk", flat=True)
-    page = Paginator(ids, INBOX_PAGE).get_page(request.GET.get("page"))
-    waiting = handoffs.filter(decided_at__isnull=True).count()
-    context = {
-        "items": inbox_items(inbox_page(handoffs, page.object_list)),
-        "page": page,
-        "waiting": waiting,
-        "accepted": page.paginator.count - waiting,
-        "reps": reps,
-        "rep_id": rep_id,
-        "reasons": RejectReason.choices,
-        "pool": pool_mqls().count() if reps else 0,
+def inbox(request, handoff_id: int | None = None):
+    """The inbox a page at a time, most urgent first, with the selected lead in a side panel.
+    htmx asks for the list alone when the filters change."""
+    form = _inbox_form(request, request.GET)
+    context = _list_context(request, form)
+    status = 400 if form.errors else 200
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-list":
+        return render(request, "handoff/_list.html", context, status=status)
+    if handoff_id is not None:
+        context |= _panel_context(request, access_handoff(request.user, handoff_id), form.reps)
+    context |= {
+        "pool": pool_mqls().count() if form.reps else 0,
         "pool_batch": services.POOL_BATCH,
     }
-    return render(request, "handoff/inbox.html", context)
+    return render(request, "handoff/inbox.html", context, status=status)
+
+
+def _panel_context(request, handoff, reps: list[User]) -> dict:
+    return {
+        "item": inbox_item(handoff),
+        "touches": lead_touches(handoff.person_id, TOUCHES_SHOWN),
+        "panel_reps": reps,
+        "reasons": RejectReason.choices,
+    }
+
+
+@login_required
+def lead(request, handoff_id: int):
+    """One lead in the side panel: why it qualified, its touches, its clocks and the actions.
+    Without htmx, the inbox with that lead open."""
+    if not request.headers.get("HX-Request"):
+        return inbox(request, handoff_id)
+    handoff = access_handoff(request.user, handoff_id)
+    context = _panel_context(request, handoff, team_reps(request.user))
+    return render(request, "handoff/_panel.html", context)
 
 
 @login_required
@@ -91,8 +241,12 @@ def _reject(request, handoff):
     )
 
 
+def _rep(value) -> User:
+    return User.objects.filter(pk=_int(value)).first() if _int(value) else None
+
+
 def _reassign(request, handoff):
-    to_rep = User.objects.filter(pk=_int(request.POST.get("to_rep"))).first()
+    to_rep = _rep(request.POST.get("to_rep"))
     if to_rep is None:
         raise HandoffRefused("Choose the rep to give this lead to", field="to_rep")
     return services.do_reassign(handoff, request.user, to_rep)
@@ -110,6 +264,8 @@ ACTIONS = {
 @login_required
 @require_POST
 def act(request, handoff_id: int, action: str):
+    """One action on one lead. htmx gets the side panel again, with the lead's row and the
+    inbox's counts swapped in place beside it."""
     if action not in ACTIONS:
         raise Http404(f"No inbox action {action!r}")
     handoff = access_handoff(request.user, handoff_id)
@@ -117,19 +273,68 @@ def act(request, handoff_id: int, action: str):
     try:
         handoff = ACTIONS[action](request, handoff)
     except HandoffRefused as exc:
-        error = exc.message
+        error = exc
     if not request.headers.get("HX-Request"):
         if error:
-            messages.error(request, error)
+            messages.error(request, error.message)
         return redirect("handoff:inbox")
-    context = {
-        "item": inbox_item(access_handoff(request.user, handoff.pk)),
+    form = _inbox_form(request, request.POST)
+    query = form.query() if not form.errors else InboxQuery()
+    handoff = access_handoff(request.user, handoff.pk)
+    context = _panel_context(request, handoff, form.reps) | {
         "error": error,
-        "reps": team_reps(request.user),
-        "reasons": RejectReason.choices,
+        "counts": inbox_counts(request.user, inbox_handoffs(request.user, query)),
+        "reps": form.reps,
         "moved_from": handoff_id if handoff.pk != handoff_id else None,
+        "oob": True,
     }
-    return render(request, "handoff/_row.html", context)
+    return render(request, "handoff/_panel.html", context)
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """One action on the selected leads; htmx gets the list again with what was done and what
+    was refused."""
+    data = request.POST
+    ids = [int(pk) for pk in data.getlist("ids") if pk.isdigit()]
+    chosen = list(open_or_closed_handoffs(request.user, ids))
+    try:
+        result = services.do_bulk(
+            chosen,
+            request.user,
+            data.get("bulk_action", ""),
+            reason_code=data.get("bulk_reason", ""),
+            comment=data.get("bulk_comment", ""),
+            to_rep=_rep(data.get("bulk_to_rep")),
+        )
+    except HandoffRefused as exc:
+        result, error = None, exc
+    else:
+        error = None
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _told(result))
+        return redirect("handoff:inbox")
+    context = _list_context(request, _inbox_form(request, data)) | {
+        "result": result,
+        "told": _told(result) if result else "",
+        "bulk_error": error,
+        "selected": set(ids) if error else set(),
+    }
+    return render(request, "handoff/_list.html", context, status=422 if error else 200)
+
+
+DONE = {"accept": "Accepted", "reject": "Rejected", "reassign": "Reassigned"}
+
+
+def _told(result: services.BulkResult) -> str:
+    told = f"{DONE[result.action]} {len(result.done)} lead{pluralize(len(result.done))}"
+    if result.refused:
+        told += f"; {len(result.refused)} refused"
+    return told + "."
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""The inbox page: rows with the explanation and the clocks, and htmx actions that answer
-the row alone."""
+"""The inbox page: one line a lead with its clock, the selected lead in a side panel with the
+explanation and the actions, and htmx actions that answer the panel, the row and the counts."""
 
 import pytest
 import time_machine
@@ -27,8 +27,10 @@ def test_the_rep_sees_the_lead_why_it_qualified_and_its_clock(client, rep, mine)
 
     with time_machine.travel(new_york(2026, 11, 30, 12), tick=False):
         page = client.get("/inbox/").content.decode()
+        panel = client.get(f"/inbox/{mine.pk}/", headers=HTMX).content.decode()
 
-    assert "ann@northwind.example" in page
+    assert "ann@northwind.example" in page and "2.0 h left" in page
+    page = panel
     assert "Target industry: +25" in page
     assert "First touch: 2.0 working h left" in page
     assert "Mon 30 Nov, 14:00 EST" in page
@@ -41,18 +43,21 @@ def test_an_overdue_clock_is_flagged(client, rep, mine):
     with time_machine.travel(new_york(2026, 12, 1, 9, 30), tick=False):
         page = client.get("/inbox/").content.decode()
 
-    assert "First touch: overdue by 3.5 working h" in page
+    assert "Overdue 3.5 h" in page
+    assert 'class="overdue"' in page
 
 
-def test_accepting_answers_the_row_alone(client, rep, mine):
+def test_accepting_answers_the_panel_the_row_and_the_counts(client, rep, mine):
     client.force_login(rep)
 
-    row = act(client, mine, "accept")
+    answer = act(client, mine, "accept")
 
-    assert row.status_code == 200
-    html = row.content.decode()
-    assert html.startswith(f'<tr id="handoff-{mine.pk}"')
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert html.startswith('<section class="lead" data-testid="panel"')
+    assert f'<tr id="lead-{mine.person_id}"' in html and 'hx-swap-oob="true"' in html
     assert "Accepted (SAL)" in html
+    assert "0</strong> waiting for a decision" in html and "1 accepted" in html
     assert "<html" not in html
     mine.person.refresh_from_db()
     assert mine.person.lifecycle_stage == LifecycleStage.SAL
@@ -72,7 +77,7 @@ def test_rejecting_with_a_reason_sends_the_lead_back(client, rep, mine):
 
     row = act(client, mine, "reject", {"reason_code": "bad_timing", "comment": "Next year"})
 
-    assert "Rejected: Bad timing – “Next year”" in row.content.decode()
+    assert "Rejected: Bad timing</strong> – “Next year”" in row.content.decode()
     mine.person.refresh_from_db()
     assert mine.person.lifecycle_stage == LifecycleStage.LEAD
 
@@ -158,8 +163,51 @@ def test_a_long_inbox_comes_a_page_at_a_time_the_accepted_leads_last(client, lea
     first = client.get("/inbox/").content.decode()
     second = client.get("/inbox/", {"page": 2}).content.decode()
 
-    assert "50 waiting for a decision · 3 accepted · showing 1–50 of 53" in first
+    assert "53 open leads: <strong>50</strong> waiting for a decision" in first
+    assert "3 accepted" in first and "1–50 of 53" in first
     assert first.count('data-testid="lead"') == 50
     assert 'rel="next"' in first and "lead0@" not in first
     assert second.count('data-testid="lead"') == 3
     assert all(f"lead{n}@northwind.example" in second for n in range(3))
+
+
+@pytest.mark.parametrize(
+    "query", [{"sort": "-score"}, {"q": "example", "clock": "overdue"}, {"grade": "A", "rep": ""}]
+)
+def test_a_narrowed_inbox_and_the_lead_panel_read_a_fixed_number_of_queries(
+    client, lead, rep, other_rep, sales_head, django_assert_max_num_queries, query
+):
+    client.force_login(sales_head)
+    first = lead(rep)
+    with django_assert_max_num_queries(40) as few:
+        client.get("/inbox/", query)
+        client.get(f"/inbox/{first.pk}/", headers=HTMX)
+    for _ in range(5):
+        lead(rep), lead(other_rep)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/inbox/", query)
+        client.get(f"/inbox/{first.pk}/", headers=HTMX)
+
+
+def test_a_filter_change_answers_the_list_alone(client, lead, rep):
+    lead(rep, email="ann@northwind.example")
+    lead(rep, email="bo@elsewhere.example")
+    client.force_login(rep)
+
+    answer = client.get("/inbox/", {"q": "northwind"}, headers=HTMX | {"HX-Target": "inbox-list"})
+
+    html = answer.content.decode()
+    assert "<html" not in html and 'id="inbox-counts"' in html
+    assert "ann@northwind.example" in html and "bo@elsewhere.example" not in html
+    assert "1 open lead:" in html
+
+
+def test_a_bad_filter_is_named(client, rep):
+    client.force_login(rep)
+
+    answer = client.get("/inbox/", {"clock": "tomorrow", "sort": "shoe size"})
+
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert "Clock: Select a valid choice" in html and "Sort by: Select a valid choice" in html
