@@ -23,28 +23,31 @@ def test_a_rep_accepts_and_rejects_and_marketing_sees_the_rejection(page, log_in
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
 
     expect(page).to_have_url(re.compile(r"/inbox/$"))
-    leads = page.get_by_test_id("lead")
-    expect(leads.first).to_be_visible()
-    assert leads.count() >= 2
-    waiting = page.locator('[data-testid="lead"]:has(button:text-is("Accept"))')
+    waiting = page.locator('[data-testid="lead"]:has([data-testid="status"]:text-is("Waiting"))')
+    expect(waiting.first).to_be_visible()
+    assert waiting.count() >= 2
     first, second = waiting.nth(0), waiting.nth(1)
     accepted_email = first.get_attribute("data-email")
     rejected_email = second.get_attribute("data-email")
-    expect(first.get_by_test_id("explanation")).to_contain_text(re.compile(r"points, grade"))
-    expect(first.get_by_test_id("clock").first).to_contain_text("working h")
-    expect(first).to_contain_text(re.compile(r"due \w{3} \d+ \w{3}, \d\d:\d\d E[SD]T"))
+    expect(first.get_by_test_id("clock")).to_contain_text(re.compile(r"h left|Overdue"))
 
     page.evaluate("window.stillTheSamePage = true")
-    first.get_by_role("button", name="Accept").click()
+    first.get_by_role("link").click()
+    panel = page.get_by_test_id("panel")
+    expect(panel.get_by_test_id("explanation")).to_contain_text(re.compile(r"points, grade"))
+    expect(panel).to_contain_text(re.compile(r"due \w{3} \d+ \w{3}, \d\d:\d\d E[SD]T"))
+    panel.get_by_role("button", name="Accept").click()
     accepted = page.locator(f'[data-email="{accepted_email}"]')
-    expect(accepted.get_by_test_id("status")).to_have_text(re.compile("Accepted \\(SAL\\)"))
+    expect(accepted.get_by_test_id("status")).to_have_text("Accepted (SAL)")
 
     rejected = page.locator(f'[data-email="{rejected_email}"]')
-    rejected.get_by_label("Reason").select_option(label="No budget")
-    rejected.get_by_label("Comment").fill("Budget frozen until next year")
-    rejected.get_by_role("button", name="Reject").click()
-    expect(rejected.get_by_test_id("status")).to_contain_text("Rejected: No budget")
-    assert page.evaluate("window.stillTheSamePage") is True  # rows replaced, no reload
+    rejected.get_by_role("link").click()
+    expect(panel).to_have_attribute("data-handoff", rejected.get_attribute("data-handoff"))
+    panel.get_by_label("Reject: reason").select_option(label="No budget")
+    panel.get_by_label("Comment").fill("Budget frozen until next year")
+    panel.get_by_role("button", name="Reject").click()
+    expect(rejected.get_by_test_id("status")).to_have_text("Rejected: No budget")
+    assert page.evaluate("window.stillTheSamePage") is True  # swapped in place, no reload
     assert Handoff.objects.get(person__email=rejected_email, status="rejected").comment == (
         "Budget frozen until next year"
     )
