@@ -37,7 +37,11 @@ IMPORT_ENDPOINTS = {
     ("/api/v1/imports/{run_id}", "get"),
     ("/api/v1/imports/{run_id}/confirm", "post"),
 }
-INBOX_ENDPOINTS = {("/api/v1/inbox", "get"), ("/api/v1/handoffs/pool/route", "post")} | {
+INBOX_ENDPOINTS = {
+    ("/api/v1/inbox", "get"),
+    ("/api/v1/handoffs/pool/route", "post"),
+    ("/api/v1/handoffs/bulk", "post"),
+} | {
     (f"/api/v1/handoffs/{{handoff_id}}/{action}", "post")
     for action in ["accept", "reject", "convert", "first-touch", "reassign"]
 }
