@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -96,7 +97,12 @@ class Person(models.Model):
 
     class Meta:
         verbose_name_plural = "people"
-        constraints = [models.UniqueConstraint(Lower("email"), name="person_email_ci_unique")]
+        # A person a CRM holds without an e-mail (HubSpot allows it) has a blank one, and many may.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="person_email_ci_unique"
+            )
+        ]
         indexes = [models.Index(fields=["lifecycle_stage"]), models.Index(fields=["owner"])]
 
     def __str__(self):

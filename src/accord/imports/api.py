@@ -42,6 +42,7 @@ class ImportRunOut(Schema):
     counts: dict[str, CountsOut]
     problem_count: int
     problems: list[ProblemOut]
+    notes: list[str]
     message: str
     check_run_id: int | None
     requested_by: str | None

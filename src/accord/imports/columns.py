@@ -15,7 +15,17 @@ import io
 import polars as pl
 from tqdm import tqdm
 
-from accord.imports.engine import FORMULA_START, REQUIRED, ParsedFile, ReadOptions, RowError
+from accord.imports.engine import (
+    FOOTER_ROWS,
+    FORMULA_START,
+    IDENTIFIES,
+    REQUIRED,
+    ParsedFile,
+    ReadOptions,
+    RowError,
+    footer_rows,
+    skipped_footer,
+)
 from accord.imports.formats import Format
 from accord.imports.formats.base import (
     DATED,
@@ -57,6 +67,7 @@ def read_columns(
         or data.count(b"\r") != data.count(b"\r\n")
         or b"\n\n" in data
         or b"\n\r\n" in data
+        or not data.endswith((b"\n", b"\r"))  # a last row cut short is the row reader's to name
     ):
         return None
     width = len(header_row)
@@ -115,6 +126,15 @@ def _validate(
         headers[spec[0]] = header.strip()
         chosen.append((f"c{index}", header.strip(), *spec))
 
+    notes = []
+    tail = raw.tail(FOOTER_ROWS).select(
+        _clean(pl.col(c), fmt.unescape_formulas).fill_null("").alias(c) for c in raw.columns
+    )
+    footer = footer_rows([list(row) for row in tail.iter_rows()])
+    if footer:
+        kept = raw.height - footer
+        notes.append(skipped_footer(kept + 2, raw.height + 1, tail.item(tail.height - footer, 0)))
+        raw = raw.head(kept)
     cells = raw.select(
         pl.int_range(2, raw.height + 2, dtype=pl.Int64).alias("row"),
         *(_clean(pl.col(c), fmt.unescape_formulas).alias(f) for c, _, f, _ in chosen),
@@ -152,11 +172,15 @@ def _validate(
         if required not in frame.columns:
             continue
         failed = {e.row for e in errors if e.column == headers[required]}
-        for row in frame.filter(pl.col(required).is_null()).get_column("row"):
+        ids = [pl.col(c).is_not_null() for c in IDENTIFIES if c in frame.columns]
+        identified = pl.any_horizontal(ids) if ids else pl.lit(False)
+        for row in frame.filter(pl.col(required).is_null() & ~identified).get_column("row"):
             if row not in failed:
                 errors.append(RowError(row, headers[required], "is blank"))
     errors.sort(key=lambda e: e.row)
-    return ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers, frame=frame)
+    parsed = ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers, frame=frame)
+    parsed.notes.extend(notes)
+    return parsed
 
 
 def _parse(cells: pl.Series, parser, reading: DateReading | None) -> tuple[pl.Series, pl.DataFrame]:

@@ -42,6 +42,9 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     problem_count = models.IntegerField(default=0)
+    notes = models.JSONField(
+        default=list, blank=True, help_text="rows skipped (a report's footer) or merged, and why"
+    )
     message = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

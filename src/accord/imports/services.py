@@ -39,6 +39,7 @@ class ImportReport:
     dry_run: bool
     timings: dict[str, float]  # wall-clock seconds per phase
     read_as: str = ""  # "Windows-1252 CSV, semicolon-separated", "XLSX sheet 'Contacts'"
+    notes: tuple[str, ...] = ()  # rows skipped (a report's footer) or merged into one record
 
 
 def do_import_file(
@@ -88,7 +89,13 @@ def do_import_file(
     if not dry_run:
         timings["commit"] = time.perf_counter() - committing
     return ImportReport(
-        path.name, parsed.fmt.name, plan.counts, dry_run, timings | plan.timings, parsed.read_as
+        path.name,
+        parsed.fmt.name,
+        plan.counts,
+        dry_run,
+        timings | plan.timings,
+        parsed.read_as,
+        (*parsed.notes, *plan.notes),
     )
 
 

@@ -18,9 +18,13 @@ from accord.imports.formats.base import (
     timestamp,
     whole_number,
 )
+from accord.imports.formats.salesforce import salesforce_id
 
 ACCORD_ID = "Accord ID"
-EXTERNAL_IDS = (("HubSpot ID", "hubspot_id", text), ("Salesforce ID", "salesforce_id", text))
+EXTERNAL_IDS = (
+    ("HubSpot ID", "hubspot_id", text),
+    ("Salesforce ID", "salesforce_id", salesforce_id),
+)
 
 PEOPLE_COLUMNS = (
     (ACCORD_ID, "native_id", whole_number),

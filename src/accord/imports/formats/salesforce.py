@@ -16,6 +16,24 @@ from accord.imports.formats.base import (
     whole_number,
 )
 
+SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def salesforce_id(value: str) -> str:
+    """A record id in its 18-character form: reports write the 15-character, case-sensitive id,
+    Data Loader and the API the same id with a three-letter suffix that encodes its letter case,
+    so a 15-character id is completed here and the two meet as one id wherever they are compared."""
+    if not value.isascii() or not value.isalnum() or len(value) not in (15, 18):
+        raise ValueError(f"{value!r} is not a Salesforce id (15 or 18 letters and digits)")
+    if len(value) == 18:
+        return value
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << i for i, char in enumerate(value[start : start + 5]) if char.isupper())
+        suffix += SUFFIX_ALPHABET[bits]
+    return value + suffix
+
+
 # Salesforce's standard Lead Status picklist; custom statuses keep the stage as it is.
 LEAD_STATUS_STAGE = {
     "open - not contacted": LifecycleStage.LEAD,
@@ -38,7 +56,7 @@ def _lead(name, id_header, specs, sig):
         name=name,
         system="salesforce",
         object_type="person",
-        columns=columns((id_header, "source_id", text), *specs),
+        columns=columns((id_header, "source_id", salesforce_id), *specs),
         signatures=(sig,),
         derive=stage_from_lead_status,
     )
@@ -87,8 +105,8 @@ CONTACT = Format(
     system="salesforce",
     object_type="person",
     columns=columns(
-        ("Id", "source_id", text),
-        ("AccountId", "account_source_id", text),
+        ("Id", "source_id", salesforce_id),
+        ("AccountId", "account_source_id", salesforce_id),
         ("FirstName", "first_name", text),
         ("LastName", "last_name", text),
         ("Email", "email", email),
@@ -105,8 +123,8 @@ CONTACT_REPORT = Format(
     system="salesforce",
     object_type="person",
     columns=columns(
-        ("Contact ID", "source_id", text),
-        ("Account ID", "account_source_id", text),
+        ("Contact ID", "source_id", salesforce_id),
+        ("Account ID", "account_source_id", salesforce_id),
         ("Account Name", "account_name", text),
         ("First Name", "first_name", text),
         ("Last Name", "last_name", text),
@@ -133,7 +151,7 @@ def _account(name, specs, *sigs):
 ACCOUNT = _account(
     "Salesforce accounts",
     (
-        ("Id", "source_id", text),
+        ("Id", "source_id", salesforce_id),
         ("Name", "name", text),
         ("Website", "domain", domain),
         ("Industry", "industry", text),
@@ -149,7 +167,7 @@ ACCOUNT = _account(
 ACCOUNT_REPORT = _account(
     "Salesforce account report",
     (
-        ("Account ID", "source_id", text),
+        ("Account ID", "source_id", salesforce_id),
         ("Account Name", "name", text),
         ("Website", "domain", domain),
         ("Industry", "industry", text),
@@ -174,8 +192,8 @@ def _opportunity(name, specs, sig):
 OPPORTUNITY = _opportunity(
     "Salesforce opportunities",
     (
-        ("Id", "source_id", text),
-        ("AccountId", "account_source_id", text),
+        ("Id", "source_id", salesforce_id),
+        ("AccountId", "account_source_id", salesforce_id),
         ("Name", "name", text),
         ("Amount", "amount", amount),
         ("CurrencyIsoCode", "currency", currency),
@@ -189,8 +207,8 @@ OPPORTUNITY = _opportunity(
 OPPORTUNITY_REPORT = _opportunity(
     "Salesforce opportunity report",
     (
-        ("Opportunity ID", "source_id", text),
-        ("Account ID", "account_source_id", text),
+        ("Opportunity ID", "source_id", salesforce_id),
+        ("Account ID", "account_source_id", salesforce_id),
         ("Opportunity Name", "name", text),
         ("Amount", "amount", amount),
         (("Opportunity Currency", "Currency"), "currency", currency),

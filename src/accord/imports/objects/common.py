@@ -31,6 +31,7 @@ class Plan:
     counts: dict[str, Counts]
     write: Callable[[], None]
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rows merged into one record, say
 
 
 def external_ids(values: dict, fmt: Format) -> list[tuple[str, str]]:

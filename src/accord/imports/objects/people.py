@@ -119,14 +119,39 @@ def _errors(parsed: ParsedFile, frame: pl.DataFrame, field: str, column: str, re
 
 def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
     fmt = parsed.fmt
-    file = _frame(parsed).filter(pl.col("email").is_not_null())
+    pairs = _pairs(fmt)
+    id_columns = [column for _, column in pairs] + ["native_id"]
+    file = _frame(parsed).filter(pl.any_horizontal(pl.col("email", *id_columns).is_not_null()))
     for name, limit in LIMITS:
         too_long = file.filter(pl.col(name).str.len_chars() > limit)
         _errors(parsed, too_long, name, name, lambda _, n=limit: f"is longer than {n} characters")
 
-    # Several rows for one e-mail are one person: later non-blank cells win.
-    file = file.with_columns(_lower("email").alias("key"))
+    # Rows for one e-mail in any letter case (or, without one, for one id) are one person:
+    # later non-blank cells win, every source id is kept, and each merge is said.
+    file = file.with_columns(
+        _lower("email").alias("email_key"),
+    ).with_columns(
+        pl.coalesce(
+            "email_key",
+            *(
+                (pl.lit(f"{column}:") + pl.col(column).cast(pl.String)).alias(f"by_{column}")
+                for column in id_columns
+            ),
+        ).alias("key")
+    )
+    every_row = file
+    label = SYSTEM_LABELS[fmt.system]
+    plan_notes = []
     if file.get_column("key").is_duplicated().any():
+        merged_rows = (
+            file.group_by("key", maintain_order=True)
+            .agg(pl.col("row"), pl.col("email").last(), pl.col(id_columns[0]).first().alias("id"))
+            .filter(pl.col("row").list.len() > 1)
+        )
+        plan_notes = [
+            f"rows {_listed(rows)}: one person, {email or f'{label} id {ext}'}"
+            for _, rows, email, ext in merged_rows.iter_rows()
+        ]
         values = [c for c in file.columns if c not in ("row", "key")]
         file = file.group_by("key", maintain_order=True).agg(
             pl.col("row").first(), *(pl.col(c).drop_nulls().last() for c in values)
@@ -136,16 +161,17 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
     # Who each row is: by external id first, then by e-mail.
     existing = _existing_people()
     sources = _sources(SourceRecord.ObjectType.PERSON)
-    pairs = _pairs(fmt)
     for i, (system, column) in enumerate(pairs):
         known = sources.filter(pl.col("system") == system).select(
             pl.col("ext").alias(column), pl.col("object_id").alias(f"pid{i}")
         )
         file = file.join(known, on=column, how="left", maintain_order="left")
-    by_email = existing.select(
-        _lower("email").alias("key"), pl.col("id").alias("pid_email")
-    ).unique("key", keep="last")
-    file = file.join(by_email, on="key", how="left", maintain_order="left")
+    by_email = (
+        existing.filter(pl.col("email") != "")
+        .select(_lower("email").alias("email_key"), pl.col("id").alias("pid_email"))
+        .unique("email_key", keep="last")
+    )
+    file = file.join(by_email, on="email_key", how="left", maintain_order="left")
     file = file.with_columns(
         pl.coalesce(*(f"pid{i}" for i in range(len(pairs))), "pid_email").alias("pid")
     )
@@ -175,7 +201,6 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         maintain_order="left",
     )
     unknown = pl.col("account_source_id").is_not_null() & pl.col("by_ext").is_null()
-    label = SYSTEM_LABELS[fmt.system]
     _errors(
         parsed,
         file.filter(unknown),
@@ -191,9 +216,10 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         maintain_order="left",
     )
     derive = fmt.system != "accord"
-    email_domain = pl.col("key").str.split("@").list.last()
+    email_domain = pl.col("email_key").str.split("@").list.last()
     from_email = pl.when(
         pl.lit(derive)
+        & pl.col("email_key").is_not_null()
         & (pl.col("pid").is_null() | pl.col("current_account").is_null())
         & ~email_domain.is_in(list(FREE_MAIL))
     ).then(email_domain)
@@ -265,14 +291,13 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
     account_counts = Counts(created=new_accounts.height)
 
     # External ids to store: each row's ids not known yet (a later row taking one wins).
+    people = file.select("key", "pid", "order")
     links = pl.concat(
         [
-            file.filter(pl.col(column).is_not_null()).select(
-                pl.lit(system).alias("system"),
-                pl.col(column).alias("external_id"),
-                "pid",
-                "order",
-            )
+            every_row.filter(pl.col(column).is_not_null())
+            .select("key", pl.lit(system).alias("system"), pl.col(column).alias("external_id"))
+            .join(people, on="key", how="inner", maintain_order="left")
+            .drop("key")
             for system, column in pairs
         ]
     )
@@ -372,4 +397,17 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 at=at,
             )
 
-    return Plan(counts={"people": counts, "accounts": account_counts}, write=write, timings=timings)
+    return Plan(
+        counts={"people": counts, "accounts": account_counts},
+        write=write,
+        timings=timings,
+        notes=plan_notes,
+    )
+
+
+def _listed(rows: list[int]) -> str:
+    """2, 5 and 9 (the first ten, then how many more)."""
+    shown = [str(r) for r in rows[:10]]
+    if len(rows) > 10:
+        shown.append(f"{len(rows) - 10} more")
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

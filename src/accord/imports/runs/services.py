@@ -139,7 +139,13 @@ def do_run(run_id: int) -> ImportRun:
         _end(run, ImportRun.Status.FAILED, message=f"The import stopped: {exc}")
     else:
         counts = {name: vars(c) for name, c in report.counts.items()}
-        _end(run, ImportRun.Status.DONE, format_name=report.format_name, counts=counts)
+        _end(
+            run,
+            ImportRun.Status.DONE,
+            format_name=report.format_name,
+            counts=counts,
+            notes=report.notes,
+        )
     return run
 
 

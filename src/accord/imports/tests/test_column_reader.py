@@ -23,7 +23,7 @@ TRICKY = HEADER + (
     ",,,,,,,\n"
     "3,Bob,,not-an-email,,Wizard,bad domain,2024-02-30 10:00\n"
     "4,Cy,,cy@x.example,,,,2024-03-01T10:00:05\n"
-    "5,,,,,Lead,,\n"
+    ",,,,,Lead,,\n"
     "6,Di,,di@x.example\n"
 )
 

@@ -36,7 +36,7 @@ def test_a_file_with_bad_rows_is_refused_whole_listing_every_bad_row(db, tmp_pat
         + "2,Bad,Mail,not-an-email,,lead,2024-01-02\n"
         + "3,Bad,Date,bad.date@acme.example,,lead,2024-02-30\n"
         + "4,Bad,Stage,bad.stage@acme.example,,hot prospect,2024-01-02\n"
-        + "5,No,Mail,,,lead,\n"
+        + ",No,Mail,,,lead,\n"
         + "6,Fine,Person,ana.garcia@northwind.example,,customer,\n",
     )
 

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                     f"  {name:<14} {counts.created:>9,} created  {counts.updated:>9,} updated  "
                     f"{counts.unchanged:>9,} unchanged"
                 )
+        for note in report.notes:
+            self.stdout.write(f"  {note}")
         if report.dry_run:
             self.stdout.write("Dry run: nothing was written.")
         if options["verbosity"] >= 2:
