@@ -32,7 +32,7 @@ def complete_ids(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("imports", "0002_reading_options"),
-        ("crm", "0004_person_without_email"),
+        ("crm", "0005_person_without_email"),
     ]
 
     operations = [migrations.RunPython(complete_ids, migrations.RunPython.noop)]
