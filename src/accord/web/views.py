@@ -17,6 +17,7 @@ from accord.crm.selectors import (
 )
 from accord.touchpoints.selectors import find_campaigns
 from accord.web.charts import bar_chart
+from accord.web.today import needs_of
 
 
 @login_required
@@ -33,6 +34,7 @@ def home(request):
         "web/home.html",
         {
             "stats": stats,
+            "needs": needs_of(request.user),
             "relationship": get_latest_published(),
             "funnel": funnel,
             "funnel_chart": bar_chart("People by lifecycle stage", funnel),
