@@ -28,6 +28,12 @@ def run_accord(*args, env_overrides, tmp_path):
         ("ACCORD_SECRET_KEY", "short", "ACCORD_SECRET_KEY is too short"),
         ("ACCORD_BACKUP_KEY", "short", "ACCORD_BACKUP_KEY is too short"),
         ("ACCORD_EMAIL_PORT", "twenty-five", "'twenty-five': expected a whole number"),
+        ("ACCORD_EMAIL_URL", "smtpx://u:secret@mail.example.com", "ACCORD_EMAIL_URL: the scheme"),
+        (
+            "ACCORD_EMAIL_URL",
+            "smtp://u:secret@mail.example.com:99999",
+            "ACCORD_EMAIL_URL: the port",
+        ),
     ],
 )
 def test_a_bad_setting_stops_start_with_a_clear_error(tmp_path, variable, value, message):
@@ -36,6 +42,7 @@ def test_a_bad_setting_stops_start_with_a_clear_error(tmp_path, variable, value,
     assert result.returncode == 2
     assert "configuration error" in result.stderr
     assert message in result.stderr
+    assert "secret" not in result.stderr  # a mail URL's password is never repeated
 
 
 def test_without_a_configured_key_one_is_made_once_and_kept_private(tmp_path):
@@ -62,3 +69,11 @@ def test_the_secret_key_can_come_from_a_file(tmp_path):
         tmp_path=tmp_path,
     )
     assert result.stdout.strip().splitlines()[-1] == "k" * 64
+
+
+def test_the_mail_url_and_the_older_host_are_not_both_taken(tmp_path):
+    overrides = {"ACCORD_EMAIL_URL": "smtp://mail.example.com", "ACCORD_EMAIL_HOST": "relay"}
+    result = run_accord("stats", env_overrides=overrides, tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert "ACCORD_EMAIL_URL and ACCORD_EMAIL_HOST/ACCORD_EMAIL_PORT are both set" in result.stderr

@@ -99,3 +99,45 @@ def secret_key_file(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
     return path.read_text().strip()
+
+
+_MAIL_SCHEMES = {  # scheme: (use STARTTLS, use implicit TLS, default port)
+    "smtp": (True, False, 587),
+    "smtps": (False, True, 465),
+    "smtp+insecure": (False, False, 25),
+}
+
+
+def env_email_url(name: str) -> dict | None:
+    """Django's EMAIL_* settings from `smtp://USER:PASSWORD@HOST:PORT` (STARTTLS),
+    `smtps://…` (TLS from the first byte) or `smtp+insecure://…` (no TLS, a relay on the same
+    machine); user and password URL-encoded. None when the variable is unset."""
+    from urllib.parse import unquote, urlsplit
+
+    raw = env_str(name)
+    if raw is None:
+        return None
+    url = urlsplit(raw)
+    if url.scheme not in _MAIL_SCHEMES:
+        raise ConfigError(
+            f"{name}: the scheme must be one of {', '.join(_MAIL_SCHEMES)} "
+            "(smtp://USER:PASSWORD@HOST:PORT for STARTTLS)"
+        )
+    starttls, implicit_tls, default_port = _MAIL_SCHEMES[url.scheme]
+    try:
+        port = url.port or default_port
+    except ValueError:
+        raise ConfigError(f"{name}: the port is not a number from 1 to 65535") from None
+    if not url.hostname:
+        raise ConfigError(f"{name}: no host (smtp://USER:PASSWORD@HOST:PORT)")
+    if url.path not in ("", "/") or url.query:
+        raise ConfigError(f"{name}: nothing may follow HOST:PORT")
+    # the message never repeats the URL: it holds the password
+    return {
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_USE_SSL": implicit_tls,
+    }

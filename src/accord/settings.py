@@ -7,6 +7,7 @@ from accord.env import (
     ConfigError,
     env_bool,
     env_database,
+    env_email_url,
     env_int,
     env_list,
     env_str,
@@ -193,8 +194,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
 IMPORT_MAX_BYTES = env_int("ACCORD_MAX_IMPORT_BYTES", 104_857_600)
 
 EMAIL_BACKEND = env_str("ACCORD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("ACCORD_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("ACCORD_EMAIL_PORT", 25)
+# Outgoing mail: ACCORD_EMAIL_URL, or the older host and port (no login, no TLS), never both.
+_MAIL = env_email_url("ACCORD_EMAIL_URL")
+if _MAIL is not None and (env_str("ACCORD_EMAIL_HOST") or env_str("ACCORD_EMAIL_PORT")):
+    raise ConfigError(
+        "ACCORD_EMAIL_URL and ACCORD_EMAIL_HOST/ACCORD_EMAIL_PORT are both set: keep only the URL"
+    )
+_MAIL = _MAIL or {
+    "EMAIL_HOST": env_str("ACCORD_EMAIL_HOST", "localhost"),
+    "EMAIL_PORT": env_int("ACCORD_EMAIL_PORT", 25),
+}
+EMAIL_HOST = _MAIL["EMAIL_HOST"]
+EMAIL_PORT = _MAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _MAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _MAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _MAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _MAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30  # seconds; a mail server that stops answering must not hold the worker
 DEFAULT_FROM_EMAIL = env_str("ACCORD_FROM_EMAIL", "accord@localhost")
 
 LOGGING = {
