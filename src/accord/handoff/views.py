@@ -133,6 +133,7 @@ def _list_context(request, form: InboxForm) -> dict:
         "counts": inbox_counts(request.user, handoffs),
         "reps": form.reps,
         "params": urlencode({**params, **({"sort": sort} if sort else {})}),
+        "sort": sort,
         "headers": _headers(params, sort, bool(form.reps)),
         "reasons": RejectReason.choices,
         "bulk_actions": BulkAction.choices,
@@ -183,6 +184,7 @@ def inbox(request, handoff_id: int | None = None):
     if handoff_id is not None:
         context |= _panel_context(request, access_handoff(request.user, handoff_id), form.reps)
     context |= {
+        "narrowed": sum(1 for name in form.params() if name != "q") + bool(context["sort"]),
         "pool": pool_mqls().count() if form.reps else 0,
         "pool_batch": services.POOL_BATCH,
     }
