@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "digest": "digest",
     "worker": "worker",
     "alerts": "alerts",
+    "rates": "rates",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -51,6 +52,8 @@ USAGE = """usage: accord COMMAND [ARGS]
                       alert deliveries and their attempts; send some again
   digest [--date YYYY-MM-DD]
                       e-mail the week's shared numbers to both teams
+  rates import FILE.csv
+                      keep exchange rates per day (columns date, from, to, rate)
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

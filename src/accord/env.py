@@ -63,6 +63,13 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
+def env_currency(name: str, default: str) -> str:
+    value = env_str(name, default)
+    if len(value) != 3 or not value.isalpha() or not value.isascii():
+        raise ConfigError(f"{name}={value!r}: not a three-letter currency code such as EUR")
+    return value.upper()
+
+
 def env_database(name: str, default_sqlite: Path) -> dict:
     import dj_database_url
 

@@ -1,5 +1,5 @@
 """Money as Accord keeps it: a Decimal of at most twelve digits before the point and two after,
-never negative, beside a three-letter currency code.
+never negative, beside a three-letter currency code; and exchange rates between currencies.
 
 The one definition of those bounds: the model fields, the API's schemas, the forms and the import
 parsers all take them from here, so an amount one path accepts every path accepts, and one the
@@ -53,6 +53,32 @@ class MoneyFormField(forms.DecimalField):
             max_value=MAX_AMOUNT,
             **options,
         )
+
+
+RATE_DIGITS = 20
+RATE_PLACES = 10
+RATE_LIMIT = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
+
+
+def check_rate(value) -> Decimal:
+    """`value` as an exchange rate (what one unit of a currency is worth in another), or
+    ValueError saying what is wrong with it."""
+    try:
+        rate = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a rate") from None
+    if not rate.is_finite() or rate <= 0:
+        raise ValueError(f"{value!r} is not a rate above zero")
+    if rate >= RATE_LIMIT:
+        raise ValueError(f"a rate is below {RATE_LIMIT:,}")
+    if rate != rate.quantize(Decimal(10) ** -RATE_PLACES, rounding="ROUND_DOWN"):
+        raise ValueError(f"a rate has at most {RATE_PLACES} decimal places")
+    return rate
+
+
+def rate_field(**options) -> models.DecimalField:
+    """A model field holding an exchange rate."""
+    return models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, **options)
 
 
 Money = Annotated[

@@ -6,6 +6,7 @@ from pathlib import Path
 from accord.env import (
     ConfigError,
     env_bool,
+    env_currency,
     env_database,
     env_email_url,
     env_int,
@@ -131,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_time_zone("ACCORD_TIME_ZONE", "UTC")
+# Every money figure (won revenue, ROI, attribution, goals, payouts) is shown in this currency.
+REPORTING_CURRENCY = env_currency("ACCORD_REPORTING_CURRENCY", "USD")
 USE_I18N = True
 USE_TZ = True
 

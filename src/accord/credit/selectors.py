@@ -20,9 +20,12 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 from django.db import connection
+from django.db.models import FloatField, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accord.attribution.command import BY, CONVERSIONS, JOURNEYS
+from accord.crm.conversion import with_reported_value
 from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -40,7 +43,7 @@ def _moment(column: str) -> str:
     return f"CAST({column} AS TEXT)"
 
 
-def _read(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _read(sql: str, schema: dict[str, pl.DataType], params: tuple = ()) -> pl.DataFrame:
     """Rows of `sql` as columns: datetimes (see `_moment`) and dates arrive raw and are parsed
     here, booleans arrive as integers."""
     as_read = {}
@@ -54,7 +57,8 @@ def _read(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            copying = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+            with cursor.cursor.copy(copying, params or None) as copy:
                 for block in copy:
                     buffer.write(block)
             if buffer.tell():
@@ -63,7 +67,7 @@ def _read(sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
             else:
                 frame = pl.DataFrame(schema=as_read)
         else:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             chunks = [pl.DataFrame(schema=as_read)]
             while rows := cursor.fetchmany(BATCH):
                 chunks.append(pl.DataFrame(rows, schema=as_read, orient="row", strict=False))
@@ -108,11 +112,27 @@ def _end_of(day: pl.Expr) -> pl.Expr:
 
 
 def _opportunity_dates(journey: str) -> pl.DataFrame:
+    """Each journey's first deal (when created, worth what) and first won deal, worth its amount
+    in the reporting currency (`accord.crm.conversion`): null without a rate, and such a journey
+    is left out of the credit."""
     key = "primary_contact_id" if journey == "person" else "account_id"
-    sql = (
-        f"SELECT id, {key}, CAST(created_date AS TEXT), CAST(close_date AS TEXT), stage, "
-        f"CAST(amount AS {'float8' if connection.vendor == 'postgresql' else 'REAL'}) "
-        f"FROM {Opportunity._meta.db_table} WHERE {key} IS NOT NULL"
+    deals = with_reported_value(
+        Opportunity.objects.filter(**{f"{key}__isnull": False}),
+        amount="amount",
+        currency="currency",
+        day="close_date",
+    )
+    # dates as text and amounts as floats, so no driver parses them one by one (see `_read`)
+    columns = deals.annotate(
+        created_on=Cast("created_date", TextField()),
+        closed_on=Cast("close_date", TextField()),
+        as_set=Cast("amount", FloatField()),
+        value=Cast("reported", FloatField()),
+    )
+    sql, params = (
+        columns.values_list("id", key, "created_on", "closed_on", "stage", "as_set", "value")
+        .order_by()
+        .query.sql_with_params()
     )
     schema = {
         "id": pl.Int64,
@@ -120,9 +140,13 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
         "created_date": pl.Date,
         "close_date": pl.Date,
         "stage": pl.String,
+        "amount_as_set": pl.Float64,
         "amount": pl.Float64,
     }
-    deals = _read(sql, schema).with_columns(pl.col("amount").fill_null(0.0))
+    deals = _read(sql, schema, params).with_columns(
+        (pl.col("amount").is_null() & pl.col("amount_as_set").is_not_null()).alias("left_out"),
+        pl.col("amount").fill_null(0.0),
+    )
     created = (
         deals.sort("created_date", "id")
         .group_by("journey_id", maintain_order=True)
@@ -131,6 +155,7 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
             "journey_id",
             _end_of(pl.col("created_date")).alias("opportunity_at"),
             pl.col("amount").alias("opportunity_value"),
+            pl.col("left_out").alias("opportunity_left_out"),
         )
     )
     won = (
@@ -144,10 +169,11 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
             "journey_id",
             _end_of(pl.col("close_date")).alias("won_at"),
             pl.col("amount").alias("won_value"),
+            pl.col("left_out").alias("won_left_out"),
         )
     )
     return created.join(won, on="journey_id", how="left").with_columns(
-        pl.col("won_value").fill_null(0.0)
+        pl.col("won_value").fill_null(0.0), pl.col("won_left_out").fill_null(False)
     )
 
 
@@ -211,9 +237,9 @@ def labelled_journey_touches(
     if lookback_days <= 0:
         raise ValueError("the lookback window must be at least one day")
     now = (now or timezone.now()).astimezone(UTC)
-    at, value = ("opportunity_at", "opportunity_value")
+    at, value, left_out = ("opportunity_at", "opportunity_value", "opportunity_left_out")
     if conversion == "won":
-        at, value = ("won_at", "won_value")
+        at, value, left_out = ("won_at", "won_value", "won_left_out")
     journeys = _opportunity_dates(journey).join(
         _lead_dates(journey), on="journey_id", how="full", coalesce=True
     )
@@ -230,6 +256,7 @@ def labelled_journey_touches(
     frame = frame.filter(
         (pl.col("occurred_at") <= pl.col("ends_at"))
         & (pl.col("occurred_at") >= pl.col("ends_at") - window)
+        & ~pl.col(left_out).fill_null(False)  # no rate to the reporting currency: not credited
     )
     return frame.select(
         "journey_id", "occurred_at", *labels, "converted", "value",

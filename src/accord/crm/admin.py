@@ -2,7 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
-from accord.crm.models import Account, LifecycleChange, Opportunity, Person, SourceRecord
+from accord.crm.models import (
+    Account,
+    ExchangeRate,
+    LifecycleChange,
+    Opportunity,
+    Person,
+    SourceRecord,
+)
 from accord.crm.services import InvalidChange, check_move_by_hand, do_change_lifecycle_stage
 
 
@@ -107,3 +114,12 @@ class SourceRecordAdmin(admin.ModelAdmin):
     list_display = ["system", "object_type", "external_id", "object_id"]
     list_filter = ["system", "object_type"]
     search_fields = ["external_id"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Rates per day, entered by hand (or imported with `accord rates import FILE.csv`)."""
+
+    list_display = ["day", "currency", "quote_currency", "rate"]
+    list_filter = ["currency", "quote_currency"]
+    date_hierarchy = "day"

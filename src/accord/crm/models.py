@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.money import money_field
+from accord.money import money_field, rate_field
 
 
 class LifecycleStage(models.TextChoices):
@@ -217,3 +217,26 @@ class SourceRecord(models.Model):
 
     def __str__(self):
         return f"{self.system} {self.object_type} {self.external_id}"
+
+
+class ExchangeRate(models.Model):
+    """What one unit of `currency` was worth in `quote_currency` on `day`. Money is converted to
+    the reporting currency at the latest rate kept on or before the day that counts (a deal's
+    close date)."""
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    quote_currency = models.CharField(max_length=3)
+    rate = rate_field()
+
+    class Meta:
+        ordering = ["-day", "currency", "quote_currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "quote_currency", "day"], name="one_rate_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} {self.quote_currency} on {self.day}"

@@ -1,7 +1,10 @@
 """Writes to the shared database that users cause, each with its history row."""
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 
 from django.db import transaction
@@ -12,11 +15,13 @@ from accord.crm import bulk
 from accord.crm.models import (
     FUNNEL_ORDER,
     Account,
+    ExchangeRate,
     LifecycleChange,
     LifecycleStage,
     Opportunity,
     Person,
 )
+from accord.money import check_rate
 from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import classify_channel
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -361,3 +366,83 @@ def do_create_touchpoint(fields: dict, *, by=None) -> Touchpoint:
 def do_update_touchpoint(touchpoint: Touchpoint, changes: dict, *, by=None) -> Touchpoint:
     _save_changes(touchpoint, changes)
     return touchpoint
+
+
+# --- exchange rates ---------------------------------------------------------------------------
+
+RATE_COLUMNS = ("date", "from", "to", "rate")
+
+
+class RateFileError(ValueError):
+    """A file of rates with bad rows; `problems` holds one line per fault, naming row and column."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{count}; nothing was written:\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class RatesImported:
+    created: int
+    updated: int
+
+
+def _rate_row(row: dict) -> tuple[dict, list[str]]:
+    parsed, problems = {}, []
+    checks = {
+        "date": ("day", dt.date.fromisoformat, "is not a date like 2026-03-31"),
+        "from": ("currency", _currency_code, "is not a three-letter currency code"),
+        "to": ("quote_currency", _currency_code, "is not a three-letter currency code"),
+        "rate": ("rate", check_rate, None),
+    }
+    for column, (field, parse, reason) in checks.items():
+        value = (row.get(column) or "").strip()
+        try:
+            parsed[field] = parse(value)
+        except ValueError as exc:
+            problems.append(f"column {column}: " + (f"{value!r} {reason}" if reason else str(exc)))
+    if not problems and parsed["currency"] == parsed["quote_currency"]:
+        problems.append("column to: a rate is between two different currencies")
+    return parsed, problems
+
+
+def _currency_code(value: str) -> str:
+    if len(value) != 3 or not value.isalpha() or not value.isascii():
+        raise ValueError(value)
+    return value.upper()
+
+
+@transaction.atomic
+def do_import_rates(text: str) -> RatesImported:
+    """Keep the rates of a CSV file (columns date, from, to, rate): all of them, or none when a
+    row is bad (RateFileError lists every bad row). A rate kept for the same day and currencies
+    is replaced."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in RATE_COLUMNS if column not in header]
+    if missing:
+        needs = ", ".join(RATE_COLUMNS)
+        raise RateFileError([f"the file has no column {', '.join(missing)} (it needs {needs})"])
+    reader.fieldnames = header
+    rows, problems, seen = [], [], {}
+    for number, row in enumerate(reader, start=2):
+        parsed, faults = _rate_row(row)
+        key = tuple(parsed.get(f) for f in ("day", "currency", "quote_currency"))
+        if not faults and key in seen:
+            faults.append(f"the same day and currencies as row {seen[key]}")
+        seen.setdefault(key, number)
+        problems += [f"row {number}, {fault}" for fault in faults]
+        rows.append(parsed)
+    if problems:
+        raise RateFileError(problems)
+    created = updated = 0
+    for parsed in rows:
+        _, new = ExchangeRate.objects.update_or_create(
+            day=parsed["day"],
+            currency=parsed["currency"],
+            quote_currency=parsed["quote_currency"],
+            defaults={"rate": parsed["rate"]},
+        )
+        created, updated = created + new, updated + (not new)
+    return RatesImported(created=created, updated=updated)

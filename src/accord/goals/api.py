@@ -28,7 +28,7 @@ class GoalIn(Schema):
     period: str = Field(description="month or quarter")
     day: dt.date = Field(description="any day in the period")
     amount: Money
-    currency: str = "USD"
+    currency: str | None = Field(None, description="The reporting currency when not given")
 
 
 class GoalOut(Schema):
@@ -37,10 +37,17 @@ class GoalOut(Schema):
     name: str
     starts_on: dt.date
     ends_on: dt.date
-    amount: Decimal
+    amount: Decimal = Field(description="The goal as set, in `currency`")
     currency: str
+    reporting_currency: str = Field(description="The currency of every figure below")
+    goal: Decimal | None = Field(
+        description="The goal in the reporting currency; null when no rate converts it"
+    )
     won_revenue: Decimal
     won_deals: int
+    deals_left_out: int = Field(
+        description="Won deals not counted: no rate to the reporting currency by their close date"
+    )
     progress: float | None
 
 
@@ -62,6 +69,7 @@ class PayoutOut(Schema):
 class PayoutsOut(Schema):
     goal: GoalOut
     plan_number: int
+    currency: str = Field(description="The reporting currency, of the pool and every payout")
     pool: Decimal
     sales: Decimal
     marketing: Decimal
@@ -89,8 +97,11 @@ def _goal_out(goal: RevenueGoal) -> GoalOut:
         ends_on=goal.ends_on,
         amount=goal.amount,
         currency=goal.currency,
+        reporting_currency=progress.currency,
+        goal=progress.goal,
         won_revenue=progress.won_revenue,
         won_deals=progress.won_deals,
+        deals_left_out=progress.left_out.deals,
         progress=progress.progress,
     )
 
@@ -137,7 +148,8 @@ def payouts(request, goal_id: int):
     goal = get_object_or_404(RevenueGoal, pk=goal_id)
     result = s.goal_payouts(goal)
     if result is None:
-        return Status(404, {"detail": f"No reward plan was in force in {goal.name}"})
+        detail = f"No payouts for {goal.name}: no reward plan was in force, or no rate converts "
+        return Status(404, {"detail": detail + "its goal to the reporting currency"})
     rows = [
         PayoutOut(
             person_id=p.person.pk,
@@ -153,6 +165,7 @@ def payouts(request, goal_id: int):
     return PayoutsOut(
         goal=_goal_out(goal),
         plan_number=result.plan.number,
+        currency=result.progress.currency,
         pool=money.pool,
         sales=money.sales,
         marketing=money.marketing,

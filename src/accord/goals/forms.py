@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accord.attribution import MODELS
+from accord.crm.conversion import reporting_currency
 from accord.goals.models import RevenueGoal, Rotation
 from accord.goals.plan import RewardPlan
 from accord.money import CENT, MoneyFormField
@@ -21,7 +22,7 @@ class GoalForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     amount = MoneyFormField(label="Revenue goal", min_value=CENT)
-    currency = forms.CharField(max_length=3, initial="USD")
+    currency = forms.CharField(max_length=3, initial=reporting_currency)
 
 
 class PlanForm(forms.Form):

@@ -78,15 +78,16 @@ class GoalPayouts:
 
 def goal_payouts(goal: RevenueGoal) -> GoalPayouts | None:
     """Payouts for a goal's period under the plan in force at its end, so a plan saved later
-    never changes what an earlier period paid; None when no plan was in force by then."""
+    never changes what an earlier period paid; in the reporting currency. None when no plan was
+    in force by then, or the goal has no rate to the reporting currency."""
     version = plan_in_force(on=goal.ends_on)
-    if version is None:
+    progress = goal_progress(goal)
+    if version is None or progress.goal is None:
         return None
     plan = version.plan
-    progress = goal_progress(goal)
     payouts = compute_payouts(
         won=progress.won_revenue,
-        goal=goal.amount,
+        goal=progress.goal,
         plan=plan,
         sales_members=team_members(Team.Kind.SALES),
         marketing_members=team_members(Team.Kind.MARKETING),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accord.audit.services import Action, record_diff
+from accord.crm.conversion import reporting_currency
 from accord.crm.services import InvalidChange
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.periods import period_bounds
@@ -31,9 +32,11 @@ def check_can_steer(user: User, field: str = "goal") -> None:
 
 @transaction.atomic
 def do_set_goal(
-    user: User, *, period: str, day: dt.date, amount: Decimal, currency: str = "USD"
+    user: User, *, period: str, day: dt.date, amount: Decimal, currency: str | None = None
 ) -> RevenueGoal:
-    """Set (or change) the goal for the month or quarter holding `day`."""
+    """Set (or change) the goal for the month or quarter holding `day`, in `currency` (the
+    reporting currency when not given)."""
+    currency = currency or reporting_currency()
     check_can_steer(user)
     if period not in RevenueGoal.Period.values:
         raise InvalidChange("period", "a goal is set for a month or a quarter")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accord.crm.conversion import reporting_currency
 from accord.crm.services import InvalidChange
 from accord.goals import selectors as s
 from accord.goals.forms import GoalForm, IdeaForm, PlanForm
@@ -25,10 +26,10 @@ def _progress_chart(goals: list[RevenueGoal]):
     for goal in reversed(goals[:CHART_GOALS]):
         progress = s.goal_progress(goal)
         rows += [
-            (f"{goal.name} goal", int(goal.amount)),
+            (f"{goal.name} goal", int(progress.goal or 0)),
             (f"{goal.name} won", int(progress.won_revenue)),
         ]
-    return bar_chart("Won revenue against the shared goal", rows)
+    return bar_chart(f"Won revenue against the shared goal ({reporting_currency()})", rows)
 
 
 def _page(request, *, goal_form=None, plan_form=None, idea_form=None, status=200):

@@ -15,8 +15,17 @@ from django.core.cache import cache
 from pydantic import BaseModel, Field, model_validator
 
 from accord.attribution import MODELS, attribute, paths_from_touchpoints
+from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.metrics.journeys import data_stamp, earlier_stamp, won_journeys
-from accord.metrics.queries import MetricsQuery, _after, _money, _start
+from accord.metrics.queries import (
+    LeftOut,
+    MetricsQuery,
+    _after,
+    _money,
+    _start,
+    left_out_of,
+    won_deals,
+)
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CREDIT_CACHE_SECONDS = 24 * 3600
@@ -37,10 +46,17 @@ class AttributionQuery(MetricsQuery):
 
 
 class WorkedOut(BaseModel):
-    """When the credit was worked out, and whether the data changed since (`earlier_ok`)."""
+    """When the credit was worked out, and whether the data changed since (`earlier_ok`).
+    Revenue is in `currency`; won deals with no rate to it are left out of the credit."""
 
     worked_out_at: dt.datetime | None = None
     data_changed_since: bool = False
+    currency: str = ""
+    left_out: LeftOut = Field(default_factory=LeftOut)
+
+
+def _in_reporting_currency(query: AttributionQuery) -> dict:
+    return {"currency": reporting_currency(), "left_out": left_out_of(won_deals(query))}
 
 
 class CampaignRoiQuery(AttributionQuery):
@@ -58,8 +74,10 @@ class CampaignRoiQuery(AttributionQuery):
 
 
 class CampaignRoi(BaseModel):
+    """`cost` is None when no rate converts it to the reporting currency (so is `roi`)."""
+
     campaign: str
-    cost: Decimal
+    cost: Decimal | None
     attributed_revenue: Decimal
     roi: float | None
 
@@ -152,12 +170,15 @@ def run_campaign_roi_report(query: CampaignRoiQuery) -> CampaignRoiReport:
     """Each campaign's ROI, and when its credit was worked out."""
     credits = _credits(query, "campaign", [query.model])
     credit, result = credits.by_model[query.model], []
-    for name, cost in Campaign.objects.order_by("name").values_list("name", "cost"):
+    campaigns = with_reported_value(
+        Campaign.objects.order_by("name"), amount="cost", currency="currency", day="start_date"
+    )
+    for name, cost in campaigns.values_list("name", "reported"):
         revenue = _money(credit.get(name, 0))
         result.append(
             CampaignRoi(
                 campaign=name,
-                cost=_money(cost),
+                cost=None if cost is None else _money(cost),
                 attributed_revenue=revenue,
                 roi=round(float(revenue / cost), 4) if cost else None,
             )
@@ -167,6 +188,7 @@ def run_campaign_roi_report(query: CampaignRoiQuery) -> CampaignRoiReport:
         campaigns=result,
         worked_out_at=credits.worked_out_at,
         data_changed_since=credits.data_changed_since,
+        **_in_reporting_currency(query),
     )
 
 
@@ -202,4 +224,5 @@ def run_attribution_comparison(query: AttributionComparisonQuery) -> Attribution
         rows=rows,
         worked_out_at=worked_out.worked_out_at,
         data_changed_since=worked_out.data_changed_since,
+        **_in_reporting_currency(query),
     )

@@ -19,17 +19,25 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from accord.credit.selectors import labelled_journey_touches
-from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, PipelineStage
+from accord.crm.conversion import reporting_currency
+from accord.crm.models import (
+    ExchangeRate,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    PipelineStage,
+)
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CACHE_SECONDS = 24 * 3600
 
 
 def data_stamp() -> str:
-    """Changes whenever a touch, a deal, a move into the lead stage (a journey's lead moment) or
-    a campaign is added, or a deal's stage or amount changes: nothing cached under one stamp is
-    read against other data. Other moves (a rep accepting, converting or disqualifying a lead)
-    leave it; recycling one to nurture moves it into the lead stage again."""
+    """Changes whenever a touch, a deal, a move into the lead stage (a journey's lead moment), a
+    campaign or an exchange rate is added, or a deal's stage, amount or currency (to or from the
+    reporting one) changes: nothing cached under one stamp is read against other data. Other
+    moves (a rep accepting, converting or disqualifying a lead) leave it; recycling one to
+    nurture moves it into the lead stage again."""
     touches = Touchpoint.objects.aggregate(last=Max("id"))
     moves = LifecycleChange.objects.filter(to_stage=LifecycleStage.LEAD).aggregate(last=Max("id"))
     deals = Opportunity.objects.aggregate(
@@ -38,9 +46,12 @@ def data_stamp() -> str:
         won=Count("id", filter=Q(stage=PipelineStage.CLOSED_WON)),
         amount=Sum("amount"),
         closed=Max("close_date"),
+        reported=Count("id", filter=Q(currency=reporting_currency())),
     )
     campaigns = Campaign.objects.aggregate(last=Max("id"), n=Count("id"), cost=Sum("cost"))
-    return hashlib.sha256(repr((touches, moves, deals, campaigns)).encode()).hexdigest()
+    rates = ExchangeRate.objects.aggregate(last=Max("id"), n=Count("id"), sum=Sum("rate"))
+    state = (touches, moves, deals, campaigns, rates, reporting_currency())
+    return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
+from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.crm.models import (
     FUNNEL_ORDER,
     LifecycleChange,
@@ -102,6 +103,46 @@ class MetricsQuery(BaseModel):
 
     def people(self) -> QuerySet[Person]:
         return Person.objects.filter(self.segment())
+
+
+# --- Money in the reporting currency ------------------------------------------------------
+
+LISTED_LEFT_OUT = 20
+
+
+class UnconvertedDeal(BaseModel):
+    id: int
+    name: str
+    amount: Decimal
+    currency: str
+    close_date: dt.date | None
+
+
+class LeftOut(BaseModel):
+    """Deals left out of a money figure: no rate to the reporting currency is kept on or before
+    their close date. `deals` counts them; `listed` names the first of them."""
+
+    deals: int = 0
+    listed: list[UnconvertedDeal] = Field(default_factory=list)
+
+    @property
+    def unlisted(self) -> int:
+        return self.deals - len(self.listed)
+
+
+def _reported(deals: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return with_reported_value(deals, amount="amount", currency="currency", day="close_date")
+
+
+def left_out_of(deals: QuerySet[Opportunity]) -> LeftOut:
+    """Which of `deals` (annotated by `_reported`) have no rate to the reporting currency."""
+    missing = deals.filter(amount__isnull=False, reported__isnull=True)
+    listed = missing.order_by("close_date", "id").values(
+        "id", "name", "amount", "currency", "close_date"
+    )[:LISTED_LEFT_OUT]
+    listed = [UnconvertedDeal(**row) for row in listed]
+    count = len(listed) if len(listed) < LISTED_LEFT_OUT else missing.count()
+    return LeftOut(deals=count, listed=listed)
 
 
 # --- The waterfall ------------------------------------------------------------------------
@@ -527,9 +568,19 @@ class SourceRevenue(BaseModel):
     won_deals: int
 
 
-def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
-    opportunities = Opportunity.objects.filter(
-        query.segment("primary_contact__"), primary_contact__isnull=False
+class PipelineBySource(BaseModel):
+    """Amounts in `currency`; deals with no rate to it are left out and listed."""
+
+    currency: str
+    sources: list[SourceRevenue]
+    left_out: LeftOut
+
+
+def run_pipeline_by_source(query: PipelineBySourceQuery) -> PipelineBySource:
+    opportunities = _reported(
+        Opportunity.objects.filter(
+            query.segment("primary_contact__"), primary_contact__isnull=False
+        )
     )
     if query.by == "first_touch_channel":
         first = Touchpoint.objects.filter(person_id=OuterRef("primary_contact_id")).order_by(
@@ -540,17 +591,19 @@ def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
         opportunities = opportunities.annotate(source=F("primary_contact__original_source"))
     closed = (PipelineStage.CLOSED_WON, PipelineStage.CLOSED_LOST)
     won = Q(stage=PipelineStage.CLOSED_WON, close_date__gte=query.start, close_date__lte=query.end)
+    counted = (won | ~Q(stage__in=closed)) & (Q(reported__isnull=False) | Q(amount__isnull=True))
     rows = (
-        opportunities.values("source")
+        opportunities.filter(counted)
+        .values("source")
         .annotate(
-            open_pipeline=Sum("amount", filter=~Q(stage__in=closed), default=0),
-            won_revenue=Sum("amount", filter=won, default=0),
+            open_pipeline=Sum("reported", filter=~Q(stage__in=closed), default=0),
+            won_revenue=Sum("reported", filter=won, default=0),
             won_deals=Count("id", filter=won),
         )
         .filter(Q(open_pipeline__gt=0) | Q(won_deals__gt=0))
         .order_by("-won_revenue", "source")
     )
-    return [
+    sources = [
         SourceRevenue(
             source=row["source"] or "(unknown)",
             open_pipeline=_money(row["open_pipeline"]),
@@ -559,6 +612,11 @@ def run_pipeline_by_source(query: PipelineBySourceQuery) -> list[SourceRevenue]:
         )
         for row in rows
     ]
+    return PipelineBySource(
+        currency=reporting_currency(),
+        sources=sources,
+        left_out=left_out_of(opportunities.filter(won | ~Q(stage__in=closed))),
+    )
 
 
 # --- Won revenue and the shared revenue goal ----------------------------------------------
@@ -569,19 +627,38 @@ class WonRevenueQuery(MetricsQuery):
 
 
 class WonRevenue(BaseModel):
+    """Revenue in `currency`, from the deals that could be converted to it."""
+
+    currency: str
     won_revenue: Decimal
     won_deals: int
+    left_out: LeftOut
+
+
+def won_deals(query: MetricsQuery) -> QuerySet[Opportunity]:
+    """Deals won in the period and segment, with their amount in the reporting currency."""
+    return _reported(
+        Opportunity.objects.filter(
+            query.segment(),
+            stage=PipelineStage.CLOSED_WON,
+            close_date__gte=query.start,
+            close_date__lte=query.end,
+        )
+    )
 
 
 def run_won_revenue(query: WonRevenueQuery) -> WonRevenue:
     """The one count of won revenue: the dashboard, the goals, the digest and payouts read it."""
-    won = Opportunity.objects.filter(
-        query.segment(),
-        stage=PipelineStage.CLOSED_WON,
-        close_date__gte=query.start,
-        close_date__lte=query.end,
-    ).aggregate(revenue=Sum("amount", default=0), deals=Count("id"))
-    return WonRevenue(won_revenue=_money(won["revenue"]), won_deals=won["deals"])
+    deals = won_deals(query)
+    won = deals.filter(Q(reported__isnull=False) | Q(amount__isnull=True)).aggregate(
+        revenue=Sum("reported", default=0), deals=Count("id")
+    )
+    return WonRevenue(
+        currency=reporting_currency(),
+        won_revenue=_money(won["revenue"]),
+        won_deals=won["deals"],
+        left_out=left_out_of(deals),
+    )
 
 
 class GoalProgressQuery(BaseModel):
@@ -591,32 +668,51 @@ class GoalProgressQuery(BaseModel):
 
 
 class GoalProgress(BaseModel):
-    """A shared goal and the revenue won in its period, both teams together."""
+    """A shared goal and the revenue won in its period, both teams together, in `currency` (the
+    reporting currency). A goal set in another currency is converted at the rate of its first
+    day; `goal` is None when no such rate is kept (`goal_as_set` in `goal_currency` then)."""
 
     goal_id: int
     name: str
     starts_on: dt.date
     ends_on: dt.date
-    goal: Decimal
+    goal: Decimal | None
+    goal_as_set: Decimal
+    goal_currency: str
     currency: str
     won_revenue: Decimal
     won_deals: int
     progress: float | None
+    left_out: LeftOut
 
 
 def goal_progress(goal: RevenueGoal) -> GoalProgress:
     """Progress to `goal`: every page, the digest and the API show this one figure."""
     won = run_won_revenue(WonRevenueQuery(start=goal.starts_on, end=goal.ends_on))
+    reported = (
+        with_reported_value(
+            RevenueGoal.objects.filter(pk=goal.pk),
+            amount="amount",
+            currency="currency",
+            day="starts_on",
+        )
+        .values_list("reported", flat=True)
+        .first()
+    )
+    amount = None if reported is None else _money(reported)
     return GoalProgress(
         goal_id=goal.pk,
         name=goal.name,
         starts_on=goal.starts_on,
         ends_on=goal.ends_on,
-        goal=_money(goal.amount),
-        currency=goal.currency,
+        goal=amount,
+        goal_as_set=_money(goal.amount),
+        goal_currency=goal.currency,
+        currency=won.currency,
         won_revenue=won.won_revenue,
         won_deals=won.won_deals,
-        progress=round(float(won.won_revenue / goal.amount), 4) if goal.amount else None,
+        progress=round(float(won.won_revenue / amount), 4) if amount else None,
+        left_out=won.left_out,
     )
 
 

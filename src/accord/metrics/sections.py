@@ -46,23 +46,28 @@ def sla_rows(filters):
 
 def pipeline_rows(filters):
     result = q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters))
-    rows = [[r.source, r.open_pipeline, r.won_revenue, r.won_deals] for r in result]
-    return ["source", "open_pipeline", "won_revenue", "won_deals"], rows
+    rows = [
+        [r.source, r.open_pipeline, r.won_revenue, r.won_deals, result.currency]
+        for r in result.sources
+    ]
+    return ["source", "open_pipeline", "won_revenue", "won_deals", "currency"], rows
 
 
 def roi_rows(filters, model, journey="person"):
-    result = credit.run_campaign_roi(
+    result = credit.run_campaign_roi_report(
         credit.CampaignRoiQuery(**filters, model=model, journey=journey)
     )
-    rows = [[r.campaign, r.cost, r.attributed_revenue, r.roi] for r in result]
-    return ["campaign", "cost", f"attributed_revenue_{model}", "roi"], rows
+    rows = [
+        [r.campaign, r.cost, r.attributed_revenue, r.roi, result.currency] for r in result.campaigns
+    ]
+    return ["campaign", "cost", f"attributed_revenue_{model}", "roi", "currency"], rows
 
 
 def attribution_rows(filters, journey="person"):
     query = credit.AttributionComparisonQuery(**filters, journey=journey)
     result = credit.run_attribution_comparison(query)
-    rows = [[row.name, *row.revenue.values()] for row in result.rows]
-    return ["channel", *result.models], rows
+    rows = [[row.name, *row.revenue.values(), result.currency] for row in result.rows]
+    return ["channel", *result.models, "currency"], rows
 
 
 SECTIONS = {

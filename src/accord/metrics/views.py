@@ -70,7 +70,10 @@ def _roi(filters, data) -> dict:
         )
     )
     roi = report.campaigns[:TOP_CAMPAIGNS]
-    title = f"Attributed won revenue by campaign ({data['model'].replace('_', ' ')})"
+    title = (
+        f"Attributed won revenue by campaign in {report.currency} "
+        f"({data['model'].replace('_', ' ')})"
+    )
     return _worked_out(report) | {
         "roi": roi,
         "model": data["model"],

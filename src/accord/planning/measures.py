@@ -82,7 +82,7 @@ class _Readings:
         if metric == Metric.WON_DEALS:
             return f"{self.won.won_deals:,}"
         if metric == Metric.WON_REVENUE:
-            return f"{self.won.won_revenue:,.2f}"
+            return f"{self.won.won_revenue:,.2f} {self.won.currency}"
         return self.first_touch_rate
 
 

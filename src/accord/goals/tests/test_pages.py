@@ -18,7 +18,7 @@ def test_a_rep_sees_the_progress_the_plan_and_only_their_payout(client, quarter,
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'aria-label="Won revenue against the shared goal"' in page
+    assert 'aria-label="Won revenue against the shared goal (USD)"' in page
     assert "Won 130,000.00 of the 100,000.00 USD goal for Q1 2026 (130%)" in page
     assert "5% of the won revenue above 80% of the goal goes into the pool." in page
     assert [(str(p.person), p.total) for p in response.context["payouts"]] == [("Ray Rep", 585)]

@@ -138,8 +138,8 @@ def test_each_section_exports_as_csv_with_formulas_neutralised(client, marketer,
 
     assert roi["Content-Type"].startswith("text/csv")
     assert read_csv(roi) == [
-        ["campaign", "cost", "attributed_revenue_last_touch", "roi"],
-        ["'=Search", "1000.00", "6000.00", "6.0"],
+        ["campaign", "cost", "attributed_revenue_last_touch", "roi", "currency"],
+        ["'=Search", "1000.00", "6000.00", "6.0", "USD"],
     ]
     rows = read_csv(funnel)
     assert rows[0] == ["cohort", "stage", "people", "conversion_from_previous"]
@@ -190,7 +190,9 @@ def test_attribution_panels_and_exports_take_journeys_by_account(client, markete
     assert revenue["events"]["last_touch"] == Decimal("2000.00")
     assert revenue["email"]["first_touch"] == Decimal("2000.00")
     exported = read_csv(client.get("/dashboard/attribution.csv", PERIOD | {"journey": "account"}))
-    assert exported[0] == ["channel", "first_touch", "last_touch", "linear", "markov", "shapley"]
-    assert ["events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00"] in exported
+    assert exported[0] == [
+        "channel", "first_touch", "last_touch", "linear", "markov", "shapley", "currency"
+    ]  # fmt: skip
+    assert ["events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00", "USD"] in exported
     by_person = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "person"})
     assert by_person.context["comparison"].rows == []

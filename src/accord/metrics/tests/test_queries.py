@@ -186,11 +186,12 @@ def test_pipeline_and_won_revenue_by_original_source_and_first_touch_channel():
         q.PipelineBySourceQuery(**PERIOD, by="first_touch_channel")
     )
 
-    assert [(r.source, r.open_pipeline, r.won_revenue, r.won_deals) for r in by_source] == [
+    assert (by_source.currency, by_source.left_out.deals) == ("USD", 0)
+    assert [(r.source, r.open_pipeline, r.won_revenue, r.won_deals) for r in by_source.sources] == [
         ("organic search", Decimal("0.00"), Decimal("3000.00"), 1),
         ("webinar", Decimal("1000.50"), Decimal("2000.00"), 1),
     ]
-    assert [(r.source, r.won_revenue) for r in by_channel] == [
+    assert [(r.source, r.won_revenue) for r in by_channel.sources] == [
         ("(unknown)", Decimal("3000.00")),
         ("events", Decimal("2000.00")),
     ]
