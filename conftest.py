@@ -3,8 +3,14 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from accord.teams.models import Team, User
+
+# Property tests check what holds, never how fast: a loaded two-core machine must not fail one
+# for taking long to run or to generate its examples.
+settings.register_profile("accord", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("accord")
 
 
 @pytest.fixture(autouse=True)
