@@ -47,7 +47,7 @@ def test_serve_answers_on_the_given_port_with_a_production_server(tmp_path):
     )
     try:
         body, headers = None, None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a bound for a loaded machine, not a timing
         while time.monotonic() < deadline and body is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
@@ -75,7 +75,7 @@ def test_serve_with_the_worker_runs_it_beside_the_server_and_stops_it_too(tmp_pa
             [*command, "--workers", "1", "--with-worker"], env=env, stdout=out, stderr=out
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a bound for a loaded machine, not a timing
         while "SLA breach sweep every 60 s" not in log.read_text():
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
