@@ -11,7 +11,6 @@ lead or disqualified), how many the document would have qualified at that month'
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -270,7 +269,7 @@ def run_backtest(doc: AgreementDocument, history: History) -> Backtest:
 class Comparison:
     """A version's backtest beside the version in force's, on the same history."""
 
-    version: int
+    version: int | None
     in_force: int | None
     draft: Backtest
     current: Backtest | None
@@ -282,15 +281,55 @@ class Comparison:
 
 def compare_with_in_force(version, months: int = 6, as_of: dt.datetime | None = None) -> Comparison:
     """Backtest `version` and the version in force over the last `months` complete months."""
+    return compare_document_with_in_force(version.document, version.number, months, as_of)
+
+
+def compare_document_with_in_force(
+    doc: AgreementDocument,
+    number: int | None,
+    months: int = 6,
+    as_of: dt.datetime | None = None,
+) -> Comparison:
+    """Backtest a document (a saved version's `number`, None for one being edited) beside the
+    version in force."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months: must be from 1 to {MAX_MONTHS}")
     history = History(months, as_of)
     in_force = get_agreement_in_force()
     return Comparison(
-        version=version.number,
+        version=number,
         in_force=in_force.number if in_force else None,
-        draft=run_backtest(version.document, history),
+        draft=run_backtest(doc, history),
         current=run_backtest(in_force.document, history) if in_force else None,
+    )
+
+
+@dataclass(frozen=True)
+class MqlsNow:
+    """How many people are MQLs now under a document, and under the version in force."""
+
+    draft: int
+    in_force: int | None
+    people: int
+
+    @property
+    def change(self) -> int | None:
+        return None if self.in_force is None else self.draft - self.in_force
+
+
+def count_mqls_now(doc: AgreementDocument) -> MqlsNow:
+    """Everybody scored now by `doc` and by the version in force, on the same reading."""
+    people, touches = load_everybody(None)
+    now = timezone.now()
+    in_force = get_agreement_in_force()
+
+    def mqls(document: AgreementDocument) -> int:
+        return int(score_people(people, touches, document, now)["is_mql"].sum())
+
+    return MqlsNow(
+        draft=mqls(doc),
+        in_force=mqls(in_force.document) if in_force else None,
+        people=people.height,
     )
 
 
@@ -325,14 +364,22 @@ def history_stamp() -> str:
 def cached_comparison(version, months: int = 6) -> Comparison:
     """compare_with_in_force, kept per (version and its document, version in force, months,
     current month, history stamp): the pages and API reread it until any of those change."""
+    return cached_document_comparison(version.document, version.number, months)
+
+
+def cached_document_comparison(
+    doc: AgreementDocument, number: int | None, months: int = 6
+) -> Comparison:
+    """compare_document_with_in_force, cached as cached_comparison is: an editor replaying the
+    same draft twice waits once."""
     in_force = get_agreement_in_force()
-    document = json.dumps(version.document_data, sort_keys=True)
+    document = doc.model_dump_json(by_alias=True)
     key = (
         "agreement:backtest:"
         + hashlib.sha256(
             repr(
                 (
-                    version.pk,
+                    number,
                     document,
                     in_force.pk if in_force else None,
                     months,
@@ -344,6 +391,6 @@ def cached_comparison(version, months: int = 6) -> Comparison:
     )
     comparison = cache.get(key)
     if comparison is None:
-        comparison = compare_with_in_force(version, months)
+        comparison = compare_document_with_in_force(doc, number, months)
         cache.set(key, comparison, timeout=CACHE_SECONDS)
     return comparison

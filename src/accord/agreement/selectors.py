@@ -2,9 +2,12 @@
 
 import re
 
+from django.db.models import Count
+
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, LeadScore
-from accord.crm.models import Person
+from accord.crm.models import Account, Person
+from accord.scoring.document import SENIORITIES
 
 
 def get_agreement_in_force() -> AgreementVersion | None:
@@ -166,4 +169,30 @@ def describe_document(doc) -> dict[str, list[str] | str]:
         "engagement": engagement,
         "disqualifiers": disqualifiers,
         "sla": terms,
+    }
+
+
+COMMON_TITLES = 200
+
+
+def list_field_values() -> dict[str, list[str]]:
+    """The values a rule can pick from, as the data has them: the accounts' industries and
+    regions, the seniorities, and the most common job titles."""
+
+    def distinct(model, field: str) -> list[str]:
+        values = model.objects.exclude(**{field: ""}).values_list(field, flat=True)
+        return sorted(set(values.distinct().order_by()))
+
+    titles = (
+        Person.objects.exclude(title="")
+        .values("title")
+        .annotate(n=Count("id"))
+        .order_by("-n", "title")
+        .values_list("title", flat=True)[:COMMON_TITLES]
+    )
+    return {
+        "industry": distinct(Account, "industry"),
+        "region": distinct(Account, "region"),
+        "seniority": list(SENIORITIES),
+        "title": sorted(titles),
     }

@@ -4,12 +4,20 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accord.agreement.backtest import cached_comparison
+from accord.agreement.backtest import cached_comparison, cached_document_comparison, count_mqls_now
 from accord.agreement.defaults import default_document
+from accord.agreement.editor import (
+    FormData,
+    document_data,
+    editor_sections,
+    form_data,
+    place_problems,
+)
 from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import (
     describe_document,
@@ -17,6 +25,7 @@ from accord.agreement.selectors import (
     get_agreement_in_force,
     get_version,
     get_version_diff,
+    list_field_values,
     list_versions,
     rescoring_waits,
 )
@@ -24,12 +33,13 @@ from accord.agreement.services import (
     AgreementRefused,
     do_comment,
     do_create_draft,
+    do_edit,
     do_sign,
     do_suggest_draft,
 )
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
-from accord.scoring import DocumentError
+from accord.scoring import DocumentError, check_document
 from accord.teams import access
 from accord.web.charts import bar_chart
 
@@ -109,6 +119,8 @@ def version(request, number: int):
         "comments": shown.comments.select_related("author"),
         "signatures": shown.signatures.select_related("signer"),
         "may_sign": _may_sign(request.user, shown),
+        "may_edit": shown.status == AgreementVersion.Status.DRAFT
+        and access.may_propose_agreement(request.user),
         "document_json": json.dumps(shown.document_data, indent=2),
     }
     if shown.status == AgreementVersion.Status.DRAFT:
@@ -158,8 +170,114 @@ def sign(request, number: int):
     return redirect("agreement:version", number=number)
 
 
+def _editor_page(request, data: FormData, problems: list[str] = (), version=None, status=200):
+    placed = place_problems(problems, data)
+    values = list_field_values()
+    return render(
+        request,
+        "agreement/editor.html",
+        {
+            "in_force": get_agreement_in_force(),
+            "version": version,
+            "problems": placed,
+            "values": values,
+            **editor_sections(data, values, placed),
+        },
+        status=status,
+    )
+
+
+def _posted(request) -> FormData:
+    return FormData(request.POST.lists())
+
+
 @login_required
 def propose(request):
+    """The lead-definition editor, starting from the version in force; saving makes a draft."""
+    if request.method != "POST":
+        in_force = get_agreement_in_force()
+        start = in_force.document if in_force else default_document()
+        return _editor_page(request, form_data(start))
+    data = _posted(request)
+    try:
+        draft = do_create_draft(request.user, document_data(data))
+    except DocumentError as exc:
+        return _editor_page(request, data, exc.problems, status=422)
+    except AgreementRefused as exc:
+        messages.error(request, str(exc))
+        return _editor_page(request, data, [], status=403)
+    messages.success(request, f"Draft v{draft.number} was created.")
+    return redirect("agreement:version", number=draft.number)
+
+
+@login_required
+def edit(request, number: int):
+    """The editor on a draft: saving changes it in place while nobody has signed it."""
+    shown = _version_or_404(number)
+    if shown.status != AgreementVersion.Status.DRAFT:
+        messages.error(request, f"v{number} is not a draft; propose a new draft instead.")
+        return redirect("agreement:version", number=number)
+    if request.method != "POST":
+        return _editor_page(request, form_data(shown.document), [], version=shown)
+    data = _posted(request)
+    try:
+        saved = do_edit(shown, request.user, document_data(data))
+    except DocumentError as exc:
+        return _editor_page(request, data, exc.problems, version=shown, status=422)
+    except AgreementRefused as exc:
+        messages.error(request, str(exc))
+        return _editor_page(request, data, [], version=shown, status=403)
+    messages.success(request, f"Draft v{saved.number} was saved.")
+    return redirect("agreement:version", number=saved.number)
+
+
+def _checked_or_problems(request):
+    """The posted draft as a document, or its problems placed on the form."""
+    data = _posted(request)
+    try:
+        return check_document(document_data(data)), []
+    except DocumentError as exc:
+        return None, place_problems(exc.problems, data)
+
+
+@login_required
+@require_POST
+def preview(request):
+    """What the draft being edited would do: MQLs now against the version in force, and the
+    wording both heads will sign; the backtest follows in its own request."""
+    if not access.may_propose_agreement(request.user):
+        raise PermissionDenied
+    doc, problems = _checked_or_problems(request)
+    context = {
+        "problems": problems,
+        "in_force": get_agreement_in_force(),
+        "months": _months(request),
+    }
+    if doc is not None:
+        context |= {"now": count_mqls_now(doc), "plain": describe_document(doc)}
+    return render(request, "agreement/_editor_preview.html", context)
+
+
+@login_required
+@require_POST
+def preview_backtest(request):
+    if not access.may_propose_agreement(request.user):
+        raise PermissionDenied
+    doc, problems = _checked_or_problems(request)
+    if doc is None:
+        return render(request, "agreement/_editor_backtest.html", {"problems": problems})
+    months = _months(request)
+    comparison = cached_document_comparison(doc, None, months)
+    return render(
+        request,
+        "agreement/_editor_backtest.html",
+        {"backtest": comparison, "months": months},
+    )
+
+
+@login_required
+def propose_json(request):
+    """The advanced view: the whole document as JSON, as the API takes it."""
     in_force = get_agreement_in_force()
     starting_point = in_force.document_data if in_force else None
     text = request.POST.get("document") if request.method == "POST" else None

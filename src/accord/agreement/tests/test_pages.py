@@ -146,7 +146,7 @@ def test_an_empty_comment_is_refused_with_the_reason(client, draft, marketer):
 def test_the_proposal_form_starts_from_the_version_in_force(client, marketer, signed_in_force):
     client.force_login(marketer)
 
-    page = client.get("/agreement/propose/").context["text"]
+    page = client.get("/agreement/propose/json/").context["text"]
 
     assert json.loads(page) == signed_in_force.document_data
 
@@ -155,7 +155,7 @@ def test_an_invalid_proposal_names_the_field_and_the_reason(client, marketer, si
     client.force_login(marketer)
     document = document_data(engagement={"half_life_days": 0})
 
-    response = client.post("/agreement/propose/", {"document": json.dumps(document)})
+    response = client.post("/agreement/propose/json/", {"document": json.dumps(document)})
 
     assert response.status_code == 422
     assert "engagement.half_life_days: Input should be greater than 0" in _text(response)
@@ -166,7 +166,9 @@ def test_a_valid_proposal_becomes_a_draft(client, marketer, signed_in_force):
     client.force_login(marketer)
     document = document_data(sla={"mqls_per_month": 80})
 
-    response = client.post("/agreement/propose/", {"document": json.dumps(document)}, follow=True)
+    response = client.post(
+        "/agreement/propose/json/", {"document": json.dumps(document)}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == "/agreement/2/"
     assert "MQLs Marketing commits to per month: 50 → 80" in _text(response)
