@@ -15,6 +15,14 @@ from accord.scoring.document import CHANNELS, FIT_FIELDS, GRADES, SENIORITIES, T
 ROW_GROUPS = ("fit", "grade", "segment")
 FIT_OPERATORS = {"in": "is one of", "pattern": "matches the pattern", "range": "is between"}
 FIT_OPERATORS["equals"] = "is"
+FIT_FIELD_LABELS = {
+    "industry": "Industry",
+    "region": "Region",
+    "title": "Job title",
+    "seniority": "Seniority",
+    "employee_count": "Employees",
+    "is_decision_maker": "Decision maker",
+}
 POWER_REQUIRED = {
     "person_or_account": "the person or someone on their account",
     "person": "the person",
@@ -357,7 +365,7 @@ def editor_sections(data: FormData, values: dict[str, list[str]], problems: list
         "grades": GRADES,
         "grade_choices": [(grade, grade) for grade in GRADES],
         "operators": FIT_OPERATORS,
-        "fit_fields": FIT_FIELDS,
+        "fit_fields": [(name, FIT_FIELD_LABELS[name]) for name in FIT_FIELDS],
         "seniority_choices": SENIORITIES,
         "power_required": list(POWER_REQUIRED.items()),
         "recycle_stages": [("lead", "lead"), ("subscriber", "subscriber")],

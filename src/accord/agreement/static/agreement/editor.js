@@ -48,6 +48,14 @@
     }));
   }
 
+  function showChosen(row) {
+    const select = row.querySelector("[data-fit-values]");
+    const chosen = row.querySelector("[data-chosen]");
+    if (!select || !chosen) return;
+    const names = Array.from(select.selectedOptions).map(function (o) { return o.value; });
+    chosen.textContent = "Chosen: " + (names.join(", ") || "none");
+  }
+
   function showOperator(row) {
     const operator = row.querySelector("[data-fit-operator]");
     if (operator) row.dataset.operator = operator.value;
@@ -65,6 +73,7 @@
       renumber(list);
       fillValues(row);
       showOperator(row);
+      showChosen(row);
       const first = row.querySelector("input, select");
       if (first) first.focus();
       changed();
@@ -101,6 +110,7 @@
       fillValues(row);
     }
     showOperator(row);
+    showChosen(row);
   });
 
   const summary = document.getElementById("error-summary");
