@@ -27,7 +27,7 @@ def test_the_sales_head_signs_the_draft_and_sees_it_in_force(
     )
 
     log_in(sales_head.email)
-    page.get_by_role("link", name="Agreement").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreement").click()
     page.get_by_role("link", name=f"v{draft.number}", exact=True).click()
     expect(page.get_by_test_id("diff")).to_contain_text("MQL score threshold: 75 → 65 points")
     expect(page.get_by_test_id("signatures")).to_contain_text("Maria Head for marketing")
@@ -61,7 +61,7 @@ def test_a_marketer_proposes_a_stricter_lead_definition_that_both_heads_sign(
     _lead(fills=0)  # 60 points
 
     log_in(marketer.email)
-    page.get_by_role("link", name="Agreement").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreement").click()
     page.get_by_role("link", name="Propose a draft").click()
     expect(page.get_by_test_id("draft-mqls")).to_have_text("2")
     expect(page.get_by_test_id("in-force-mqls")).to_have_text("2")
