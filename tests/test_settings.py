@@ -24,6 +24,8 @@ def run_accord(*args, env_overrides, tmp_path):
             "Accord runs on sqlite:///PATH or postgres://",
         ),
         ("ACCORD_DEBUG", "maybe", "ACCORD_DEBUG='maybe': expected one of"),
+        ("ACCORD_LOG_FORMAT", "xml", "ACCORD_LOG_FORMAT='xml': expected one of text, json"),
+        ("ACCORD_LOG_LEVEL", "loud", "ACCORD_LOG_LEVEL='loud': expected one of DEBUG"),
         ("ACCORD_TIME_ZONE", "Mars/Olympus", "not an IANA time zone"),
         ("ACCORD_SECRET_KEY", "short", "ACCORD_SECRET_KEY is too short"),
         ("ACCORD_BACKUP_KEY", "short", "ACCORD_BACKUP_KEY is too short"),

@@ -6,6 +6,7 @@ from pathlib import Path
 from accord.env import (
     ConfigError,
     env_bool,
+    env_choice,
     env_currency,
     env_database,
     env_email_url,
@@ -15,6 +16,7 @@ from accord.env import (
     env_time_zone,
     secret_key_file,
 )
+from accord.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ACCORD_DATA_DIR", str(Path.cwd() / "data")))
@@ -216,9 +218,7 @@ EMAIL_USE_SSL = _MAIL.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 30  # seconds; a mail server that stops answering must not hold the worker
 DEFAULT_FROM_EMAIL = env_str("ACCORD_FROM_EMAIL", "accord@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("ACCORD_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config(
+    env_choice("ACCORD_LOG_FORMAT", "text", ["text", "json"]),
+    env_choice("ACCORD_LOG_LEVEL", "WARNING", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+)

@@ -8,7 +8,10 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django_tasks.signals import task_enqueued
 
+        from accord.audit import jobs
         from accord.audit.guard import register_sqlite_guard
 
         connection_created.connect(register_sqlite_guard)
+        task_enqueued.connect(jobs.remember_request)

@@ -10,18 +10,16 @@ inside their own transaction, so a rolled-back change leaves no history and no c
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
-from contextvars import ContextVar
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accord.audit.models import AuditEntry
 from accord.crm import bulk
+from accord.logs import current_request_id
 
 Action = AuditEntry.Action
 BATCH = 20_000
-
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
 
 def new_request_id() -> str:

@@ -22,6 +22,7 @@ from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
 from accord.imports.runs.tasks import fail_stopped_runs
+from accord.logs import current_request_id
 from accord.metrics.tasks import work_out_dashboard
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class Command(BaseCommand):
 
     def _run_queued(self, worker_id: str, queue: str) -> None:
         """Every job of `queue` that is ready, one at a time, then back to the loop."""
-        worker = self.workers[queue] = Worker(
+        worker = self.workers[queue] = RequestWorker(
             queue_names=[queue],
             interval=0,
             batch=True,
@@ -146,3 +147,15 @@ class Command(BaseCommand):
         STOPPING.set()
         for worker in list(self.workers.values()):
             worker.running = False
+
+
+class RequestWorker(Worker):
+    """Runs each job under the id of the request that queued it (`accord.audit.jobs`), so the
+    job's log lines and history rows can be told apart and traced back to that request."""
+
+    def run_task(self, db_task_result) -> None:
+        token = current_request_id.set(db_task_result.args_kwargs.get("request_id", ""))
+        try:
+            super().run_task(db_task_result)
+        finally:
+            current_request_id.reset(token)
