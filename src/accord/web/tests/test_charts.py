@@ -19,12 +19,12 @@ def test_a_chart_of_zeros_draws_no_bars_instead_of_dividing_by_zero():
 def test_a_long_label_is_cut_to_fit_and_kept_whole_in_its_tooltip():
     from django.template.loader import render_to_string
 
-    name = "Google Display Network – Retargeting – Jun 2026"
+    name = "Google Display Network – Retargeting – Lookalikes – Jun 2026"
     chart = bar_chart("ROI", [(name, 10), ("Webinar – Jun 2026", 5)])
 
     svg = render_to_string("web/bar_chart.html", {"chart": chart, "testid": "roi"})
 
-    assert f"<title>{name}</title>Google Display Network – Retarg…</text>" in svg
+    assert f"<title>{name}</title>Google Display Network – Retargeting – Lookal…</text>" in svg
     assert "<title>Webinar – Jun 2026</title>Webinar – Jun 2026</text>" in svg
 
 
