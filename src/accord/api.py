@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
 from accord.agreement.api import router as agreement_router
@@ -27,6 +27,13 @@ from accord.planning.api import router as planning_router
 from accord.teams.access import AccessDenied, UnknownReference
 from accord.teams.auth import BearerToken, InsufficientScope
 from accord.touchpoints.api import router as touchpoints_router
+
+
+class Docs(Swagger):
+    """Swagger UI from the assets shipped with django-ninja, served by Accord itself: the content
+    security policy allows scripts from Accord only, so a CDN's would be blocked."""
+
+    template = "web/api_docs.html"
 
 
 class AccordAPI(NinjaAPI):
@@ -65,6 +72,7 @@ def _document_common_errors(operation: dict) -> None:
 
 
 api = AccordAPI(
+    docs=Docs(),
     title="Accord API",
     version="1",
     description="The shared Sales and Marketing database: people, accounts, opportunities, "

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # the trigram indexes (accord.crm.trigram); nothing on SQLite
+    "ninja",  # the API docs' Swagger UI assets, served locally
     "django_tasks",
     "django_tasks_db",
     "accord.teams",
