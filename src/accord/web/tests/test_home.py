@@ -57,7 +57,7 @@ def test_home_draws_the_funnel_as_a_chart(client, rep, shared_data):
     assert bars["Lead"].value == 4
     assert bars["Lead"].width > bars["Marketing qualified lead"].width > 0
     assert bars["Subscriber"].width == 0
-    assertContains(response, f'<svg viewBox="0 0 {funnel.width} 280"', count=1)
+    assertContains(response, f'<svg viewBox="0 0 {funnel.width} {funnel.height}"', count=1)
     assertContains(response, 'aria-label="People by lifecycle stage"')
 
 
