@@ -2,11 +2,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 
+from accord.alerts.health import check_worker
 from accord.alignment.selectors import get_latest_published
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import (
@@ -44,9 +47,42 @@ def home(request):
 
 
 def healthz(request):
+    """Cheap by default (the database answers); with ?deep=1 the cache and the worker too,
+    answering 503 with each failing part named."""
+    if request.GET.get("deep") != "1":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    failures = {
+        part: problem
+        for part, check in (
+            ("database", _check_database),
+            ("cache", _check_cache),
+            ("worker", check_worker),
+        )
+        if (problem := _run_check(check))
+    }
+    if failures:
+        return JsonResponse({"status": "failing", "failing": failures}, status=503)
+    return JsonResponse({"status": "ok", "checked": ["database", "cache", "worker"]})
+
+
+def _run_check(check) -> str | None:
+    try:
+        return check()
+    except Exception as exc:  # a part that cannot even be asked is failing, with why
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+
+
+def _check_cache() -> str | None:
+    token = get_random_string(16)
+    cache.set("accord:health", token, timeout=60)
+    return None if cache.get("accord:health") == token else "a value written was not read back"
 
 
 class SearchForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from accord.alerts.conf import delivery_policy
+from accord.alerts.health import do_beat
 from accord.alerts.tasks import STOPPING, send_alerts
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
@@ -88,7 +89,7 @@ class Command(BaseCommand):
                 dashboard.join()
 
     def _sweep_and_run(self, worker_id, every, poll, reassign_on_breach, once):
-        next_sweep = next_prune = next_dashboard = 0.0
+        next_sweep = next_prune = next_dashboard = next_beat = 0.0
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
@@ -103,6 +104,9 @@ class Command(BaseCommand):
                 # finished jobs are kept a day for inspection in the admin
                 call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
                 next_prune = time.monotonic() + 3600
+            if time.monotonic() >= next_beat:
+                do_beat()  # read by /healthz?deep=1
+                next_beat = time.monotonic() + 10
             self._run_queued(worker_id, "default")
             if once:
                 self._run_queued(worker_id, "dashboard")
