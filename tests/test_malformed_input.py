@@ -101,3 +101,202 @@ def test_deeply_nested_json_is_refused_with_a_clear_error(client, capture_header
     assert 400 <= response.status_code < 500
     assert "detail" in response.json()
     assert Person.objects.count() == Account.objects.count() == 0
+
+
+# --- values in the query string ---------------------------------------------------------------
+
+TOO_BIG = "1" * 25  # past any 64-bit id: SQLite's driver overflows on it
+BAD_QUERY_VALUES = ["abc", TOO_BIG, "-1", "1.5", "²"]
+ID_PARAMETERS = ["/goals/?goal=", "/inbox/?rep=", "/mindset/?round=", "/alignment/?round="]
+
+
+@pytest.mark.parametrize("value", BAD_QUERY_VALUES)
+@pytest.mark.parametrize("page", ID_PARAMETERS)
+def test_a_page_given_a_bad_id_in_its_query_string_answers_400_naming_it(
+    client, sales_head, rep, page, value
+):
+    client.force_login(sales_head)
+
+    response = client.get(page + value)
+
+    assert response.status_code == 400
+    assert page.split("?")[1].rstrip("=") in response.content.decode()
+
+
+def test_the_api_inbox_refuses_a_rep_id_past_any_record_id(client, sales_head, rep):
+    headers = {"Authorization": f"Bearer {do_create_token(sales_head)[1]}"}
+
+    response = client.get(f"/api/v1/inbox?rep_id={TOO_BIG}", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "rep_id"]
+
+
+@pytest.mark.parametrize("page", ["/people/?q=a%00b", "/inbox/?rep=1%00", "/goals/?x%00=1"])
+def test_a_nul_character_in_a_page_query_answers_400_on_every_engine(client, rep, page):
+    client.force_login(rep)
+
+    assert client.get(page).status_code == 400
+
+
+def test_a_nul_character_in_an_api_query_answers_422_naming_the_parameter(client, admin_user):
+    headers = {"Authorization": f"Bearer {do_create_token(admin_user)[1]}"}
+
+    response = client.get("/api/v1/accounts?name=a%00b", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "name"]
+
+
+# --- NUL characters in what is written --------------------------------------------------------
+
+
+def test_a_nul_character_in_an_api_body_is_refused_naming_the_field(client, admin_user):
+    headers = {"Authorization": f"Bearer {do_create_token(admin_user)[1]}"}
+    body = {"email": "ann@northwind.example", "first_name": "A\x00nn"}
+
+    response = client.post("/api/v1/people", body, content_type="application/json", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "first_name"]
+    assert Person.objects.count() == 0
+
+
+def test_a_nul_character_deep_in_a_proposed_agreement_is_refused(client, marketer):
+    from accord.agreement.defaults import default_document
+    from accord.agreement.models import AgreementVersion
+
+    headers = {"Authorization": f"Bearer {do_create_token(marketer)[1]}"}
+    document = default_document().model_dump(mode="json")
+    document["fit_rules"][0]["any_of"][0] = "Soft\x00ware"
+
+    response = client.post(
+        "/api/v1/agreement/versions", {"document": document}, "application/json", headers=headers
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "document"]
+    assert AgreementVersion.objects.count() == 0
+
+
+def test_a_nul_character_in_a_posted_form_is_refused_naming_the_field(client, sales_head):
+    from accord.mindset.models import Round
+
+    client.force_login(sales_head)
+
+    response = client.post("/mindset/rounds/start/", {"title": "Spring\x00"})
+
+    assert response.status_code == 400
+    assert "title" in response.content.decode()
+    assert Round.objects.count() == 0
+
+
+# --- what the API's inputs accept -------------------------------------------------------------
+
+
+@pytest.fixture
+def head_headers(sales_head):
+    return {"Authorization": f"Bearer {do_create_token(sales_head)[1]}"}
+
+
+def _api_post(client, headers, path, body):
+    return client.post(path, body, content_type="application/json", headers=headers)
+
+
+def test_an_unknown_field_on_a_goal_is_refused_naming_it(client, head_headers):
+    from accord.goals.models import RevenueGoal
+
+    body = {"period": "month", "day": "2026-03-01", "amount": "1000", "owner": "me"}
+
+    response = _api_post(client, head_headers, "/api/v1/goals", body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "owner"]
+    assert RevenueGoal.objects.count() == 0
+
+
+def test_an_unknown_field_on_a_comment_is_refused_naming_it(
+    client, head_headers, agreement_in_force
+):
+    path = f"/api/v1/agreement/versions/{agreement_in_force.number}/comments"
+
+    response = _api_post(client, head_headers, path, {"body": "Fine", "pinned": True})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "pinned"]
+    assert agreement_in_force.comments.count() == 0
+
+
+def test_an_unknown_field_on_a_mindset_answer_is_refused_naming_it(client, rep, sales_head):
+    from accord.mindset.models import Answer
+    from accord.mindset.services import do_start_round
+
+    do_start_round(sales_head)
+    headers = {"Authorization": f"Bearer {do_create_token(rep)[1]}"}
+    body = {"first": "Speed", "second": "Support", "third": "Price", "fourth": "More"}
+
+    response = _api_post(client, headers, "/api/v1/mindset/answers", body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "fourth"]
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize("moment", [0, "0", 1_700_000_000, "2026-03-01T09:30:00"])
+def test_a_time_is_iso_8601_with_a_zone_never_a_number(client, admin_user, moment):
+    from accord.touchpoints.models import Touchpoint
+
+    person = PersonFactory()
+    headers = {"Authorization": f"Bearer {do_create_token(admin_user)[1]}"}
+    body = {"person_id": person.pk, "kind": "page_view", "occurred_at": moment}
+
+    response = _api_post(client, headers, "/api/v1/touchpoints", body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "occurred_at"]
+    assert Touchpoint.objects.count() == 0
+
+
+def test_a_blank_email_is_refused_and_the_schema_says_so(client, admin_user):
+    headers = {"Authorization": f"Bearer {do_create_token(admin_user)[1]}"}
+
+    response = _api_post(client, headers, "/api/v1/people", {"email": ""})
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "email"]
+    assert schema["PersonCreate"]["properties"]["email"]["minLength"] == 1
+
+
+def test_a_refused_reassignment_names_the_api_field_to_rep_id(
+    client, head_headers, sales_team, rep, agreement_in_force
+):
+    from accord.handoff.models import RoutingMember, RoutingRule
+    from accord.handoff.routing import do_route
+    from accord.handoff.selectors import terms_in_force
+    from accord.handoff.tests.helpers import mql
+
+    rule = RoutingRule.objects.create(position=10, team=sales_team)
+    RoutingMember.objects.create(rule=rule, user=rep)
+    handoff = do_route(mql(), terms_in_force())
+    body = {"to_rep_id": rep.pk}  # already theirs
+
+    response = _api_post(client, head_headers, f"/api/v1/handoffs/{handoff.pk}/reassign", body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "to_rep_id"]
+
+
+def test_a_nul_character_escaped_in_a_proposed_document_page_is_refused(client, marketer):
+    from accord.agreement.defaults import default_document
+    from accord.agreement.models import AgreementVersion
+
+    document = default_document().model_dump(mode="json")
+    document["fit_rules"][0]["any_of"][0] = "Soft\x00ware"
+    client.force_login(marketer)
+
+    response = client.post("/agreement/propose/", {"document": json.dumps(document)})
+
+    assert response.status_code == 422
+    assert "NUL" in response.content.decode()
+    assert AgreementVersion.objects.count() == 0

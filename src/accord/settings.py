@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "accord.audit.middleware.request_id_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accord.imports.middleware.upload_limit_middleware",
+    "accord.web.middleware.refuse_nul_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -18,3 +18,5 @@ urlpatterns = [
     path("", include("accord.goals.urls")),
     path("", include("accord.web.urls")),
 ]
+
+handler400 = "accord.web.views.bad_request"

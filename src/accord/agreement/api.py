@@ -33,6 +33,7 @@ from accord.agreement.services import (
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
 from accord.crm.api import ERRORS
+from accord.inputs import StrictIn
 from accord.scoring import DocumentError
 from accord.teams import access
 
@@ -69,15 +70,15 @@ class VersionDetail(VersionOut):
     comments: list[CommentOut]
 
 
-class DraftIn(Schema):
+class DraftIn(StrictIn):
     document: dict
 
 
-class CommentIn(Schema):
+class CommentIn(StrictIn):
     body: str
 
 
-class SuggestionIn(Schema):
+class SuggestionIn(StrictIn):
     months: int = Field(
         SUGGEST_MONTHS, ge=1, le=MAX_MONTHS, description="How many months of history to learn from"
     )

@@ -39,6 +39,7 @@ from accord.agreement.services import (
 )
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
+from accord.inputs import read_int
 from accord.scoring import DocumentError, check_document
 from accord.teams import access
 from accord.web.charts import bar_chart
@@ -75,10 +76,7 @@ def agreement(request):
 @login_required
 @require_POST
 def suggest(request):
-    try:
-        months = min(max(int(request.POST.get("months", SUGGEST_MONTHS)), 1), 36)
-    except ValueError:
-        months = SUGGEST_MONTHS
+    months = read_int(request.POST, "months", default=SUGGEST_MONTHS, low=1, high=36)
     try:
         draft = do_suggest_draft(request.user, months)
     except (AgreementRefused, NotEnoughHistory) as exc:
@@ -99,10 +97,7 @@ def _may_sign(user, version: AgreementVersion) -> bool:
 
 
 def _months(request) -> int:
-    try:
-        return min(max(int(request.GET.get("months", DEFAULT_MONTHS)), 1), 36)
-    except ValueError:
-        return DEFAULT_MONTHS
+    return read_int(request.GET, "months", default=DEFAULT_MONTHS, low=1, high=36)
 
 
 @login_required
@@ -148,9 +143,12 @@ def comment(request, number: int):
     shown = _version_or_404(number)
     try:
         do_comment(shown, request.user, request.POST.get("body", ""))
-        messages.success(request, "Your comment was added.")
     except AgreementRefused as exc:
         messages.error(request, str(exc))
+        refused = version(request, number)
+        refused.status_code = 422
+        return refused
+    messages.success(request, "Your comment was added.")
     return redirect("agreement:version", number=number)
 
 

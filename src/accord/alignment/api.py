@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from accord.alignment import selectors
 from accord.alignment.models import AssessmentRound
@@ -26,6 +26,7 @@ from accord.alignment.services import (
     do_answer,
 )
 from accord.crm.api import ERRORS
+from accord.inputs import StrictIn
 
 router = Router(tags=["alignment"])
 
@@ -92,9 +93,7 @@ class AssessmentResultsOut(Schema):
     mine: MyAnswersOut | None = Field(description="The caller's own answers in this round")
 
 
-class AnswersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AnswersIn(StrictIn):
     ratings: dict[str, int] = Field(description="Every statement's key with a rating from 1 to 5")
 
 

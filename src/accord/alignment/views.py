@@ -17,15 +17,16 @@ from accord.alignment.services import (
     do_open_round,
 )
 from accord.alignment.statements import CURRENT_VERSION, SCALE, statements_of
+from accord.inputs import read_id
 from accord.teams import access
 
 
 def _chosen_round(request) -> AssessmentRound | None:
-    number = request.GET.get("round", "")
-    if not number.isdigit():
+    number = read_id(request.GET, "round")
+    if number is None:
         return selectors.get_current_round()
     try:
-        return selectors.get_round(int(number))
+        return selectors.get_round(number)
     except AssessmentRound.DoesNotExist:
         raise Http404(f"There is no assessment round {number}") from None
 

@@ -7,10 +7,11 @@ leads. A personal (full) token captures too: every role may create people.
 
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from accord.capture import idempotency, services
-from accord.crm.schemas import Domain, Email, ErrorOut, In, Text
+from accord.crm.schemas import Domain, ErrorOut
+from accord.inputs import Email, Moment, StrictIn, Text
 from accord.teams.auth import BearerToken
 from accord.teams.models import ApiToken
 from accord.touchpoints.models import Touchpoint
@@ -34,7 +35,7 @@ class CaptureKey(BearerToken):
 router = Router(auth=CaptureKey(), tags=["capture"])
 
 
-class LeadIn(In):
+class LeadIn(StrictIn):
     email: Email
     first_name: Text(100) = ""
     last_name: Text(100) = ""
@@ -50,7 +51,7 @@ class LeadIn(In):
     page: Text(2048) = ""
     referrer: Text(2048) = ""
     form_name: Text(255) = ""
-    occurred_at: AwareDatetime | None = Field(None, description="ISO 8601 with a time zone; now")
+    occurred_at: Moment | None = Field(None, description="ISO 8601 with a time zone; now")
 
 
 class LeadOut(Schema):
@@ -69,9 +70,9 @@ class LeadOut(Schema):
     form_name: str
 
 
-class TouchIn(In):
+class TouchIn(StrictIn):
     email: Email
-    occurred_at: AwareDatetime = Field(description="ISO 8601 with a time zone")
+    occurred_at: Moment
     type: Touchpoint.Kind
     utm_source: Text(255) = ""
     utm_medium: Text(255) = ""
@@ -83,7 +84,7 @@ class TouchIn(In):
     campaign: Text(255) = Field("", description="A campaign's exact name; it must exist")
 
 
-class TouchBatchIn(In):
+class TouchBatchIn(StrictIn):
     touchpoints: list[TouchIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 

@@ -1,8 +1,9 @@
 """The JSON shapes of people, accounts and opportunities, in and out.
 
-Inputs refuse fields they do not list (extra="forbid"), so a request cannot set what the API
-does not offer. A `...Patch` schema has every field optional: only the fields sent are changed.
-The `...Create` schema re-declares the fields a new record needs. Money is a decimal string with a
+Inputs are `StrictIn` (accord.inputs): a field they do not list is refused, so a request cannot
+set what the API does not offer, and no text may hold a NUL character. A `...Patch` schema has
+every field optional: only the fields sent are changed. The `...Create` schema re-declares the
+fields a new record needs. Money is a decimal string with a
 currency code; times are ISO 8601 in UTC.
 """
 
@@ -10,45 +11,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from ninja import FilterLookup, FilterSchema, Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
+from accord.inputs import Day, Email, Id, Moment, Name, StrictIn, Text
 from accord.money import Money
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1, description="A record's id")]
 UtcDatetime = Annotated[dt.datetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
 
-
-def _check_email(value: str) -> str:
-    try:
-        validate_email(value)
-    except DjangoValidationError:
-        raise ValueError("Enter a valid e-mail address") from None
-    return value
-
-
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_check_email)
-]
 Domain = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, max_length=255),
     Field(pattern=r"^$|^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", examples=["acme.example"]),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
-
-
-def Text(max_length: int):  # noqa: N802 - reads like a type in the schemas below
-    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)]
-
-
-def Name(max_length: int):  # noqa: N802
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-    ]
 
 
 class ErrorItem(Schema):
@@ -61,14 +38,10 @@ class ErrorOut(Schema):
     detail: str | list[ErrorItem]
 
 
-class In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --- people -----------------------------------------------------------------------------------
 
 
-class PersonPatch(In):
+class PersonPatch(StrictIn):
     email: Email = None
     first_name: Text(100) = None
     last_name: Text(100) = None
@@ -113,13 +86,13 @@ class PersonFilter(FilterSchema):
     unassigned: Annotated[bool | None, FilterLookup("owner__isnull")] = None
     account_id: Id | None = None
     email: Annotated[str | None, FilterLookup("email__iexact")] = None
-    updated_since: Annotated[AwareDatetime | None, FilterLookup("updated_at__gte")] = None
+    updated_since: Annotated[Moment | None, FilterLookup("updated_at__gte")] = None
 
 
 # --- accounts ---------------------------------------------------------------------------------
 
 
-class AccountPatch(In):
+class AccountPatch(StrictIn):
     name: Name(255) = None
     domain: Domain = None
     industry: Text(100) = None
@@ -154,15 +127,15 @@ class AccountFilter(FilterSchema):
 # --- opportunities ----------------------------------------------------------------------------
 
 
-class OpportunityPatch(In):
+class OpportunityPatch(StrictIn):
     name: Name(255) = None
     account_id: Id | None = None
     primary_contact_id: Id | None = None
     amount: Money | None = None
     currency: Currency = None
     stage: PipelineStage = None
-    created_date: dt.date = None
-    close_date: dt.date | None = Field(None, description="Today when a deal closes without one")
+    created_date: Day = None
+    close_date: Day | None = Field(None, description="Today when a deal closes without one")
     lost_reason: Text(255) = None
     owner_id: Id | None = None
 
@@ -190,4 +163,4 @@ class OpportunityFilter(FilterSchema):
     owner_id: Id | None = None
     unassigned: Annotated[bool | None, FilterLookup("owner__isnull")] = None
     account_id: Id | None = None
-    closed_since: Annotated[dt.date | None, FilterLookup("close_date__gte")] = None
+    closed_since: Annotated[Day | None, FilterLookup("close_date__gte")] = None

@@ -17,6 +17,7 @@ from accord.goals import selectors as s
 from accord.goals.models import RevenueGoal
 from accord.goals.plan import RewardPlan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
+from accord.inputs import Day, Id, StrictIn
 from accord.money import Money
 from accord.teams.access import access_campaign
 from accord.teams.models import User
@@ -24,9 +25,9 @@ from accord.teams.models import User
 router = Router(tags=["goals"])
 
 
-class GoalIn(Schema):
+class GoalIn(StrictIn):
     period: str = Field(description="month or quarter")
-    day: dt.date = Field(description="any day in the period")
+    day: Day = Field(description="any day in the period")
     amount: Money
     currency: str | None = Field(None, description="The reporting currency when not given")
 
@@ -77,9 +78,9 @@ class PayoutsOut(Schema):
     payouts: list[PayoutOut]
 
 
-class IdeaIn(Schema):
-    campaign_id: int
-    person_id: int
+class IdeaIn(StrictIn):
+    campaign_id: Id
+    person_id: Id
 
 
 class IdeaOut(Schema):

@@ -14,6 +14,7 @@ from accord.goals.forms import GoalForm, IdeaForm, PlanForm
 from accord.goals.models import CampaignIdea, RevenueGoal
 from accord.goals.plan import PlanError, describe_plan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
+from accord.inputs import read_id
 from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.web.charts import bar_chart
@@ -34,7 +35,7 @@ def _progress_chart(goals: list[RevenueGoal]):
 
 def _page(request, *, goal_form=None, plan_form=None, idea_form=None, status=200):
     goals = list(s.list_goals())
-    chosen = request.GET.get("goal")
+    chosen = read_id(request.GET, "goal")
     goal = (
         get_object_or_404(RevenueGoal, pk=chosen)
         if chosen

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from accord.crm.schemas import ErrorOut, In, Text
+from accord.crm.schemas import ErrorOut
 from accord.handoff import services
 from accord.handoff.models import RejectReason
 from accord.handoff.selectors import (
@@ -24,6 +24,7 @@ from accord.handoff.selectors import (
     open_or_closed_handoffs,
 )
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
+from accord.inputs import Id, StrictIn, Text
 from accord.metrics import queries as q
 from accord.teams.models import User
 
@@ -80,18 +81,18 @@ class InboxOut(Schema):
 
 
 class InboxQuery(Schema):
-    rep_id: int | None = Field(None, description="A head's team inbox narrowed to one rep")
+    rep_id: Id | None = Field(None, description="A head's team inbox narrowed to one rep")
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
-class RejectIn(In):
+class RejectIn(StrictIn):
     reason_code: RejectReason
     comment: Text(2000) = ""
 
 
-class ReassignIn(In):
-    to_rep_id: int
+class ReassignIn(StrictIn):
+    to_rep_id: Id
 
 
 def _clock(hours: float | None, due_at: dt.datetime, due_local: dt.datetime):
@@ -203,17 +204,22 @@ def reassign(request: HttpRequest, handoff_id: int, payload: ReassignIn):
         to_rep = User.objects.filter(pk=payload.to_rep_id).first()
         if to_rep is None:
             raise HandoffRefused(f"No user with id {payload.to_rep_id}", field="to_rep_id")
-        return services.do_reassign(handoff, request.user, to_rep)
+        try:
+            return services.do_reassign(handoff, request.user, to_rep)
+        except HandoffRefused as exc:
+            if exc.field == "to_rep":  # the page's field; the API calls it to_rep_id
+                exc.field = "to_rep_id"
+            raise
 
     return _act(request, handoff_id, move)
 
 
-class BulkIn(In):
+class BulkIn(StrictIn):
     action: services.BulkAction
-    handoff_ids: list[int] = Field(min_length=1, max_length=services.BULK_LIMIT)
+    handoff_ids: list[Id] = Field(min_length=1, max_length=services.BULK_LIMIT)
     reason_code: RejectReason | None = Field(None, description="To reject: one reason for all")
     comment: Text(2000) = ""
-    to_rep_id: int | None = Field(None, description="To reassign: the rep who gets them all")
+    to_rep_id: Id | None = Field(None, description="To reassign: the rep who gets them all")
 
 
 class RefusalOut(Schema):
@@ -265,7 +271,7 @@ def bulk(request: HttpRequest, payload: BulkIn):
     }
 
 
-class PoolRouteIn(In):
+class PoolRouteIn(StrictIn):
     limit: int = Field(services.POOL_BATCH, ge=1, le=500)
 
 

@@ -41,6 +41,7 @@ from accord.handoff.selectors import (
     team_reps,
 )
 from accord.handoff.services import BulkAction, HandoffRefused
+from accord.inputs import read_id
 from accord.metrics import queries as q
 from accord.scoring.document import Grade
 from accord.teams.models import User
@@ -228,10 +229,6 @@ def route_pool(request):
     return redirect("handoff:inbox")
 
 
-def _int(value) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _reject(request, handoff):
     data = request.POST
     return services.do_reject(
@@ -243,12 +240,13 @@ def _reject(request, handoff):
     )
 
 
-def _rep(value) -> User:
-    return User.objects.filter(pk=_int(value)).first() if _int(value) else None
+def _rep(data, name: str) -> User | None:
+    rep_id = read_id(data, name)
+    return User.objects.filter(pk=rep_id).first() if rep_id else None
 
 
 def _reassign(request, handoff):
-    to_rep = _rep(request.POST.get("to_rep"))
+    to_rep = _rep(request.POST, "to_rep")
     if to_rep is None:
         raise HandoffRefused("Choose the rep to give this lead to", field="to_rep")
     return services.do_reassign(handoff, request.user, to_rep)
@@ -277,9 +275,12 @@ def act(request, handoff_id: int, action: str):
     except HandoffRefused as exc:
         error = exc
     if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error.message)
-        return redirect("handoff:inbox")
+        if error is None:
+            return redirect("handoff:inbox")
+        messages.error(request, error.message)
+        refused = inbox(request)
+        refused.status_code = 422
+        return refused
     form = _inbox_form(request, request.POST)
     query = form.query() if not form.errors else InboxQuery()
     handoff = access_handoff(request.user, handoff.pk)
@@ -308,7 +309,7 @@ def bulk(request):
             data.get("bulk_action", ""),
             reason_code=data.get("bulk_reason", ""),
             comment=data.get("bulk_comment", ""),
-            to_rep=_rep(data.get("bulk_to_rep")),
+            to_rep=_rep(data, "bulk_to_rep"),
         )
     except HandoffRefused as exc:
         result, error = None, exc

@@ -23,7 +23,9 @@ def _importer(request):
 def index(request):
     _importer(request)
     form = UploadForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
+        status = 400
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "Choose a file to check.")
@@ -34,7 +36,7 @@ def index(request):
                 messages.error(request, str(refused))
             else:
                 return redirect("imports:run", run.pk)
-    return _index(request, form)
+    return _index(request, form, status=status)
 
 
 def _index(request, form, status=200):

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from accord.crm.api import ERRORS
+from accord.inputs import StrictIn
 from accord.mindset import selectors
 from accord.mindset.consensus import TeamResult
 from accord.mindset.models import Answer, Round
@@ -74,7 +75,7 @@ class MindsetResultsOut(Schema):
     )
 
 
-class AnswerIn(Schema):
+class AnswerIn(StrictIn):
     first: str
     second: str
     third: str

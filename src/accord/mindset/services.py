@@ -1,6 +1,6 @@
 """Writes to the shared-mindset check: rounds and answers."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.audit.services import Action, record_change
@@ -64,7 +64,12 @@ def do_start_round(user: User, title: str = "") -> Round:
             new="closed",
         )
     title = " ".join(title.split()) or f"Round of {now:%d %b %Y}"
-    started = Round.objects.create(title=title[:100], started_at=now, started_by=user)
+    try:
+        with transaction.atomic():
+            started = Round.objects.create(title=title[:100], started_at=now, started_by=user)
+    except IntegrityError:
+        # Another head started a round at the same moment: theirs is the new round.
+        return Round.objects.get(is_open=True)
     record_change(
         actor=user,
         action=Action.CREATED,

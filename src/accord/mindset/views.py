@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accord.inputs import read_id
 from accord.mindset import selectors
 from accord.mindset.charts import message_chart, named_chart
 from accord.mindset.consensus import MATCH_AT_LEAST, SHARED_MINDSET_SHARE
@@ -21,9 +22,9 @@ from accord.teams import access
 
 
 def _chosen_round(request) -> Round | None:
-    number = request.GET.get("round", "")
+    number = read_id(request.GET, "round")
     try:
-        return selectors.get_round(int(number) if number.isdigit() else None)
+        return selectors.get_round(number)
     except Round.DoesNotExist:
         raise Http404(f"There is no shared-mindset round {number}") from None
 

@@ -14,7 +14,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from accord.crm.api import ERRORS, Page
-from accord.crm.schemas import In, Text, UtcDatetime
+from accord.crm.schemas import UtcDatetime
+from accord.inputs import StrictIn, Text
 from accord.planning import selectors, services
 from accord.planning.models import BuyingStep, CampaignPlan, CampaignRating
 from accord.teams import access
@@ -84,7 +85,7 @@ class CampaignPlanOut(Schema):
         return {**notice.__dict__, "may_go_live": notice.may_go_live}
 
 
-class CampaignPlanIn(In):
+class CampaignPlanIn(StrictIn):
     buying_stage: BuyingStep | None = None
     objective: Text(5000) = None
     audience: Text(5000) = None
@@ -93,7 +94,7 @@ class CampaignPlanIn(In):
     sales_follow_up: Text(5000) = None
 
 
-class CampaignRatingIn(In):
+class CampaignRatingIn(StrictIn):
     useful: bool = Field(description="Was the campaign and its material useful to you?")
     comment: Text(5000) = ""
 

@@ -35,7 +35,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
-def index(request):
+def index(request, *, status=200):
     stages = selectors.get_buying_process()
     period = Period.last_days()
     measures = measure_stages(stages, period)
@@ -52,6 +52,7 @@ def index(request):
             "notice_form": NoticeForm(initial={"notice_days": selectors.get_notice_days()}),
             "notice_days": selectors.get_notice_days(),
         },
+        status=status,
     )
 
 
@@ -79,7 +80,8 @@ def edit_stage(request, step: str):
         else:
             messages.success(request, f"{stage} is saved.")
             return redirect("planning:index")
-    return render(request, "planning/stage.html", {"stage": stage, "form": form})
+    status = 400 if form.is_bound else 200  # a valid form was saved and redirected above
+    return render(request, "planning/stage.html", {"stage": stage, "form": form}, status=status)
 
 
 @login_required
@@ -88,7 +90,7 @@ def set_notice(request):
     form = NoticeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the notice period as a number of days from 0 to 365.")
-        return redirect("planning:index")
+        return index(request, status=400)
     try:
         services.do_set_notice_days(request.user, form.cleaned_data["notice_days"])
     except NotAllowed as exc:

@@ -69,6 +69,15 @@ class DocumentError(ValueError):
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value):
+        """No text may hold a NUL character: PostgreSQL refuses one that SQLite would store."""
+        texts = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain a NUL character (\\u0000)")
+        return value
+
 
 def _check_pattern(value: str | None) -> str | None:
     if value is not None:

@@ -7,11 +7,12 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from accord.crm import services
 from accord.crm.api import ERRORS, Page, requested_changes
-from accord.crm.schemas import Currency, Id, In, Name, Text, UtcDatetime
+from accord.crm.schemas import Currency, UtcDatetime
+from accord.inputs import Day, Id, Moment, Name, StrictIn, Text
 from accord.money import Money
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
@@ -24,12 +25,12 @@ touchpoints = Router(tags=["touchpoints"])
 # --- campaigns --------------------------------------------------------------------------------
 
 
-class CampaignPatch(In):
+class CampaignPatch(StrictIn):
     name: Name(255) = None
     channel: Channel = None
     kind: Campaign.Kind = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     cost: Money = None
     currency: Currency = None
     owner_team_id: Id | None = None
@@ -99,7 +100,7 @@ def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPat
 # --- touchpoints ------------------------------------------------------------------------------
 
 
-class TouchpointPatch(In):
+class TouchpointPatch(StrictIn):
     campaign_id: Id | None = None
     channel: Channel = None
     kind: Touchpoint.Kind = None
@@ -110,7 +111,7 @@ class TouchpointPatch(In):
     utm_content: Text(255) = None
     referrer: Text(2048) = None
     page: Text(2048) = None
-    occurred_at: AwareDatetime = Field(None, description="ISO 8601 with a time zone")
+    occurred_at: Moment = None
 
 
 class TouchpointCreate(TouchpointPatch):
@@ -139,8 +140,8 @@ class TouchpointFilter(FilterSchema):
     campaign_id: Id | None = None
     channel: Channel | None = None
     kind: Touchpoint.Kind | None = None
-    occurred_since: Annotated[AwareDatetime | None, FilterLookup("occurred_at__gte")] = None
-    occurred_before: Annotated[AwareDatetime | None, FilterLookup("occurred_at__lt")] = None
+    occurred_since: Annotated[Moment | None, FilterLookup("occurred_at__gte")] = None
+    occurred_before: Annotated[Moment | None, FilterLookup("occurred_at__lt")] = None
 
 
 @touchpoints.get(

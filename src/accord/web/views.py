@@ -116,3 +116,9 @@ def search(request):
         "total": sum(f.count for _, _, f, _ in groups),
     }
     return render(request, "web/search.html", context)
+
+
+def bad_request(request, exception):
+    """A 400 that says what was wrong (a bad id in the address, a NUL character in a field)."""
+    context = {"heading": "The request was not understood", "reason": str(exception)}
+    return render(request, "web/refused.html", context, status=400)

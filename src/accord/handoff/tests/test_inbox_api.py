@@ -145,7 +145,7 @@ def test_reassigning_to_someone_outside_the_team_is_refused(
     answer = api_as(sales_head).post(f"/handoffs/{mine.pk}/reassign", {"to_rep_id": marketer.pk})
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"][-1] == "to_rep"
+    assert answer.json()["detail"][0]["loc"][-1] == "to_rep_id"
 
 
 def test_the_inbox_lists_many_leads_in_a_fixed_number_of_queries(

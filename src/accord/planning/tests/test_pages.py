@@ -55,7 +55,7 @@ def test_an_edit_without_lifecycle_stages_shows_the_form_again(client, marketing
     answer = client.post(
         "/planning/stages/loyalty/", {"owner": "sales", "tactics": "x", "metric": "won_deals"}
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 400
     assert "lifecycle_stages" in answer.context["form"].errors
 
 
