@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accord.imports.middleware.upload_limit_middleware",
     "accord.web.middleware.refuse_nul_middleware",
+    "accord.web.submissions.submitted_once_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

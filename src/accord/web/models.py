@@ -20,3 +20,19 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.record_type} {self.record_id} ({self.key})"
+
+
+class LastFormSent(models.Model):
+    """The last form of a user's that was carried out. The same form posted again with the
+    same values within ten minutes (a double click, a reload, the back button) is the same
+    submission: it is not carried out again and gets the first one's answer."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64, help_text="the address and values posted")
+    posted_at = models.DateTimeField()
+    answer = models.CharField(max_length=2048, help_text="where its answer sent the user")
+
+    def __str__(self):
+        return f"{self.user} at {self.posted_at:%Y-%m-%d %H:%M}"
