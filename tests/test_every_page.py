@@ -14,12 +14,13 @@ from accord.teams.models import User
 PUBLIC = {"login/", "healthz"}
 
 
-def _routes(patterns=None, prefix=""):
+def _routes(patterns=None, prefix="", *, with_ids=False):
+    """The app's page routes; with `with_ids`, also those that take an id or a slug."""
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif not route.startswith(("admin/", "api/")) and "<" not in route:
+            yield from _routes(pattern.url_patterns, route, with_ids=with_ids)
+        elif not route.startswith(("admin/", "api/")) and (with_ids or "<" not in route):
             yield "/" + route
 
 
