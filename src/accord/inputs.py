@@ -124,7 +124,16 @@ def read_int(data, name: str, *, default: int, low: int, high: int) -> int:
 def read_id(data, name: str) -> int | None:
     """The record id in `data[name]` (a page's query string or posted form), None when absent
     or blank; anything else than an id answers 400 naming the parameter."""
-    raw = data.get(name, "").strip()
+    return _id(name, data.get(name, ""))
+
+
+def read_ids(data, name: str) -> list[int]:
+    """Every record id given as `name` (a form's checked boxes), by the rule of `read_id`."""
+    return [pk for pk in (_id(name, raw) for raw in data.getlist(name)) if pk is not None]
+
+
+def _id(name: str, raw: str) -> int | None:
+    raw = raw.strip()
     if not raw:
         return None
     if not _ID.fullmatch(raw) or int(raw) > MAX_ID:

@@ -41,7 +41,7 @@ from accord.handoff.selectors import (
     team_reps,
 )
 from accord.handoff.services import BulkAction, HandoffRefused
-from accord.inputs import read_id
+from accord.inputs import read_id, read_ids
 from accord.metrics import queries as q
 from accord.scoring.document import Grade
 from accord.teams.models import User
@@ -300,7 +300,7 @@ def bulk(request):
     """One action on the selected leads; htmx gets the list again with what was done and what
     was refused."""
     data = request.POST
-    ids = [int(pk) for pk in data.getlist("ids") if pk.isdigit()]
+    ids = read_ids(data, "ids")
     chosen = list(open_or_closed_handoffs(request.user, ids))
     try:
         result = services.do_bulk(
@@ -316,11 +316,13 @@ def bulk(request):
     else:
         error = None
     if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error.message)
-        else:
+        if error is None:
             messages.success(request, _told(result))
-        return redirect("handoff:inbox")
+            return redirect("handoff:inbox")
+        messages.error(request, error.message)
+        refused = inbox(request)
+        refused.status_code = 422
+        return refused
     context = _list_context(request, _inbox_form(request, data)) | {
         "result": result,
         "told": _told(result) if result else "",
