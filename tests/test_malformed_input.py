@@ -285,18 +285,3 @@ def test_a_refused_reassignment_names_the_api_field_to_rep_id(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "to_rep_id"]
-
-
-def test_a_nul_character_escaped_in_a_proposed_document_page_is_refused(client, marketer):
-    from accord.agreement.defaults import default_document
-    from accord.agreement.models import AgreementVersion
-
-    document = default_document().model_dump(mode="json")
-    document["fit_rules"][0]["any_of"][0] = "Soft\x00ware"
-    client.force_login(marketer)
-
-    response = client.post("/agreement/propose/", {"document": json.dumps(document)})
-
-    assert response.status_code == 422
-    assert "NUL" in response.content.decode()
-    assert AgreementVersion.objects.count() == 0
