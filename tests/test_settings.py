@@ -7,11 +7,16 @@ import sys
 import pytest
 
 
-def run_accord(*args, env_overrides, tmp_path):
+def run_accord(*args, env_overrides, tmp_path, cwd=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCORD_", "DATABASE_URL"))}
     env.update({"ACCORD_DATA_DIR": str(tmp_path)}, **env_overrides)
     return subprocess.run(
-        [sys.executable, "-m", "accord", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "accord", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
     )
 
 
@@ -79,3 +84,54 @@ def test_the_mail_url_and_the_older_host_are_not_both_taken(tmp_path):
 
     assert result.returncode == 2
     assert "ACCORD_EMAIL_URL and ACCORD_EMAIL_HOST/ACCORD_EMAIL_PORT are both set" in result.stderr
+
+
+PRINT_ZONE_AND_SENDER = (
+    "from django.conf import settings; print(settings.TIME_ZONE, settings.DEFAULT_FROM_EMAIL)"
+)
+
+
+def test_a_dot_env_file_in_the_folder_is_read_and_the_environment_wins(tmp_path):
+    (tmp_path / ".env").write_text(
+        "# the company's settings\nACCORD_TIME_ZONE=Europe/Paris\n"
+        "ACCORD_FROM_EMAIL='accord@file.example'\n"
+    )
+    overrides = {"ACCORD_FROM_EMAIL": "accord@env.example", "PYTHONPATH": os.getcwd() + "/src"}
+    result = run_accord(
+        "manage",
+        "shell",
+        "-c",
+        PRINT_ZONE_AND_SENDER,
+        env_overrides=overrides,
+        tmp_path=tmp_path,
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["Europe/Paris", "accord@env.example"]
+
+
+def test_the_env_file_can_be_elsewhere_and_a_bad_line_stops_start(tmp_path):
+    settings_file = tmp_path / "accord.env"
+    settings_file.write_text("ACCORD_TIME_ZONE=Asia/Tokyo\n")
+    result = run_accord(
+        "manage",
+        "shell",
+        "-c",
+        PRINT_ZONE_AND_SENDER,
+        env_overrides={"ACCORD_ENV_FILE": str(settings_file)},
+        tmp_path=tmp_path,
+    )
+    assert result.stdout.splitlines()[-1].split() == ["Asia/Tokyo", "accord@localhost"], result.stderr
+
+    settings_file.write_text("ACCORD_TIME_ZONE=Asia/Tokyo\nthis is not a setting\n")
+    result = run_accord(
+        "stats", env_overrides={"ACCORD_ENV_FILE": str(settings_file)}, tmp_path=tmp_path
+    )
+    assert result.returncode == 2
+    assert f"{settings_file}, line 2: not NAME=value" in result.stderr
+
+    missing = tmp_path / "nowhere.env"
+    result = run_accord("stats", env_overrides={"ACCORD_ENV_FILE": str(missing)}, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert f"ACCORD_ENV_FILE={missing}: no such file" in result.stderr

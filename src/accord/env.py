@@ -1,5 +1,6 @@
 """Reading settings from the environment, failing loudly on bad values."""
 
+import io
 import os
 from pathlib import Path
 
@@ -18,6 +19,28 @@ def env_str(name: str, default: str | None = None) -> str | None:
         except OSError as exc:
             raise ConfigError(f"{name}_FILE={path}: cannot read it ({exc.strerror})") from exc
     return default if value is None or value == "" else value
+
+
+def load_env_file() -> None:
+    """Settings from the `.env` file of the current folder (or ACCORD_ENV_FILE), when there is
+    one; a variable already in the environment wins. A line that cannot be read stops start."""
+    from dotenv import load_dotenv
+    from dotenv.parser import parse_stream
+
+    given = os.environ.get("ACCORD_ENV_FILE")
+    path = Path(given) if given else Path.cwd() / ".env"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if given:
+            raise ConfigError(f"ACCORD_ENV_FILE={given}: no such file") from None
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(f"{path}, line {binding.original.line}: not NAME=value")
+    load_dotenv(path, override=False)
 
 
 _TRUE = {"1", "true", "yes", "on"}

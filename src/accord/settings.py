@@ -14,10 +14,12 @@ from accord.env import (
     env_list,
     env_str,
     env_time_zone,
+    load_env_file,
     secret_key_file,
 )
 from accord.logs import logging_config
 
+load_env_file()  # before any setting is read
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ACCORD_DATA_DIR", str(Path.cwd() / "data")))
 
