@@ -9,6 +9,7 @@ SUBCOMMANDS = {
     "serve": "serve",
     "import": "import_file",
     "export": "export_csv",
+    "mappings": "mappings",
     "stats": "stats",
     "token": "token",
     "score": "score",
@@ -31,6 +32,8 @@ USAGE = """usage: accord COMMAND [ARGS]
   import FILE [--dry-run]
                       import a HubSpot, Salesforce or touchpoints CSV export
   export people|accounts|opportunities|touchpoints FILE.csv
+  mappings set KIND "SOURCE VALUE" ACCORD_VALUE | mappings list
+                      map a CRM's own stages to Accord's for every import
   stats [--json]      counts of what the shared database holds
   token create --user EMAIL [--scope full|capture]
                       make a personal API token, or a key that may only capture leads

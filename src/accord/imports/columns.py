@@ -23,6 +23,7 @@ from accord.imports.engine import (
     ParsedFile,
     ReadOptions,
     RowError,
+    bind_vocabularies,
     footer_rows,
     skipped_footer,
 )
@@ -31,6 +32,7 @@ from accord.imports.formats.base import (
     DATED,
     AmbiguousDates,
     DateReading,
+    Unmapped,
     email,
     normalize_header,
     read_dates,
@@ -147,8 +149,9 @@ def _validate(
         cells = cells.clear()
 
     errors: list[RowError] = []
+    parsed = ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers)
     columns = [pl.col("row")]
-    for _, header, name, parser in chosen:
+    for _, header, name, parser in bind_vocabularies(chosen, 3):
         if parser.__name__ == "text":
             columns.append(pl.col(name))
             continue
@@ -162,8 +165,11 @@ def _validate(
                 errors.append(RowError(row, header, str(exc)))
                 columns.append(pl.lit(None, UTC if parser is timestamp else pl.Date).alias(name))
                 continue
-        values, bad = _parse(column, parser, reading)
+        values, bad, unmapped = _parse(column, parser, reading, options.map_unknown)
         columns.append(values.alias(name))
+        for cell, exc in unmapped:
+            rows = cells.filter(pl.col(name) == cell).get_column("row").to_list()
+            parsed.note_unmapped(header, exc, rows, options.map_unknown)
         if bad.height:
             rows = cells.select("row", pl.col(name).alias("cell")).join(bad, on="cell")
             errors.extend(RowError(row, header, why) for row, _, why in rows.iter_rows())
@@ -178,13 +184,16 @@ def _validate(
             if row not in failed:
                 errors.append(RowError(row, headers[required], "is blank"))
     errors.sort(key=lambda e: e.row)
-    parsed = ParsedFile(fmt=fmt, records=[], errors=errors, headers=headers, frame=frame)
+    parsed.frame = frame
     parsed.notes.extend(notes)
     return parsed
 
 
-def _parse(cells: pl.Series, parser, reading: DateReading | None) -> tuple[pl.Series, pl.DataFrame]:
-    """The column parsed, and the distinct cells that failed with the reason (cell, reason)."""
+def _parse(
+    cells: pl.Series, parser, reading: DateReading | None, other: str | None = None
+) -> tuple[pl.Series, pl.DataFrame, list]:
+    """The column parsed, the distinct cells that failed with the reason (cell, reason), and
+    those no mapping names (cell, Unmapped); lifecycle stages among them are `other` if asked."""
     distinct = cells.drop_nulls().unique()
     fast = None
     kind = parser
@@ -210,10 +219,14 @@ def _parse(cells: pl.Series, parser, reading: DateReading | None) -> tuple[pl.Se
         ok = distinct.str.contains(ASCII_EMAIL) & (distinct.str.len_chars() <= 254)
         fast = pl.DataFrame({"cell": distinct.filter(ok), "value": distinct.filter(ok)})
         distinct = distinct.filter(~ok)
-    good, bad = [], []
+    good, bad, unmapped = [], [], []
     for cell in distinct.to_list():
         try:
             good.append((cell, parser(cell)))
+        except Unmapped as exc:
+            unmapped.append((cell, exc))
+            if other and exc.kind == "lifecycle_stage":
+                good.append((cell, other))
         except ValueError as exc:
             bad.append((cell, str(exc)))
     dtype = UTC if kind is timestamp else pl.Int64 if kind is whole_number else pl.String
@@ -226,4 +239,4 @@ def _parse(cells: pl.Series, parser, reading: DateReading | None) -> tuple[pl.Se
         .join(table, on="cell", how="left", maintain_order="left")
         .get_column("value")
     )
-    return values, bad_frame
+    return values, bad_frame, unmapped

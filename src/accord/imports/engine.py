@@ -17,9 +17,12 @@ from accord.imports.formats.base import (
     DATED,
     AmbiguousDates,
     DateReading,
+    Unmapped,
     date_order,
     normalize_header,
     read_dates,
+    vocabulary_key,
+    with_mappings,
 )
 from accord.imports.source import Source, Unreadable, check_header, header_line, opened
 
@@ -60,6 +63,7 @@ class ReadOptions:
     date_format: str | None = None
     time_zone: str = "UTC"
     sheet: str | None = None
+    map_unknown: str | None = None  # "other": lifecycle stages no mapping names become other
 
     def dates(self, values: list[str]) -> DateReading:
         """How a date column with these cells is read (AmbiguousDates when they cannot say)."""
@@ -91,6 +95,20 @@ class ParsedFile:
     frame: object = None
     read_as: str = ""  # how the file was read: encoding and delimiter, or the workbook sheet
     notes: list[str] = field(default_factory=list)  # what was skipped or merged, and why
+    # Values no mapping names: (header, kind, name, key) -> (the value as written, its rows).
+    unmapped: dict[tuple, list] = field(default_factory=dict)
+    others: dict[tuple, list] = field(default_factory=dict)  # (header, key) -> [value, rows]
+
+    def note_unmapped(self, header: str, exc, rows: list[int], other: str | None) -> None:
+        """Rows holding a value no mapping names: made `other` (and counted) or kept to refuse."""
+        key = vocabulary_key(exc.value)  # spellings a mapping would treat as one are one
+        if other and exc.kind == "lifecycle_stage":
+            seen = self.others.setdefault((header, key), [exc.value, []])
+        else:
+            seen = self.unmapped.setdefault((header, exc.kind, exc.name, key), [exc.value, []])
+        if seen[1] and min(rows) < min(seen[1]):
+            seen[0] = exc.value  # said as the first row writes it
+        seen[1].extend(rows)
 
     def error(self, record: Record, field_name: str, reason: str) -> None:
         self.error_at(record.row, field_name, reason)
@@ -156,7 +174,45 @@ def read_file(
     except Unreadable as exc:
         raise ImportRefused(str(exc)) from None
     parsed.read_as = source.read_as
+    _say_unmapped(parsed)
     return parsed
+
+
+def _say_unmapped(parsed: ParsedFile) -> None:
+    """One problem per value no mapping names, with its count; a note per value made other."""
+    for (header, kind, name, _), (value, rows) in parsed.unmapped.items():
+        rows.sort()
+        shown = ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
+        other = (
+            " or import it as other with --map-unknown=other" if kind == "lifecycle_stage" else ""
+        )
+        parsed.errors.append(
+            RowError(
+                rows[0],
+                header,
+                f"unknown {name} {value!r} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
+                f"({shown}): map it on the imports page or with "
+                f'accord mappings set {kind} "{value}" VALUE{other}',
+            )
+        )
+    for (header, _), (value, rows) in parsed.others.items():
+        parsed.notes.append(f"{header} {value!r} imported as other in {len(rows)} rows")
+
+
+def bind_vocabularies(columns: list[tuple], index: int) -> list[tuple]:
+    """Each vocabulary column's parser extended by the mappings kept for its kind."""
+    from accord.imports.mappings import kept_mappings
+
+    kept = None
+    bound = []
+    for spec in columns:
+        parser = spec[index]
+        kind = getattr(parser, "kind", None)
+        if kind:
+            kept = kept_mappings() if kept is None else kept
+            parser = with_mappings(parser, kept.get(kind, {}), None)
+        bound.append((*spec[:index], parser, *spec[index + 1 :]))
+    return bound
 
 
 def _read_text(
@@ -214,7 +270,7 @@ def _read(
     if footer:
         result.notes.append(skipped_footer(rows[-footer][0], rows[-1][0], rows[-footer][1][0]))
         del rows[-footer:]
-    parsed_cols = _read_dates(parsed_cols, rows, options, result)
+    parsed_cols = bind_vocabularies(_read_dates(parsed_cols, rows, options, result), 3)
     derive = fmt.derive
     for row_number, cells in rows:
         values = {}
@@ -227,6 +283,10 @@ def _read(
             if cell:
                 try:
                     values[field_name] = parser(cell)
+                except Unmapped as exc:
+                    result.note_unmapped(header, exc, [row_number], options.map_unknown)
+                    if options.map_unknown and exc.kind == "lifecycle_stage":
+                        values[field_name] = "other"
                 except ValueError as exc:
                     result.errors.append(RowError(row_number, header, str(exc)))
         if derive is not None:

@@ -71,3 +71,28 @@ class ImportRun(models.Model):
             and self.status == self.Status.DONE
             and not hasattr(self, "import_run")
         )
+
+
+class ValueMapping(models.Model):
+    """A value of a CRM's own (a custom lifecycle stage, a deal stage of another pipeline) and the
+    Accord value it becomes, for this and every later import."""
+
+    class Kind(models.TextChoices):
+        LIFECYCLE_STAGE = "lifecycle_stage", "Lifecycle stage"
+        LEAD_STATUS = "lead_status", "Lead status"
+        DEAL_STAGE = "deal_stage", "Deal stage"
+        OWNER = "owner", "Owner"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source_value = models.CharField(max_length=255, help_text="as the export writes it")
+    key = models.CharField(
+        max_length=255, editable=False, help_text="the source value without case or punctuation"
+    )
+    accord_value = models.CharField(max_length=255, help_text="what Accord stores for it")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="value_mapping_unique")]
+        ordering = ["kind", "key"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.source_value!r} → {self.accord_value}"

@@ -199,8 +199,21 @@ def currency(value: str) -> str:
     return value.upper()
 
 
-def vocabulary(name: str, mapping: dict[str, str]) -> Parser:
-    """A parser for a closed list: unknown values are errors, naming what was expected."""
+class Unmapped(ValueError):
+    """A value of a CRM's own list (a custom lifecycle or deal stage) that Accord has no
+    mapping for; the import lists these with their counts rather than row by row."""
+
+    def __init__(self, kind: str, name: str, value: str):
+        super().__init__(f"unknown {name} {value!r}")
+        self.kind, self.name, self.value = kind, name, value
+
+
+vocabulary_key = _key
+
+
+def vocabulary(name: str, mapping: dict[str, str], kind: str | None = None) -> Parser:
+    """A parser for a closed list: unknown values are errors, naming what was expected (or, for
+    a list a mapping may extend, `Unmapped`)."""
     table = {_key(k): v for k, v in mapping.items()}
 
     seen: dict[str, str] = {}  # cells as written: a column repeats a handful of spellings
@@ -211,10 +224,28 @@ def vocabulary(name: str, mapping: dict[str, str]) -> Parser:
         try:
             found = table[_key(value)]
         except KeyError:
+            if kind:
+                raise Unmapped(kind, name, value) from None
             raise ValueError(f"unknown {name} {value!r}") from None
         if len(seen) < 10_000:
             seen[value] = found
         return found
+
+    parse.kind = kind
+    return parse
+
+
+def with_mappings(parser: Parser, kept: dict[str, str], other: str | None) -> Parser:
+    """A vocabulary extended by the mappings kept for its kind, then (when asked) `other`."""
+
+    def parse(value: str) -> str:
+        try:
+            return parser(value)
+        except Unmapped:
+            found = kept.get(_key(value), other)
+            if found is None:
+                raise
+            return found
 
     return parse
 
@@ -231,6 +262,7 @@ lifecycle_stage = vocabulary(
         "Sales Qualified Lead": LifecycleStage.SQL,
         "Unqualified": LifecycleStage.DISQUALIFIED,
     },
+    kind="lifecycle_stage",
 )
 
 _PIPELINE = {stage.value: stage.value for stage in PipelineStage} | {
@@ -258,6 +290,7 @@ deal_stage = vocabulary(
         "Proposal/Price Quote": PipelineStage.PROPOSAL,
         "Negotiation/Review": PipelineStage.NEGOTIATION,
     },
+    kind="deal_stage",
 )
 
 

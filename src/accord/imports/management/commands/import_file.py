@@ -40,6 +40,11 @@ class Command(BaseCommand):
             help="IANA time zone of the times the file writes without one (default UTC)",
         )
         parser.add_argument("--sheet", help="the sheet of an XLSX workbook (default the first)")
+        parser.add_argument(
+            "--map-unknown",
+            choices=("other",),
+            help="import lifecycle stages no mapping names as other (and say how many)",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -51,7 +56,9 @@ class Command(BaseCommand):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = options["time_zone"]
             raise CommandError(f"--time-zone: {zone!r} is not an IANA time zone") from None
-        reading = ReadOptions(options["date_format"], options["time_zone"], options["sheet"])
+        reading = ReadOptions(
+            options["date_format"], options["time_zone"], options["sheet"], options["map_unknown"]
+        )
         try:
             report = do_import_file(
                 path, dry_run=options["dry_run"], progress=progress, options=reading
