@@ -174,7 +174,6 @@ def read_file(
     except Unreadable as exc:
         raise ImportRefused(str(exc)) from None
     parsed.read_as = source.read_as
-    _say_unmapped(parsed)
     return parsed
 
 
@@ -195,22 +194,28 @@ def _say_unmapped(parsed: ParsedFile) -> None:
                 f'accord mappings set {kind} "{value}" VALUE{other}',
             )
         )
+    parsed.errors.sort(key=lambda e: e.row)
     for (header, _), (value, rows) in parsed.others.items():
         parsed.notes.append(f"{header} {value!r} imported as other in {len(rows)} rows")
 
 
 def bind_vocabularies(columns: list[tuple], index: int) -> list[tuple]:
-    """Each vocabulary column's parser extended by the mappings kept for its kind."""
+    """Each vocabulary column's parser extended by the mappings kept for its kind (read from the
+    database only when a value is not Accord's own)."""
     from accord.imports.mappings import kept_mappings
 
-    kept = None
+    kept: dict[str, dict[str, str]] = {}
+
+    def kept_for(kind: str) -> dict[str, str]:
+        if not kept:
+            kept.update(kept_mappings() or {"": {}})
+        return kept.get(kind, {})
+
     bound = []
     for spec in columns:
         parser = spec[index]
-        kind = getattr(parser, "kind", None)
-        if kind:
-            kept = kept_mappings() if kept is None else kept
-            parser = with_mappings(parser, kept.get(kind, {}), None)
+        if kind := getattr(parser, "kind", None):
+            parser = with_mappings(parser, lambda kind=kind: kept_for(kind), None)
         bound.append((*spec[:index], parser, *spec[index + 1 :]))
     return bound
 
@@ -262,6 +267,7 @@ def _read(
         parsed = read_columns(source, fmt, header_row, progress, options)
         if parsed is None:
             raise _ReadByRows
+        _say_unmapped(parsed)
         return parsed
 
     result = ParsedFile(fmt=fmt, records=[], headers=headers)
@@ -299,6 +305,7 @@ def _read(
                 continue
             result.error(record, required, "is blank")
         result.records.append(record)
+    _say_unmapped(result)
     return result
 
 

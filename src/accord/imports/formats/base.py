@@ -235,14 +235,15 @@ def vocabulary(name: str, mapping: dict[str, str], kind: str | None = None) -> P
     return parse
 
 
-def with_mappings(parser: Parser, kept: dict[str, str], other: str | None) -> Parser:
-    """A vocabulary extended by the mappings kept for its kind, then (when asked) `other`."""
+def with_mappings(parser: Parser, kept: Callable[[], dict[str, str]], other: str | None) -> Parser:
+    """A vocabulary extended by the mappings kept for its kind (`kept()`, asked only for a value
+    the vocabulary lacks), then (when asked) `other`."""
 
     def parse(value: str) -> str:
         try:
             return parser(value)
         except Unmapped:
-            found = kept.get(_key(value), other)
+            found = kept().get(_key(value), other)
             if found is None:
                 raise
             return found

@@ -44,6 +44,10 @@ def _as_records(parsed) -> list[tuple[int, dict]]:
     ]
 
 
+# A stage Accord does not know is looked up among the mappings kept in the database.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.mark.parametrize("bom,crlf", [(True, True), (False, False)])
 def test_the_column_reader_reads_every_cell_and_error_as_the_row_reader(tmp_path, bom, crlf):
     path = write_csv(tmp_path, "contacts.csv", TRICKY, bom=bom, crlf=crlf)
