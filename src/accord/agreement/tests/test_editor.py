@@ -317,3 +317,15 @@ def test_only_the_teams_preview_a_draft(client, signed_in_force, django_user_mod
     response = client.post("/agreement/editor/preview/", form_data(signed_in_force.document))
 
     assert response.status_code == 403
+
+
+def test_a_nul_character_typed_into_a_rule_is_refused_beside_it(client, marketer, signed_in_force):
+    fields = form_data(signed_in_force.document)
+    fields["fit-0-name"] = ["Soft\x00ware"]
+    client.force_login(marketer)
+
+    response = client.post("/agreement/propose/", fields)
+
+    assert response.status_code in (400, 422)
+    assert "NUL" in response.content.decode()
+    assert AgreementVersion.objects.count() == 1
