@@ -122,7 +122,8 @@ def test_the_env_file_can_be_elsewhere_and_a_bad_line_stops_start(tmp_path):
         env_overrides={"ACCORD_ENV_FILE": str(settings_file)},
         tmp_path=tmp_path,
     )
-    assert result.stdout.splitlines()[-1].split() == ["Asia/Tokyo", "accord@localhost"], result.stderr
+    last_line = result.stdout.splitlines()[-1]
+    assert last_line.split() == ["Asia/Tokyo", "accord@localhost"], result.stderr
 
     settings_file.write_text("ACCORD_TIME_ZONE=Asia/Tokyo\nthis is not a setting\n")
     result = run_accord(

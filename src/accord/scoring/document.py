@@ -71,7 +71,7 @@ class _Part(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_nul(cls, value):
+    def _refuse_nul(cls, value: object) -> object:
         """No text may hold a NUL character: PostgreSQL refuses one that SQLite would store."""
         texts = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
