@@ -4,7 +4,8 @@ and one of the checks and imports a stopped worker left running;
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
 hourly, forget jobs finished more than a day ago. The dashboard's work-outs (up to a minute on a
 large database) run in a thread of their own, so alerts and imports never wait behind them.
-SIGTERM or Ctrl+C stops it once the delivery and the work-out in hand are done."""
+SIGTERM or Ctrl+C stops it once the delivery and the work-out in hand are done.
+It runs every app's jobs, so it lives in the top layer, beside `accord serve`."""
 
 import logging
 import signal
