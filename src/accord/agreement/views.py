@@ -39,10 +39,10 @@ from accord.agreement.services import (
 )
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
+from accord.charts import bar_chart
 from accord.inputs import read_int
 from accord.scoring import DocumentError, check_document
 from accord.teams import access
-from accord.web.charts import bar_chart
 
 DEFAULT_MONTHS = 6
 

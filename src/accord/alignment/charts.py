@@ -1,7 +1,7 @@
 """The assessment's charts, drawn with the shared SVG bar charts."""
 
 from accord.alignment.selectors import StatementGap, TrendPoint
-from accord.web.charts import BarChart, bar_chart
+from accord.charts import BarChart, bar_chart
 
 
 def gap_chart(gaps: list[StatementGap]) -> BarChart:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accord.charts import bar_chart
 from accord.crm.conversion import reporting_currency
 from accord.crm.services import InvalidChange
 from accord.goals import selectors as s
@@ -17,7 +18,6 @@ from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.inputs import read_id
 from accord.teams import access
 from accord.teams.access import AccessDenied
-from accord.web.charts import bar_chart
 
 CHART_GOALS = 6
 

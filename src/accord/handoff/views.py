@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from accord import csvsafe
+from accord.charts import bar_chart
 from accord.handoff import services
 from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
@@ -45,7 +46,6 @@ from accord.inputs import read_id, read_ids
 from accord.metrics import queries as q
 from accord.scoring.document import Grade
 from accord.teams.models import User
-from accord.web.charts import bar_chart
 
 TOP_ROWS = 12
 INBOX_PAGE = 50

@@ -5,12 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from accord import csvsafe
+from accord.charts import bar_chart
 from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.sections import SECTIONS, attribution_rows, roi_rows
 from accord.metrics.tasks import work_out_again_if_changed
-from accord.web.charts import bar_chart
 
 TOP_CAMPAIGNS = 12
 

@@ -1,7 +1,7 @@
 """The shared-mindset charts, drawn with the shared SVG bar charts."""
 
+from accord.charts import BarChart, bar_chart
 from accord.mindset.consensus import MindsetResult
-from accord.web.charts import BarChart, bar_chart
 
 SHORT_LABEL = 14
 

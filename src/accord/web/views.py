@@ -11,6 +11,7 @@ from django.utils.crypto import get_random_string
 
 from accord.alerts.health import check_worker
 from accord.alignment.selectors import get_latest_published
+from accord.charts import bar_chart
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import (
     find_accounts,
@@ -19,7 +20,6 @@ from accord.crm.selectors import (
     get_database_stats,
 )
 from accord.touchpoints.selectors import find_campaigns
-from accord.web.charts import bar_chart
 from accord.web.today import needs_of
 
 

@@ -1,6 +1,6 @@
 """Bar charts: the bars' lengths compare the numbers truthfully."""
 
-from accord.web.charts import BAR_AREA, bar_chart
+from accord.charts import BAR_AREA, bar_chart
 
 
 def test_the_largest_value_fills_the_bar_area_and_the_others_scale_with_it():

@@ -2,6 +2,7 @@
 
 Each bar's label stands above it, so the chart is narrow enough to stay readable on a phone
 (drawn at 360 units, it keeps its text near full size down to a 390 px screen).
+Every app's pages draw with it, so it sits below them all and imports nothing of Accord.
 """
 
 from dataclasses import dataclass
