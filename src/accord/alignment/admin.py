@@ -7,7 +7,7 @@ results page shows them in aggregate only.
 from django.contrib import admin
 
 from accord.alignment.models import AssessmentEvent, AssessmentResponse, AssessmentRound, Rating
-from accord.web.admin_coverage import ReadOnlyAdmin
+from accord.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(AssessmentRound)

@@ -9,18 +9,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.db import models
 
+from accord.readonly_admin import ReadOnlyAdmin
+
 LIST_COLUMNS = 6
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def accord_models() -> list[type[models.Model]]:
