@@ -18,12 +18,12 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import FormFill
 from accord.capture.sql import insert_or_nothing
+from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.crm.services import do_record_lifecycle_changes
 from accord.handoff.models import Handoff
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route, route_locked
 from accord.handoff.terms import SlaTerms
-from accord.imports.objects.common import FREE_MAIL
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -55,10 +55,6 @@ def account_with_domain(domain: str):
         .annotate(lower_domain=Lower("domain"))
         .filter(lower_domain=Lower(Value(domain)))
     )
-
-
-def email_domain(email: str) -> str:
-    return email.rsplit("@", 1)[1].lower()
 
 
 def find_or_create_account(email: str, company: str = "", company_domain: str = ""):

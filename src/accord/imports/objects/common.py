@@ -8,20 +8,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accord.crm import bulk
+from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, SourceRecord
 from accord.imports.engine import Counts, ParsedFile, Record
 from accord.imports.formats import Format
 
 SYSTEM_LABELS = {"hubspot": "HubSpot", "salesforce": "Salesforce", "accord": "Accord"}
-
-# Consumer mailboxes: a person writing from one of these tells nothing about their company.
-FREE_MAIL = frozenset(
-    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr ymail.com hotmail.com
-    hotmail.co.uk hotmail.fr outlook.com live.com msn.com aol.com icloud.com me.com mac.com
-    proton.me protonmail.com gmx.com gmx.de gmx.net web.de mail.com mail.ru yandex.ru yandex.com
-    qq.com 163.com 126.com zoho.com fastmail.com hey.com free.fr orange.fr t-online.de libero.it
-    btinternet.com comcast.net""".split()
-)
 
 
 @dataclass
@@ -136,7 +128,7 @@ class AccountDirectory:
         return None
 
     def from_email(self, email: str, values: dict):
-        domain = email.rsplit("@", 1)[1].lower()
+        domain = email_domain(email)
         if domain in FREE_MAIL:
             return None
         return self.for_domain(

@@ -11,10 +11,11 @@ from tqdm import tqdm
 
 from accord.audit.services import record_column_changes
 from accord.crm import bulk
+from accord.crm.emails import FREE_MAIL
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
 from accord.crm.services import do_record_lifecycle_changes
 from accord.imports.engine import Counts, ParsedFile, timed
-from accord.imports.objects.common import FREE_MAIL, SYSTEM_LABELS, Plan
+from accord.imports.objects.common import SYSTEM_LABELS, Plan
 
 FIELDS = (
     "email",
