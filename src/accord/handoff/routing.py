@@ -24,9 +24,9 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from accord.alerts.events import alert_lead_routed
 from accord.audit.services import Action, record_change
 from accord.crm.models import Account, LifecycleStage, Person
+from accord.handoff.alerts import alert_lead_routed
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.terms import SlaTerms
 from accord.teams.models import Team, User

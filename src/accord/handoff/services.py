@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from django.db import models, transaction
 from django.utils import timezone
 
-from accord.alerts.events import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
+from accord.handoff.alerts import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
 from accord.handoff.selectors import pool_mqls, terms_in_force
