@@ -46,7 +46,7 @@ def test_a_segment_filter_and_the_roi_model_are_kept_in_the_address(page, log_in
 
     expect(page).to_have_url(re.compile(r"model=first_touch"))
     expect(
-        page.get_by_role("img", name="Attributed won revenue by campaign (first touch)")
+        page.get_by_role("img", name="Attributed won revenue by campaign in USD (first touch)")
     ).to_be_visible()
     expect(page.get_by_test_id("sla-sales")).to_be_visible()
     expect(page.get_by_test_id("sla-marketing")).to_have_count(0)

@@ -30,7 +30,7 @@ def worker_takes_the_queued_run(page):
 def test_a_head_checks_and_imports_a_hubspot_export(page, log_in, marketing_head):
     log_in(marketing_head.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
-    page.get_by_label("CSV file").set_input_files(FIXTURES / "hubspot-contacts.csv")
+    page.get_by_label("File", exact=True).set_input_files(FIXTURES / "hubspot-contacts.csv")
     page.get_by_role("button", name="Check the file").click()
 
     status = page.get_by_test_id("run-status")

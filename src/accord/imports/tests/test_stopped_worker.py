@@ -69,7 +69,8 @@ def test_an_import_whose_worker_was_killed_ends_failed_and_the_file_can_be_impor
     assert imported.message == "The worker stopped while importing; nothing was written."
     assert Person.objects.count() == 0
     assert not (services.upload_folder() / imported.stored_as).exists()
-    assert "Upload the file again to import it." in again
+    # The same confirm sent again is the same form: it answers with the failed import's page
+    assert "Upload the file again</a> to import it once more." in again
     assert ImportRun.objects.filter(mode=ImportRun.Mode.IMPORT).count() == 1
     page = client.get(f"/imports/{imported.pk}/").content.decode()
     assert "The worker stopped while importing; nothing was written." in page
