@@ -64,7 +64,6 @@ def logging_config(log_format: str, level: str) -> dict:
                 "formatter": "accord",
             }
         },
+        # the request lines (accord.requests: INFO, ERROR for a 5xx) follow this level too
         "root": {"handlers": ["console"], "level": level},
-        # one line per request (method, path, status, time taken), whatever the root's level
-        "loggers": {"accord.requests": {"level": "INFO"}},
     }

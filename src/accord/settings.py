@@ -105,6 +105,11 @@ BACKUP_KEY = env_str("ACCORD_BACKUP_KEY")
 if BACKUP_KEY is not None and len(BACKUP_KEY) < 32:
     raise ConfigError("ACCORD_BACKUP_KEY is too short: use at least 32 random characters")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# /healthz?deep=1 fails when the worker's heartbeat (every 10 s) or the oldest queued job is older:
+# a long import holds the heartbeat, so a company importing large files raises it.
+WORKER_STALE_SECONDS = env_int("ACCORD_WORKER_STALE_SECONDS", 300)
+if WORKER_STALE_SECONDS < 30:
+    raise ConfigError("ACCORD_WORKER_STALE_SECONDS is too short: use at least 30 seconds")
 # Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
 # The dashboard's work-outs have a queue of their own, which `accord worker` runs beside the
 # other: reading every touch of a large database must not hold up alerts and imports.

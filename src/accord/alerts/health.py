@@ -3,13 +3,12 @@ deep health check reads it beside the age of the oldest job waiting in the queue
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 HEARTBEAT_KEY = "accord:worker:heartbeat"
-# A long import runs inside the loop, so the heartbeat may pause for minutes without a fault.
-STALE_AFTER = dt.timedelta(minutes=5)
 
 
 def do_beat() -> None:
@@ -19,15 +18,17 @@ def do_beat() -> None:
 def check_worker() -> str | None:
     """None when the worker beat lately and no job has waited too long; else what is wrong."""
     now = timezone.now()
+    # a long import runs inside the loop, so the heartbeat may pause for minutes without a fault
+    stale_after = dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)
     beat = cache.get(HEARTBEAT_KEY)
     if beat is None:
         return "the worker has never run (start accord worker)"
     age = now - dt.datetime.fromisoformat(beat)
-    if age > STALE_AFTER:
+    if age > stale_after:
         return f"the worker's last heartbeat was {round(age.total_seconds())} s ago"
     oldest = (
         DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True)
     ).first()
-    if oldest is not None and now - oldest > STALE_AFTER:
+    if oldest is not None and now - oldest > stale_after:
         return f"the oldest queued job has waited {round((now - oldest).total_seconds())} s"
     return None

@@ -17,9 +17,19 @@ from accord.logs import logging_config
 
 @pytest.fixture
 def json_logs(settings):
-    """Accord's logging as ACCORD_LOG_FORMAT=json sets it up, written to a buffer; returns the
-    lines written since the last call."""
-    logging.config.dictConfig(logging_config("json", "INFO"))
+    """Accord's logging as ACCORD_LOG_FORMAT=json and ACCORD_LOG_LEVEL=INFO set it up, written to
+    a buffer; returns the lines written since the last call."""
+    yield from _buffered_logs(settings, "INFO")
+
+
+@pytest.fixture
+def warning_logs(settings):
+    """The same at the default level, ACCORD_LOG_LEVEL=WARNING."""
+    yield from _buffered_logs(settings, "WARNING")
+
+
+def _buffered_logs(settings, level):
+    logging.config.dictConfig(logging_config("json", level))
     [console] = logging.getLogger().handlers
     buffer = StringIO()
     console.setStream(buffer)
@@ -45,6 +55,19 @@ def test_a_sane_request_id_from_the_proxy_comes_back_and_is_logged(client, json_
     assert line["message"] == "GET /healthz 200"
     assert isinstance(line["duration_ms"], int) and line["time"].endswith("+00:00")
     assert line["user_id"] is None
+
+
+@pytest.mark.django_db
+def test_at_the_warning_level_only_requests_that_failed_are_logged(client, warning_logs):
+    assert client.get("/healthz").status_code == 200
+    assert warning_logs() == []
+
+    failing = client.get("/healthz", {"deep": "1"})  # no worker has run: 503
+
+    assert failing.status_code == 503
+    [line] = [line for line in warning_logs() if line["logger"] == "accord.requests"]
+    assert line["level"] == "ERROR" and line["message"] == "GET /healthz 503"
+    assert line["request_id"] == failing["X-Request-ID"]
 
 
 @pytest.mark.django_db

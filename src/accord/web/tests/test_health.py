@@ -59,3 +59,16 @@ def test_a_job_waiting_too_long_fails_the_deep_check(client):
 
     assert answer.status_code == 503
     assert answer.json()["failing"] == {"worker": "the oldest queued job has waited 330 s"}
+
+
+def test_a_company_with_long_imports_can_wait_longer_for_the_heartbeat(client, settings):
+    settings.WORKER_STALE_SECONDS = 900  # ACCORD_WORKER_STALE_SECONDS
+    with time_machine.travel(T0, tick=False):
+        call_command("worker", "--once", stdout=StringIO())
+    with time_machine.travel(T0 + dt.timedelta(minutes=14), tick=False):
+        assert deep(client).status_code == 200
+    with time_machine.travel(T0 + dt.timedelta(minutes=16), tick=False):
+        answer = deep(client)
+
+    assert answer.status_code == 503
+    assert answer.json()["failing"] == {"worker": "the worker's last heartbeat was 960 s ago"}
