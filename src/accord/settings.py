@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accord.alerts",
     "accord.agreement",
     "accord.imports",
+    "accord.crm_sync",
     "accord.demo",
     "accord.web",
     "accord.credit",

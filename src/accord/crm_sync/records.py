@@ -1,0 +1,335 @@
+"""One pulled page written into the shared database: records matched to Accord's (by the CRM id,
+an id an import kept, then the e-mail or domain), each field taken or kept as its owner says,
+removals and merges followed. Called by the engine inside the page's transaction."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
+
+from accord.audit.services import Action, record_change, record_changes
+from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, SourceRecord
+from accord.crm.services import do_record_lifecycle_changes
+from accord.crm_sync.connector import ObjectType, RemoteRecord, Removal, SyncObject
+from accord.crm_sync.fields import (
+    FIELDS,
+    LINK_ATTRIBUTES,
+    LINKED_OBJECT,
+    MODELS,
+    Refused,
+    parse,
+)
+from accord.crm_sync.models import Connection, Side, SyncedRecord
+from accord.imports.formats.base import vocabulary_key
+from accord.imports.models import ValueMapping
+from accord.touchpoints.models import Touchpoint
+
+# Fields a blank CRM value leaves as they are: Accord has no blank stage or name.
+KEEP_WHEN_BLANK = {"lifecycle_stage", "stage", "currency", "name"}
+
+
+@dataclass
+class PageOutcome:
+    pulled: int = 0
+    created: int = 0
+    changed: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (remote id, reason)
+
+
+def _owner_ids(emails: set[str]) -> dict[str, int]:
+    """Accord users by CRM owner e-mail (any case), through an owner mapping when one is kept."""
+    mapped = dict(
+        ValueMapping.objects.filter(kind=ValueMapping.Kind.OWNER).values_list("key", "accord_value")
+    )
+    wanted = {e.lower() for e in emails} | {v.lower() for v in mapped.values()}
+    users = dict(
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted, is_active=True)
+        .values_list("address", "id")
+    )
+    found = {}
+    for address in emails:
+        target = mapped.get(vocabulary_key(address), address).lower()
+        if target in users:
+            found[address.lower()] = users[target]
+    return found
+
+
+def _local_links(connection: Connection, becomes: ObjectType, remote_ids: set[str]) -> dict:
+    """Accord ids of records of another object by their CRM id (accounts a contact points at)."""
+    if not remote_ids:
+        return {}
+    system = connection.kind
+    return dict(
+        SourceRecord.objects.filter(
+            system=system, object_type=becomes, external_id__in=remote_ids
+        ).values_list("external_id", "object_id")
+    )
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def apply_page(
+    connection: Connection,
+    obj: SyncObject,
+    records: Sequence[RemoteRecord],
+    owners: dict[str, Side],
+    *,
+    at: dt.datetime,
+) -> PageOutcome:
+    outcome = PageOutcome(pulled=len(records))
+    becomes = obj.becomes
+    model = MODELS[becomes]
+    crm = connection.get_kind_display()
+    fields = [f for f in FIELDS[becomes] if f.pulled]
+    synced = {
+        s.remote_id: s
+        for s in SyncedRecord.objects.filter(
+            connection=connection, object=obj.name, remote_id__in=[r.remote_id for r in records]
+        )
+    }
+    imported = _local_links(connection, becomes, {r.remote_id for r in records} - set(synced))
+    link_ids = {
+        name: _local_links(connection, target, {r.fields.get(name, "") for r in records} - {""})
+        for name, target in LINKED_OBJECT.items()
+        if any(f.name == name for f in fields)
+    }
+    owner_ids = _owner_ids({r.fields.get("owner", "") for r in records} - {""})
+
+    # Each record parsed to Accord's values, or skipped with the reason.
+    parsed: dict[str, dict] = {}
+    for record in records:
+        values = {}
+        try:
+            for f in fields:
+                if f.name not in record.fields:
+                    continue
+                raw = record.fields[f.name]
+                if f.link:
+                    if f.name == "owner":
+                        values["owner"] = owner_ids.get(raw.lower()) if raw else None
+                    else:
+                        values[f.name] = link_ids[f.name].get(raw) if raw else None
+                elif raw.strip() or f.name not in KEEP_WHEN_BLANK:
+                    values[f.name] = parse(becomes, f.name, raw)
+        except Refused as refused:
+            outcome.skipped.append((record.remote_id, f"{f.label}: {refused}"))
+            continue
+        if becomes == ObjectType.PERSON and not values.get("email") and not record.remote_id:
+            outcome.skipped.append((record.remote_id, "no e-mail and no id"))
+            continue
+        parsed[record.remote_id] = values
+
+    local_of = {rid: s.local_id for rid, s in synced.items()} | imported
+    existing = model.objects.in_bulk(set(local_of.values()))
+    _match_natural_keys(becomes, parsed, local_of, existing, outcome)
+
+    creates, updates, lifecycle_moves = [], {}, []
+    audit_rows: dict[tuple[str, str], list] = defaultdict(list)
+    new_synced, changed_synced = [], []
+    for record in records:
+        rid = record.remote_id
+        if rid not in parsed:
+            continue
+        values = parsed[rid]
+        local = existing.get(local_of.get(rid))
+        before = synced.get(rid)
+        exchanged = dict(before.values) if before else {}
+        if local is None:
+            local = model(**{LINK_ATTRIBUTES.get(k, k): v for k, v in values.items()})
+            if becomes == ObjectType.PERSON:
+                local.created_at = at
+            elif becomes == ObjectType.OPPORTUNITY and not local.name:
+                local.name = f"{crm} deal {rid}"
+            creates.append((rid, local))
+        else:
+            changed_fields = []
+            for f in fields:
+                if f.name not in values:
+                    continue
+                attribute = LINK_ATTRIBUTES.get(f.name, f.name)
+                old, new = getattr(local, attribute), values[f.name]
+                if _shown(old) == _shown(new):
+                    continue
+                if owners[f.name] == Side.ACCORD:
+                    continue  # written back after the pull
+                reason = f"pulled from {crm} {obj.label[:-1]} {rid}"
+                edited_in_accord = not f.link and f.name in exchanged
+                if edited_in_accord and _shown(old) != _shown(_was(becomes, f, exchanged)):
+                    reason = f"changed in Accord; {crm} owns this field and its value is kept"
+                setattr(local, attribute, new)
+                changed_fields.append(attribute)
+                if f.name == "lifecycle_stage":
+                    lifecycle_moves.append((local.pk, old, new))
+                else:
+                    audit_rows[(attribute, reason)].append((local.pk, old, new))
+            if changed_fields:
+                updates[local.pk] = (local, changed_fields)
+        for f in fields:
+            if f.name in record.fields:
+                exchanged[f.name] = record.fields[f.name]
+        if before is None:
+            new_synced.append((rid, local, exchanged))
+        elif exchanged != before.values or before.local_id != local.pk:
+            before.values = exchanged
+            changed_synced.append((before, local))
+
+    if creates:
+        model.objects.bulk_create([local for _, local in creates], batch_size=500)
+        outcome.created = len(creates)
+        if becomes == ObjectType.PERSON:
+            LifecycleChange.objects.bulk_create(
+                LifecycleChange(
+                    person=p,
+                    from_stage="",
+                    to_stage=p.lifecycle_stage or LifecycleStage.LEAD,
+                    changed_at=at,
+                    reason=f"pulled from {crm}",
+                )
+                for _, p in creates
+            )
+    for (attribute, reason), rows in audit_rows.items():
+        record_changes(rows, record_type=becomes.value, field=attribute, reason=reason, at=at)
+    if lifecycle_moves:
+        do_record_lifecycle_changes(lifecycle_moves, reason=f"pulled from {crm}", at=at)
+    by_fields: dict[tuple, list] = defaultdict(list)
+    for local, changed_fields in updates.values():
+        by_fields[tuple(sorted(set(changed_fields)))].append(local)
+    for changed_fields, locals_ in by_fields.items():
+        model.objects.bulk_update(locals_, changed_fields, batch_size=500)
+    outcome.changed = len(updates)
+    SourceRecord.objects.bulk_create(
+        [
+            SourceRecord(
+                system=connection.kind, object_type=becomes, external_id=rid, object_id=local.pk
+            )
+            for rid, local, _ in new_synced
+        ],
+        ignore_conflicts=True,
+    )
+    SyncedRecord.objects.bulk_create(
+        SyncedRecord(
+            connection=connection, object=obj.name, remote_id=rid, local_id=local.pk, values=v
+        )
+        for rid, local, v in new_synced
+    )
+    for row, local in changed_synced:
+        row.local_id = local.pk
+    SyncedRecord.objects.bulk_update(
+        [row for row, _ in changed_synced], ["values", "local_id"], batch_size=500
+    )
+    return outcome
+
+
+def _was(becomes: ObjectType, f, exchanged: dict):
+    """The value last exchanged, as Accord stores it (None when it no longer parses)."""
+    if f.link or f.name not in exchanged:
+        return None
+    try:
+        return parse(becomes, f.name, exchanged[f.name])
+    except Refused:
+        return None
+
+
+def _match_natural_keys(becomes, parsed, local_of, existing, outcome) -> None:
+    """Records not linked yet are matched to Accord's by e-mail (people) or domain (accounts),
+    so a company that imported its CRM before does not get every record twice. An e-mail
+    another Accord person has is refused with the reason rather than guessed."""
+    key = {ObjectType.PERSON: "email", ObjectType.ACCOUNT: "domain"}.get(becomes)
+    if key is None:
+        return
+    model = MODELS[becomes]
+    wanted = {v[key].lower() for v in parsed.values() if v.get(key)}
+    found = dict(model.objects.annotate(k=Lower(key)).filter(k__in=wanted).values_list("k", "id"))
+    taken: dict[str, str] = {}
+    for rid in list(parsed):
+        value = (parsed[rid].get(key) or "").lower()
+        if not value:
+            continue
+        holder = found.get(value)
+        if rid not in local_of and holder is not None and holder not in local_of.values():
+            local_of[rid] = holder
+        elif holder is not None and holder != local_of.get(rid):
+            del parsed[rid]
+            outcome.skipped.append((rid, f"another Accord record has the {key} {value}"))
+            continue
+        if value in taken:
+            del parsed[rid]
+            outcome.skipped.append((rid, f"the {key} {value} is also {taken[value]}'s"))
+            continue
+        taken[value] = rid
+    existing.update(model.objects.in_bulk(set(local_of.values()) - set(existing)))
+
+
+def apply_removals(
+    connection: Connection, obj: SyncObject, removals: Sequence[Removal], *, at: dt.datetime
+) -> int:
+    """Records deleted in the CRM are deleted in Accord; a record merged into another is
+    merged into that one's Accord record (its touches and deals move), then deleted. Each is
+    in the audit trail. Returns how many Accord records went."""
+    crm = connection.get_kind_display()
+    becomes = obj.becomes
+    model = MODELS[becomes]
+    rows = {
+        s.remote_id: s
+        for s in SyncedRecord.objects.filter(
+            connection=connection, object=obj.name, remote_id__in=[r.remote_id for r in removals]
+        )
+    }
+    survivors = {
+        s.remote_id: s.local_id
+        for s in SyncedRecord.objects.filter(
+            connection=connection,
+            object=obj.name,
+            remote_id__in=[r.merged_into for r in removals if r.merged_into],
+        )
+    }
+    gone = 0
+    for removal in removals:
+        row = rows.get(removal.remote_id)
+        if row is None:
+            continue
+        into = survivors.get(removal.merged_into) if removal.merged_into else None
+        if into == row.local_id:
+            row.delete()
+            continue
+        if into is not None:
+            _move_relations(becomes, row.local_id, into)
+            reason = f"merged into {crm} {obj.label[:-1]} {removal.merged_into} in {crm}"
+        else:
+            reason = f"deleted in {crm}"
+        deleted, _ = model.objects.filter(pk=row.local_id).delete()
+        SourceRecord.objects.filter(
+            system=connection.kind, object_type=becomes, external_id=removal.remote_id
+        ).delete()
+        row.delete()
+        if deleted:
+            gone += 1
+            record_change(
+                actor=None,
+                action=Action.CHANGED,
+                record_type=becomes.value,
+                record_id=row.local_id,
+                field="",
+                old=row.local_id,
+                new=into,
+                reason=reason,
+                at=at,
+            )
+    return gone
+
+
+def _move_relations(becomes: ObjectType, loser: int, winner: int) -> None:
+    if becomes == ObjectType.PERSON:
+        Touchpoint.objects.filter(person_id=loser).update(person_id=winner)
+        Opportunity.objects.filter(primary_contact_id=loser).update(primary_contact_id=winner)
+    elif becomes == ObjectType.ACCOUNT:
+        Person.objects.filter(account_id=loser).update(account_id=winner)
+        Opportunity.objects.filter(account_id=loser).update(account_id=winner)
