@@ -147,8 +147,6 @@ class Salesforce:
             since = Position(cursor["modstamp"], cursor["id"])
         running_full = full or not cursor.get("id") or bool(resuming_full)
         columns = list(PULLED[obj.name])
-        if obj.name == "Lead":
-            columns.append("IsConverted")
         columns += ["IsDeleted"] + (["MasterRecordId"] if obj.name != "Opportunity" else [])
         users = self.users()
         position = since
