@@ -131,3 +131,14 @@ def empty_cache(request):
         cache.clear()
     else:
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_live_count():
+    """The lead-definition editor's live count keeps its last reading of everybody in the
+    process; each test reads its own data."""
+    from accord.agreement import live
+
+    live.forget()
+    yield
+    live.forget()

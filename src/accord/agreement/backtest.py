@@ -304,35 +304,6 @@ def compare_document_with_in_force(
     )
 
 
-@dataclass(frozen=True)
-class MqlsNow:
-    """How many people are MQLs now under a document, and under the version in force."""
-
-    draft: int
-    in_force: int | None
-    people: int
-
-    @property
-    def change(self) -> int | None:
-        return None if self.in_force is None else self.draft - self.in_force
-
-
-def count_mqls_now(doc: AgreementDocument) -> MqlsNow:
-    """Everybody scored now by `doc` and by the version in force, on the same reading."""
-    people, touches = load_everybody(None)
-    now = timezone.now()
-    in_force = get_agreement_in_force()
-
-    def mqls(document: AgreementDocument) -> int:
-        return int(score_people(people, touches, document, now)["is_mql"].sum())
-
-    return MqlsNow(
-        draft=mqls(doc),
-        in_force=mqls(in_force.document) if in_force else None,
-        people=people.height,
-    )
-
-
 def history_stamp() -> str:
     """Changes whenever anything a backtest reads changes: people, accounts, touches, lifecycle
     moves, deals and rejected handoffs. Appended rows show in counts and last ids; edited people

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accord.agreement.backtest import cached_comparison, cached_document_comparison, count_mqls_now
+from accord.agreement.backtest import cached_comparison, cached_document_comparison
 from accord.agreement.defaults import default_document
 from accord.agreement.editor import (
     FormData,
@@ -18,6 +18,7 @@ from accord.agreement.editor import (
     form_data,
     place_problems,
 )
+from accord.agreement.live import count_mqls_now
 from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import (
     describe_document,

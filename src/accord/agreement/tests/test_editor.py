@@ -286,6 +286,21 @@ def test_the_live_panel_counts_mqls_under_the_draft_and_the_version_in_force(
     assert "its score is at least 90" in strict.content.decode()
 
 
+def test_the_live_panel_counts_a_lead_that_arrived_since_the_last_keystroke(
+    client, marketer, signed_in_force
+):
+    _lead(fills=2)
+    client.force_login(marketer)
+    draft = form_data(signed_in_force.document)
+    before = client.post("/agreement/editor/preview/", draft).context["now"]
+
+    _lead(fills=2)
+    after = client.post("/agreement/editor/preview/", draft).context["now"]
+
+    assert (before.draft, before.in_force, before.people) == (1, 1, 1)
+    assert (after.draft, after.in_force, after.people) == (2, 2, 2)
+
+
 def test_the_live_panel_lists_the_problems_instead_of_counts(client, marketer, signed_in_force):
     fields = form_data(signed_in_force.document)
     fields["decay-half_life_days"] = ["0"]
