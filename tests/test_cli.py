@@ -123,3 +123,43 @@ def test_the_demo_serves_the_dashboard_numbers_as_its_marketing_head_sees_them(t
     finally:
         demo.terminate()
         demo.wait(timeout=60)
+
+
+def test_metrics_add_up_the_requests_every_server_worker_answered(tmp_path):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    port, base = _free_port(), None
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PROMETHEUS"))}
+    env.update(ACCORD_DATA_DIR=str(tmp_path / "data"), TMPDIR=str(tmp_path))
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "accord", "serve", "--port", str(port), "--workers", "3"]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        answered, deadline = 0, time.monotonic() + 180  # a bound for a loaded machine
+        while answered < 60:
+            base = f"http://127.0.0.1:{port}"
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as resp:
+                    answered += resp.status == 200
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as resp:
+            text = resp.read().decode()
+        [folder] = tmp_path.glob("accord-metrics-*")
+        processes = {path.stem.rsplit("_", 1)[-1] for path in folder.glob("counter_*.db")}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    counted = [
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "accord_http_requests_total"
+        and sample.labels == {"route": "/healthz", "method": "GET", "status": "200"}
+    ]
+    assert counted == [60]  # one figure, whichever worker answered each request
+    assert len(processes) > 1  # the requests were answered by several workers
+    assert not folder.exists()  # each start begins from nothing

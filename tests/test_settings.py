@@ -35,6 +35,7 @@ def run_accord(*args, env_overrides, tmp_path, cwd=None):
         ("ACCORD_SECRET_KEY", "short", "ACCORD_SECRET_KEY is too short"),
         ("ACCORD_BACKUP_KEY", "short", "ACCORD_BACKUP_KEY is too short"),
         ("ACCORD_WORKER_STALE_SECONDS", "5", "ACCORD_WORKER_STALE_SECONDS is too short"),
+        ("ACCORD_METRICS_TOKEN", "short", "ACCORD_METRICS_TOKEN is too short"),
         ("ACCORD_EMAIL_PORT", "twenty-five", "'twenty-five': expected a whole number"),
         ("ACCORD_EMAIL_URL", "smtpx://u:secret@mail.example.com", "ACCORD_EMAIL_URL: the scheme"),
         (

@@ -1,7 +1,9 @@
 """The `accord` command: the product's CLI, each subcommand a Django management command."""
 
 import os
+import shutil
 import sys
+import tempfile
 
 # `accord NAME` runs the management command on the right; the rest keep their own names.
 SUBCOMMANDS = {
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     from accord.env import ConfigError
 
     command, rest = argv[0], argv[1:]
+    metrics_dir = _metrics_dir() if command in {"serve", "demo"} else None
+    parent = os.getpid()
     try:
         if command == "manage":
             execute_from_command_line(["accord manage", *rest])
@@ -94,3 +98,16 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(f"accord: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
+    finally:
+        if metrics_dir is not None and os.getpid() == parent:  # not in a gunicorn worker
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> str | None:
+    """A fresh folder where each of the server's processes keeps its /metrics figures, set
+    before anything imports prometheus_client (which reads it at import); None when the
+    operator chose one (PROMETHEUS_MULTIPROC_DIR, emptied by them before each start)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return None
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="accord-metrics-")
+    return os.environ["PROMETHEUS_MULTIPROC_DIR"]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accord.telemetry.metrics_middleware",  # first, so it times everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,6 +206,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# /metrics answers whoever sends it as a Bearer token; unset, only clients on this machine.
+METRICS_TOKEN = env_str("ACCORD_METRICS_TOKEN")
+if METRICS_TOKEN is not None and len(METRICS_TOKEN) < 32:
+    raise ConfigError("ACCORD_METRICS_TOKEN is too short: use at least 32 random characters")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
 IMPORT_MAX_BYTES = env_int("ACCORD_MAX_IMPORT_BYTES", 104_857_600)

@@ -24,6 +24,7 @@ from accord.crm.services import do_record_lifecycle_changes
 from accord.handoff.models import Handoff
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route, route_locked
 from accord.handoff.terms import SlaTerms
+from accord.telemetry import record_capture
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -215,6 +216,7 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     do_rescore_people([person.pk], version)
     person, score = _rescored(person)
     handoff = _route_locked_mql(person, version, new=created)
+    _count_when_kept("leads", routed=1 if handoff else 0)
     return (201 if created else 200), {
         "person_id": person.pk,
         "created": created,
@@ -293,9 +295,15 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
     mqls = Person.objects.filter(pk__in=people.values(), lifecycle_stage=LifecycleStage.MQL)
     routed = (route_new_mql(p, version) for p in mqls.order_by("pk"))
     handoffs = [h for h in routed if h is not None]
+    _count_when_kept("touchpoints", routed=len(handoffs))
     return 201, {
         "accepted": len(touches),
         "people_created": people_created,
         "touchpoint_ids": [t.pk for t in touches],
         "handoff_ids": [h.pk for h in handoffs],
     }
+
+
+def _count_when_kept(endpoint: str, *, routed: int) -> None:
+    """The capture counts on /metrics once its transaction commits: a rolled-back one never."""
+    transaction.on_commit(lambda: record_capture(endpoint, routed))

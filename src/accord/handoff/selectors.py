@@ -425,3 +425,12 @@ def pool_mqls() -> QuerySet[Person]:
         .annotate(qualified_at=Subquery(qualified))
         .order_by(F("qualified_at").asc(nulls_first=True), "id")
     )
+
+
+def count_breaches() -> dict[str, int]:
+    """Missed SLA clocks ever marked, by clock (first touch, decision), for /metrics."""
+    totals = Handoff.objects.aggregate(
+        first_touch=Count("pk", filter=Q(first_touch_breached_at__isnull=False)),
+        decision=Count("pk", filter=Q(decision_breached_at__isnull=False)),
+    )
+    return {clock: totals[clock] for clock in ("first_touch", "decision")}

@@ -4,10 +4,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from accord.alerts.health import check_worker
 from accord.alignment.selectors import get_latest_published
@@ -20,6 +21,7 @@ from accord.crm.selectors import (
     get_database_stats,
 )
 from accord.touchpoints.selectors import find_campaigns
+from accord.web.prometheus import exposition, may_scrape
 from accord.web.today import needs_of
 
 
@@ -65,6 +67,15 @@ def healthz(request):
     if failures:
         return JsonResponse({"status": "failing", "failing": failures}, status=503)
     return JsonResponse({"status": "ok", "checked": ["database", "cache", "worker"]})
+
+
+def metrics(request):
+    """Prometheus' scrape: the token's holder, or a client on this machine when none is set."""
+    if not may_scrape(request):
+        answer = HttpResponse("Send Authorization: Bearer ACCORD_METRICS_TOKEN\n", status=401)
+        answer["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return answer
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 def _run_check(check) -> str | None:

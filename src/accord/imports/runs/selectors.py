@@ -2,7 +2,7 @@
 
 import json
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from accord.imports.models import ImportRun
@@ -37,3 +37,9 @@ def progress_of(run: ImportRun) -> dict:
         return json.loads(progress_file(run).read_text())
     except (FileNotFoundError, ValueError):
         return {}
+
+
+def count_runs() -> dict[tuple[str, str], int]:
+    """Checks and imports kept, by (mode, status), for /metrics."""
+    rows = ImportRun.objects.values_list("mode", "status").annotate(n=Count("pk")).order_by()
+    return {(mode, status): n for mode, status, n in rows}

@@ -1,0 +1,49 @@
+"""/metrics counts the captures carried out and the leads they handed to reps, and the SLA clocks
+those reps then missed; a retry answered from the first submission is not counted again."""
+
+import datetime as dt
+
+from prometheus_client.parser import text_string_to_metric_families
+from tests.factories import AccountFactory
+
+from accord.capture.tests.test_routing import LEAD, round_robin
+from accord.handoff.services import do_mark_breaches
+
+
+def figure(client, name, **labels) -> float:
+    text = client.get("/metrics").content.decode()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+def test_captures_and_the_leads_they_routed_are_counted_once(
+    client, capture, quick_mql_agreement, sales_team, rep, django_capture_on_commit_callbacks
+):
+    AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
+    round_robin(sales_team, rep)
+    received = figure(client, "accord_captures_received_total", endpoint="leads")
+    routed = figure(client, "accord_capture_leads_routed_total", endpoint="leads")
+
+    with django_capture_on_commit_callbacks(execute=True):  # counted once the capture is kept
+        capture.post("/leads", LEAD, key="form-1")
+        capture.post("/leads", LEAD, key="form-1")  # the same submission again
+        capture.post("/leads", {**LEAD, "email": "bo@elsewhere.example"})  # does not qualify
+
+    assert figure(client, "accord_captures_received_total", endpoint="leads") - received == 2
+    assert figure(client, "accord_capture_leads_routed_total", endpoint="leads") - routed == 1
+
+
+def test_a_missed_first_touch_is_counted_as_a_breach(
+    client, capture, quick_mql_agreement, sales_team, rep
+):
+    AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
+    round_robin(sales_team, rep)
+    capture.post("/leads", LEAD)
+    assert figure(client, "accord_sla_breaches_total", clock="first_touch") == 0
+
+    do_mark_breaches(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=7))
+
+    assert figure(client, "accord_sla_breaches_total", clock="first_touch") == 1
