@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accord.alignment",
     "accord.goals",
     "accord.audit",
+    "accord.mail",
     "axes",
     "accord.mindset",
 ]
@@ -215,13 +216,20 @@ if METRICS_TOKEN is not None and len(METRICS_TOKEN) < 32:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
 IMPORT_MAX_BYTES = env_int("ACCORD_MAX_IMPORT_BYTES", 104_857_600)
 
-EMAIL_BACKEND = env_str("ACCORD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # Outgoing mail: ACCORD_EMAIL_URL, or the older host and port (no login, no TLS), never both.
 _MAIL = env_email_url("ACCORD_EMAIL_URL")
-if _MAIL is not None and (env_str("ACCORD_EMAIL_HOST") or env_str("ACCORD_EMAIL_PORT")):
+_MAIL_HOST_SET = bool(env_str("ACCORD_EMAIL_HOST") or env_str("ACCORD_EMAIL_PORT"))
+if _MAIL is not None and _MAIL_HOST_SET:
     raise ConfigError(
         "ACCORD_EMAIL_URL and ACCORD_EMAIL_HOST/ACCORD_EMAIL_PORT are both set: keep only the URL"
     )
+# With no mail server named, mail is kept in Accord's outbox for admins to read on /mail/.
+EMAIL_BACKEND = env_str(
+    "ACCORD_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _MAIL is not None or _MAIL_HOST_SET
+    else "accord.mail.backend.OutboxBackend",
+)
 _MAIL = _MAIL or {
     "EMAIL_HOST": env_str("ACCORD_EMAIL_HOST", "localhost"),
     "EMAIL_PORT": env_int("ACCORD_EMAIL_PORT", 25),

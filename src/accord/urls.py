@@ -12,6 +12,7 @@ urlpatterns = [
     path("planning/", include("accord.planning.urls")),
     path("", include("accord.handoff.urls")),
     path("audit/", include("accord.audit.urls")),
+    path("mail/", include("accord.mail.urls")),
     path("imports/", include("accord.imports.urls")),
     path("", include("accord.crm.urls")),
     path("", include("accord.metrics.urls")),

@@ -5,6 +5,7 @@ has committed.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -32,13 +33,25 @@ def digest_body(agenda: Agenda) -> str:
     return render_to_string("goals/digest.txt", {"agenda": agenda})
 
 
+@dataclass(frozen=True)
+class Digest:
+    subject: str
+    body: str
+    recipients: list[User]
+
+
+def build_digest(today: dt.date | None = None) -> Digest:
+    """The digest for the week holding `today`, as each person gets it (nothing is sent)."""
+    agenda = build_agenda(today or timezone.localdate())
+    return Digest(digest_subject(agenda), digest_body(agenda), digest_recipients())
+
+
 def do_send_digest(today: dt.date | None = None) -> int:
     """E-mail the digest to both teams; returns how many people it goes to."""
-    agenda = build_agenda(today or timezone.localdate())
-    subject, body = digest_subject(agenda), digest_body(agenda)
+    digest = build_digest(today)
     messages = [
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-        for person in digest_recipients()
+        EmailMessage(digest.subject, digest.body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        for person in digest.recipients
     ]
     if messages:
         transaction.on_commit(lambda: get_connection().send_messages(messages))

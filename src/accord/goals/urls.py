@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.goals import rhythm_views, views
+from accord.goals import digest_views, rhythm_views, views
 
 app_name = "goals"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("goals/people/", rhythm_views.people_page, name="people"),
     path("goals/people/sign-up/", rhythm_views.sign_up, name="sign_up"),
     path("goals/people/<int:user_id>/liaison/", rhythm_views.set_liaison, name="set_liaison"),
+    path("goals/digest/", digest_views.digest_preview, name="digest"),
     path("meetings/", rhythm_views.meetings_page, name="meetings"),
     path("meetings/record/", rhythm_views.record_meeting, name="record_meeting"),
     path("meetings/<int:pk>/", rhythm_views.meeting_page, name="meeting"),

@@ -594,6 +594,11 @@ def sees_feedback_in_menu(user: User) -> bool:
     return not user.is_admin and user.role in (User.Role.MARKETER, User.Role.HEAD)
 
 
+def may_read_sent_mail(user: User) -> bool:
+    """The mail Accord kept (alerts, digests: other people's leads and names) is for admins."""
+    return user.is_authenticated and user.is_admin
+
+
 def sees_admin_in_menu(user: User) -> bool:
     return user.is_admin
 

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     ("API docs", "api:openapi-view", None),
     ("Import", "imports:index", access.may_import),
     ("Audit", "audit:search", access.may_read_audit_trail),
+    ("Mail", "mail:outbox", access.may_read_sent_mail),
     ("Admin", "admin:index", access.sees_admin_in_menu),
 ]
 

@@ -18,5 +18,11 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"--date: {date!r} is not a date like 2026-11-23") from None
-        sent = do_send_digest(today)
+        try:
+            sent = do_send_digest(today)
+        except OSError as exc:  # smtplib's errors too: the server refused, or is not there
+            raise CommandError(
+                f"The digest was not sent: the mail server said {exc}. "
+                "Check ACCORD_EMAIL_URL, or leave it unset to keep mail on Accord's /mail/ page."
+            ) from None
         self.stdout.write(f"Sent the weekly digest to {sent} people.")
