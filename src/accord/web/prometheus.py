@@ -1,6 +1,6 @@
 """`/metrics` for Prometheus: this server's request counts and timings (accord.telemetry, added
 up over every gunicorn worker) and what the database holds now: the worker's queue, its
-heartbeat, missed SLA clocks, alert deliveries and imports by outcome.
+heartbeat, missed SLA clocks, alert deliveries, imports and CRM sync runs by outcome.
 
 Who may read it: with ACCORD_METRICS_TOKEN set, whoever sends `Authorization: Bearer TOKEN`;
 without, only a client on this machine that did not come through a proxy (a proxy on the same
@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 
 from accord.alerts.health import heartbeat_age, waiting_jobs
 from accord.alerts.selectors import count_deliveries
+from accord.crm_sync import selectors as sync
 from accord.handoff.selectors import count_breaches
 from accord.imports.runs.selectors import count_runs
 
@@ -107,3 +108,20 @@ class DatabaseCollector(Collector):
         for (mode, status), count in sorted(count_runs().items()):
             runs.add_metric([mode, status], count)
         yield runs
+
+        sync_runs = GaugeMetricFamily(
+            "accord_sync_runs",
+            "CRM sync runs kept, by CRM and outcome (running, done, failed)",
+            labels=["crm", "outcome"],
+        )
+        for (crm, status), count in sorted(sync.count_runs().items()):
+            sync_runs.add_metric([crm, status], count)
+        yield sync_runs
+        sync_problems = GaugeMetricFamily(
+            "accord_sync_errors",
+            "Records CRM sync runs skipped or could not write back, by CRM and direction",
+            labels=["crm", "direction"],
+        )
+        for (crm, direction), count in sorted(sync.count_problems().items()):
+            sync_problems.add_metric([crm, direction], count)
+        yield sync_problems

@@ -73,8 +73,9 @@ def test_the_queue_its_oldest_job_and_the_worker_heartbeat_are_read_from_the_dat
 
 
 @pytest.mark.django_db
-def test_alert_deliveries_and_imports_are_counted_by_outcome(client, rep):
+def test_alert_deliveries_imports_and_crm_syncs_are_counted_by_outcome(client, rep):
     from accord.alerts.models import Alert, Delivery, Event
+    from accord.crm_sync.models import Connection, SyncProblem, SyncRun
     from accord.imports.models import ImportRun
 
     alert = Alert.objects.create(
@@ -85,12 +86,22 @@ def test_alert_deliveries_and_imports_are_counted_by_outcome(client, rep):
             alert=alert, channel="email", email=rep.email, status=status, next_attempt_at=T0
         )
     ImportRun.objects.create(file_name="a.csv", size_bytes=1, mode="check", status="refused")
+    hubspot = Connection.objects.create(kind=Connection.Kind.HUBSPOT)
+    done = SyncRun.objects.create(connection=hubspot, status="done", started_at=T0)
+    SyncRun.objects.create(connection=hubspot, status="failed", started_at=T0)
+    for remote_id in ("101", "102"):
+        SyncProblem.objects.create(
+            run=done, object="contacts", direction="pull", remote_id=remote_id, reason="no e-mail"
+        )
 
     figures = scrape(client)
 
     assert value(figures, "accord_alert_deliveries", channel="email", outcome="delivered") == 2
     assert value(figures, "accord_alert_deliveries", channel="email", outcome="failed") == 1
     assert value(figures, "accord_import_runs", mode="check", outcome="refused") == 1
+    assert value(figures, "accord_sync_runs", crm="hubspot", outcome="done") == 1
+    assert value(figures, "accord_sync_runs", crm="hubspot", outcome="failed") == 1
+    assert value(figures, "accord_sync_errors", crm="hubspot", direction="pull") == 2
 
 
 @pytest.mark.django_db
