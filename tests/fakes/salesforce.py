@@ -6,11 +6,12 @@ What it answers, as Salesforce does:
   header or the form) and the JWT bearer flow (an RS256 assertion signed with the connected app's
   key, `aud` the login URL, `sub` a known user); `invalid_client` / `invalid_grant` otherwise.
 - `GET .../query` and `.../queryAll` with a small SOQL: `SELECT fields FROM object [WHERE a op
-  literal [AND ...]] [ORDER BY field [ASC|DESC], ...] [LIMIT n]`. A query's rows are fixed when it
-  runs (its cursor), handed out a batch at a time (2,000, or the `Sforce-Query-Options: batchSize`
-  header, at least 200 as Salesforce says; `batch_size` here overrides it so tests page on a few
-  rows) with `nextRecordsUrl`. `query` leaves out deleted rows; `queryAll` keeps them with
-  `IsDeleted` true and, for a merged Lead, Contact or Account, `MasterRecordId`.
+  literal, or a IN (literal, ...) [AND ...]] [ORDER BY field [ASC|DESC], ...] [LIMIT n]`. A
+  query's rows are fixed when it runs (its cursor), handed out a batch at a time (2,000, or
+  the `Sforce-Query-Options: batchSize` header, at least 200 as Salesforce says; `batch_size`
+  here overrides it so tests page on a few rows) with `nextRecordsUrl`. `query` leaves out
+  deleted rows; `queryAll` keeps them with `IsDeleted` true and, for a merged Lead, Contact or
+  Account, `MasterRecordId`.
 - `GET .../sobjects/{type}/deleted/?start=&end=` (getDeleted) and `.../sobjects/{type}/describe`.
 - `GET .../limits`: `DailyApiRequests`; every other call counts against it, is answered with
   `Sforce-Limit-Info: api-usage=used/max`, and once it is spent answers 403 REQUEST_LIMIT_EXCEEDED.
@@ -186,7 +187,7 @@ SOQL = re.compile(
     r"(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-CONDITION = re.compile(r"^\s*(\w+)\s*(=|!=|<=|>=|<|>)\s*(.+?)\s*$")
+CONDITION = re.compile(r"^\s*(\w+)\s*(=|!=|<=|>=|<|>|\bIN\b)\s*(.+?)\s*$", re.IGNORECASE)
 DATETIME_LITERAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -229,7 +230,14 @@ def parse_soql(text: str, known: dict[str, dict[str, str]]) -> Soql:
             condition = CONDITION.match(part)
             if not condition:
                 raise SoqlError("MALFORMED_QUERY", f"unexpected token: '{part.strip()}'")
-            where.append((check(condition[1]), condition[2], _literal(condition[3])))
+            op, operand = condition[2].upper(), condition[3]
+            if op == "IN":
+                if not (operand.startswith("(") and operand.endswith(")")):
+                    raise SoqlError("MALFORMED_QUERY", f"unexpected token: '{operand}'")
+                items = [_literal(item.strip()) for item in operand[1:-1].split(",")]
+                where.append((check(condition[1]), op, items))
+            else:
+                where.append((check(condition[1]), op, _literal(operand)))
     order = []
     if match["order"]:
         for part in match["order"].split(","):
@@ -252,6 +260,8 @@ def _comparable(value: object) -> object:
 
 def _holds(record: dict, field: str, op: str, literal: object) -> bool:
     value = _comparable(record.get(field))
+    if op == "IN":
+        return value in literal
     if op in ("=", "!="):
         return (value == literal) is (op == "=")
     if value is None or literal is None:
@@ -344,6 +354,28 @@ class FakeSalesforce:
         with self.lock:
             self.update(sobject, duplicate_id, IsDeleted=True, MasterRecordId=master_id)
             self.update(sobject, master_id)
+
+    def convert(self, lead_id: str, account_id: str | None = None) -> str:
+        """Sales converts a lead: a contact is made from it and the lead is closed, read-only."""
+        with self.lock:
+            lead = self.records["Lead"][lead_id]
+            contact = self.create(
+                "Contact",
+                Email=lead["Email"],
+                FirstName=lead["FirstName"],
+                LastName=lead["LastName"],
+                AccountId=account_id,
+                OwnerId=lead["OwnerId"],
+            )
+            self.update(
+                "Lead",
+                lead_id,
+                IsConverted=True,
+                Status="Closed - Converted",
+                ConvertedContactId=contact,
+                ConvertedAccountId=account_id,
+            )
+            return contact
 
     def add_accord_fields(self, *sobjects: str) -> None:
         """An admin created the custom fields Accord writes to."""
@@ -644,6 +676,12 @@ class FakeSalesforce:
             }
         if record.get("IsDeleted"):
             return {"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}
+        if record.get("IsConverted"):
+            return {
+                "statusCode": "CANNOT_UPDATE_CONVERTED_LEAD",
+                "message": "cannot reference converted lead",
+                "fields": [],
+            }
         for name in values:
             if name not in self.fields[sobject]:
                 return {

@@ -314,6 +314,19 @@ class SalesforceApi:
             next_url = answer["nextRecordsUrl"]
             answer = self.call(lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True))
 
+    def among(self, sobject: str, columns: list[str], where: str, key: str, ids: list[str]):
+        """Rows of `sobject` meeting `where` whose `key` is one of `ids`, asked 200 ids at a
+        time (a SOQL query travels in the URL, whose length Salesforce limits)."""
+        rows: list[dict] = []
+        for start in range(0, len(ids), 200):
+            quoted = ", ".join(f"'{i}'" for i in ids[start : start + 200] if i.isalnum())
+            soql = (
+                f"SELECT {', '.join(dict.fromkeys(['Id', key, *columns]))} FROM {sobject} "
+                f"WHERE {where} AND {key} IN ({quoted})"
+            )
+            rows += self.call(lambda sf, q=soql: sf.query_all(q))["records"]
+        return rows
+
     def missing_fields(self, sobject: str) -> list[MissingField]:
         """Accord's custom fields the object lacks, with the metadata to create each."""
         described = self.call(lambda sf: getattr(sf, sobject).describe())

@@ -152,17 +152,35 @@ class Salesforce:
         position = since
         for page in self.api.changed(obj.name, columns, since, include_deleted=True):
             position = page.position
-            records, removals = [], []
-            for row in page.records:
-                if row.get("IsDeleted"):
-                    removals.append(Removal(row["Id"], row.get("MasterRecordId") or None))
-                else:
-                    records.append(RemoteRecord(row["Id"], self._fields(obj, row, users)))
+            live = [row for row in page.records if not row.get("IsDeleted")]
+            removals = [
+                Removal(row["Id"], row.get("MasterRecordId") or None)
+                for row in page.records
+                if row.get("IsDeleted")
+            ]
+            primary = self._primary_contacts(live) if obj.name == "Opportunity" else {}
+            records = []
+            for row in live:
+                fields = self._fields(obj, row, users)
+                if obj.name == "Opportunity":
+                    fields["primary_contact"] = primary.get(row["Id"], "")
+                records.append(RemoteRecord(row["Id"], fields))
             yield Page(
                 cursor=self._cursor(position, running_full), records=records, removals=removals
             )
         # The pull reached the end: a full pull is done, the next one is incremental.
         yield Page(cursor=self._cursor(position, False))
+
+    def _primary_contacts(self, rows: list[dict]) -> dict[str, str]:
+        """Each opportunity's primary contact, from its contact roles."""
+        roles = self.api.among(
+            "OpportunityContactRole",
+            ["ContactId"],
+            "IsPrimary = true",
+            "OpportunityId",
+            [row["Id"] for row in rows],
+        )
+        return {role["OpportunityId"]: role["ContactId"] or "" for role in roles}
 
     def _cursor(self, position: Position | None, full: bool) -> dict:
         if position is None:
@@ -229,7 +247,20 @@ class Salesforce:
     def push(self, obj: SyncObject, changes: Sequence[Change]) -> list[Written]:
         results: dict[str, Written] = {}
         writes = []
+        converted = set()
+        if obj.name == "Lead":
+            # A converted lead is read-only; the contact it became is the same Accord person
+            # and gets these values in the contacts' own write-back.
+            rows = self._guarded(
+                lambda: self.api.among(
+                    "Lead", [], "IsConverted = true", "Id", [c.remote_id for c in changes]
+                )
+            )
+            converted = {row["Id"] for row in rows}
         for change in changes:
+            if change.remote_id in converted:
+                results[change.remote_id] = Written(change.remote_id, True)
+                continue
             values = {}
             for name, text in change.fields.items():
                 if text is None:

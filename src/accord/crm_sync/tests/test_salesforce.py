@@ -295,3 +295,37 @@ def test_environment_credentials_win_over_the_stored_ones(connection, salesforce
 
     assert run.status == SyncRun.Status.DONE
     assert Person.objects.count() == 1
+
+
+def test_an_opportunitys_primary_contact_role_names_its_contact(sync, salesforce):
+    account = salesforce.create("Account", Name="Acme")
+    buyer = salesforce.create(
+        "Contact", Email="buyer@acme.example", LastName="B", AccountId=account
+    )
+    other = salesforce.create(
+        "Contact", Email="other@acme.example", LastName="O", AccountId=account
+    )
+    deal = salesforce.create("Opportunity", Name="Deal", AccountId=account, StageName="Prospecting")
+    salesforce.create(
+        "OpportunityContactRole", OpportunityId=deal, ContactId=other, IsPrimary=False
+    )
+    salesforce.create("OpportunityContactRole", OpportunityId=deal, ContactId=buyer, IsPrimary=True)
+
+    sync()
+
+    assert Opportunity.objects.get().primary_contact.email == "buyer@acme.example"
+
+
+def test_a_converted_lead_is_written_through_its_contact(sync, salesforce):
+    salesforce.add_accord_fields("Lead", "Contact")
+    lead = add_lead(salesforce, 1)
+    sync()
+    contact = salesforce.convert(lead)
+    sync()
+    _score(Person.objects.get(), 88, "A")
+
+    run = sync()
+
+    assert Person.objects.count() == 1
+    assert salesforce.get("Contact", contact)["Accord_Score__c"] == 88
+    assert not SyncProblem.objects.filter(run=run).exists()
