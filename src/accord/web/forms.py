@@ -4,8 +4,6 @@ Each form offers only the fields the user's role may write (`teams.access.WRITAB
 the services the same changes the JSON API would (`access.check_changes`). A record is named by
 what people know it by: an account by its domain, a person by their e-mail."""
 
-import uuid
-
 from django import forms
 
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
@@ -25,21 +23,18 @@ class RecordForm(forms.Form):
     record = ""
     references: dict[str, str] = {}  # form field → access field (account → account_id)
 
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, user, *args, action: str = "create", **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         allowed = access.writable_fields(user, self.record, action)
         for name in list(self.fields):
-            if name != "submission" and self.references.get(name, name) not in allowed:
+            if self.references.get(name, name) not in allowed:
                 del self.fields[name]
         if "owner_id" in self.fields:
             owners = [(str(u.pk), str(u)) for u in access.assignable_owners(user)]
             self.fields["owner_id"].choices = [(UNASSIGNED, "Unassigned"), *owners]
-        if action == "create" and not self.is_bound:
-            self.initial.setdefault("submission", uuid.uuid4())
-            if access.audience_of(user) == access.Audience.REP and "owner_id" in self.fields:
+        if action == "create" and not self.is_bound and "owner_id" in self.fields:
+            if access.audience_of(user) == access.Audience.REP:
                 self.initial.setdefault("owner_id", str(user.pk))
 
     def field_of(self, name: str) -> str | None:
@@ -52,7 +47,7 @@ class RecordForm(forms.Form):
     def changes(self) -> dict:
         """What the user sent, keyed as `access.check_changes` takes it: every field for a new
         record, only the fields changed for an existing one."""
-        names = [n for n in self.fields if n != "submission"]
+        names = list(self.fields)
         if self.action == "update":
             names = [n for n in names if n in self.changed_data]
         return {self.references.get(n, n): self._value(n) for n in names}

@@ -1,11 +1,9 @@
 """Creating and changing people, accounts, deals and campaigns in the pages, within what the
 user's role may do, through the same checks (`teams.access`) and services as the JSON API.
 
-Errors come back in the form: a summary at the top, each beside its field. A form that creates
-a record carries a key, so submitting it twice (a double click, a resend) makes one record and
-shows it both times."""
+Errors come back in the form: a summary at the top, each beside its field. A form submitted
+twice (a double click, a resend) is carried out once by `web.submissions`, for every form."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -13,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -29,7 +27,6 @@ from accord.web.forms import (
     PlanForm,
     mark_invalid,
 )
-from accord.web.models import FormSubmission
 
 REASON = "changed on its page"
 
@@ -129,22 +126,6 @@ def _show_errors(forms, exc: Exception) -> None:
         owner.add_error(owner.field_of(name) if name else None, message)
 
 
-def _once(user, form, record: str, create: Callable):
-    """Create the record once per form key: a second submission of the same form finds the
-    record the first made (waiting for it, on PostgreSQL, if the first is still being saved)."""
-    key = form.cleaned_data.get("submission") or uuid.uuid4()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                submission = FormSubmission.objects.create(key=key, user=user, record_type=record)
-        except IntegrityError:
-            return FormSubmission.objects.get(key=key, user=user).record_id, False
-        made = create()
-        submission.record_id = made.pk
-        submission.save(update_fields=["record_id"])
-    return made.pk, True
-
-
 def _render(request, editor: Editor, forms, title: str, record=None, status: int = 200):
     context = {
         "forms": forms,
@@ -166,12 +147,10 @@ def create_view(request, editor: Editor):
     if request.method != "POST" or not form.is_valid():
         return _render(request, editor, [form], title, status=400 if form.errors else 200)
 
-    def create():
-        changes = access.check_changes(user, editor.record, "create", form.changes())
-        return editor.create(user, changes)
-
     try:
-        pk, _ = _once(user, form, editor.record, create)
+        with transaction.atomic():
+            changes = access.check_changes(user, editor.record, "create", form.changes())
+            pk = editor.create(user, changes).pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
         return _render(request, editor, [form], title, status=400)
@@ -214,15 +193,13 @@ def new_campaign(request):
     if not posted or not all([form.is_valid(), plan.is_valid()]):
         return _render(request, CAMPAIGN, forms, title, status=400 if posted else 200)
 
-    def create():
-        data = form.changes()
-        if user.team_id:
-            data["owner_team_id"] = user.team_id
-        changes = access.check_changes(user, "campaign", "create", data)
-        return do_file_campaign(user, changes, plan.plan()).campaign
-
+    data = form.changes()
+    if user.team_id:
+        data["owner_team_id"] = user.team_id
     try:
-        pk, _ = _once(user, form, "campaign", create)
+        with transaction.atomic():
+            changes = access.check_changes(user, "campaign", "create", data)
+            pk = do_file_campaign(user, changes, plan.plan()).campaign.pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors(forms, e)
         return _render(request, CAMPAIGN, forms, title, status=400)
