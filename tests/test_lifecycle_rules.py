@@ -1,7 +1,9 @@
-"""A stage changed by hand follows the funnel on every path (the API, the admin): a lead with
-sales moves on only from the inbox, sales' stages are sales' to set, nobody goes back down."""
+"""A stage changed by hand follows the funnel on every path (the API, the admin, an import): a
+lead with sales moves on only from the inbox, sales' stages are sales' to set, nobody goes back
+down."""
 
 import pytest
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accord.crm.models import LifecycleChange, LifecycleStage, Person
@@ -9,6 +11,7 @@ from accord.handoff.models import RoutingMember, RoutingRule
 from accord.handoff.routing import do_route
 from accord.handoff.selectors import terms_in_force
 from accord.handoff.services import HandoffRefused, do_accept
+from accord.imports.tests.helpers import run_import, write_csv
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +103,57 @@ def test_moves_the_funnel_allows_are_made_and_kept(api_as, sales_head, was, to):
     assert response.status_code == 200, response.content
     assert stage(person) == to
     assert LifecycleChange.objects.filter(person=person, from_stage=was, to_stage=to).exists()
+
+
+def contacts(tmp_path, *rows: tuple[str, str]):
+    """A HubSpot contacts export: (e-mail, lifecycle stage) a row."""
+    lines = [f"{i},{email},{stage}" for i, (email, stage) in enumerate(rows, start=1)]
+    return write_csv(
+        tmp_path, "contacts.csv", "Record ID,Email,Lifecycle Stage\n" + "\n".join(lines)
+    )
+
+
+def test_an_import_may_not_move_a_lead_with_sales_or_back_down_and_names_each_row(
+    handed_off, tmp_path
+):
+    customer = PersonFactory(lifecycle_stage=LifecycleStage.CUSTOMER)
+    lead = PersonFactory(lifecycle_stage=LifecycleStage.LEAD)
+    path = contacts(
+        tmp_path,
+        (lead.email, "Customer"),
+        (handed_off.person.email, "Customer"),
+        (customer.email, "Lead"),
+    )
+
+    with pytest.raises(CommandError) as refused:
+        run_import(path)
+
+    message = str(refused.value)
+    assert "row 3, column Lifecycle Stage: " in message
+    assert "moves on when sales accepts, rejects or converts it in the inbox" in message
+    assert "row 4, column Lifecycle Stage: People move forward through the funnel" in message
+    assert "row 2" not in message
+    # The import is one whole: nothing of it is written while a row is refused.
+    assert [stage(p) for p in (lead, handed_off.person, customer)] == ["lead", "mql", "customer"]
+
+
+def test_an_import_may_not_set_a_stage_sales_sets(tmp_path):
+    lead = PersonFactory(lifecycle_stage=LifecycleStage.LEAD)
+
+    with pytest.raises(CommandError, match="row 2, column Lifecycle Stage: Only the rep"):
+        run_import(contacts(tmp_path, (lead.email, "Sales Qualified Lead")))
+
+    assert stage(lead) == LifecycleStage.LEAD
+
+
+def test_an_import_makes_the_moves_the_funnel_allows_and_keeps_them_in_the_history(tmp_path):
+    lead = PersonFactory(lifecycle_stage=LifecycleStage.LEAD)
+    sql = PersonFactory(lifecycle_stage=LifecycleStage.SQL)
+
+    run_import(contacts(tmp_path, (lead.email, "Customer"), (sql.email, "Opportunity")))
+
+    assert (stage(lead), stage(sql)) == ("customer", "opportunity")
+    assert LifecycleChange.objects.filter(person=lead, from_stage="lead", to_stage="customer")
 
 
 def admin_form(person: Person, **changes) -> dict:

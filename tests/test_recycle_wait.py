@@ -106,7 +106,7 @@ def test_an_import_saying_mql_is_refused_naming_the_row(rejected, tmp_path):
         with pytest.raises(CommandError) as refused:
             run_import(path)
 
-    assert "row 2, column Lifecycle Stage: sales rejected this person" in str(refused.value)
+    assert f"row 2, column Lifecycle Stage: Sales rejected {rejected.email}" in str(refused.value)
     assert "2027-02-28 15:00 UTC" in str(refused.value)
     assert stage(rejected) == LifecycleStage.LEAD
 

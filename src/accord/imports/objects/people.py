@@ -13,7 +13,7 @@ from accord.audit.services import record_column_changes
 from accord.crm import bulk
 from accord.crm.emails import FREE_MAIL
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
-from accord.crm.services import do_record_lifecycle_changes
+from accord.crm.services import InvalidChange, check_move_by_hand, do_record_lifecycle_changes
 from accord.imports.engine import Counts, ParsedFile, timed
 from accord.imports.objects.common import SYSTEM_LABELS, Plan
 
@@ -78,26 +78,46 @@ def _existing_people() -> pl.DataFrame:
     return bulk.read_frame(Person, ("id", *FIELDS, "account_id", "recycled_until"))
 
 
-def _refuse_early_mqls(parsed: ParsedFile, matched: pl.DataFrame) -> pl.DataFrame:
-    """Rows that would make an MQL of somebody sales rejected who still waits out the recycle
-    pause are refused, naming the moment the wait ends; the other rows."""
-    mql = LifecycleStage.MQL.value
-    early = (
-        (pl.col("lifecycle_stage") == mql)
-        & (pl.col("old_lifecycle_stage") != mql)
-        & (pl.col("old_recycled_until") > timezone.now())
+def _refuse_moves_off_the_funnel(parsed: ParsedFile, matched: pl.DataFrame) -> pl.DataFrame:
+    """Rows that would move somebody's stage as the funnel does not allow a move by hand
+    (`crm.services.check_move_by_hand`: a lead with sales, a stage sales sets, back down the
+    funnel, an MQL still waiting out the recycle pause) are refused, each at its row and column
+    with the rule's reason; the other rows.
+
+    The rule is asked once per pair of stages, and again for each refused row to word it: a
+    large file only ever pays for its distinct moves."""
+    moving = matched.filter(
+        pl.col("lifecycle_stage").is_not_null()
+        & (pl.col("lifecycle_stage") != pl.col("old_lifecycle_stage"))
     )
-    _errors(
-        parsed,
-        matched.filter(early),
-        "lifecycle_stage",
-        "old_recycled_until",
-        lambda until: (
-            "sales rejected this person back to nurture: they may become a marketing "
-            f"qualified lead again from {until:%Y-%m-%d %H:%M} UTC, as the agreement says"
-        ),
+    stages = ["old_lifecycle_stage", "lifecycle_stage"]
+    refused_pairs = pl.DataFrame(
+        [pair for pair in moving.select(stages).unique().iter_rows() if _refusal(Person(), *pair)],
+        schema={name: pl.String for name in stages},
+        orient="row",
     )
-    return matched.filter(~early.fill_null(False))
+    early_mql = (pl.col("lifecycle_stage") == LifecycleStage.MQL.value) & (
+        pl.col("old_recycled_until") > timezone.now()
+    )
+    rows = pl.concat(
+        [moving.join(refused_pairs, on=stages, how="semi"), moving.filter(early_mql)]
+    ).unique("row", maintain_order=True)
+    rows = rows.select("row", "old_email", "old_recycled_until", *stages).sort("row")
+    # A Salesforce lead's stage comes from its Status column.
+    column = "lifecycle_stage" if "lifecycle_stage" in parsed.headers else "lead_status"
+    for row, email, until, was, to in rows.iter_rows():
+        reason = _refusal(Person(email=email, recycled_until=until), was, to)
+        parsed.error_at(row, column, reason)
+    return matched.join(rows.select("row"), on="row", how="anti", maintain_order="left")
+
+
+def _refusal(person: Person, from_stage: str, to_stage: str) -> str:
+    """Why the funnel refuses the move, or ""."""
+    try:
+        check_move_by_hand(person, from_stage, to_stage)
+    except InvalidChange as refused:
+        return refused.message
+    return ""
 
 
 def _sources(object_type: str) -> pl.DataFrame:
@@ -269,7 +289,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         how="left",
         maintain_order="left",
     )
-    matched = _refuse_early_mqls(parsed, matched)
+    matched = _refuse_moves_off_the_funnel(parsed, matched)
     merged = matched.select(
         "pid",
         "order",

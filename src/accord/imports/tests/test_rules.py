@@ -37,7 +37,7 @@ def test_a_file_with_bad_rows_is_refused_whole_listing_every_bad_row(db, tmp_pat
         + "3,Bad,Date,bad.date@acme.example,,lead,2024-02-30\n"
         + "4,Bad,Stage,bad.stage@acme.example,,hot prospect,2024-01-02\n"
         + ",No,Mail,,,lead,\n"
-        + "6,Fine,Person,ana.garcia@northwind.example,,customer,\n",
+        + "6,Fine,Person,bo.chen@northwind.example,,customer,\n",
     )
 
     with pytest.raises(CommandError) as refused:

@@ -1,6 +1,9 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+from django.core.management.base import CommandError
+
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.imports.tests.helpers import FIXTURES, run_import, snapshot
 
@@ -58,17 +61,32 @@ def test_a_lead_already_imported_from_hubspot_is_matched_by_email_in_any_case(db
     path = tmp_path / "leads.csv"
     path.write_text(
         "Id,FirstName,LastName,Company,Email,Status\n"
-        "00Q5g00000AbCdEAAV,Emma,Schmidt,Fabrikam GmbH,EMMA.SCHMIDT@FABRIKAM.EXAMPLE,"
-        "Closed - Converted\n"
+        "00Q5g00000AbCdEAAV,Emmy,Schmidt,Fabrikam GmbH,EMMA.SCHMIDT@FABRIKAM.EXAMPLE,"
+        "Working - Contacted\n"
     )
 
     output = run_import(path)
 
     assert "0 created          1 updated" in output
     emma = Person.objects.get(email__iexact="emma.schmidt@fabrikam.example")
-    assert emma.lifecycle_stage == LifecycleStage.SQL
-    assert emma.lifecycle_changes.last().from_stage == LifecycleStage.SAL
+    assert (emma.first_name, emma.lifecycle_stage) == ("Emmy", LifecycleStage.SAL)
     assert len(snapshot()["people"]) == len(before["people"])
+
+
+def test_a_lead_with_sales_converted_in_salesforce_is_refused_at_its_status(db, tmp_path):
+    """Sales accepted and qualified are a rep's accept and convert in the inbox, whatever path."""
+    run_import(FIXTURES / "salesforce-leads.csv")
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "Id,FirstName,LastName,Company,Email,Status\n"
+        "00Q5g00000AbCdEAAV,Emma,Schmidt,Fabrikam GmbH,emma.schmidt@fabrikam.example,"
+        "Closed - Converted\n"
+    )
+
+    with pytest.raises(CommandError, match="row 2, column Status: Only the rep a lead is hand"):
+        run_import(path)
+
+    assert Person.objects.get(email="emma.schmidt@fabrikam.example").lifecycle_stage == "sal"
 
 
 def test_the_same_deal_file_twice_updates_and_never_duplicates(db):
