@@ -232,6 +232,9 @@ class SalesforceApi:
 
     def call(self, action: Callable[[Salesforce], object]):
         """Run one API call, waiting and trying again while Salesforce says it is busy."""
+        # Checked before the call, on the usage the last answer reported, so an answer
+        # Salesforce gave (a write it made) is never dropped for the budget's sake.
+        self._check_budget()
         for attempt in range(self.pacer.attempts + 1):
             try:
                 answer = action(self.client)
@@ -259,12 +262,13 @@ class SalesforceApi:
             except requests.RequestException as error:
                 raise SalesforceUnavailable(f"cannot reach Salesforce: {error}") from None
             self.calls += 1
-            self._check_budget()
             return answer
         raise AssertionError("unreachable")
 
     def _check_budget(self) -> None:
-        usage = self.client.api_usage.get("api-usage")
+        if self._client is None:
+            return
+        usage = self._client.api_usage.get("api-usage")
         if usage is not None and usage.total - usage.used <= usage.total * self.reserve:
             raise DailyLimitReached(
                 f"{usage.used} of the org's {usage.total} daily API requests are used; the rest "
