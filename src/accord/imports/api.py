@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from accord.crm.api import Page
 from accord.crm.schemas import ErrorOut
-from accord.imports.models import ImportRun
+from accord.imports.models import ImportRun, ValueMapping
 from accord.imports.runs import selectors, services
 from accord.imports.runs.services import NotAllowed, NotConfirmable, RunRefused
 
@@ -32,6 +32,17 @@ class ProblemOut(Schema):
     reason: str
 
 
+class UnknownValueOut(Schema):
+    """A value no mapping names: map it (the check's page, `accord mappings set`), check again."""
+
+    kind: ValueMapping.Kind
+    value: str
+    pipeline: str
+    column: str
+    rows: int
+    first_row: int
+
+
 class ImportRunOut(Schema):
     id: int
     file_name: str
@@ -43,6 +54,7 @@ class ImportRunOut(Schema):
     problem_count: int
     problems: list[ProblemOut]
     notes: list[str]
+    unknown_values: list[UnknownValueOut]
     message: str
     check_run_id: int | None
     requested_by: str | None

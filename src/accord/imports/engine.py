@@ -71,6 +71,18 @@ class ReadOptions:
         return DateReading(date_order(values, self.date_format), zone or DateReading.zone)
 
 
+@dataclass(frozen=True)
+class UnknownValue:
+    """A value of a CRM's own that no mapping names, as the check page offers it for mapping."""
+
+    kind: str  # ValueMapping.Kind
+    value: str  # as the first row holding it writes it
+    pipeline: str  # a deal stage's pipeline ("" for every other kind)
+    column: str
+    rows: int  # how many rows hold it
+    first_row: int
+
+
 @dataclass
 class Record:
     row: int
@@ -95,7 +107,7 @@ class ParsedFile:
     frame: object = None
     read_as: str = ""  # how the file was read: encoding and delimiter, or the workbook sheet
     notes: list[str] = field(default_factory=list)  # what was skipped or merged, and why
-    # Values no mapping names: (header, kind, name, key) -> (the value as written, its rows).
+    # Values no mapping names: (header, kind, name, key, pipeline key) -> [value, rows, pipeline].
     unmapped: dict[tuple, list] = field(default_factory=dict)
     others: dict[tuple, list] = field(default_factory=dict)  # (header, key) -> [value, rows]
 
@@ -103,12 +115,21 @@ class ParsedFile:
         """Rows holding a value no mapping names: made `other` (and counted) or kept to refuse."""
         key = vocabulary_key(exc.value)  # spellings a mapping would treat as one are one
         if other and exc.kind == "lifecycle_stage":
-            seen = self.others.setdefault((header, key), [exc.value, []])
+            seen = self.others.setdefault((header, key), [exc.value, [], ""])
         else:
-            seen = self.unmapped.setdefault((header, exc.kind, exc.name, key), [exc.value, []])
+            where = (header, exc.kind, exc.name, key, vocabulary_key(exc.scope))
+            seen = self.unmapped.setdefault(where, [exc.value, [], exc.scope])
         if seen[1] and min(rows) < min(seen[1]):
-            seen[0] = exc.value  # said as the first row writes it
+            seen[0], seen[2] = exc.value, exc.scope  # said as the first row writes it
         seen[1].extend(rows)
+
+    def unknown_values(self) -> list[UnknownValue]:
+        """The values no mapping names, in the order of the first row holding each."""
+        unknown = [
+            UnknownValue(kind, value, pipeline, header, len(rows), min(rows))
+            for (header, kind, *_), (value, rows, pipeline) in self.unmapped.items()
+        ]
+        return sorted(unknown, key=lambda u: (u.first_row, u.column))
 
     def error(self, record: Record, field_name: str, reason: str) -> None:
         self.error_at(record.row, field_name, reason)
@@ -138,9 +159,15 @@ class _ReadByRows(Exception):
 class ImportRefused(Exception):
     """The file cannot be imported as a whole; nothing was written."""
 
-    def __init__(self, message: str, errors: list[RowError] | None = None):
+    def __init__(
+        self,
+        message: str,
+        errors: list[RowError] | None = None,
+        unknown: list["UnknownValue"] | None = None,
+    ):
         super().__init__(message)
         self.errors = errors or []
+        self.unknown = unknown or []  # the values a mapping would let through
 
 
 def count_lines(path: Path) -> int:
@@ -179,8 +206,10 @@ def read_file(
 
 def _say_unmapped(parsed: ParsedFile) -> None:
     """One problem per value no mapping names, with its count; a note per value made other."""
-    for (header, kind, name, _), (value, rows) in parsed.unmapped.items():
+    for (header, kind, name, *_), (value, rows, pipeline) in parsed.unmapped.items():
         rows.sort()
+        where = f" in pipeline {pipeline!r}" if pipeline else ""
+        scoped = f' --pipeline "{pipeline}"' if pipeline else ""
         shown = ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
         other = (
             " or import it as other with --map-unknown=other" if kind == "lifecycle_stage" else ""
@@ -189,26 +218,28 @@ def _say_unmapped(parsed: ParsedFile) -> None:
             RowError(
                 rows[0],
                 header,
-                f"unknown {name} {value!r} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
+                f"unknown {name} {value!r}{where} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
                 f"({shown}): map it on the imports page or with "
-                f'accord mappings set {kind} "{value}" VALUE{other}',
+                f'accord mappings set {kind} "{value}" VALUE{scoped}{other}',
             )
         )
     parsed.errors.sort(key=lambda e: e.row)
-    for (header, _), (value, rows) in parsed.others.items():
+    for (header, _), (value, rows, _) in parsed.others.items():
         parsed.notes.append(f"{header} {value!r} imported as other in {len(rows)} rows")
 
 
 def bind_vocabularies(columns: list[tuple], index: int) -> list[tuple]:
     """Each vocabulary column's parser extended by the mappings kept for its kind (read from the
     database only when a value is not Accord's own)."""
-    from accord.imports.mappings import kept_mappings
+    from accord.imports.mappings import kept_mappings, owner_directory
 
-    kept: dict[str, dict[str, str]] = {}
+    kept: dict[str, dict[tuple[str, str], str]] = {}
 
-    def kept_for(kind: str) -> dict[str, str]:
+    def kept_for(kind: str) -> dict[tuple[str, str], str]:
         if not kept:
             kept.update(kept_mappings() or {"": {}})
+            # Owners are matched to users by e-mail, then by full name, then by a mapping.
+            kept["owner"] = kept.get("owner", {}) | owner_directory()
         return kept.get(kind, {})
 
     bound = []
@@ -277,6 +308,7 @@ def _read(
         result.notes.append(skipped_footer(rows[-footer][0], rows[-1][0], rows[-footer][1][0]))
         del rows[-footer:]
     parsed_cols = bind_vocabularies(_read_dates(parsed_cols, rows, options, result), 3)
+    scopes = [fmt.scopes.get(field_name) for _, _, field_name, _ in parsed_cols]
     derive = fmt.derive
     for row_number, cells in rows:
         values = {}
@@ -284,11 +316,14 @@ def _read(
             cell = cells[index]
             if cell:
                 values[field_name] = cell
-        for index, header, field_name, parser in parsed_cols:
+        for (index, header, field_name, parser), scope in zip(parsed_cols, scopes, strict=True):
             cell = cells[index]
             if cell:
                 try:
-                    values[field_name] = parser(cell)
+                    if scope:  # a deal's stage is read within its pipeline (a plain column)
+                        values[field_name] = parser(cell, values.get(scope, ""))
+                    else:
+                        values[field_name] = parser(cell)
                 except Unmapped as exc:
                     result.note_unmapped(header, exc, [row_number], options.map_unknown)
                     if options.map_unknown and exc.kind == "lifecycle_stage":

@@ -45,6 +45,11 @@ class ImportRun(models.Model):
     notes = models.JSONField(
         default=list, blank=True, help_text="rows skipped (a report's footer) or merged, and why"
     )
+    unknown_values = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="values no mapping names (UnknownValue), mapped on the check's page",
+    )
     message = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,8 +87,16 @@ class ValueMapping(models.Model):
         LEAD_STATUS = "lead_status", "Lead status"
         DEAL_STAGE = "deal_stage", "Deal stage"
         OWNER = "owner", "Owner"
+        SOURCE = "source", "Source"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    pipeline = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="a deal stage's pipeline as the export writes it; blank for every pipeline",
+    )
+    pipeline_key = models.CharField(max_length=255, blank=True, default="", editable=False)
     source_value = models.CharField(max_length=255, help_text="as the export writes it")
     key = models.CharField(
         max_length=255, editable=False, help_text="the source value without case or punctuation"
@@ -91,8 +104,13 @@ class ValueMapping(models.Model):
     accord_value = models.CharField(max_length=255, help_text="what Accord stores for it")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="value_mapping_unique")]
-        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "pipeline_key", "key"], name="value_mapping_unique"
+            )
+        ]
+        ordering = ["kind", "pipeline_key", "key"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.source_value!r} → {self.accord_value}"
+        where = f" in pipeline {self.pipeline!r}" if self.pipeline else ""
+        return f"{self.get_kind_display()} {self.source_value!r}{where} → {self.accord_value}"

@@ -74,6 +74,7 @@ def do_import_file(
                 f"{path.name} ({parsed.fmt.name}) was not imported: {len(errors):,} "
                 f"{'problem' if len(errors) == 1 else 'problems'}; nothing was written",
                 errors,
+                parsed.unknown_values(),
             )
         if not dry_run:
             tell("writing", rows)

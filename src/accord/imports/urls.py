@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.run, name="run"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/mappings/", views.map_values, name="map_values"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accord.imports.forms import UploadForm
 from accord.imports.runs import selectors, services
-from accord.imports.runs.services import RunRefused
+from accord.imports.runs.services import ChosenMapping, RunRefused
 from accord.teams.access import may_import
 
 
@@ -57,8 +57,31 @@ def run(request, pk: int):
     _importer(request)
     the_run = selectors.access_run(request.user, pk)
     template = "imports/_status.html" if request.headers.get("HX-Request") else "imports/run.html"
-    context = {"run": the_run, "progress": selectors.progress_of(the_run)}
+    context = {
+        "run": the_run,
+        "progress": selectors.progress_of(the_run),
+        "mapping_rows": selectors.mapping_rows(the_run),
+    }
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def map_values(request, pk: int):
+    """The values chosen in the check's mapping table: kept, and the file checked again."""
+    _importer(request)
+    check = selectors.access_run(request.user, pk)
+    chosen = [
+        ChosenMapping(u["kind"], u["value"], u["pipeline"], request.POST.get(f"map-{i}", ""))
+        for i, u in enumerate(check.unknown_values)
+    ]
+    try:
+        again = services.do_map_values(request.user, check, chosen)
+    except RunRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("imports:run", check.pk)
+    messages.success(request, "The mappings were saved; the file is being checked again.")
+    return redirect("imports:run", again.pk)
 
 
 @login_required

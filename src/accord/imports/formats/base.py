@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.money import check_amount
+from accord.touchpoints.models import Channel
 
 Parser = Callable[[str], object]
 
@@ -200,12 +201,14 @@ def currency(value: str) -> str:
 
 
 class Unmapped(ValueError):
-    """A value of a CRM's own list (a custom lifecycle or deal stage) that Accord has no
-    mapping for; the import lists these with their counts rather than row by row."""
+    """A value of a CRM's own list (a custom lifecycle or deal stage, an owner) that Accord has no
+    mapping for; the import lists these with their counts rather than row by row. `scope` is the
+    deal's pipeline for a deal stage (a stage means something within its pipeline)."""
 
-    def __init__(self, kind: str, name: str, value: str):
-        super().__init__(f"unknown {name} {value!r}")
-        self.kind, self.name, self.value = kind, name, value
+    def __init__(self, kind: str, name: str, value: str, scope: str = ""):
+        where = f" in pipeline {scope!r}" if scope else ""
+        super().__init__(f"unknown {name} {value!r}{where}")
+        self.kind, self.name, self.value, self.scope = kind, name, value, scope
 
 
 vocabulary_key = _key
@@ -218,7 +221,7 @@ def vocabulary(name: str, mapping: dict[str, str], kind: str | None = None) -> P
 
     seen: dict[str, str] = {}  # cells as written: a column repeats a handful of spellings
 
-    def parse(value: str) -> str:
+    def parse(value: str, scope: str = "") -> str:
         if value in seen:
             return seen[value]
         try:
@@ -235,19 +238,25 @@ def vocabulary(name: str, mapping: dict[str, str], kind: str | None = None) -> P
     return parse
 
 
-def with_mappings(parser: Parser, kept: Callable[[], dict[str, str]], other: str | None) -> Parser:
-    """A vocabulary extended by the mappings kept for its kind (`kept()`, asked only for a value
-    the vocabulary lacks), then (when asked) `other`."""
+def with_mappings(
+    parser: Parser, kept: Callable[[], dict[tuple[str, str], str]], other: str | None
+) -> Parser:
+    """A vocabulary extended by the mappings kept for its kind (`kept()`: (pipeline key, value
+    key) -> Accord value, asked only when needed), then (when asked) `other`. A mapping for the
+    value's own pipeline comes first, then the vocabulary, then a mapping for every pipeline."""
 
-    def parse(value: str) -> str:
+    def parse(value: str, scope: str = "") -> str:
+        if scope and (found := kept().get((_key(scope), _key(value)))) is not None:
+            return found
         try:
             return parser(value)
-        except Unmapped:
-            found = kept().get(_key(value), other)
+        except Unmapped as exc:
+            found = kept().get(("", _key(value)), other)
             if found is None:
-                raise
+                raise Unmapped(exc.kind, exc.name, value, scope) from None
             return found
 
+    parse.kind = getattr(parser, "kind", None)
     return parse
 
 
@@ -295,6 +304,69 @@ deal_stage = vocabulary(
 )
 
 
+# The lead statuses Accord knows: HubSpot's default list and Salesforce's standard picklist,
+# stored as written here (a status is a word sales uses, not a stage of the funnel).
+LEAD_STATUSES = (
+    "New",
+    "Open",
+    "In progress",
+    "Open deal",
+    "Unqualified",
+    "Attempted to contact",
+    "Connected",
+    "Bad timing",
+    "Open - Not Contacted",
+    "Working - Contacted",
+    "Closed - Converted",
+    "Closed - Not Converted",
+)
+lead_status = vocabulary(
+    "lead status", {status: status for status in LEAD_STATUSES}, kind="lead_status"
+)
+
+# A person's source is one of the channels both teams read reports in. HubSpot's Original
+# Source values and Salesforce's standard Lead Source picklist name the nearest channel; what
+# says no channel at all (Salesforce's "Other", HubSpot's "Offline Sources") is unassigned.
+_CHANNELS = {channel.value: channel.value for channel in Channel} | {
+    channel.label: channel.value for channel in Channel
+}
+source = vocabulary(
+    "source",
+    _CHANNELS
+    | {
+        # HubSpot's Original Source
+        "Direct Traffic": Channel.DIRECT,
+        "Referrals": Channel.REFERRAL,
+        "AI Referrals": Channel.REFERRAL,
+        "Email Marketing": Channel.EMAIL,
+        "Social Media": Channel.ORGANIC_SOCIAL,
+        "Other Campaigns": Channel.UNASSIGNED,
+        "Offline Sources": Channel.UNASSIGNED,
+        # Salesforce's Lead Source
+        "Web": Channel.DIRECT,
+        "Phone Inquiry": Channel.DIRECT,
+        "Partner Referral": Channel.REFERRAL,
+        "Employee Referral": Channel.REFERRAL,
+        "External Referral": Channel.REFERRAL,
+        "Word of mouth": Channel.REFERRAL,
+        "Advertisement": Channel.DISPLAY,
+        "Trade Show": Channel.EVENTS,
+        "Seminar - Internal": Channel.EVENTS,
+        "Seminar - Partner": Channel.EVENTS,
+        "Purchased List": Channel.UNASSIGNED,
+        "Public Relations": Channel.UNASSIGNED,
+        "Other": Channel.UNASSIGNED,
+    },
+    kind="source",
+)
+
+# An owner cell (an e-mail, a full name, a Salesforce user id): matched to an Accord user when
+# the import binds its columns (`engine.bind_vocabularies`); the parsed value is the user's
+# e-mail, or "" for an owner mapped to nobody (the record is left unassigned).
+owner = vocabulary("owner", {}, kind="owner")
+UNASSIGNED = "unassigned"
+
+
 def first_id(value: str) -> str:
     """HubSpot writes several associated ids as 'id1;id2'; the first is the primary one."""
     return value.split(";")[0].strip()
@@ -312,6 +384,9 @@ class Format:
     derive: Callable[[dict], None] | None = None  # fills fields implied by others
     unescape_formulas: bool = False  # Accord's exports prefix formula cells with an apostrophe
     excludes: frozenset[str] = field(default_factory=frozenset)  # headers it never has
+    # A field whose value means something only within another's: a deal's stage within its
+    # pipeline ({"stage": "pipeline"}); its parser is given the other field's cell.
+    scopes: dict[str, str] = field(default_factory=dict)
 
     def matches(self, headers: set[str]) -> bool:
         if headers & self.excludes:

@@ -6,11 +6,13 @@ from accord.imports.objects.common import (
     AccountDirectory,
     Plan,
     external_ids,
+    owner_field,
+    owner_ids,
     plan_change,
     write_planned,
 )
 
-FIELDS = ("name", "domain", "industry", "employee_count", "region", "created_at")
+FIELDS = ("name", "domain", "industry", "employee_count", "region", "created_at", "owner_id")
 LIMITS = {"name": 255, "industry": 100, "region": 100}
 
 
@@ -19,11 +21,13 @@ def plan_accounts(parsed: ParsedFile, reason: str, progress: bool = False) -> Pl
     directory = AccountDirectory.load()
     sources = directory.sources
     existing = {row[0]: row[1:] for row in Account.objects.values_list("id", *FIELDS)}
+    users = owner_ids()
 
     # Rows for one domain (or one external id) are one account: later non-blank cells win.
     groups: dict[object, tuple] = {}
     for record in parsed.records:
         values = record.values
+        owner_field(values, users)
         for name, limit in LIMITS.items():
             if len(values.get(name, "")) > limit:
                 parsed.error(record, name, f"is longer than {limit} characters")

@@ -12,6 +12,7 @@ from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, SourceRecord
 from accord.imports.engine import Counts, ParsedFile, Record
 from accord.imports.formats import Format
+from accord.teams.models import User
 
 SYSTEM_LABELS = {"hubspot": "HubSpot", "salesforce": "Salesforce", "accord": "Accord"}
 
@@ -175,6 +176,18 @@ def write_planned(model, fields: tuple, inserts: list, updates: list, sources) -
         sources.link(pairs, row.pk)
     bulk.update_rows(model, fields, updates)
     sources.write(lambda pk: pk)
+
+
+def owner_ids() -> dict[str, int]:
+    """Users by lower-case e-mail, as an owner column's parsed cells name them."""
+    return {email.lower(): pk for pk, email in User.objects.values_list("id", "email")}
+
+
+def owner_field(values: dict, users: dict[str, int]) -> None:
+    """A row's owner (an e-mail, "" for nobody) as `owner_id`; no owner cell, no change."""
+    if "owner" in values:
+        email = values.pop("owner")
+        values["owner_id"] = users.get(email) if email else None
 
 
 def max_id(model) -> int:

@@ -9,6 +9,8 @@ from accord.imports.objects.common import (
     Plan,
     SourceIndex,
     external_ids,
+    owner_field,
+    owner_ids,
     plan_change,
     write_planned,
 )
@@ -23,6 +25,7 @@ FIELDS = (
     "lost_reason",
     "account_id",
     "primary_contact_id",
+    "owner_id",
 )
 AUDITED = ("stage", "amount")  # written to the audit trail, column by column
 
@@ -55,9 +58,11 @@ def plan_opportunities(parsed: ParsedFile, reason: str, progress: bool = False) 
     people = SourceIndex(SourceRecord.ObjectType.PERSON)
     emails = {e.lower(): pk for pk, e in Person.objects.values_list("id", "email")}
     existing = {row[0]: row[1:] for row in Opportunity.objects.values_list("id", *FIELDS)}
+    users = owner_ids()
 
     groups: dict[object, tuple] = {}
     for record in parsed.records:
+        owner_field(record.values, users)
         pairs = external_ids(record.values, fmt)
         key = pairs[0] if pairs else record.row
         if len(record.values.get("name", "")) > 255:

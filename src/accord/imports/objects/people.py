@@ -15,7 +15,7 @@ from accord.crm.emails import FREE_MAIL
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
 from accord.crm.services import InvalidChange, check_move_by_hand, do_record_lifecycle_changes
 from accord.imports.engine import Counts, ParsedFile, timed
-from accord.imports.objects.common import SYSTEM_LABELS, Plan
+from accord.imports.objects.common import SYSTEM_LABELS, Plan, owner_ids
 
 FIELDS = (
     "email",
@@ -27,14 +27,16 @@ FIELDS = (
     "lead_status",
     "original_source",
     "created_at",
+    "owner_id",
 )
-TEXT_FIELDS = FIELDS[:-1]
+TEXT_FIELDS = FIELDS[:-2]
 LIMITS = tuple((f, Person._meta.get_field(f).max_length) for f in TEXT_FIELDS)
 UTC = pl.Datetime("us", "UTC")
 # Every field a people format may carry, as a frame column type.
 SCHEMA = {
     **{f: pl.String for f in TEXT_FIELDS},
     "created_at": UTC,
+    "owner": pl.String,  # the owner's e-mail, "" for nobody (engine.bind_vocabularies)
     "source_id": pl.String,
     "hubspot_id": pl.String,
     "salesforce_id": pl.String,
@@ -138,11 +140,38 @@ def _errors(parsed: ParsedFile, frame: pl.DataFrame, field: str, column: str, re
         parsed.error_at(row, field, reason(value))
 
 
+def _with_owner_ids(file: pl.DataFrame) -> pl.DataFrame:
+    """`owner_id` from the owner's e-mail: null for no owner cell (the stored owner stays), 0 for
+    an owner mapped to nobody (the person is left unassigned)."""
+    users = owner_ids()
+    users_frame = pl.DataFrame(
+        {"owner": list(users), "owner_id": list(users.values())},
+        schema={"owner": pl.String, "owner_id": pl.Int64},
+    )
+    file = file.drop("owner_id", strict=False).join(
+        users_frame, on="owner", how="left", maintain_order="left"
+    )
+    return file.with_columns(
+        pl.when(pl.col("owner") == "").then(0).otherwise(pl.col("owner_id")).alias("owner_id")
+    )
+
+
+def _merged(field: str) -> pl.Expr:
+    """A matched person's field after the import: the cell, else the stored value (an owner
+    mapped to nobody, 0, clears the stored owner)."""
+    merged = pl.coalesce(field, f"old_{field}")
+    if field == "owner_id":
+        merged = pl.when(pl.col(field) == 0).then(None).otherwise(merged)
+    return merged
+
+
 def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
     fmt = parsed.fmt
     pairs = _pairs(fmt)
     id_columns = [column for _, column in pairs] + ["native_id"]
-    file = _frame(parsed).filter(pl.any_horizontal(pl.col("email", *id_columns).is_not_null()))
+    file = _with_owner_ids(_frame(parsed)).filter(
+        pl.any_horizontal(pl.col("email", *id_columns).is_not_null())
+    )
     for name, limit in LIMITS:
         too_long = file.filter(pl.col(name).str.len_chars() > limit)
         _errors(parsed, too_long, name, name, lambda _, n=limit: f"is longer than {n} characters")
@@ -293,14 +322,14 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
     merged = matched.select(
         "pid",
         "order",
-        *(pl.coalesce(f, f"old_{f}").alias(f) for f in FIELDS),
+        *(_merged(f).alias(f) for f in FIELDS),
         pl.when(pl.col("new_account").is_null())
         .then(pl.coalesce("account_id", "old_account_id"))
         .alias("account_id"),
         "new_account",
         pl.col("old_lifecycle_stage").alias("old_stage"),
         pl.all_horizontal(
-            *(pl.coalesce(f, f"old_{f}").eq_missing(pl.col(f"old_{f}")) for f in FIELDS),
+            *(_merged(f).eq_missing(pl.col(f"old_{f}")) for f in FIELDS),
             pl.col("new_account").is_null() | pl.col("account_id").is_not_null(),
             pl.coalesce("account_id", "old_account_id").eq_missing(pl.col("old_account_id")),
         ).alias("same"),
@@ -373,6 +402,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                     pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value),
                     pl.col("created_at").fill_null(pl.lit(at, UTC)),
                     "account_id",
+                    pl.when(pl.col("owner_id") != 0).then(pl.col("owner_id")).alias("owner_id"),
                     pl.lit("").alias("seniority"),
                     pl.lit(False).alias("is_decision_maker"),
                     pl.lit(at, UTC).alias("updated_at"),

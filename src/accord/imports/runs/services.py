@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accord.imports.engine import ImportRefused, ReadOptions
+from accord.imports.mappings import MappingRefused, do_set_mapping
 from accord.imports.models import ImportRun
 from accord.imports.services import do_import_file
 from accord.teams.access import may_import
@@ -110,6 +112,58 @@ def do_confirm(user: User, check_run: ImportRun) -> ImportRun:
     return run
 
 
+@dataclass(frozen=True)
+class ChosenMapping:
+    """What the user chose on the check's page for one value Accord did not know."""
+
+    kind: str
+    value: str
+    pipeline: str
+    accord_value: str
+
+
+@transaction.atomic
+def do_map_values(user: User, check_run: ImportRun, chosen: list[ChosenMapping]) -> ImportRun:
+    """Keep the mappings chosen for the values a check could not read (each audited, for this
+    and every later import) and check the same file again; the new check. Every value the check
+    listed needs its choice: nothing is mapped by a guess the user did not confirm."""
+    if not may_import(user):
+        raise NotAllowed()
+    check_run = ImportRun.objects.select_for_update().get(pk=check_run.pk)
+    if check_run.mode != ImportRun.Mode.CHECK or not check_run.unknown_values:
+        raise NotConfirmable("This check has no values to map.")
+    if not (upload_folder() / check_run.stored_as).is_file():
+        raise NotConfirmable("The checked file is no longer kept; upload it again.")
+    listed = {(u["kind"], u["value"], u["pipeline"]) for u in check_run.unknown_values}
+    given = {(c.kind, c.value, c.pipeline) for c in chosen if c.accord_value}
+    if missing := listed - given:
+        names = ", ".join(repr(value) for _, value, _ in sorted(missing))
+        raise RunRefused(f"Choose the Accord value of {names}.")
+    for choice in chosen:
+        if (choice.kind, choice.value, choice.pipeline) not in listed:
+            continue  # only what the check listed is mapped from its page
+        try:
+            do_set_mapping(
+                choice.kind,
+                choice.value,
+                choice.accord_value,
+                pipeline=choice.pipeline,
+                by=user,
+            )
+        except MappingRefused as refused:
+            raise RunRefused(f"{choice.value!r}: {refused}") from None
+    run = ImportRun.objects.create(
+        file_name=check_run.file_name,
+        stored_as=check_run.stored_as,
+        size_bytes=check_run.size_bytes,
+        options=check_run.options,
+        mode=ImportRun.Mode.CHECK,
+        requested_by=user,
+    )
+    _queue(run)
+    return run
+
+
 def _queue(run: ImportRun) -> None:
     from accord.imports.runs.tasks import run_import
 
@@ -134,7 +188,13 @@ def do_run(run_id: int) -> ImportRun:
                 options=ReadOptions(**run.options),
             )
     except ImportRefused as refused:
-        _end(run, ImportRun.Status.REFUSED, message=str(refused), problems=refused.errors)
+        _end(
+            run,
+            ImportRun.Status.REFUSED,
+            message=str(refused),
+            problems=refused.errors,
+            unknown_values=[asdict(u) for u in refused.unknown],
+        )
     except Exception as exc:  # the run must not stay "running" forever; the reason is shown
         _end(run, ImportRun.Status.FAILED, message=f"The import stopped: {exc}")
     else:
@@ -224,7 +284,11 @@ def _end(run: ImportRun, status: str, *, problems=(), **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
-    _remove_files(run, upload=status != ImportRun.Status.DONE or run.mode == ImportRun.Mode.IMPORT)
+    # A check kept for confirming, or for mapping the values it listed and checking again.
+    kept = run.mode == ImportRun.Mode.CHECK and (
+        status == ImportRun.Status.DONE or bool(run.unknown_values)
+    )
+    _remove_files(run, upload=not kept)
 
 
 def _remove_files(run: ImportRun, *, upload: bool) -> None:

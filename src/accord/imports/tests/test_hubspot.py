@@ -23,7 +23,7 @@ def test_hubspot_contacts_become_people_with_their_companies(db):
     assert (ana.first_name, ana.last_name, ana.title) == ("Ana", "García", "VP Marketing")
     assert ana.lifecycle_stage == LifecycleStage.MQL
     assert ana.lead_status == "Open"
-    assert ana.original_source == "Organic Search"
+    assert ana.original_source == "organic_search"
     assert ana.created_at == dt.datetime(2024, 3, 4, 9, 15, tzinfo=dt.UTC)
     assert ana.account.domain == "northwind.example"
     assert ana.account.name == "Northwind, Inc."

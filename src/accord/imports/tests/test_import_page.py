@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from accord.crm.models import Person
-from accord.imports.models import ImportRun
+from accord.imports.models import ImportRun, ValueMapping
 from accord.imports.runs.services import do_run, progress_file, upload_folder
 from accord.imports.services import do_import_file
 from accord.imports.tests.helpers import FIXTURES
@@ -190,3 +190,55 @@ def test_an_upload_over_the_limit_is_refused_with_413_and_nothing_is_stored(
     assert "ACCORD_MAX_IMPORT_BYTES" in answer.content.decode()
     assert not ImportRun.objects.exists()
     assert not upload_folder().exists() or not any(upload_folder().iterdir())
+
+
+CUSTOM_STAGES = (FIXTURES / "hubspot-contacts-custom-stages.csv").read_bytes()
+
+
+def test_a_head_maps_the_unknown_stages_on_the_check_page_then_imports_the_file(
+    client, marketing_head, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, marketing_head, CUSTOM_STAGES)
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+    page = client.get(f"/imports/{check.pk}/").content.decode()
+
+    assert check.status == ImportRun.Status.REFUSED
+    assert [(u["value"], u["rows"]) for u in check.unknown_values] == [
+        ("Product Qualified Lead", 2),
+        ("Trial User", 1),
+    ]
+    assert "Map the values Accord does not know" in page
+    # Each list starts on a best guess, which only the user's save makes a mapping.
+    assert '<option value="mql" selected>' in page
+    assert not ValueMapping.objects.exists()
+    assert (upload_folder() / check.stored_as).exists()  # kept to be checked again
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{check.pk}/mappings/", {"map-0": "mql", "map-1": "lead"})
+    worker_runs_queued_runs()
+    again = ImportRun.objects.exclude(pk=check.pk).get()
+    assert again.status == ImportRun.Status.DONE
+    assert ValueMapping.objects.get(key="trialuser").accord_value == "lead"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{again.pk}/confirm/")
+    worker_runs_queued_runs()
+    assert Person.objects.get(email="dev.rao@acme.example").lifecycle_stage == "lead"
+    assert Person.objects.filter(lifecycle_stage="mql").count() == 2
+
+
+def test_a_value_left_unchosen_is_named_and_nothing_is_mapped(
+    client, sales_head, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, sales_head, CUSTOM_STAGES)
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+
+    answer = client.post(f"/imports/{check.pk}/mappings/", {"map-0": "mql"}, follow=True)
+
+    assert "Choose the Accord value of &#x27;Trial User&#x27;." in answer.content.decode()
+    assert not ValueMapping.objects.exists()
+    assert ImportRun.objects.count() == 1

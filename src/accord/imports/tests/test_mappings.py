@@ -66,11 +66,12 @@ def test_map_unknown_other_imports_them_as_other_and_says_how_many(db):
 
 
 def test_a_deal_stage_of_another_pipeline_needs_a_mapping_then_imports(db):
-    with pytest.raises(CommandError, match="unknown deal stage 'Demo Booked' in 1 row"):
+    unknown = "unknown deal stage 'Demo Booked' in pipeline 'Partner pipeline' in 1 row"
+    with pytest.raises(CommandError, match=unknown):
         run_import(FIXTURES / "hubspot-deals-custom-stage.csv")
     assert not Opportunity.objects.exists()
 
-    mappings("set", "deal_stage", "Demo Booked", "discovery")
+    mappings("set", "deal_stage", "Demo Booked", "discovery")  # in every pipeline
     run_import(FIXTURES / "hubspot-deals-custom-stage.csv")
 
     assert Opportunity.objects.get(name="Acme - Pilot").stage == "discovery"

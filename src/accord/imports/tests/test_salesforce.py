@@ -15,7 +15,7 @@ def test_salesforce_leads_map_status_to_lifecycle_and_find_the_account_by_email_
     emma = Person.objects.get(email="emma.schmidt@fabrikam.example")
     assert emma.lead_status == "Working - Contacted"
     assert emma.lifecycle_stage == LifecycleStage.SAL
-    assert emma.original_source == "Web"
+    assert emma.original_source == "direct"  # Salesforce's "Web" lead source
     assert emma.created_at == dt.datetime(2024, 1, 15, 10, 23, tzinfo=dt.UTC)
     assert emma.account.name == "Fabrikam GmbH"
     assert emma.account.industry == "Manufacturing"
