@@ -45,3 +45,36 @@ def test_a_head_checks_and_imports_a_hubspot_export(page, log_in, marketing_head
     worker_takes_the_queued_run(page)
     expect(status).to_contain_text("Imported as HubSpot contacts")
     assert Person.objects.count() == 4
+
+
+def test_a_head_maps_two_custom_stages_and_an_owner_on_the_check_page_then_imports(
+    page, log_in, marketing_head, rep
+):
+    log_in(marketing_head.email)
+    page.goto("/imports/")
+    page.get_by_label("File", exact=True).set_input_files(
+        FIXTURES / "hubspot-contacts-stages-owner.csv"
+    )
+    page.get_by_role("button", name="Check the file").click()
+    status = page.get_by_test_id("run-status")
+    worker_takes_the_queued_run(page)
+
+    expect(status).to_contain_text("Map the values Accord does not know")
+    # Each value starts on a best guess, which the head confirms or changes.
+    expect(page.get_by_label("Product Qualified Lead")).to_have_value("mql")
+    expect(page.get_by_label("Olga Former")).to_have_value("unassigned")
+    page.get_by_label("Demo Requested").select_option(label="Sales qualified lead")
+    page.get_by_label("Olga Former").select_option(label="Ray Rep (rep1@demo.accord)")
+    page.get_by_role("button", name="Save these mappings and check the file again").click()
+
+    expect(page.get_by_text("The mappings were saved")).to_be_visible()
+    worker_takes_the_queued_run(page)
+    expect(status).to_contain_text("every row is valid")
+    page.get_by_role("button", name="Import it").click()
+    worker_takes_the_queued_run(page)
+    expect(status).to_contain_text("Imported as HubSpot contacts")
+
+    cleo = Person.objects.get(email="cleo.park@acme.example")
+    assert (cleo.lifecycle_stage, cleo.owner) == ("sql", rep)
+    assert Person.objects.filter(lifecycle_stage="mql").count() == 2
+    assert Person.objects.get(email="ben.ode@acme.example").owner == rep

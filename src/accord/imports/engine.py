@@ -231,22 +231,28 @@ def _say_unmapped(parsed: ParsedFile) -> None:
 def bind_vocabularies(columns: list[tuple], index: int) -> list[tuple]:
     """Each vocabulary column's parser extended by the mappings kept for its kind (read from the
     database only when a value is not Accord's own)."""
-    from accord.imports.mappings import kept_mappings, owner_directory
+    from accord.imports.mappings import kept_mappings, owner_directory, pipeline_mappings
 
-    kept: dict[str, dict[tuple[str, str], str]] = {}
+    kept: dict[str, dict[str, str]] = {}
+    in_pipeline: list[dict[tuple[str, str], str]] = []  # read once, when first needed
 
-    def kept_for(kind: str) -> dict[tuple[str, str], str]:
+    def kept_for(kind: str) -> dict[str, str]:
         if not kept:
             kept.update(kept_mappings() or {"": {}})
             # Owners are matched to users by e-mail, then by full name, then by a mapping.
             kept["owner"] = kept.get("owner", {}) | owner_directory()
         return kept.get(kind, {})
 
+    def kept_in_pipeline() -> dict[tuple[str, str], str]:
+        if not in_pipeline:
+            in_pipeline.append(pipeline_mappings())
+        return in_pipeline[0]
+
     bound = []
     for spec in columns:
         parser = spec[index]
         if kind := getattr(parser, "kind", None):
-            parser = with_mappings(parser, lambda kind=kind: kept_for(kind), None)
+            parser = with_mappings(parser, lambda kind=kind: kept_for(kind), None, kept_in_pipeline)
         bound.append((*spec[:index], parser, *spec[index + 1 :]))
     return bound
 

@@ -100,29 +100,36 @@ def do_set_mapping(
     return mapping
 
 
-def kept_mappings() -> dict[str, dict[tuple[str, str], str]]:
-    """Every mapping: kind -> {(key of the pipeline or "", key of the source value): value}.
-    An owner mapped to nobody reads "" (the record is left unassigned)."""
-    kept: dict[str, dict[tuple[str, str], str]] = {}
-    rows = ValueMapping.objects.values_list("kind", "pipeline_key", "key", "accord_value")
-    for kind, pipeline_key, key, value in rows:
+def kept_mappings() -> dict[str, dict[str, str]]:
+    """Every mapping for every pipeline: kind -> {key of the source value: Accord value}. An
+    owner mapped to nobody reads "" (the record is left unassigned)."""
+    kept: dict[str, dict[str, str]] = {}
+    rows = ValueMapping.objects.filter(pipeline_key="").values_list("kind", "key", "accord_value")
+    for kind, key, value in rows:
         if kind == Kind.OWNER and value == UNASSIGNED:
             value = ""
-        kept.setdefault(kind, {})[(pipeline_key, key)] = value
+        kept.setdefault(kind, {})[key] = value
     return kept
 
 
-def owner_directory() -> dict[tuple[str, str], str]:
+def pipeline_mappings() -> dict[tuple[str, str], str]:
+    """The deal stages mapped within one pipeline: (key of the pipeline, key of the stage) ->
+    Accord stage; they come before Accord's own names and the mappings for every pipeline."""
+    rows = ValueMapping.objects.filter(kind=Kind.DEAL_STAGE).exclude(pipeline_key="")
+    return {(p, k): v for p, k, v in rows.values_list("pipeline_key", "key", "accord_value")}
+
+
+def owner_directory() -> dict[str, str]:
     """Active users as an owner cell names them: by e-mail, then by full name (a name two users
     share names neither); each to the user's e-mail, in the shape of `kept_mappings`."""
     by_email, by_name, shared = {}, {}, set()
     for email, full_name in User.objects.filter(is_active=True).values_list("email", "full_name"):
-        by_email[("", vocabulary_key(email))] = email.lower()
+        by_email[vocabulary_key(email)] = email.lower()
         name = vocabulary_key(full_name)
         if name:
-            if ("", name) in by_name:
-                shared.add(("", name))
-            by_name[("", name)] = email.lower()
+            if name in by_name:
+                shared.add(name)
+            by_name[name] = email.lower()
     for name in shared:
         del by_name[name]
     return by_name | by_email
@@ -134,7 +141,9 @@ def translate(kind: str, value: str, pipeline: str = "") -> str | None:
     kept = kept_mappings().get(kind, {})
     if kind == Kind.OWNER:
         kept = kept | owner_directory()
-    parser = with_mappings(VOCABULARIES.get(kind, base.owner), lambda: kept, None)
+    parser = with_mappings(
+        VOCABULARIES.get(kind, base.owner), lambda: kept, None, pipeline_mappings
+    )
     try:
         return parser(value, pipeline)
     except Unmapped:

@@ -239,19 +239,25 @@ def vocabulary(name: str, mapping: dict[str, str], kind: str | None = None) -> P
 
 
 def with_mappings(
-    parser: Parser, kept: Callable[[], dict[tuple[str, str], str]], other: str | None
+    parser: Parser,
+    kept: Callable[[], dict[str, str]],
+    other: str | None,
+    in_pipeline: Callable[[], dict[tuple[str, str], str]] | None = None,
 ) -> Parser:
-    """A vocabulary extended by the mappings kept for its kind (`kept()`: (pipeline key, value
-    key) -> Accord value, asked only when needed), then (when asked) `other`. A mapping for the
-    value's own pipeline comes first, then the vocabulary, then a mapping for every pipeline."""
+    """A vocabulary extended by the mappings kept for its kind (`kept()`: key of the value ->
+    Accord value, asked only for a value the vocabulary lacks), then (when asked) `other`. A deal
+    stage's mapping within its own pipeline (`in_pipeline()`: (key of the pipeline, key of the
+    value) -> Accord value) comes before both."""
 
     def parse(value: str, scope: str = "") -> str:
-        if scope and (found := kept().get((_key(scope), _key(value)))) is not None:
-            return found
+        if scope and in_pipeline is not None:
+            found = in_pipeline().get((_key(scope), _key(value)))
+            if found is not None:
+                return found
         try:
             return parser(value)
         except Unmapped as exc:
-            found = kept().get(("", _key(value)), other)
+            found = kept().get(_key(value), other)
             if found is None:
                 raise Unmapped(exc.kind, exc.name, value, scope) from None
             return found

@@ -191,7 +191,7 @@ def do_run(run_id: int) -> ImportRun:
         _end(
             run,
             ImportRun.Status.REFUSED,
-            message=str(refused),
+            message=str(refused).replace(run.stored_as, run.file_name),  # the name it was sent as
             problems=refused.errors,
             unknown_values=[asdict(u) for u in refused.unknown],
         )
