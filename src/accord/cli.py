@@ -33,7 +33,7 @@ USAGE = """usage: accord COMMAND [ARGS]
   serve [--port N]    serve the web app and API with a production WSGI server
   import FILE [--dry-run]
                       import a HubSpot, Salesforce or touchpoints CSV export
-  export people|accounts|opportunities|touchpoints FILE.csv
+  export people|accounts|opportunities|touchpoints|lifecycle FILE.csv
   mappings set KIND "SOURCE VALUE" ACCORD_VALUE | mappings list
                       map a CRM's own stages to Accord's for every import
   stats [--json]      counts of what the shared database holds

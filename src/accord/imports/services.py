@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from accord import csvsafe
 from accord.audit.services import Action, record_change
 from accord.crm import bulk
-from accord.crm.models import Account, Opportunity, Person, SourceRecord
+from accord.crm.models import Account, LifecycleChange, Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file, timed
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
@@ -100,7 +100,7 @@ def do_import_file(
     )
 
 
-EXPORTS = ("people", "accounts", "opportunities", "touchpoints")
+EXPORTS = ("people", "accounts", "opportunities", "touchpoints", "lifecycle")
 EVERY_RECORD = "none (every record)"
 
 
@@ -125,6 +125,7 @@ def write_export(
         "opportunities": (native.OPPORTUNITY_COLUMNS, _opportunity_rows),
         "touchpoints": (TOUCHPOINT_COLUMNS, _touchpoint_rows),
         "campaigns": (CAMPAIGN_COLUMNS, _campaign_rows),
+        "lifecycle": (LIFECYCLE_COLUMNS, _lifecycle_rows),
     }[kind]
     writer = csvsafe.writer(handle)
     writer.writerow(native.headers(headers))
@@ -229,6 +230,22 @@ CAMPAIGN_COLUMNS = [
 def _campaign_rows(records: QuerySet | None) -> Iterable[tuple]:
     columns = [field for _, field in CAMPAIGN_COLUMNS]
     records = _in_order(records, Campaign)
+    return records.values_list(*columns).iterator(chunk_size=5000)
+
+
+# The whole stage history, one move a row, as the funnel and velocity read it.
+LIFECYCLE_COLUMNS = [
+    ("email", "person__email"),
+    ("from_stage", "from_stage"),
+    ("to_stage", "to_stage"),
+    ("at", "changed_at"),
+    ("reason", "reason"),
+]
+
+
+def _lifecycle_rows(records: QuerySet | None) -> Iterable[tuple]:
+    records = LifecycleChange.objects.order_by("person_id", "changed_at", "id")
+    columns = [field for _, field in LIFECYCLE_COLUMNS]
     return records.values_list(*columns).iterator(chunk_size=5000)
 
 

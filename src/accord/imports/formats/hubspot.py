@@ -22,6 +22,24 @@ from accord.imports.formats.base import (
 
 RECORD_ID = "Record ID"
 
+# "Became a Lead Date" and its kin: when the contact entered each stage, its lifecycle history.
+BECAME = tuple(
+    (
+        (f"Became a {label} Date", f"Became an {label} Date"),
+        f"became_{stage}",
+        timestamp,
+    )
+    for stage, label in (
+        ("subscriber", "Subscriber"),
+        ("lead", "Lead"),
+        ("mql", "Marketing Qualified Lead"),
+        ("sql", "Sales Qualified Lead"),
+        ("opportunity", "Opportunity"),
+        ("customer", "Customer"),
+        ("evangelist", "Evangelist"),
+    )
+)
+
 CONTACTS = Format(
     name="HubSpot contacts",
     system="hubspot",
@@ -41,6 +59,7 @@ CONTACTS = Format(
         (("Company Domain Name", "Website URL"), "account_domain", domain),
         ("Industry", "account_industry", text),
         ("Create Date", "created_at", timestamp),
+        *BECAME,
     ),
     signatures=(signature(RECORD_ID, "Email"), signature("Contact ID", "Email")),
     excludes=signature("Deal Name", "Accord ID"),

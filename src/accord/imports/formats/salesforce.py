@@ -47,6 +47,10 @@ LEAD_STATUS_STAGE = {
 
 
 def stage_from_lead_status(values: dict) -> None:
+    """A lead's stage from its status (unless the file says it), and its history: a lead from
+    its CreatedDate, a sales qualified lead from its ConvertedDate."""
+    if "created_at" in values:
+        values["became_lead"] = values["created_at"]
     status = values.get("lead_status")
     if status and "lifecycle_stage" not in values:
         stage = LEAD_STATUS_STAGE.get(" ".join(status.split()).casefold())
@@ -81,6 +85,7 @@ LEAD = _lead(
         ("Industry", "account_industry", text),
         ("Website", "account_domain", domain),
         ("CreatedDate", "created_at", timestamp),
+        ("ConvertedDate", "became_sql", timestamp),
     ),
     signature("Id", "LastName", "Company"),
 )
@@ -101,6 +106,7 @@ LEAD_REPORT = _lead(
         ("Industry", "account_industry", text),
         ("Website", "account_domain", domain),
         (("Create Date", "Created Date"), "created_at", timestamp),
+        ("Converted Date", "became_sql", timestamp),
     ),
     signature("Lead ID", "Email"),
 )

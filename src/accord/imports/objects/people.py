@@ -12,7 +12,14 @@ from tqdm import tqdm
 from accord.audit.services import record_column_changes
 from accord.crm import bulk
 from accord.crm.emails import FREE_MAIL
-from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person, SourceRecord
+from accord.crm.models import (
+    FUNNEL_ORDER,
+    Account,
+    LifecycleChange,
+    LifecycleStage,
+    Person,
+    SourceRecord,
+)
 from accord.crm.services import InvalidChange, check_move_by_hand, do_record_lifecycle_changes
 from accord.imports.engine import Counts, ParsedFile, timed
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, owner_ids
@@ -46,7 +53,10 @@ SCHEMA = {
     "account_industry": pl.String,
     "account_source_id": pl.String,
     "account_native_id": pl.Int64,
+    # When the person entered each stage of the funnel (HubSpot's "Became a … Date").
+    **{f"became_{stage}": UTC for stage in FUNNEL_ORDER},
 }
+BECAME = [f"became_{stage}" for stage in FUNNEL_ORDER]
 
 
 def _frame(parsed: ParsedFile) -> pl.DataFrame:
@@ -430,14 +440,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 pl.lit("").alias("from_stage"),
                 pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value).alias("to_stage"),
             )
-            bulk.insert_frame(
-                LifecycleChange,
-                first.with_columns(
-                    pl.lit(at, UTC).alias("changed_at"),
-                    pl.lit(None, pl.Int64).alias("changed_by_id"),
-                    pl.lit(reason).alias("reason"),
-                ),
-            )
+            bulk.insert_frame(LifecycleChange, _history(people, at, reason))
             record_column_changes(
                 first, record_type="person", field="lifecycle_stage", reason=reason, at=at
             )
@@ -453,6 +456,50 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
         write=write,
         timings=timings,
         notes=plan_notes,
+    )
+
+
+def _history(people: pl.DataFrame, at, reason: str) -> pl.DataFrame:
+    """The lifecycle history of the people an import creates: each stage the file dates
+    ("Became a … Date", a lead's CreatedDate and ConvertedDate) at its date, in the order of
+    the dates (the funnel's order on one date), then the stage the file gives them now, at the
+    import, unless the last dated stage is it. Somebody without a dated stage gets one change:
+    to their stage, at the import."""
+    now = people.select(
+        pl.col("id").alias("person_id"),
+        pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value).alias("stage_now"),
+    )
+    dated = (
+        people.select(pl.col("id").alias("person_id"), *BECAME)
+        .unpivot(index="person_id", on=BECAME, variable_name="to_stage", value_name="changed_at")
+        .drop_nulls("changed_at")
+        .filter(pl.col("changed_at") <= pl.lit(at, UTC))
+        .with_columns(
+            pl.col("to_stage").str.strip_prefix("became_"),
+            pl.col("to_stage")
+            .str.strip_prefix("became_")
+            .replace_strict({s: i for i, s in enumerate(FUNNEL_ORDER)}, return_dtype=pl.Int32)
+            .alias("rank"),
+        )
+        .sort("person_id", "changed_at", "rank")
+        .with_columns(
+            pl.col("to_stage").shift(1).over("person_id").fill_null("").alias("from_stage")
+        )
+    )
+    last = dated.group_by("person_id").agg(pl.col("to_stage").last().alias("from_stage"))
+    to_now = (
+        now.join(last, on="person_id", how="left")
+        .filter(pl.col("from_stage").is_null() | (pl.col("from_stage") != pl.col("stage_now")))
+        .select(
+            "person_id",
+            pl.col("from_stage").fill_null(""),
+            pl.col("stage_now").alias("to_stage"),
+            pl.lit(at, UTC).alias("changed_at"),
+        )
+    )
+    history = pl.concat([dated.select("person_id", "from_stage", "to_stage", "changed_at"), to_now])
+    return history.with_columns(
+        pl.lit(None, pl.Int64).alias("changed_by_id"), pl.lit(reason).alias("reason")
     )
 
 

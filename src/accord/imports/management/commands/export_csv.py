@@ -8,7 +8,8 @@ from accord.imports.services import EXPORTS, write_export
 class Command(BaseCommand):
     help = (
         "Export people, accounts, opportunities or touchpoints as CSV that `accord import` reads "
-        "back. Cells a spreadsheet would run as formulas are prefixed with an apostrophe."
+        "back, or the whole lifecycle history (email, from_stage, to_stage, at, reason). Cells a "
+        "spreadsheet would run as formulas are prefixed with an apostrophe."
     )
 
     def add_arguments(self, parser):
