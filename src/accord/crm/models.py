@@ -103,7 +103,14 @@ class Person(models.Model):
                 Lower("email"), condition=~Q(email=""), name="person_email_ci_unique"
             )
         ]
-        indexes = [models.Index(fields=["lifecycle_stage"]), models.Index(fields=["owner"])]
+        indexes = [
+            models.Index(fields=["lifecycle_stage"]),
+            models.Index(fields=["owner"]),
+            # The people list, newest first: its first page read backwards from an index
+            # instead of sorting a million rows. (An index by name made finding "garc" take
+            # 13 s: PostgreSQL walked it, filtering every row, to give the first ten by name.)
+            models.Index(fields=["created_at", "id"], name="person_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} <{self.email}>".strip()

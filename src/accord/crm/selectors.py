@@ -55,6 +55,7 @@ def get_database_stats() -> DatabaseStats:
 PAGE_SIZE = 50
 TIMELINE = 50
 UNASSIGNED = "none"  # the owner filter's value for the unassigned pool
+COUNT_CAP = 10_000  # lists and the search count matches up to this many, then say "more than"
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,15 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class ListPage:
+    """A page of a list. `count` is exact up to `COUNT_CAP`; past it `more` says there are more
+    (and `pages` is None): counting a million people took longer than the page may."""
+
     rows: list
     count: int
     page: int
-    pages: int
+    pages: int | None
+    more: bool = False
+    has_next: bool = False
 
     @property
     def first(self) -> int:
@@ -83,14 +89,31 @@ class ListPage:
         return (self.page - 1) * PAGE_SIZE + len(self.rows)
 
 
+def count_up_to_cap(queryset: QuerySet) -> tuple[int, bool]:
+    """How many rows match, and whether more than `COUNT_CAP` do (then the count is the cap)."""
+    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(count, COUNT_CAP), count > COUNT_CAP
+
+
 def page_of(queryset: QuerySet, page: int) -> ListPage:
-    """One page of fifty and how many match: two queries whatever the page size. A page past the
-    last shows the last."""
-    count = queryset.count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    """One page of fifty and how many match, in three queries whatever the page size: the count
+    (up to the cap), the page's ids in the list's order, then those rows with what they join.
+    Picking the ids on the table alone lets an index on the sort column answer it instead of
+    joining every row first. A page past the last (of a counted list) shows the last."""
+    count, more = count_up_to_cap(queryset)
+    pages = None if more else max(1, -(-count // PAGE_SIZE))
+    page = max(page, 1) if pages is None else min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
-    return ListPage(list(queryset[start : start + PAGE_SIZE]), count, page, pages)
+    ids = list(queryset.values_list("pk", flat=True)[start : start + PAGE_SIZE + 1])
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids[:PAGE_SIZE])}
+    return ListPage(
+        [rows[pk] for pk in ids[:PAGE_SIZE]],
+        count,
+        page,
+        pages,
+        more=more,
+        has_next=len(ids) > PAGE_SIZE,
+    )
 
 
 def matching(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
@@ -106,12 +129,25 @@ def matching(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet
 
 def ordered(queryset: QuerySet, sorts: dict[str, tuple[str, ...]], sort: str) -> QuerySet:
     """Ordered by one of `sorts` (`-key` descending; empty values last either way, on every
-    database), the id last so pages never overlap."""
+    database), the id last so pages never overlap. A column that is never empty is ordered
+    plainly, so that an index on it (read backwards for descending) answers the order."""
     descending = sort.startswith("-")
-    columns = [F(column) for column in sorts[sort.lstrip("-")]]
-    if descending:
-        return queryset.order_by(*(c.desc(nulls_last=True) for c in columns), "-id")
-    return queryset.order_by(*(c.asc(nulls_last=True) for c in columns), "id")
+    order = []
+    for column in sorts[sort.lstrip("-")]:
+        nulls = {"nulls_last": True} if _may_be_empty(queryset.model, column) else {}
+        order.append(F(column).desc(**nulls) if descending else F(column).asc(**nulls))
+    return queryset.order_by(*order, "-id" if descending else "id")
+
+
+def _may_be_empty(model, path: str) -> bool:
+    """Whether a column reached by `path` (`account__name`) may be NULL in a row: it is
+    nullable, or an optional relation on the way leaves it so."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
 
 
 def filter_by(queryset: QuerySet, filters: dict) -> QuerySet:
@@ -210,16 +246,19 @@ FOUND = 10  # rows of each kind the search shows; the list holds them all
 
 @dataclass(frozen=True)
 class Found:
-    """Records of one kind matching a search: the first `FOUND` and how many in all."""
+    """Records of one kind matching a search: the first `FOUND` and how many in all (up to
+    `COUNT_CAP`; `more` when past it)."""
 
     rows: list
     count: int
+    more: bool = False
 
 
 def found(records: QuerySet, text: str, fields: tuple[str, ...], order: str) -> Found:
     """The records matching `text` as their list matches it, in the list's `order`."""
     matches = matching(records, text, fields)
-    return Found(list(matches.order_by(order, "id")[:FOUND]), matches.count())
+    count, more = count_up_to_cap(matches)
+    return Found(list(matches.order_by(order, "id")[:FOUND]), count, more)
 
 
 def find_people(user, text: str) -> Found:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accord.agreement.selectors import get_agreement_in_force
-from accord.crm.models import LifecycleChange, LifecycleStage, Person
+from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person
 from accord.crm.selectors import matching, ordered
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
@@ -200,7 +200,8 @@ INBOX_SORTS = {
     "status": ("status",),
     "rep": ("assigned_to__full_name",),
 }
-INBOX_TEXT = ("person__email", "person__first_name", "person__last_name", "person__account__name")
+INBOX_PEOPLE_TEXT = ("email", "first_name", "last_name")  # a lead found by these, or by
+INBOX_ACCOUNT_TEXT = ("name",)  # their company's name
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,19 @@ def _teams_in_view(user: User) -> list[Team]:
     return [user.team] if user.team_id else []
 
 
+def _found(handoffs: QuerySet[Handoff], text: str) -> QuerySet[Handoff]:
+    """The leads whose name or e-mail, or whose company's name, holds `text`. The people and
+    the accounts are matched apart, each by its own trigram indexes on PostgreSQL: one
+    condition across the joined tables was answered by reading every lead's person and
+    account, 2.5 s a query for a team of 68,000 leads (the large demo)."""
+    if not text:
+        return handoffs
+    people = matching(Person.objects.all(), text, INBOX_PEOPLE_TEXT).values("pk")
+    accounts = matching(Account.objects.all(), text, INBOX_ACCOUNT_TEXT).values("pk")
+    at_accounts = Person.objects.filter(account_id__in=accounts).values("pk")
+    return handoffs.filter(Q(person_id__in=people) | Q(person_id__in=at_accounts))
+
+
 def inbox_handoffs(
     user: User,
     query: InboxQuery | None = None,
@@ -262,7 +276,7 @@ def inbox_handoffs(
     query = query or InboxQuery(rep_id=rep_id)
     now = now or timezone.now()
     handoffs = open_handoffs_for(user).annotate(next_due=_next_due())
-    handoffs = matching(handoffs, query.text, INBOX_TEXT)
+    handoffs = _found(handoffs, query.text)
     if query.rep_id is not None:
         handoffs = handoffs.filter(assigned_to_id=query.rep_id)
     if query.status:

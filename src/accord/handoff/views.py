@@ -123,15 +123,17 @@ def _list_context(request, form: InboxForm) -> dict:
     valid: a bad value is named beside its field and left out)."""
     query = form.query() if not form.errors else InboxQuery()
     handoffs = inbox_handoffs(request.user, query)
-    ids = handoffs.values_list("pk", flat=True)
-    page = Paginator(ids, INBOX_PAGE).get_page(form.cleaned_data.get("page"))
+    counts = inbox_counts(request.user, handoffs)
+    paginator = Paginator(handoffs.values_list("pk", flat=True), INBOX_PAGE)
+    paginator.count = counts.total  # counted with the rest: one pass over the leads, not two
+    page = paginator.get_page(form.cleaned_data.get("page"))
     params = form.params()
     sort = form.cleaned_data.get("sort", "")
     return {
         "form": form,
         "items": inbox_items(inbox_page(handoffs, page.object_list)),
         "page": page,
-        "counts": inbox_counts(request.user, handoffs),
+        "counts": counts,
         "reps": form.reps,
         "params": urlencode({**params, **({"sort": sort} if sort else {})}),
         "sort": sort,

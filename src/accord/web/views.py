@@ -125,6 +125,7 @@ def search(request):
             for t, n, f, u in groups
         ],
         "total": sum(f.count for _, _, f, _ in groups),
+        "more": any(f.more for _, _, f, _ in groups),
     }
     return render(request, "web/search.html", context)
 

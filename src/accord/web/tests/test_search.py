@@ -1,7 +1,12 @@
 """The search in the header: people, accounts, deals and campaigns matching a fragment, grouped
 by kind, among what the user may read, in the same few queries whatever matches."""
 
+from unittest.mock import patch
+
+import factory
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 from tests.factories import AccountFactory, CampaignFactory, OpportunityFactory, PersonFactory
 
@@ -60,14 +65,36 @@ def test_a_group_links_to_its_list_holding_every_match(client, marketer):
     assertContains(response, 'href="/people/?q=lindq">All 12 people matching “lindq”</a>')
 
 
-def test_the_search_is_a_fixed_number_of_queries(client, marketer, django_assert_max_num_queries):
-    PersonFactory.create_batch(30, last_name="Lindqvist")
-    OpportunityFactory.create_batch(30, name="Lindqvist deal")
-    client.force_login(marketer)
+def test_the_search_asks_as_many_queries_for_fifty_matches_as_for_five(client, marketer):
+    def matches(n: int) -> None:
+        PersonFactory.create_batch(n, last_name="Lindqvist")
+        AccountFactory.create_batch(n, name=factory.Sequence(lambda i: f"Lindqvist {i} AB"))
+        OpportunityFactory.create_batch(n, name="Lindqvist deal")
+        CampaignFactory.create_batch(n, name=factory.Sequence(lambda i: f"Lindqvist {i}"))
 
-    # the session, the user and their team; for each of the four kinds its rows and its count
-    with django_assert_max_num_queries(11):
+    client.force_login(marketer)
+    matches(5)
+    with CaptureQueriesContext(connection) as five:
         client.get("/search/", {"q": "lindq"})
+
+    matches(45)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get("/search/", {"q": "lindq"})
+
+    assert [len(g["found"].rows) for g in response.context["groups"]] == [10, 10, 10, 10]
+    assert len(fifty) == len(five)
+
+
+def test_past_ten_thousand_matches_the_search_says_more_than(client, marketer):
+    from accord.crm import selectors
+
+    PersonFactory.create_batch(12, last_name="Lindqvist")
+    client.force_login(marketer)
+    with patch.object(selectors, "COUNT_CAP", 11):
+        response = client.get("/search/", {"q": "lindq"})
+
+    assertContains(response, "People (more than 11)")
+    assertContains(response, "All the people matching")
 
 
 def test_a_search_too_long_is_refused_with_the_reason(client, rep):
