@@ -36,6 +36,9 @@ def run_accord(*args, env_overrides, tmp_path, cwd=None):
         ("ACCORD_BACKUP_KEY", "short", "ACCORD_BACKUP_KEY is too short"),
         ("ACCORD_WORKER_STALE_SECONDS", "5", "ACCORD_WORKER_STALE_SECONDS is too short"),
         ("ACCORD_METRICS_TOKEN", "short", "ACCORD_METRICS_TOKEN is too short"),
+        ("ACCORD_PASSWORD_LOGIN", "false", "ACCORD_PASSWORD_LOGIN=false needs single sign-on"),
+        ("ACCORD_OIDC_ISSUER", "http://sso.example.com", "the provider's address must be https"),
+        ("ACCORD_OIDC_ISSUER", "https://sso.example.com", "ACCORD_OIDC_CLIENT_ID and"),
         ("ACCORD_EMAIL_PORT", "twenty-five", "'twenty-five': expected a whole number"),
         ("ACCORD_EMAIL_URL", "smtpx://u:secret@mail.example.com", "ACCORD_EMAIL_URL: the scheme"),
         (
@@ -52,6 +55,21 @@ def test_a_bad_setting_stops_start_with_a_clear_error(tmp_path, variable, value,
     assert "configuration error" in result.stderr
     assert message in result.stderr
     assert "secret" not in result.stderr  # a mail URL's password is never repeated
+
+
+@pytest.mark.parametrize("roles", ["accord-reps=sales:marketer", "accord=everyone", "=admin"])
+def test_a_sign_on_role_that_is_no_team_and_role_stops_start(tmp_path, roles):
+    sign_on = {
+        "ACCORD_OIDC_ISSUER": "https://sso.example.com",
+        "ACCORD_OIDC_CLIENT_ID": "accord",
+        "ACCORD_OIDC_CLIENT_SECRET": "secret",
+        "ACCORD_OIDC_ROLES": f"it=admin; {roles}",
+    }
+    result = run_accord("stats", env_overrides=sign_on, tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert f"ACCORD_OIDC_ROLES: {roles.strip()!r} is not GROUP=team:role" in result.stderr
+    assert "secret" not in result.stderr
 
 
 def test_without_a_configured_key_one_is_made_once_and_kept_private(tmp_path):

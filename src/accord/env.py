@@ -180,3 +180,57 @@ def env_email_url(name: str) -> dict | None:
         "EMAIL_USE_TLS": starttls,
         "EMAIL_USE_SSL": implicit_tls,
     }
+
+
+_TEAM_ROLES = {  # role: the teams it may belong to (the administrator belongs to none)
+    "rep": ("sales",),
+    "marketer": ("marketing",),
+    "head": ("marketing", "sales"),
+    "admin": (None,),
+}
+
+
+def env_sign_on() -> dict | None:
+    """Single sign-on with the company's OpenID Connect provider, None when ACCORD_OIDC_ISSUER is
+    unset. The roles read `GROUP=team:role` entries separated by `;` (`admin` alone for an
+    administrator): a new user gets the first entry whose group their role claim holds."""
+    from urllib.parse import urlsplit
+
+    issuer = env_str("ACCORD_OIDC_ISSUER")
+    if issuer is None:
+        return None
+    url = urlsplit(issuer)
+    if url.scheme != "https" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"ACCORD_OIDC_ISSUER={issuer!r}: the provider's address must be https://")
+    client_id, secret = env_str("ACCORD_OIDC_CLIENT_ID"), env_str("ACCORD_OIDC_CLIENT_SECRET")
+    if not client_id or not secret:
+        raise ConfigError(
+            "ACCORD_OIDC_ISSUER is set: ACCORD_OIDC_CLIENT_ID and ACCORD_OIDC_CLIENT_SECRET "
+            "(or ACCORD_OIDC_CLIENT_SECRET_FILE) must be too, as the provider gave them"
+        )
+    return {
+        "issuer": issuer.rstrip("/"),
+        "origin": f"{url.scheme}://{url.netloc}",
+        "client_id": client_id,
+        "client_secret": secret,
+        "name": env_str("ACCORD_OIDC_NAME", "single sign-on"),
+        "role_claim": env_str("ACCORD_OIDC_ROLE_CLAIM", "groups"),
+        "roles": _role_map(env_str("ACCORD_OIDC_ROLES", "")),
+    }
+
+
+def _role_map(raw: str) -> list[tuple[str, str | None, str]]:
+    entries = []
+    for entry in (part.strip() for part in raw.split(";")):
+        if not entry:
+            continue
+        group, equals, grant = (part.strip() for part in entry.rpartition("="))
+        team, _, role = grant.rpartition(":")
+        team = team or None
+        if not equals or not group or team not in _TEAM_ROLES.get(role, ()):
+            raise ConfigError(
+                f"ACCORD_OIDC_ROLES: {entry!r} is not GROUP=team:role with a team of marketing "
+                "or sales and a role of rep (sales), marketer (marketing) or head, or GROUP=admin"
+            )
+        entries.append((group, team, role))
+    return entries

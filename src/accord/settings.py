@@ -12,6 +12,7 @@ from accord.env import (
     env_email_url,
     env_int,
     env_list,
+    env_sign_on,
     env_str,
     env_time_zone,
     load_env_file,
@@ -180,7 +181,16 @@ X_FRAME_OPTIONS = "DENY"
 AUTHENTICATION_BACKENDS = [
     "accord.audit.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accord.teams.sign_on.SignOnBackend",  # sessions single sign-on opened; checks no password
 ]
+# Single sign-on through the company's OpenID Connect provider (accord.web.sign_on); passwords
+# can then be switched off, on the log-in page, the admin's and every other path alike.
+SIGN_ON = env_sign_on()
+PASSWORD_LOGIN = env_bool("ACCORD_PASSWORD_LOGIN", True)
+if not PASSWORD_LOGIN:
+    if SIGN_ON is None:
+        raise ConfigError("ACCORD_PASSWORD_LOGIN=false needs single sign-on (ACCORD_OIDC_ISSUER)")
+    AUTHENTICATION_BACKENDS = AUTHENTICATION_BACKENDS[-1:]
 AXES_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ACCORD_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -212,6 +222,9 @@ CONTENT_SECURITY_POLICY = {
 METRICS_TOKEN = env_str("ACCORD_METRICS_TOKEN")
 if METRICS_TOKEN is not None and len(METRICS_TOKEN) < 32:
     raise ConfigError("ACCORD_METRICS_TOKEN is too short: use at least 32 random characters")
+
+if SIGN_ON is not None:  # logging out goes on to the provider's, a redirect of the page's form
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(SIGN_ON["origin"])
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_MAX_BODY_BYTES", 2_621_440)
 IMPORT_MAX_BYTES = env_int("ACCORD_MAX_IMPORT_BYTES", 104_857_600)

@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "accord-demo"
+# npm's axe-core, pinned in tests/browser/package.json; .ci/run installs it with npm ci
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class OneRequestAtATime(WSGIServer):
@@ -44,6 +46,16 @@ def one_request_at_a_time_on_sqlite():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(LiveServerThread, "server_class", OneRequestAtATime)
         yield
+
+
+@pytest.fixture
+def axe_source() -> str:
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `npm ci --prefix tests/browser` (.ci/run does)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 wider than the screen (a wide table scrolls in its own box), no serious or critical WCAG 2.2 AA
 violation found by axe-core, and a focus that keyboard users can see."""
 
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,8 +12,6 @@ from tests.browser.conftest import _wait_for_server_threads
 
 pytestmark = pytest.mark.browser
 
-# npm's axe-core, pinned in tests/browser/package.json; .ci/run installs it with npm ci
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = [1440, 390]
 PERSONAS = [
@@ -29,16 +25,6 @@ PERSONAS = [
 # width only, not for axe's findings in markup Accord does not write.
 NOT_OURS = ("/admin/", "/api/v1/docs")
 TABS = 6  # the first stops of each page: the menu, then the page's own controls
-
-
-@pytest.fixture
-def axe_source() -> str:
-    if not AXE.exists():
-        message = f"{AXE} is missing: run `npm ci --prefix tests/browser` (.ci/run does)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE.read_text()
 
 
 @pytest.fixture

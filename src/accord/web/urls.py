@@ -1,14 +1,15 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accord.web import lists, records, views
+from accord.web import lists, records, sign_on, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sign_on.LoginPage.as_view(), name="login"),
+    path("login/sso/", sign_on.start, name="sso"),
+    path("login/sso/callback/", sign_on.callback, name="sso-callback"),
+    path("logout/", sign_on.log_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("search/", views.search, name="search"),

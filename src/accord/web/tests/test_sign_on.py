@@ -1,0 +1,210 @@
+"""Single sign-on through the company's OpenID Connect provider, a real one on loopback: a person
+is matched by e-mail or made in the team and role their groups map to, refused with the reason
+otherwise, and logged out of both; passwords can be switched off on every path."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from tests.fakes.oidc import Account, FakeOidcProvider
+
+from accord.teams.models import User
+
+pytestmark = pytest.mark.django_db
+CALLBACK = "http://testserver/login/sso/callback/"
+LOGIN_PAGE = "http://testserver/login/"
+ROLES = [
+    ("accord-reps", "sales", "rep"),
+    ("accord-marketing", "marketing", "marketer"),
+    ("accord-heads-sales", "sales", "head"),
+    ("it-admins", None, "admin"),
+]
+
+
+@pytest.fixture
+def provider(settings):
+    idp = FakeOidcProvider("accord", "client-secret-1", [CALLBACK, LOGIN_PAGE])
+    idp.start()
+    settings.SIGN_ON = {
+        "issuer": idp.url,
+        "client_id": "accord",
+        "client_secret": "client-secret-1",
+        "name": "Northwind SSO",
+        "role_claim": "groups",
+        "roles": ROLES,
+    }
+    yield idp
+    idp.stop()
+
+
+class Browser:
+    """The Django test client for Accord, and a requests session (its cookie jar the provider's)
+    for the provider: the two halves of one person's browser."""
+
+    def __init__(self, client):
+        self.client, self.at_provider = client, requests.Session()
+
+    def sign_on(self, email=None, password=None, next_page=""):
+        """Click "Log in with…", sign in at the provider when it asks, come back; returns
+        Accord's last answer."""
+        start = self.client.get("/login/sso/", {"next": next_page} if next_page else {})
+        assert start.status_code == 302, start.content
+        answer = self.at_provider.get(start["Location"], allow_redirects=False)
+        if answer.status_code == 200:  # the provider's sign-in form
+            assert "Company sign-in" in answer.text
+            form = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
+            answer = self.at_provider.post(
+                f"{urlsplit(start['Location'])._replace(path='/authorize', query='').geturl()}",
+                data={**form, "email": email, "password": password},
+                allow_redirects=False,
+            )
+        assert answer.status_code == 302, answer.text
+        back = urlsplit(answer.headers["Location"])
+        return self.client.get(back.path, parse_qs(back.query))
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+def test_the_log_in_page_offers_the_company_sign_on_beside_passwords(client, provider):
+    page = client.get("/login/").content.decode()
+
+    assert "Log in with Northwind SSO" in page
+    assert 'name="password"' in page
+
+
+def test_a_new_person_is_made_in_the_team_and_role_their_groups_map_to(
+    browser, provider, sales_team
+):
+    provider.add(
+        Account("Rita.Rep@northwind.example", "pw-1", "Rita Rep", ["staff", "accord-reps"])
+    )
+
+    answer = browser.sign_on("rita.rep@northwind.example", "pw-1")
+
+    assert (answer.status_code, answer["Location"]) == (302, "/")
+    user = User.objects.get(email="rita.rep@northwind.example")
+    assert (user.full_name, user.team, user.role) == ("Rita Rep", sales_team, User.Role.REP)
+    assert not user.has_usable_password()  # sign-on only
+    home = browser.client.get("/")
+    assert home.status_code == 200 and "Rita Rep" in home.content.decode()
+
+
+def test_a_known_person_is_found_by_email_in_any_case_and_keeps_their_role(
+    browser, provider, sales_head
+):
+    provider.add(Account(sales_head.email.upper(), "pw-1", "S. Head", ["accord-reps"]))
+
+    answer = browser.sign_on(sales_head.email.upper(), "pw-1", next_page="/inbox/")
+
+    assert answer["Location"] == "/inbox/"
+    assert User.objects.count() == 1
+    sales_head.refresh_from_db()
+    assert sales_head.role == User.Role.HEAD  # the groups only place a new person
+
+
+def test_the_groups_may_come_only_from_the_userinfo_endpoint(browser, provider, marketing_team):
+    provider.groups_in_userinfo_only = True
+    provider.add(Account("mo@northwind.example", "pw-1", "Mo", ["accord-marketing"]))
+
+    browser.sign_on("mo@northwind.example", "pw-1")
+
+    assert User.objects.get(email="mo@northwind.example").role == User.Role.MARKETER
+
+
+def test_an_administrator_group_makes_an_administrator(browser, provider):
+    provider.add(Account("it@northwind.example", "pw-1", "IT", ["it-admins"]))
+
+    browser.sign_on("it@northwind.example", "pw-1")
+
+    user = User.objects.get(email="it@northwind.example")
+    assert (user.role, user.team, user.is_staff) == (User.Role.ADMIN, None, True)
+
+
+@pytest.mark.parametrize(
+    ("account", "reason"),
+    [
+        (
+            Account("guest@northwind.example", "pw-1", "Guest", ["staff"]),
+            "guest@northwind.example is not in a group that has a role in Accord",
+        ),
+        (
+            Account("new@northwind.example", "pw-1", "New", ["accord-reps"], email_verified=False),
+            "has not verified new@northwind.example",
+        ),
+    ],
+)
+def test_a_person_without_a_mapped_group_or_a_verified_address_is_refused_saying_why(
+    browser, provider, sales_team, account, reason
+):
+    provider.add(account)
+
+    answer = browser.sign_on(account.email, "pw-1")
+
+    assert answer.status_code == 403
+    assert reason in answer.content.decode()
+    assert not User.objects.filter(email=account.email).exists()
+    assert browser.client.get("/").status_code == 302  # not logged in
+
+
+def test_a_switched_off_account_is_refused(browser, provider, rep):
+    rep.is_active = False
+    rep.save(update_fields=["is_active"])
+    provider.add(Account(rep.email, "pw-1", "Rep", ["accord-reps"]))
+
+    answer = browser.sign_on(rep.email, "pw-1")
+
+    assert answer.status_code == 403 and "is switched off" in answer.content.decode()
+
+
+def test_an_id_token_signed_with_another_key_is_refused(browser, provider, sales_team):
+    provider.add(Account("eve@northwind.example", "pw-1", "Eve", ["accord-reps"]))
+    provider.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    answer = browser.sign_on("eve@northwind.example", "pw-1")
+
+    assert answer.status_code == 403
+    assert not User.objects.filter(email="eve@northwind.example").exists()
+
+
+def test_a_callback_with_another_state_is_refused(client, provider):
+    client.get("/login/sso/")
+
+    answer = client.get("/login/sso/callback/", {"code": "stolen", "state": "forged"})
+
+    assert answer.status_code == 403
+    assert "did not vouch for you" in answer.content.decode()
+
+
+def test_logging_out_ends_the_provider_session_too(browser, provider, sales_team):
+    provider.add(Account("rita@northwind.example", "pw-1", "Rita", ["accord-reps"]))
+    browser.sign_on("rita@northwind.example", "pw-1")
+    assert browser.sign_on().status_code == 302  # the provider's session: no form the 2nd time
+
+    answer = browser.client.post("/logout/")
+
+    assert answer["Location"].startswith(f"{provider.url}/logout?")
+    assert "id_token_hint" in answer["Location"]
+    back = browser.at_provider.get(answer["Location"], allow_redirects=False)
+    assert back.headers["Location"].startswith(LOGIN_PAGE)
+    assert provider.ended_sessions == 1
+    assert browser.client.get("/").status_code == 302
+    start = browser.client.get("/login/sso/")
+    assert "Company sign-in" in browser.at_provider.get(start["Location"]).text
+
+
+def test_with_passwords_switched_off_no_password_opens_a_session(client, provider, settings, rep):
+    settings.PASSWORD_LOGIN = False  # ACCORD_PASSWORD_LOGIN=false
+    settings.AUTHENTICATION_BACKENDS = ["accord.teams.sign_on.SignOnBackend"]
+    rep.set_password("a-good-password")
+    rep.save()
+
+    page = client.get("/login/").content.decode()
+    assert "Log in with Northwind SSO" in page and 'name="password"' not in page
+    sent = {"username": rep.email, "password": "a-good-password"}
+    assert client.post("/login/", sent).status_code == 403
+    client.post("/admin/login/", sent)
+    assert client.get("/").status_code == 302  # neither log-in let them in
