@@ -2,7 +2,6 @@
 wider than the screen (a wide table scrolls in its own box), no serious or critical WCAG 2.2 AA
 violation found by axe-core, and a focus that keyboard users can see."""
 
-
 import pytest
 from playwright.sync_api import expect
 
