@@ -44,7 +44,7 @@ class LoginPage(LoginView):
         sign_on = settings.SIGN_ON
         return super().get_context_data(
             sign_on_name=sign_on["name"] if sign_on else None,
-            password_login=settings.PASSWORD_LOGIN,
+            password_login_off=not settings.PASSWORD_LOGIN,
             **kwargs,
         )
 
@@ -92,13 +92,15 @@ def log_out(request):
     (end_session_endpoint), of the provider too, coming back to the log-in page."""
     id_token = request.session.get(ID_TOKEN)
     logout(request)
-    back = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
+    back = reverse(settings.LOGOUT_REDIRECT_URL)
     if id_token and settings.SIGN_ON:
         client = _client()
         try:
             if client.load_server_metadata().get("end_session_endpoint"):
                 return client.logout_redirect(
-                    request, post_logout_redirect_uri=back, id_token_hint=id_token
+                    request,
+                    post_logout_redirect_uri=request.build_absolute_uri(back),
+                    id_token_hint=id_token,
                 )
         except (OAuthError, RequestException, ValueError):
             pass  # Accord's session is over either way; the provider's ends on its own clock
