@@ -11,6 +11,7 @@ from django.utils import timezone
 from accord.agreement.services import do_rescore_all
 from accord.alignment.demo import seed_demo as seed_alignment
 from accord.crm.models import Account, Opportunity, Person
+from accord.demo.agreement import demo_lead_definition
 from accord.demo.generator import SIZES, generate_company
 from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
@@ -98,7 +99,7 @@ def _write_company(seed: int, size: str, today: dt.date, progress: bool) -> dict
     rows.update(seed_mindset(today, seed))
     rows.update(seed_alignment(today, seed))
     rows.update(seed_joint_plan(today, seed))
-    rows.update(seed_handoffs(today, seed))
+    rows.update(seed_handoffs(today, seed, demo_lead_definition()))
     rows.update(seed_goals(today, seed))
     rows["teams.user"] = len(users)
     return rows

@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.agreement.rescoring import rescore
 from accord.agreement.selectors import get_agreement_in_force
@@ -54,13 +53,13 @@ PAST_REJECT_REASONS = {
 }
 
 
-def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
-    """Route MQLs of the demo to the reps under the agreement in force (the default one,
+def seed_demo(today: dt.date, rng_seed: int, lead_definition: AgreementDocument) -> dict[str, int]:
+    """Route MQLs of the demo to the reps under the agreement in force (`lead_definition`,
     signed by both heads, when none is): some accepted or rejected at once, the others open,
     handed over hours ago, so every rep's inbox holds some. Returns the handoffs made."""
     rng = random.Random(rng_seed)
     now = dt.datetime.combine(today, timezone.now().timetz())
-    version = _agree()
+    version = _agree(lead_definition)
     _rules()
     terms = terms_in_force()
     reps = User.objects.filter(team__kind=Team.Kind.SALES, role=User.Role.REP, is_active=True)
@@ -76,19 +75,19 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
     return {"handoff.handoff": past + len(leads)}
 
 
-def _agree() -> AgreementVersion:
+def _agree(lead_definition: AgreementDocument) -> AgreementVersion:
     in_force = get_agreement_in_force()
     if in_force is not None:
         return in_force
     heads = User.objects.filter(role=User.Role.HEAD).select_related("team")
     by_team = {head.team.kind: head for head in heads}
-    version = do_create_draft(by_team[Team.Kind.MARKETING], _demo_document())
+    version = do_create_draft(by_team[Team.Kind.MARKETING], _with_commitment(lead_definition))
     do_sign(version, by_team[Team.Kind.MARKETING])
     return do_sign(version, by_team[Team.Kind.SALES])
 
 
-def _demo_document() -> AgreementDocument:
-    """The default agreement, with Marketing committing to about the MQLs it has delivered a
+def _with_commitment(document: AgreementDocument) -> AgreementDocument:
+    """The agreement, with Marketing committing to about the MQLs it has delivered a
     month over the last year (the median month, to the nearest 5), so the demo's SLA is met in
     some months and missed in others rather than missed in all."""
     since = timezone.now() - dt.timedelta(days=365)
@@ -99,7 +98,6 @@ def _demo_document() -> AgreementDocument:
         .annotate(mqls=Count("id"))
         .values_list("mqls", flat=True)
     )
-    document = default_document()
     if not months:
         return document
     commitment = max(5, 5 * round(statistics.median(months) / 5))
