@@ -1,19 +1,32 @@
 """Bar charts drawn on the server as inline SVG: a page shows its numbers as a chart, no JS.
 
-Each bar's label stands above it, so the chart is narrow enough to stay readable on a phone
-(drawn at 360 units, it keeps its text near full size down to a 390 px screen).
+Each bar's label stands above it, wrapped over up to three lines, so the chart is narrow enough
+to stay readable on a phone (drawn at 360 units, it keeps its text near full size down to a
+390 px screen) and a label can be words (a statement, a campaign's name), not a code.
 Every app's pages draw with it, so it sits below them all and imports nothing of Accord.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 WIDTH = 360
-LABEL_CHARS = 46  # what fits across the chart at its 14 px; longer labels are shortened
+LABEL_CHARS = 46  # what fits across the chart at its 14 px; longer labels wrap
+LABEL_LINES = 3  # a label longer than this many lines is cut
 BAR_AREA = 290
 VALUE_GAP = 6
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 14
-ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 8
+ROW_GAP = 8
+
+
+def label_lines(label: str) -> list[str]:
+    """The label as drawn: wrapped at word breaks, its last line cut with an ellipsis where it
+    would run past the lines a bar has (the whole label stays in the bar's tooltip)."""
+    lines = textwrap.wrap(label, LABEL_CHARS) or [""]
+    if len(lines) <= LABEL_LINES:
+        return lines
+    last = " ".join(lines[LABEL_LINES - 1 :])[: LABEL_CHARS - 1].rstrip()
+    return [*lines[: LABEL_LINES - 1], last + "…"]
 
 
 @dataclass(frozen=True)
@@ -24,16 +37,11 @@ class Bar:
     width: float
 
     @property
-    def shown_label(self) -> str:
-        """The label as drawn: cut with an ellipsis where it would run off the chart (the whole
-        label stays in the bar's tooltip)."""
-        if len(self.label) <= LABEL_CHARS:
-            return self.label
-        return self.label[: LABEL_CHARS - 1].rstrip() + "…"
-
-    @property
-    def label_y(self) -> int:
-        return self.y - 4
+    def lines(self) -> list[tuple[int, str]]:
+        """Each line of the label with its baseline, the last just above the bar."""
+        lines = label_lines(self.label)
+        top = self.y - 4 - LABEL_HEIGHT * (len(lines) - 1)
+        return [(top + LABEL_HEIGHT * index, line) for index, line in enumerate(lines)]
 
     @property
     def text_y(self) -> int:
@@ -48,24 +56,18 @@ class Bar:
 class BarChart:
     title: str
     bars: list[Bar]
+    height: int
     bar_height: int = BAR_HEIGHT
     width: int = WIDTH
-
-    @property
-    def height(self) -> int:
-        return max(len(self.bars), 1) * ROW_HEIGHT
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
     """One horizontal bar per (label, value), scaled so the largest value fills the bar area."""
     largest = max((value for _, value in rows), default=0)
-    bars = [
-        Bar(
-            label=label,
-            value=value,
-            y=index * ROW_HEIGHT + LABEL_HEIGHT,
-            width=round(BAR_AREA * value / largest, 1) if largest else 0,
-        )
-        for index, (label, value) in enumerate(rows)
-    ]
-    return BarChart(title=title, bars=bars)
+    bars, top = [], 0
+    for label, value in rows:
+        y = top + LABEL_HEIGHT * len(label_lines(label))
+        width = round(BAR_AREA * value / largest, 1) if largest else 0
+        bars.append(Bar(label=label, value=value, y=y, width=width))
+        top = y + BAR_HEIGHT + ROW_GAP
+    return BarChart(title=title, bars=bars, height=max(top, LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP))

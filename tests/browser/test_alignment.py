@@ -75,7 +75,9 @@ def test_a_head_views_the_stage_and_the_gap_chart(
     gaps = page.get_by_role("img", name=re.compile("Perception gap per statement"))
     expect(gaps).to_be_visible()
     expect(gaps.locator("g.bar")).to_have_count(20)
-    expect(gaps.locator("g.bar").first).to_contain_text("S18 · Marketing higher")
+    expect(gaps.locator("g.bar").first).to_contain_text(
+        "Marketing higher: When a deal is won, both teams get credit for it."
+    )
     expect(page.get_by_test_id("next-steps")).to_contain_text(
         "Split Marketing into upstream and downstream"
     )

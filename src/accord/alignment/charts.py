@@ -5,13 +5,14 @@ from accord.charts import BarChart, bar_chart
 
 
 def gap_chart(gaps: list[StatementGap]) -> BarChart:
-    """One bar per statement both teams rated, its length the size of the gap, widest first."""
+    """One bar per statement both teams rated, its length the size of the gap, widest first,
+    labelled with the side that rates it higher and the statement's own words."""
     rows = []
     for gap in gaps:
         if gap.gap is None:
             continue
-        side = "Sales higher" if gap.gap > 0 else "Marketing higher" if gap.gap < 0 else "no gap"
-        rows.append((f"{gap.statement.label} · {side}", round(abs(gap.gap), 1)))
+        side = "Sales higher" if gap.gap > 0 else "Marketing higher" if gap.gap < 0 else "No gap"
+        rows.append((f"{side}: {gap.statement.text}", round(abs(gap.gap), 1)))
     return bar_chart("Perception gap per statement, in points of the 1–5 scale", rows)
 
 

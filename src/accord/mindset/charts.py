@@ -3,18 +3,10 @@
 from accord.charts import BarChart, bar_chart
 from accord.mindset.consensus import MindsetResult
 
-SHORT_LABEL = 14
-
 
 def named_chart(result: MindsetResult) -> BarChart:
     """How many people name each advantage, the consensus three first."""
     return bar_chart("People naming each advantage", [(n.label, n.people) for n in result.named])
-
-
-def _short(label: str) -> str:
-    """ "Price and value" -> "Price": the chart's labels have room for a word or two."""
-    short = label.split(" and ")[0]
-    return short if len(short) <= SHORT_LABEL else short[: SHORT_LABEL - 1] + "…"
 
 
 def message_chart(result: MindsetResult) -> BarChart:
@@ -22,6 +14,6 @@ def message_chart(result: MindsetResult) -> BarChart:
     rows = []
     for row in result.message:
         if row.campaign_percent or row.sales_percent:
-            rows.append((f"{_short(row.label)} · campaigns", row.campaign_percent))
-            rows.append((f"{_short(row.label)} · Sales", row.sales_percent))
+            rows.append((f"{row.label} · campaigns", row.campaign_percent))
+            rows.append((f"{row.label} · Sales", row.sales_percent))
     return bar_chart("Share of campaigns promoting it and of Sales naming it, in %", rows)

@@ -7,7 +7,7 @@ from accord.alignment.statements import statements_of
 S = statements_of()
 
 
-def test_each_gap_bar_says_which_side_rates_the_statement_higher():
+def test_each_gap_bar_names_the_statement_and_which_side_rates_it_higher():
     chart = gap_chart(
         [
             StatementGap(S[0], 2.0, 4.5),
@@ -18,9 +18,9 @@ def test_each_gap_bar_says_which_side_rates_the_statement_higher():
     )
 
     assert [(bar.label, bar.value) for bar in chart.bars] == [
-        ("S1 · Marketing higher", 2.5),
-        ("S2 · Sales higher", 1.0),
-        ("S3 · no gap", 0.0),
+        (f"Marketing higher: {S[0].text}", 2.5),
+        (f"Sales higher: {S[1].text}", 1.0),
+        (f"No gap: {S[2].text}", 0.0),
     ]
 
 

@@ -69,7 +69,7 @@ def test_a_head_sees_stages_and_gaps_but_no_one_persons_answers(
     assert "mean total 40.0 of 100 · 3 answers" in page
     assert "mean total 85.3 of 100 · 3 answers" in page
     assert 'data-testid="gap-chart"' in page
-    assert "S19 · Marketing higher" in page
+    assert "Marketing higher: People in each team respect the skills of the other." in page
     assert "Your answers" not in page  # the head has not answered
     assert "marketing1" not in page and sales[0].email not in page
 

@@ -112,9 +112,9 @@ def test_the_sla_panel_charts_both_teams_month_by_month(client, marketer, sales_
 
     sales = re.search(r'data-testid="sla-sales-chart".*?</svg>', page, re.S).group()
     assert "Handoffs first touched within the SLA (%)" in sales
-    assert re.search(r"Jan 2026</text>.*?>50</text>", sales, re.S)  # one of the two
+    assert re.search(r"Jan 2026</tspan></text>.*?>50</text>", sales, re.S)  # one of the two
     marketing = re.search(r'data-testid="sla-marketing-chart".*?</svg>', page, re.S).group()
-    assert re.search(r"Jan 2026</text>.*?>1</text>", marketing, re.S)
+    assert re.search(r"Jan 2026</tspan></text>.*?>1</text>", marketing, re.S)
 
 
 def test_a_period_that_ends_before_it_starts_is_explained(client, marketer):
