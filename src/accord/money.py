@@ -6,9 +6,11 @@ parsers all take them from here, so an amount one path accepts every path accept
 database could not hold (or a backup could not restore) is refused on every path, naming the field.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
+from babel.numbers import format_currency
 from django import forms
 from django.db import models
 from pydantic import AfterValidator, Field
@@ -94,3 +96,20 @@ Money = Annotated[
     AfterValidator(check_amount),
 ]
 """An amount in the API's schemas."""
+
+
+def format_money(amount, currency: str, *, cents: bool = True) -> str:
+    """`amount` as people read money: its currency's symbol where English has one ($, €, £),
+    else its code, and digits grouped ("€52,200.00", "CHF 1,250.00"); to the whole unit without
+    `cents`. An empty amount is a dash."""
+    if amount is None or amount == "":
+        return "–"
+    shown = format_currency(
+        Decimal(amount),
+        currency,
+        format=None if cents else "¤#,##0",
+        currency_digits=cents,
+        locale="en",
+    )
+    # CLDR puts a space between a code and the digits (CHF 1,250.00); babel leaves it out.
+    return re.sub(r"^([A-Z]{3})(?=[\d-])", "\\1\N{NO-BREAK SPACE}", shown)

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accord.web.context.navigation",
             ],
+            # money with its currency and codes by their labels, on every page (accord.filters)
+            "builtins": ["accord.filters"],
         },
     },
 ]

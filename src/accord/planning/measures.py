@@ -15,6 +15,7 @@ from accord.metrics.queries import (
     run_sales_sla,
     run_won_revenue,
 )
+from accord.money import format_money
 from accord.planning.models import BuyingStage, Metric
 
 PERIOD_DAYS = 90
@@ -82,7 +83,7 @@ class _Readings:
         if metric == Metric.WON_DEALS:
             return f"{self.won.won_deals:,}"
         if metric == Metric.WON_REVENUE:
-            return f"{self.won.won_revenue:,.2f} {self.won.currency}"
+            return format_money(self.won.won_revenue, self.won.currency)
         return self.first_touch_rate
 
 

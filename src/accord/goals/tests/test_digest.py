@@ -35,7 +35,7 @@ def test_both_teams_get_the_weeks_numbers(marketing_head, marketer, sales_head, 
     )
     message = mail.outbox[0]
     assert message.subject == "Accord weekly digest: 13 May to 20 May 2026"
-    assert "of the 20,000.00 USD goal for May 2026 (0%)" in message.body
+    assert "of the $20,000.00 goal for May 2026 (0%)" in message.body
     assert "0 leads missed a clock" in message.body
     assert "- Spring webinar" in message.body
     assert "No lead was rejected." in message.body

@@ -44,7 +44,7 @@ def test_every_page_the_digest_and_the_api_show_the_same_goal(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     client.force_login(marketer)
     expected = (
-        "Won 150,000.00 of the 280,000.00 USD goal for Q2 2026 (54%) from 2 deals, "
+        "Won $150,000.00 of the $280,000.00 goal for Q2 2026 (54%) from 2 deals, "
         "1 Apr to 30 Jun 2026."
     )
 

@@ -94,10 +94,10 @@ def test_a_goal_in_another_currency_is_compared_in_the_reporting_one(deals, sale
         Decimal("3300.00"),
         1.0,
     )
-    assert "Won 3,300.00 of the 3,300.00 USD goal for Q1 2026 (100%)" in page
-    assert "The goal was set as 3,000.00 EUR." in page
+    assert "Won $3,300.00 of the $3,300.00 goal for Q1 2026 (100%)" in page
+    assert "The goal was set as €3,000.00." in page
     assert "1 won deal left out: no rate to USD" in page
-    assert "Pound deal: 500.00 GBP, closed 12 Feb 2026" in page
+    assert "Pound deal: £500.00, closed 12 Feb 2026" in page
 
 
 def test_roi_and_attribution_are_in_the_reporting_currency(deals):
@@ -127,11 +127,10 @@ def test_the_dashboard_shows_the_currency_and_which_deals_are_left_out(deals, cl
     pipeline = client.get("/dashboard/panels/pipeline/", params).content.decode()
     roi = client.get("/dashboard/panels/roi/", params).content.decode()
 
-    assert "Won revenue (USD)" in pipeline
-    assert "3,300.00" in pipeline
+    assert "$3,300.00" in pipeline
     assert "1 deal left out: no rate to USD" in pipeline
-    assert "Pound deal: 500.00 GBP" in pipeline
-    assert "Cost (USD)" in roi and "no rate to USD" in roi
+    assert "Pound deal: £500.00" in pipeline
+    assert "$110.00" in roi and "no rate to USD" in roi
 
 
 def test_another_reporting_currency_converts_the_other_way(deals, settings):

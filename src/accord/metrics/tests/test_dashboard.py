@@ -196,3 +196,25 @@ def test_attribution_panels_and_exports_take_journeys_by_account(client, markete
     assert ["events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00", "USD"] in exported
     by_person = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "person"})
     assert by_person.context["comparison"].rows == []
+
+
+def test_stages_and_channels_show_by_their_labels_and_money_with_its_currency(
+    client, company, marketer
+):
+    client.force_login(marketer)
+
+    velocity = _text(client.get("/dashboard/panels/velocity/", PERIOD))
+    leakage = _text(client.get("/dashboard/panels/leakage/", PERIOD))
+    attribution = _text(client.get("/dashboard/panels/attribution/", PERIOD))
+    roi = _text(client.get("/dashboard/panels/roi/", PERIOD))
+
+    assert "Marketing qualified lead → Sales accepted lead" in velocity
+    assert "mql → sal" not in velocity
+    assert "Marketing qualified lead" in leakage and "Disqualified" in leakage
+    assert "Paid search" in attribution and "paid_search" not in attribution
+    assert "$6,000" in attribution  # three won deals, 1,000 + 2,000 + 3,000 dollars
+    assert "$1,000.00" in roi  # the campaign's cost
+
+
+def _text(response) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))

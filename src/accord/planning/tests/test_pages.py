@@ -26,7 +26,7 @@ def test_the_plan_shows_each_stage_with_its_metric_read_from_the_shared_database
         ("awareness", "3"),
         ("consideration", "0"),
         ("preference", "no handoffs"),
-        ("purchase", "1,234.50 USD"),
+        ("purchase", "$1,234.50"),
         ("loyalty", "0"),
         ("advocacy", "0"),
     ]

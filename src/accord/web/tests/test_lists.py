@@ -187,3 +187,21 @@ def test_a_rep_downloads_only_what_they_may_read(client, rep, book):
         "Fabrikam pilot",
         "Northwind renewal",
     ]
+
+
+@pytest.mark.django_db
+def test_each_amount_shows_with_its_own_currency(client, sales_head):
+    OpportunityFactory(name="Berlin rollout", amount=52200, currency="EUR")
+    OpportunityFactory(name="Zurich pilot", amount="1250.5", currency="CHF")
+    OpportunityFactory(name="Tokyo trial", amount=300000, currency="JPY")
+    OpportunityFactory(name="No amount yet", amount=None)
+    CampaignFactory(name="London fair", cost=800, currency="GBP")
+    client.force_login(sales_head)
+
+    deals = client.get("/opportunities/")
+    campaigns = client.get("/campaigns/")
+
+    assertContains(deals, "€52,200.00")
+    assertContains(deals, "CHF\N{NO-BREAK SPACE}1,250.50")
+    assertContains(deals, "¥300,000")  # the yen has no cents
+    assertContains(campaigns, "£800.00")
