@@ -32,6 +32,10 @@ def demo_company(transactional_db):
 
 
 def _menu(page) -> list[str]:
+    """The menu's links, as a person finds them: on a phone behind the Menu button."""
+    button = page.get_by_role("button", name="Menu")
+    if button.is_visible():
+        button.click()
     return (
         page.get_by_role("navigation", name="Main")
         .get_by_role("link")
