@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "worker": "worker",
     "alerts": "alerts",
     "rates": "rates",
+    "sync": "sync",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -59,6 +60,8 @@ USAGE = """usage: accord COMMAND [ARGS]
                       e-mail the week's shared numbers to both teams
   rates import FILE.csv
                       keep exchange rates per day (columns date, from, to, rate)
+  sync hubspot [--once] [--full]
+                      pull what changed in the CRM, write back what Accord owns
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 
 Run `accord COMMAND --help` for a command's options.

@@ -117,12 +117,13 @@ WORKER_STALE_SECONDS = env_int("ACCORD_WORKER_STALE_SECONDS", 300)
 if WORKER_STALE_SECONDS < 30:
     raise ConfigError("ACCORD_WORKER_STALE_SECONDS is too short: use at least 30 seconds")
 # Background jobs (alerts, the SLA breach sweep) queue in the database; `accord worker` runs them.
-# The dashboard's work-outs have a queue of their own, which `accord worker` runs beside the
-# other: reading every touch of a large database must not hold up alerts and imports.
+# The dashboard's work-outs and the CRM syncs have a queue each, which `accord worker` runs
+# beside the other: reading every touch of a large database, or a CRM's hundred thousand
+# contacts, must not hold up alerts and imports.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "dashboard"],
+        "QUEUES": ["default", "dashboard", "sync"],
     }
 }
 # In the database, so every server process and the worker share what was worked out (the

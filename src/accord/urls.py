@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("accord.audit.urls")),
     path("mail/", include("accord.mail.urls")),
     path("imports/", include("accord.imports.urls")),
+    path("sync/", include("accord.crm_sync.urls")),
     path("", include("accord.crm.urls")),
     path("", include("accord.metrics.urls")),
     path("", include("accord.goals.urls")),

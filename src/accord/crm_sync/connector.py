@@ -90,9 +90,10 @@ class Connector(Protocol):
         pages'. Raises CrmUnreachable when the CRM cannot be reached or refuses the token."""
         ...
 
-    def outbound(self, obj: SyncObject, field: str, value: object) -> str:
+    def outbound(self, obj: SyncObject, field: str, value: object) -> str | None:
         """An Accord value as the CRM writes it (a stage in the CRM's words, a time in its
-        format): what is compared with the value last exchanged, and what is written."""
+        format): what is compared with the value last exchanged, and what is written. None:
+        the CRM cannot hold it (an Accord owner with no user in the CRM); nothing is written."""
         ...
 
     def prepare_push(self, obj: SyncObject, fields: Sequence[str]) -> dict[str, str]:

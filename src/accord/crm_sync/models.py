@@ -80,6 +80,8 @@ class SyncRun(models.Model):
     full = models.BooleanField(default=False, help_text="everything pulled again, not only changes")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField()
+    # written with every page: a running run not heard of for a while was stopped (killed)
+    beat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # object -> {"pulled": n, "pushed": n, "removed": n, "skipped": n}
     counts = models.JSONField(default=dict, blank=True)

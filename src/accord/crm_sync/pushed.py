@@ -26,7 +26,10 @@ def accord_values(becomes: ObjectType, ids: Sequence[int], fields: Sequence[str]
                 values[pk] |= {"score": total, "grade": grade}
     if "mql_at" in fields:
         moments = (
+            # a move to MQL made in Accord; a first row (from no stage) only says the record
+            # came in as an MQL, from the CRM or a file, at a moment that is not its MQL date
             LifecycleChange.objects.filter(person_id__in=ids, to_stage=LifecycleStage.MQL)
+            .exclude(from_stage="")
             .values("person_id")
             .annotate(at=Max("changed_at"))
             .values_list("person_id", "at")

@@ -34,6 +34,7 @@ KEEP_WHEN_BLANK = {"lifecycle_stage", "stage", "currency", "name"}
 @dataclass
 class PageOutcome:
     pulled: int = 0
+    unchanged: int = 0  # as last exchanged: read again (a page overlapping the last), not counted
     created: int = 0
     changed: int = 0
     removed: int = 0
@@ -146,8 +147,9 @@ def apply_page(
             local = model(**{LINK_ATTRIBUTES.get(k, k): v for k, v in values.items()})
             if becomes == ObjectType.PERSON:
                 local.created_at = at
-            elif becomes == ObjectType.OPPORTUNITY and not local.name:
-                local.name = f"{crm} deal {rid}"
+            elif not local.name:  # Accord names every account and deal
+                noun = "deal" if becomes == ObjectType.OPPORTUNITY else "company"
+                local.name = getattr(local, "domain", "") or f"{crm} {noun} {rid}"
             creates.append((rid, local))
         else:
             changed_fields = []
@@ -175,6 +177,8 @@ def apply_page(
         for f in fields:
             if f.name in record.fields:
                 exchanged[f.name] = record.fields[f.name]
+        if before is not None and exchanged == before.values and local.pk == before.local_id:
+            outcome.unchanged += 1
         if before is None:
             new_synced.append((rid, local, exchanged))
         elif exchanged != before.values or before.local_id != local.pk:

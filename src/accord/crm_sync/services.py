@@ -8,6 +8,7 @@ A record Accord cannot take is skipped and listed with its id and reason; one ne
 sync. A CRM that refuses the token or stays unreachable ends the run as failed with the reason
 on the connection, for the page."""
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,10 +18,20 @@ from django.utils import timezone
 
 from accord.audit.services import Action, record_change
 from accord.crm_sync.connector import Change, Connector, CrmUnreachable, SyncObject
+from accord.crm_sync.connectors import ENV_TOKENS, OBJECTS, connector_for
 from accord.crm_sync.fields import FIELDS, owners
-from accord.crm_sync.models import Connection, Cursor, Side, SyncedRecord, SyncProblem, SyncRun
+from accord.crm_sync.models import (
+    Connection,
+    Cursor,
+    FieldOwner,
+    Side,
+    SyncedRecord,
+    SyncProblem,
+    SyncRun,
+)
 from accord.crm_sync.pushed import accord_values
 from accord.crm_sync.records import apply_page, apply_removals
+from accord.env import env_str
 
 logger = logging.getLogger(__name__)
 PUSH_BATCH = 100  # HubSpot's batch update and Salesforce's sObject collections take 100 and 200
@@ -39,6 +50,31 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+STOPPED_AFTER = dt.timedelta(minutes=10)  # a running sync writes a page far more often
+
+
+class AlreadyRunning(Exception):
+    """Another sync of this CRM is under way."""
+
+
+@transaction.atomic
+def _claim(connection: Connection, full: bool) -> SyncRun:
+    Connection.objects.select_for_update().get(pk=connection.pk)
+    now = timezone.now()
+    running = SyncRun.objects.filter(connection=connection, status=SyncRun.Status.RUNNING)
+    running.filter(beat_at__lt=now - STOPPED_AFTER).update(
+        status=SyncRun.Status.FAILED,
+        finished_at=now,
+        message="stopped midway (no page written for ten minutes); the next run went on from "
+        "its last page",
+    )
+    if other := running.filter(beat_at__gte=now - STOPPED_AFTER).first():
+        raise AlreadyRunning(
+            f"a {connection} sync is already running (since {other.started_at:%H:%M:%S} UTC)"
+        )
+    return SyncRun.objects.create(connection=connection, full=full, started_at=now, beat_at=now)
+
+
 def _count(run: SyncRun, obj: SyncObject, key: str, n: int) -> None:
     if n:
         counts = run.counts.setdefault(obj.name, {})
@@ -47,14 +83,18 @@ def _count(run: SyncRun, obj: SyncObject, key: str, n: int) -> None:
 
 def do_sync(
     connection: Connection,
-    connector: Connector,
+    connector: Connector | None = None,
     *,
     full: bool = False,
     progress: ProgressCallback | None = None,
 ) -> SyncRun:
-    """One sync of every object of the connection; the run, done or failed, with its counts."""
-    run = SyncRun.objects.create(connection=connection, full=full, started_at=timezone.now())
+    """One sync of every object of the connection (through its CRM's connector unless one is
+    given); the run, done or failed, with its counts. AlreadyRunning when another run of the
+    same CRM is under way (the worker's and a command's never write over each other)."""
+    run = _claim(connection, full)
     try:
+        if connector is None:
+            connector = connector_for(connection)
         for obj in connector.objects:
             _pull(run, connection, connector, obj, full, progress)
         for obj in connector.objects:
@@ -62,6 +102,11 @@ def do_sync(
     except CrmUnreachable as exc:
         run.status, run.message = SyncRun.Status.FAILED, str(exc)
         connection.last_error = str(exc)
+    except BaseException as exc:  # stopped (Ctrl+C, SIGTERM) or a fault: the next run goes on
+        run.status, run.finished_at = SyncRun.Status.FAILED, timezone.now()
+        run.message = f"stopped midway ({exc.__class__.__name__}); the next run goes on from here"
+        run.save(update_fields=["status", "message", "finished_at", "counts"])
+        raise
     else:
         run.status = SyncRun.Status.DONE
         connection.last_error = ""
@@ -83,23 +128,30 @@ def _pull(run, connection, connector, obj, full, progress) -> None:
             removed = apply_removals(connection, obj, page.removals, at=at) if page.removals else 0
             cursor.value = page.cursor
             cursor.save(update_fields=["value", "updated_at"])
-            _problems(run, obj, SyncProblem.Direction.PULL, outcome.skipped)
-            _count(run, obj, "pulled", outcome.pulled - len(outcome.skipped))
-            _count(run, obj, "skipped", len(outcome.skipped))
+            skipped = _problems(run, obj, SyncProblem.Direction.PULL, outcome.skipped)
+            taken = outcome.pulled - len(outcome.skipped) - outcome.unchanged
+            _count(run, obj, "pulled", taken)
+            _count(run, obj, "skipped", skipped)
             _count(run, obj, "removed", removed)
-            run.save(update_fields=["counts"])
+            run.beat_at = timezone.now()
+            run.save(update_fields=["counts", "beat_at"])
         done += len(page.records)
         if progress:
             progress(Progress(obj, done, page.total, "pull"))
 
 
-def _problems(run, obj, direction, problems: Sequence[tuple[str, str]]) -> None:
+def _problems(run, obj, direction, problems: Sequence[tuple[str, str]]) -> int:
+    """Each skipped record once a run, though a page overlapping the last reads it twice."""
+    seen = run.__dict__.setdefault("problems_seen", set())
+    problems = [p for p in problems if (obj.name, direction, *p) not in seen]
+    seen.update((obj.name, direction, *p) for p in problems)
     for remote_id, reason in problems:
         logger.warning("%s %s %s skipped: %s", run.connection, obj.name, remote_id, reason)
     SyncProblem.objects.bulk_create(
         SyncProblem(run=run, object=obj.name, direction=direction, remote_id=rid, reason=reason)
         for rid, reason in problems
     )
+    return len(problems)
 
 
 def _push(run, connection, connector, obj, progress) -> None:
@@ -134,7 +186,8 @@ def _push(run, connection, connector, obj, progress) -> None:
             )
             _count(run, obj, "pushed", len(ok))
             _count(run, obj, "push_failed", len(results) - len(ok))
-            run.save(update_fields=["counts"])
+            run.beat_at = timezone.now()
+            run.save(update_fields=["counts", "beat_at"])
         done += len(batch)
         if progress:
             progress(Progress(obj, done, None, "push"))
@@ -158,7 +211,7 @@ def _changes(connection, connector, obj, pushed: list[str]):
                 if mine.get(name) is None:
                     continue  # Accord has no value (no score yet, nobody routed): nothing to say
                 text = connector.outbound(obj, name, mine[name])
-                if row.values.get(name) != text:
+                if text is not None and row.values.get(name) != text:
                     fields[name] = text
             if fields:
                 batch.append((Change(row.remote_id, fields), row))
@@ -170,12 +223,12 @@ def _changes(connection, connector, obj, pushed: list[str]):
 
 
 @transaction.atomic
-def do_set_owner(kind: str, obj: str, field: str, owner: Side, *, by=None):
-    """An admin makes one side the owner of a field; audited."""
-    from accord.crm_sync.models import FieldOwner
-
-    row = FieldOwner.objects.filter(kind=kind, object=obj, field=field).first()
-    old = row.owner if row else None
+def do_set_owner(kind: str, obj: str, field: str, owner: Side, *, by=None) -> bool:
+    """An admin makes one side the owner of a field; audited. False when it already was."""
+    becomes = next(o.becomes for o in OBJECTS[kind] if o.name == obj)
+    old = owners(kind, obj, becomes)[field]
+    if old == owner:
+        return False
     FieldOwner.objects.update_or_create(
         kind=kind, object=obj, field=field, defaults={"owner": owner}
     )
@@ -189,6 +242,7 @@ def do_set_owner(kind: str, obj: str, field: str, owner: Side, *, by=None):
         new=owner,
         reason=f"{field} of {kind} {obj} is owned by {Side(owner).label}",
     )
+    return True
 
 
 @transaction.atomic
@@ -216,3 +270,27 @@ def do_connect(
         reason=f"connected {connection.get_kind_display()}",
     )
     return connection
+
+
+def do_sync_every_connection() -> list[SyncRun]:
+    """What the worker runs every ACCORD_SYNC_SECONDS: each CRM connected (on the page, or by
+    its token in the environment) synced in turn; one failing never stops the others."""
+    runs = []
+    for connection in connected():
+        try:
+            runs.append(do_sync(connection))
+        except AlreadyRunning as running:
+            logger.info("%s", running)
+    return runs
+
+
+def connected() -> list[Connection]:
+    """The connections with credentials; one made for a CRM whose token is in the environment."""
+    for kind, variable in ENV_TOKENS.items():
+        if env_str(variable):
+            Connection.objects.get_or_create(kind=kind)
+    return [
+        c
+        for c in Connection.objects.all()
+        if c.secret_encrypted or (c.kind in ENV_TOKENS and env_str(ENV_TOKENS[c.kind]))
+    ]

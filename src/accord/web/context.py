@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from accord.crm_sync.selectors import may_manage_sync
 from accord.teams import access
 
 # (label, url name, who sees it; None for everyone signed in)
@@ -21,6 +22,7 @@ NAV_ITEMS = [
     ("Goals", "goals:index", None),
     ("API docs", "api:openapi-view", None),
     ("Import", "imports:index", access.may_import),
+    ("CRM sync", "crm_sync:index", may_manage_sync),
     ("Audit", "audit:search", access.may_read_audit_trail),
     ("Mail", "mail:outbox", access.may_read_sent_mail),
     ("Admin", "admin:index", access.sees_admin_in_menu),

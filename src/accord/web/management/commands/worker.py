@@ -2,6 +2,7 @@
 SLA breach sweep, a sweep of the alert outbox (retries, and deliveries a stopped worker left)
 and one of the checks and imports a stopped worker left running;
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
+every ACCORD_SYNC_SECONDS, each connected CRM synced (in a thread of its own too);
 hourly, forget jobs finished more than a day ago. The dashboard's work-outs (up to a minute on a
 large database) run in a thread of their own, so alerts and imports never wait behind them.
 SIGTERM or Ctrl+C stops it once the delivery and the work-out in hand are done.
@@ -21,6 +22,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from accord.alerts.conf import delivery_policy
 from accord.alerts.health import do_beat
 from accord.alerts.tasks import STOPPING, send_alerts
+from accord.crm_sync.tasks import SYNC_SECONDS, sync_crms
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
 from accord.imports.runs.tasks import fail_stopped_runs
@@ -76,21 +78,23 @@ class Command(BaseCommand):
             "SIGTERM or Ctrl+C stops it."
         )
         self.stdout.flush()
-        dashboard = None
+        threads = []
         if not once:
-            dashboard = threading.Thread(
-                target=self._work_out_dashboards, args=(worker_id, poll), name="dashboard"
-            )
-            dashboard.start()
+            threads = [
+                threading.Thread(target=self._run_beside, args=(queue, worker_id, poll), name=queue)
+                for queue in ("dashboard", "sync")
+            ]
+            for thread in threads:
+                thread.start()
         try:
             self._sweep_and_run(worker_id, every, poll, reassign_on_breach, once)
         finally:
             self.stopping.set()
-            if dashboard is not None:
-                dashboard.join()
+            for thread in threads:
+                thread.join()
 
     def _sweep_and_run(self, worker_id, every, poll, reassign_on_breach, once):
-        next_sweep = next_prune = next_dashboard = next_beat = 0.0
+        next_sweep = next_prune = next_dashboard = next_beat = next_sync = 0.0
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
@@ -101,6 +105,9 @@ class Command(BaseCommand):
                 # a minute of work on ten million touches when the data changed, so not often
                 work_out_dashboard.enqueue()
                 next_dashboard = time.monotonic() + DASHBOARD_SECONDS
+            if time.monotonic() >= next_sync:
+                sync_crms.enqueue()  # each connected CRM; none connected: nothing to do
+                next_sync = time.monotonic() + SYNC_SECONDS
             if time.monotonic() >= next_prune:
                 # finished jobs are kept a day for inspection in the admin
                 call_command("prune_db_task_results", "--min-age-days", "1", verbosity=0)
@@ -111,18 +118,20 @@ class Command(BaseCommand):
             self._run_queued(worker_id, "default")
             if once:
                 self._run_queued(worker_id, "dashboard")
+                self._run_queued(worker_id, "sync")
                 break
             self.stopping.wait(poll)
 
-    def _work_out_dashboards(self, worker_id: str, poll: float) -> None:
-        """The dashboard queue, in its own thread until the worker stops; the database being
-        busy or away for a moment is logged and tried again, not the end of the thread."""
+    def _run_beside(self, queue: str, worker_id: str, poll: float) -> None:
+        """A long-running queue (the dashboard's work-outs, the CRM syncs) in its own thread
+        until the worker stops; the database being busy or away for a moment is logged and
+        tried again, not the end of the thread."""
         try:
             while not self.stopping.is_set():
                 try:
-                    self._run_queued(worker_id, "dashboard")
+                    self._run_queued(worker_id, queue)
                 except DatabaseError:
-                    logger.exception("the dashboard queue could not be read; trying again")
+                    logger.exception("the %s queue could not be read; trying again", queue)
                     connection.close()
                 self.stopping.wait(poll)
         finally:

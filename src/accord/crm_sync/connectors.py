@@ -1,0 +1,47 @@
+"""The connector of each CRM, with its credentials: the environment's (ACCORD_HUBSPOT_TOKEN,
+ACCORD_HUBSPOT_URL) win over those kept on the sync page, as every Accord setting does."""
+
+from collections.abc import Callable
+
+from accord.crm_sync.connector import Connector, CrmUnreachable
+from accord.crm_sync.hubspot import OBJECTS as HUBSPOT_OBJECTS
+from accord.crm_sync.hubspot import HubSpot
+from accord.crm_sync.models import Connection
+from accord.crm_sync.secrets import SecretUnreadable
+from accord.env import env_str
+
+
+def _hubspot(connection: Connection) -> Connector:
+    token = env_str("ACCORD_HUBSPOT_TOKEN") or _stored(connection)
+    if not token:
+        raise CrmUnreachable(
+            "no HubSpot token: connect HubSpot on the sync page or set ACCORD_HUBSPOT_TOKEN"
+        )
+    url = env_str("ACCORD_HUBSPOT_URL") or connection.base_url
+    return HubSpot(token, url)
+
+
+def _stored(connection: Connection) -> str:
+    try:
+        return connection.secret
+    except SecretUnreadable as exc:
+        raise CrmUnreachable(str(exc)) from None
+
+
+# The variable that, when set, holds each CRM's token (and makes the worker sync it).
+ENV_TOKENS = {Connection.Kind.HUBSPOT: "ACCORD_HUBSPOT_TOKEN"}
+
+CONNECTORS: dict[str, Callable[[Connection], Connector]] = {
+    Connection.Kind.HUBSPOT: _hubspot,
+}
+
+
+# The objects each CRM's connector pulls, for the page's ownership table.
+OBJECTS = {Connection.Kind.HUBSPOT: HUBSPOT_OBJECTS}
+
+
+def connector_for(connection: Connection) -> Connector:
+    """The connector for a connection; CrmUnreachable when it has no usable credentials."""
+    if connection.kind not in CONNECTORS:
+        raise CrmUnreachable(f"Accord cannot sync {connection} yet")
+    return CONNECTORS[connection.kind](connection)
