@@ -22,9 +22,8 @@ from accord.crm.models import (
     Person,
 )
 from accord.money import check_rate
-from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import classify_channel
-from accord.touchpoints.models import Campaign, Touchpoint
+from accord.touchpoints.models import Touchpoint
 
 
 def check_lifecycle_stage(stage: str) -> str:
@@ -314,41 +313,6 @@ def do_update_opportunity(opportunity: Opportunity, changes: dict, *, by=None) -
         locked.save(update_fields=[*changes, "close_date"])
         _audit_deal(locked, before, by)
     return locked
-
-
-def _check_campaign_dates(campaign: Campaign) -> None:
-    if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
-        raise InvalidChange(
-            "end_date",
-            f"The campaign ends ({campaign.end_date}) before it starts ({campaign.start_date})",
-        )
-
-
-def check_campaign_name_free(name: str, *, exclude_pk: int | None = None) -> None:
-    if Campaign.objects.filter(name=name).exclude(pk=exclude_pk).exists():
-        raise Conflict("name", f"A campaign named {name!r} already exists")
-
-
-@transaction.atomic
-def do_create_campaign(fields: dict, *, by=None) -> Campaign:
-    check_campaign_name_free(fields["name"])
-    campaign = Campaign(**fields)
-    check_campaign_may_go_live(campaign, fields)
-    _check_campaign_dates(campaign)
-    campaign.save()
-    return campaign
-
-
-@transaction.atomic
-def do_update_campaign(campaign: Campaign, changes: dict, *, by=None) -> Campaign:
-    check_campaign_may_go_live(campaign, changes)
-    if "name" in changes:
-        check_campaign_name_free(changes["name"], exclude_pk=campaign.pk)
-    for field, value in changes.items():
-        setattr(campaign, field, value)
-    _check_campaign_dates(campaign)
-    _save_changes(campaign, changes)
-    return campaign
 
 
 @transaction.atomic

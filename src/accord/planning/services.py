@@ -31,6 +31,7 @@ from accord.planning.selectors import get_notice, get_notice_days
 from accord.teams import access
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
+from accord.touchpoints.services import do_create_campaign
 
 log = logging.getLogger(__name__)
 Kind = PlanningEvent.Kind
@@ -187,8 +188,6 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
 def do_file_campaign(user: User, campaign_fields: dict, plan_fields: dict) -> CampaignPlan:
     """A new campaign and its plan, together or not at all: marketing files a campaign with what
     it should achieve, planned until both heads sign the plan (`check_campaign_may_go_live`)."""
-    from accord.crm.services import do_create_campaign  # here: crm.services imports this module
-
     check_may_write_plan(user)
     campaign = do_create_campaign(campaign_fields, by=user)
     return do_write_plan(user, campaign, plan_fields)

@@ -4,10 +4,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
 
-from accord.planning.services import check_campaign_may_go_live
 from accord.touchpoints.classification import explain_channel
 from accord.touchpoints.models import Campaign, Channel, ChannelRule, Touchpoint
-from accord.touchpoints.services import do_delete_channel_rules, do_save_channel_rule
+from accord.touchpoints.services import (
+    check_campaign_change,
+    do_delete_channel_rules,
+    do_save_channel_rule,
+)
 
 
 class CampaignForm(forms.ModelForm):
@@ -16,7 +19,7 @@ class CampaignForm(forms.ModelForm):
         sales unannounced."""
         cleaned = super().clean()
         changes = {k: cleaned.get(k) for k in ("status", "start_date") if k in cleaned}
-        check_campaign_may_go_live(self.instance, changes)
+        check_campaign_change(self.instance, changes)
         return cleaned
 
 

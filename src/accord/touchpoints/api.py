@@ -16,6 +16,7 @@ from accord.inputs import Day, Id, Moment, Name, StrictIn, Text
 from accord.money import Money
 from accord.teams import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
+from accord.touchpoints.services import do_create_campaign, do_update_campaign
 
 router = Router()
 campaigns = Router(tags=["campaigns"])
@@ -87,14 +88,14 @@ def get_campaign(request: HttpRequest, campaign_id: int):
 )
 def create_campaign(request: HttpRequest, payload: CampaignCreate):
     changes = requested_changes(request, "campaign", "create", payload)
-    return Status(201, services.do_create_campaign(changes, by=request.auth))
+    return Status(201, do_create_campaign(changes, by=request.auth))
 
 
 @campaigns.patch("/{campaign_id}", response={200: CampaignOut, **ERRORS})
 def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
     campaign = access.access_campaign(request.auth, campaign_id)
     changes = requested_changes(request, "campaign", "update", payload)
-    return services.do_update_campaign(campaign, changes, by=request.auth)
+    return do_update_campaign(campaign, changes, by=request.auth)
 
 
 # --- touchpoints ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from accord.crm import services as crm
 from accord.planning.services import PlanningRefused, do_file_campaign
 from accord.teams import access
 from accord.teams.access import AccessDenied, UnknownReference
+from accord.touchpoints.services import do_update_campaign
 from accord.web.forms import (
     AccountForm,
     CampaignForm,
@@ -105,7 +106,7 @@ CAMPAIGN = Editor(
     CampaignForm,
     access.access_campaign,
     None,  # a campaign is filed with its plan: `new_campaign`
-    lambda user, campaign, changes: crm.do_update_campaign(campaign, changes, by=user),
+    lambda user, campaign, changes: do_update_campaign(campaign, changes, by=user),
     lambda c: {f: getattr(c, f) for f in CampaignForm.base_fields if hasattr(c, f)},
     lambda c: reverse("planning:campaign", args=[c.pk]),
 )

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from accord.crm.services import do_update_campaign
 from accord.planning.selectors import get_notice
 from accord.planning.services import (
     NotAllowed,
@@ -16,6 +15,7 @@ from accord.planning.services import (
 )
 from accord.planning.tests.conftest import LAUNCH, at
 from accord.touchpoints.models import Campaign
+from accord.touchpoints.services import do_update_campaign
 
 ACTIVE = {"status": Campaign.Status.ACTIVE}
 
