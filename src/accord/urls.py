@@ -15,7 +15,7 @@ urlpatterns = [
     path("mail/", include("accord.mail.urls")),
     path("imports/", include("accord.imports.urls")),
     path("sync/", include("accord.crm_sync.urls")),
-    path("", include("accord.crm.urls")),
+    path("", include("accord.web.record_urls")),
     path("", include("accord.metrics.urls")),
     path("", include("accord.goals.urls")),
     path("", include("accord.web.urls")),

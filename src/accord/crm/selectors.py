@@ -1,10 +1,8 @@
 """Reads of the shared database that pages, API and CLI share."""
 
-import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -53,7 +51,6 @@ def get_database_stats() -> DatabaseStats:
 # --- the lists ----------------------------------------------------------------------------------
 
 PAGE_SIZE = 50
-TIMELINE = 50
 UNASSIGNED = "none"  # the owner filter's value for the unassigned pool
 COUNT_CAP = 10_000  # lists and the search count matches up to this many, then say "more than"
 
@@ -279,75 +276,3 @@ def find_opportunities(user, text: str) -> Found:
 
     deals = opportunities_for(user).select_related("account")
     return found(deals, text, DEAL_TEXT, "name")
-
-
-# --- the record pages -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    person: Person
-    score: object  # agreement.LeadScore or None
-    lifecycle: list
-    touchpoints: list
-    touchpoint_count: int
-    handoffs: list
-    opportunities: list
-    history: list
-    recycled_until: dt.datetime | None  # when sales rejected them and they still wait
-
-
-def person_record(user, pk: int) -> PersonRecord:
-    """Everything a person's page shows, for a user who may see that person (else 404)."""
-    from accord.agreement.models import LeadScore
-    from accord.audit.selectors import history_for
-    from accord.handoff.models import Handoff
-    from accord.teams.access import access_person, opportunities_for
-
-    person = access_person(user, pk)
-    touches = Touchpoint.objects.filter(person=person)
-    return PersonRecord(
-        person=person,
-        score=LeadScore.objects.filter(person=person).select_related("version").first(),
-        lifecycle=list(
-            person.lifecycle_changes.select_related("changed_by").order_by("-changed_at")
-        ),
-        touchpoints=list(touches.select_related("campaign").order_by("-occurred_at")[:TIMELINE]),
-        touchpoint_count=touches.count(),
-        handoffs=list(
-            Handoff.objects.filter(person=person)
-            .select_related("assigned_to")
-            .order_by("-handed_off_at")
-        ),
-        opportunities=list(opportunities_for(user).filter(primary_contact=person)),
-        history=list(history_for("person", person.pk)[:TIMELINE]),
-        recycled_until=(
-            person.recycled_until if person.waits_out_recycling(timezone.now()) else None
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class AccountRecord:
-    account: Account
-    people: list
-    opportunities: list
-    history: list
-
-
-def account_record(user, pk: int) -> AccountRecord:
-    """An account's page: its people and deals this user may see, and its deals' history."""
-    from accord.audit.models import AuditEntry
-    from accord.teams.access import access_account, opportunities_for, people_for
-
-    account = access_account(user, pk)
-    opportunities = list(opportunities_for(user).filter(account=account).order_by("-created_date"))
-    history = AuditEntry.objects.filter(
-        record_type="opportunity", record_id__in=[str(o.pk) for o in opportunities]
-    ).select_related("actor")
-    return AccountRecord(
-        account=account,
-        people=list(people_for(user).filter(account=account).order_by("last_name", "first_name")),
-        opportunities=opportunities,
-        history=list(history.order_by("-at")[:TIMELINE]),
-    )
