@@ -25,7 +25,6 @@ from accord.handoff.selectors import (
 )
 from accord.handoff.services import HandoffClosed, HandoffRefused, NotAllowed
 from accord.inputs import Id, StrictIn, Text
-from accord.metrics import queries as q
 from accord.teams.models import User
 
 router = Router(tags=["inbox"])
@@ -289,31 +288,3 @@ def route_pool(request: HttpRequest, payload: PoolRouteIn):
         return services.do_route_pool(request.user, limit=payload.limit)
     except HandoffRefused as exc:
         return _refused(exc)
-
-
-# --- the feedback loop ------------------------------------------------------------------------
-
-
-class SlaTrendOut(Schema):
-    commitment_source: str
-    sales: list[q.SalesSlaPeriod]
-    marketing: list[q.MarketingSlaMonth]
-
-
-@router.get("/feedback/rejections", response={200: q.RejectionsResult, **ERRORS})
-def rejections(request: HttpRequest, query: Query[q.RejectionsQuery]):
-    """Leads Sales rejected in the period (by the day decided), counted and shared by reason, by
-    the campaign and channel of the lead's last touch before the handoff, and by its source."""
-    return q.run_rejections(query)
-
-
-@router.get("/feedback/sla", response={200: SlaTrendOut, **ERRORS})
-def sla_trend(request: HttpRequest, query: Query[q.SalesSlaTrendQuery]):
-    """Sales' handoffs first touched and decided within the SLA, by week or month; Marketing's
-    MQLs delivered each month against the commitment of the agreement in force."""
-    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**query.model_dump(exclude={"grain"})))
-    return {
-        "commitment_source": marketing.commitment_source,
-        "sales": q.run_sales_sla_trend(query),
-        "marketing": marketing.marketing,
-    }

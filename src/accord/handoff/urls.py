@@ -10,6 +10,4 @@ urlpatterns = [
     path("inbox/bulk/", views.bulk, name="bulk"),
     path("inbox/<int:handoff_id>/", views.lead, name="lead"),
     path("inbox/<int:handoff_id>/<slug:action>/", views.act, name="act"),
-    path("feedback/", views.feedback, name="feedback"),
-    path("feedback/<slug:section>.csv", views.feedback_export, name="feedback_export"),
 ]

@@ -1,5 +1,4 @@
-"""The rep's inbox page (my leads, why they qualified, the SLA clocks, one click to act) and
-marketing's feedback page (why Sales rejects leads, and both sides of the SLA over time).
+"""The rep's inbox page (my leads, why they qualified, the SLA clocks, one click to act).
 
 The inbox is a compact list, most urgent first, with the selected lead in a side panel; each
 action posts from the panel with htmx and answers the panel, the lead's row and the counts, so
@@ -13,16 +12,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError
 
-from accord import csvsafe
-from accord.charts import bar_chart
 from accord.handoff import services
-from accord.handoff.feedback import SECTIONS, period_from
 from accord.handoff.models import RejectReason
 from accord.handoff.selectors import (
     INBOX_SORTS,
@@ -43,7 +38,6 @@ from accord.handoff.selectors import (
 )
 from accord.handoff.services import BulkAction, HandoffRefused
 from accord.inputs import read_id, read_ids
-from accord.metrics import queries as q
 from accord.scoring.document import Grade
 from accord.teams.models import User
 
@@ -342,80 +336,3 @@ def _told(result: services.BulkResult) -> str:
     if result.refused:
         told += f"; {len(result.refused)} refused"
     return told + "."
-
-
-@login_required
-def feedback(request):
-    """Marketing's view of the handoff: why Sales rejects leads, and both sides of the SLA."""
-    try:
-        filters, grain = period_from(request.GET)
-    except ValidationError as exc:
-        return render(request, "handoff/feedback.html", {"errors": _problems(exc)}, status=400)
-    rejections = q.run_rejections(q.RejectionsQuery(**filters))
-    sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
-    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters))
-    context = {
-        "filters": filters,
-        "grain": grain,
-        "query": request.GET.urlencode(),
-        "rejections": rejections,
-        "breakdowns": [
-            (title, shares, bar_chart(f"Rejections by {title}", _bars(shares)))
-            for title, shares in (
-                ("reason", rejections.by_reason),
-                ("campaign", rejections.by_campaign),
-                ("channel", rejections.by_channel),
-                ("source", rejections.by_source),
-            )
-        ],
-        "sales": sales,
-        "sales_chart": bar_chart(
-            "First touch within the SLA (%)",
-            [(_period_label(s.period, grain), _percent(s.first_touch_rate)) for s in sales],
-        ),
-        "decision_chart": bar_chart(
-            "Accepted or rejected within the SLA (%)",
-            [(_period_label(s.period, grain), _percent(s.decision_rate)) for s in sales],
-        ),
-        "marketing": marketing,
-        "marketing_chart": bar_chart(
-            "MQLs delivered",
-            [(m.month.strftime("%b %Y"), m.delivered) for m in marketing.marketing],
-        ),
-    }
-    return render(request, "handoff/feedback.html", context)
-
-
-def _bars(shares) -> list[tuple[str, int]]:
-    return [(s.label, s.rejections) for s in shares[:TOP_ROWS]]
-
-
-def _percent(rate: float | None) -> int:
-    return round(rate * 100) if rate is not None else 0
-
-
-def _period_label(period, grain: str) -> str:
-    return period.strftime("%b %Y") if grain == "month" else f"Week of {period:%d %b}"
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(map(str, e['loc'])) or 'period'}: {e['msg']}" for e in exc.errors()]
-
-
-@login_required
-def feedback_export(request, section: str):
-    """One part of the feedback page as CSV, for the same period; formula-like cells are
-    neutralised so a spreadsheet shows them as text."""
-    if section not in SECTIONS:
-        raise Http404(f"No feedback section {section!r}")
-    try:
-        filters, grain = period_from(request.GET)
-    except ValidationError as exc:
-        return HttpResponse("\n".join(_problems(exc)), status=400, content_type="text/plain")
-    headers, rows = SECTIONS[section](filters, grain)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="accord-feedback-{section}.csv"'
-    writer = csvsafe.writer(response)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return response

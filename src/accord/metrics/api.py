@@ -1,13 +1,15 @@
 """The shared funnel and metrics as JSON: the same query layer the dashboard runs."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
+from accord.crm.schemas import ErrorOut
 from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.metrics.tasks import work_out_again_if_changed
 
 router = Router(tags=["metrics"])
+ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 
 
 @router.get("/metrics/funnel", response=q.FunnelResult)
@@ -46,3 +48,31 @@ def attribution(request: HttpRequest, query: Query[credit.AttributionComparisonQ
     comparison = credit.run_attribution_comparison(query)
     work_out_again_if_changed(comparison)
     return comparison
+
+
+# --- the feedback loop ------------------------------------------------------------------------
+
+
+class SlaTrendOut(Schema):
+    commitment_source: str
+    sales: list[q.SalesSlaPeriod]
+    marketing: list[q.MarketingSlaMonth]
+
+
+@router.get("/feedback/rejections", response={200: q.RejectionsResult, **ERRORS}, tags=["inbox"])
+def rejections(request: HttpRequest, query: Query[q.RejectionsQuery]):
+    """Leads Sales rejected in the period (by the day decided), counted and shared by reason, by
+    the campaign and channel of the lead's last touch before the handoff, and by its source."""
+    return q.run_rejections(query)
+
+
+@router.get("/feedback/sla", response={200: SlaTrendOut, **ERRORS}, tags=["inbox"])
+def sla_trend(request: HttpRequest, query: Query[q.SalesSlaTrendQuery]):
+    """Sales' handoffs first touched and decided within the SLA, by week or month; Marketing's
+    MQLs delivered each month against the commitment of the agreement in force."""
+    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**query.model_dump(exclude={"grain"})))
+    return {
+        "commitment_source": marketing.commitment_source,
+        "sales": q.run_sales_sla_trend(query),
+        "marketing": marketing.marketing,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accord.metrics import views
+from accord.metrics import feedback, views
 
 app_name = "metrics"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:section>.csv", views.export, name="export"),
     path("dashboard/panels/<slug:name>/", views.panel, name="panel"),
+    path("feedback/", feedback.feedback, name="feedback"),
+    path("feedback/<slug:section>.csv", feedback.feedback_export, name="feedback_export"),
 ]

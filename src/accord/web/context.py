@@ -14,7 +14,7 @@ NAV_ITEMS = [
     ("Deals", "web:deals", None),
     ("Campaigns", "web:campaigns", None),
     ("Inbox", "handoff:inbox", access.sees_inbox_in_menu),
-    ("Feedback", "handoff:feedback", access.sees_feedback_in_menu),
+    ("Feedback", "metrics:feedback", access.sees_feedback_in_menu),
     ("Agreement", "agreement:index", None),
     ("Alignment", "alignment:index", None),
     ("Mindset", "mindset:index", None),

@@ -84,7 +84,7 @@ def _sales_head(user, now) -> list[Need]:
     breaches = handoffs_for(user).filter(breached).count()
     pool = pool_mqls().count()
     return [
-        Need("breaches", "SLA breaches this week", f"{breaches:,}", reverse("handoff:feedback")),
+        Need("breaches", "SLA breaches this week", f"{breaches:,}", reverse("metrics:feedback")),
         Need("pool", "MQLs waiting in the pool", f"{pool:,}", reverse("handoff:inbox"), pool > 0),
     ]
 
@@ -132,7 +132,7 @@ def _marketing(user, now) -> list[Need]:
             "rejected",
             "Leads of your team's campaigns sales rejected this week",
             f"{rejected:,}",
-            reverse("handoff:feedback"),
+            reverse("metrics:feedback"),
             rejected > 0,
         ),
         Need(

@@ -1,0 +1,154 @@
+"""Marketing's feedback page (why Sales rejects leads, and both sides of the SLA over time) and
+its CSV downloads, from the one metrics query layer."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from pydantic import ValidationError
+
+from accord import csvsafe
+from accord.charts import bar_chart
+from accord.metrics import queries as q
+
+DEFAULT_MONTHS = 6
+TOP_ROWS = 12
+
+
+def period_from(params) -> tuple[dict, str]:
+    """Filters from a query string: the last six months to today unless given. Raises
+    pydantic's ValidationError on a bad date or an unknown grain."""
+    today = timezone.now().date()
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (DEFAULT_MONTHS - 1))).replace(day=1)
+    data = {
+        "start": params.get("start") or start,
+        "end": params.get("end") or today,
+        "region": params.get("region") or None,
+        "industry": params.get("industry") or None,
+    }
+    grain = params.get("grain") or "month"
+    q.SalesSlaTrendQuery(**data, grain=grain)  # validates the lot
+    return q.MetricsQuery(**data).model_dump(), grain
+
+
+def rejection_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
+    result = q.run_rejections(q.RejectionsQuery(**filters))
+    rows = []
+    for by, shares in (
+        ("reason", result.by_reason),
+        ("campaign", result.by_campaign),
+        ("channel", result.by_channel),
+        ("source", result.by_source),
+    ):
+        rows += [[by, s.label, s.rejections, s.share] for s in shares]
+    return ["by", "value", "rejections", "share"], rows
+
+
+def sla_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
+    sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
+    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters)).marketing
+    rows = [
+        [
+            "sales",
+            s.period.isoformat(),
+            s.handoffs,
+            s.first_touch_rate,
+            s.decision_rate,
+            s.first_touch_running,
+            s.decision_running,
+            "",
+            "",
+        ]
+        for s in sales
+    ]
+    rows += [
+        ["marketing", m.month.isoformat()[:7], "", "", "", "", "", m.delivered, m.commitment]
+        for m in marketing
+    ]
+    headers = [
+        "team", "period", "handoffs", "first_touch_in_time", "decided_in_time",
+        "first_touch_running", "decision_running", "mqls_delivered", "mql_commitment",
+    ]  # fmt: skip
+    return headers, rows
+
+
+SECTIONS = {"rejections": rejection_rows, "sla": sla_rows}
+
+
+@login_required
+def feedback(request):
+    """Marketing's view of the handoff: why Sales rejects leads, and both sides of the SLA."""
+    try:
+        filters, grain = period_from(request.GET)
+    except ValidationError as exc:
+        return render(request, "metrics/feedback.html", {"errors": _problems(exc)}, status=400)
+    rejections = q.run_rejections(q.RejectionsQuery(**filters))
+    sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
+    marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters))
+    context = {
+        "filters": filters,
+        "grain": grain,
+        "query": request.GET.urlencode(),
+        "rejections": rejections,
+        "breakdowns": [
+            (title, shares, bar_chart(f"Rejections by {title}", _bars(shares)))
+            for title, shares in (
+                ("reason", rejections.by_reason),
+                ("campaign", rejections.by_campaign),
+                ("channel", rejections.by_channel),
+                ("source", rejections.by_source),
+            )
+        ],
+        "sales": sales,
+        "sales_chart": bar_chart(
+            "First touch within the SLA (%)",
+            [(_period_label(s.period, grain), _percent(s.first_touch_rate)) for s in sales],
+        ),
+        "decision_chart": bar_chart(
+            "Accepted or rejected within the SLA (%)",
+            [(_period_label(s.period, grain), _percent(s.decision_rate)) for s in sales],
+        ),
+        "marketing": marketing,
+        "marketing_chart": bar_chart(
+            "MQLs delivered",
+            [(m.month.strftime("%b %Y"), m.delivered) for m in marketing.marketing],
+        ),
+    }
+    return render(request, "metrics/feedback.html", context)
+
+
+def _bars(shares) -> list[tuple[str, int]]:
+    return [(s.label, s.rejections) for s in shares[:TOP_ROWS]]
+
+
+def _percent(rate: float | None) -> int:
+    return round(rate * 100) if rate is not None else 0
+
+
+def _period_label(period, grain: str) -> str:
+    return period.strftime("%b %Y") if grain == "month" else f"Week of {period:%d %b}"
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    return [f"{'.'.join(map(str, e['loc'])) or 'period'}: {e['msg']}" for e in exc.errors()]
+
+
+@login_required
+def feedback_export(request, section: str):
+    """One part of the feedback page as CSV, for the same period; formula-like cells are
+    neutralised so a spreadsheet shows them as text."""
+    if section not in SECTIONS:
+        raise Http404(f"No feedback section {section!r}")
+    try:
+        filters, grain = period_from(request.GET)
+    except ValidationError as exc:
+        return HttpResponse("\n".join(_problems(exc)), status=400, content_type="text/plain")
+    headers, rows = SECTIONS[section](filters, grain)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="accord-feedback-{section}.csv"'
+    writer = csvsafe.writer(response)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return response
