@@ -132,6 +132,10 @@ def test_metrics_add_up_the_requests_every_server_worker_answered(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PROMETHEUS"))}
     env.update(ACCORD_DATA_DIR=str(tmp_path / "data"), TMPDIR=str(tmp_path))
     log = tmp_path / "serve.log"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left_behind = tmp_path / f"accord-metrics-{gone.pid}-killed"  # a server killed at start
+    left_behind.mkdir()
     command = [sys.executable, "-m", "accord", "serve", "--port", str(port), "--workers", "3"]
     with log.open("w") as out:
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -147,7 +151,7 @@ def test_metrics_add_up_the_requests_every_server_worker_answered(tmp_path):
                 time.sleep(0.3)
         with urllib.request.urlopen(f"{base}/metrics", timeout=10) as resp:
             text = resp.read().decode()
-        [folder] = tmp_path.glob("accord-metrics-*")
+        [folder] = tmp_path.glob("accord-metrics-*")  # this server's, and no other
         processes = {path.stem.rsplit("_", 1)[-1] for path in folder.glob("counter_*.db")}
     finally:
         server.terminate()

@@ -4,6 +4,7 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 
 # `accord NAME` runs the management command on the right; the rest keep their own names.
 SUBCOMMANDS = {
@@ -112,5 +113,21 @@ def _metrics_dir() -> str | None:
     operator chose one (PROMETHEUS_MULTIPROC_DIR, emptied by them before each start)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return None
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="accord-metrics-")
-    return os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    _remove_left_behind()
+    path = tempfile.mkdtemp(prefix=f"accord-metrics-{os.getpid()}-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    return path
+
+
+def _remove_left_behind() -> None:
+    """The folders of servers that were killed before they could remove their own."""
+    for folder in Path(tempfile.gettempdir()).glob("accord-metrics-*-*"):
+        pid = folder.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive, another user's
+            pass
