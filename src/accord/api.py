@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
 from accord.agreement.api import router as agreement_router
+from accord.alerts.api import router as alerts_router
 from accord.alignment.api import router as alignment_router
 from accord.audit.api import router as audit_router
 from accord.capture.api import router as capture_router
@@ -105,6 +106,7 @@ api.add_router("", goals_router)
 api.add_router("", handoff_router)
 api.add_router("", audit_router)
 api.add_router("", imports_router)
+api.add_router("", alerts_router)
 
 
 def _field_errors(errors, kind: str) -> dict:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accord.handoff.urls")),
     path("audit/", include("accord.audit.urls")),
     path("mail/", include("accord.mail.urls")),
+    path("notifications/", include("accord.alerts.urls")),
     path("imports/", include("accord.imports.urls")),
     path("sync/", include("accord.crm_sync.urls")),
     path("", include("accord.web.record_urls")),

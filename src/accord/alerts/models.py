@@ -93,6 +93,9 @@ class Alert(models.Model):
     subject = models.CharField(max_length=200)
     text = models.TextField()
     data = models.JSONField(default=dict, help_text="The event's fields sent in webhooks")
+    link = models.CharField(
+        max_length=300, blank=True, default="", help_text="The record's page in Accord"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -175,3 +178,27 @@ class Attempt(models.Model):
     def __str__(self):
         outcome = "delivered" if self.succeeded else (self.error or "failed")
         return f"{self.started_at:%Y-%m-%d %H:%M:%S} {outcome}"
+
+
+class Notification(models.Model):
+    """An alert in one person's bell, written with the alert: unread until they open it."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "recipient"], name="one_notification_each")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.alert} → {self.recipient}"

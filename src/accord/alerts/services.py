@@ -1,9 +1,10 @@
 """Queue alerts in the transaction of the change they tell about, send what is due, replay.
 
-`do_queue_alert` writes the alert and one delivery per person and per subscribed endpoint (one
-statement on PostgreSQL) in the caller's transaction: a rolled-back change alerts nobody, and a
-committed one is in the outbox even if the worker is down. After the commit a job for the worker
-is queued, unless one is already waiting to run. `do_send_due` is what the worker runs.
+`do_queue_alert` writes the alert, one delivery per person and per subscribed endpoint, and one
+notification in each person's bell (one statement on PostgreSQL) in the caller's transaction: a
+rolled-back change alerts nobody, and a committed one is in the outbox even if the worker is down.
+After the commit a job for the worker is queued, unless one is already waiting to run.
+`do_send_due` is what the worker runs.
 """
 
 import datetime as dt
@@ -19,19 +20,22 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
-from accord.alerts.models import Alert, Attempt, Delivery, Endpoint
+from accord.alerts.models import Alert, Attempt, Delivery, Endpoint, Notification
 from accord.alerts.webhooks import WebhookFailed, post_webhook
 
 
-def do_queue_alert(event: str, subject: str, text: str, data: dict, people) -> Alert | None:
-    """The alert and its deliveries to `people` (by e-mail) and to every active endpoint that
-    subscribes to `event`; None when nobody is to be told."""
+def do_queue_alert(
+    event: str, subject: str, text: str, data: dict, people, *, link: str = ""
+) -> Alert | None:
+    """The alert, its deliveries to `people` (by e-mail and in their bell) and to every active
+    endpoint that subscribes to `event`; None when nobody is to be told. `link` is the path of
+    the record the alert is about, where a notification opens."""
     emails = {}
     for person in people:
         if person.is_active and person.email:
             emails.setdefault(person.email.lower(), person)
     if emails and connection.vendor == "postgresql":
-        alert = _queue_in_one_statement(event, subject, text, data, list(emails.values()))
+        alert = _queue_in_one_statement(event, subject, text, data, link, list(emails.values()))
         _wake_worker()
         return alert
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event)]
@@ -39,7 +43,10 @@ def do_queue_alert(event: str, subject: str, text: str, data: dict, people) -> A
         return None
     now = timezone.now()
     alert = Alert.objects.create(
-        event=event, subject=subject[:200], text=text, data=data, created_at=now
+        event=event, subject=subject[:200], text=text, data=data, link=link, created_at=now
+    )
+    Notification.objects.bulk_create(
+        [Notification(alert=alert, recipient=person) for person in emails.values()]
     )
     Delivery.objects.bulk_create(
         [
@@ -66,13 +73,17 @@ def do_queue_alert(event: str, subject: str, text: str, data: dict, people) -> A
     return alert
 
 
-# The alert, its e-mail deliveries in the order given and its webhook deliveries in endpoint
-# order, in one round trip: what `do_queue_alert` writes with three queries elsewhere.
+# The alert, each person's notification, its e-mail deliveries in the order given and its webhook
+# deliveries in endpoint order, in one round trip: what `do_queue_alert` writes with four
+# queries elsewhere.
 QUEUE_SQL = """
     WITH alert AS (
-        INSERT INTO alerts_alert (message_id, event, subject, text, data, created_at)
-        VALUES (%(message_id)s, %(event)s, %(subject)s, %(text)s, %(data)s, %(now)s)
+        INSERT INTO alerts_alert (message_id, event, subject, text, data, link, created_at)
+        VALUES (%(message_id)s, %(event)s, %(subject)s, %(text)s, %(data)s, %(link)s, %(now)s)
         RETURNING id
+    ), notifications AS (
+        INSERT INTO alerts_notification (alert_id, recipient_id, read_at)
+        SELECT alert.id, person.id, NULL FROM alert, unnest(%(ids)s::bigint[]) AS person(id)
     ), deliveries AS (
         INSERT INTO alerts_delivery (
             alert_id, channel, recipient_id, email, endpoint_id, status, attempts,
@@ -99,7 +110,7 @@ QUEUE_SQL = """
 """
 
 
-def _queue_in_one_statement(event, subject, text, data, people) -> Alert:
+def _queue_in_one_statement(event, subject, text, data, link, people) -> Alert:
     now = timezone.now()
     alert = Alert(
         message_id=f"msg_{uuid.uuid4().hex}",
@@ -107,6 +118,7 @@ def _queue_in_one_statement(event, subject, text, data, people) -> Alert:
         subject=subject[:200],
         text=text,
         data=data,
+        link=link,
         created_at=now,
     )
     params = {
@@ -115,6 +127,7 @@ def _queue_in_one_statement(event, subject, text, data, people) -> Alert:
         "subject": alert.subject,
         "text": text,
         "data": Alert._meta.get_field("data").get_db_prep_save(data, connection),
+        "link": link,
         "now": now,
         "pending": Delivery.Status.PENDING,
         "email": Delivery.Channel.EMAIL,
@@ -248,3 +261,27 @@ def do_replay(deliveries) -> int:
     if queued:
         _wake_worker()
     return queued
+
+
+def do_open_notification(user, notification_id: int) -> Notification | None:
+    """The person's own notification, read from now on; None when it is not theirs (or gone).
+    Opening it again keeps the time it was first read."""
+    notification = (
+        Notification.objects.filter(pk=notification_id, recipient=user)
+        .select_related("alert")
+        .first()
+    )
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def do_mark_all_read(user) -> int:
+    """Every unread notification of the person read now; returns how many were unread, so a
+    second submission changes nothing and says so."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -7,6 +7,8 @@
 Each is called inside the transaction of the change, so it is queued exactly when that commits.
 """
 
+from django.urls import reverse
+
 from accord.alerts.models import Alert, Event
 from accord.alerts.services import do_queue_alert
 from accord.handoff.models import Handoff
@@ -29,6 +31,11 @@ def _handoff_data(handoff: Handoff) -> dict:
     }
 
 
+def _in_inbox(handoff: Handoff) -> str:
+    """The lead open in the inbox's side panel: the rep and the sales heads can act on it."""
+    return reverse("handoff:lead", args=[handoff.pk])
+
+
 def _who(handoff: Handoff) -> str:
     data = _handoff_data(handoff)
     return data["person_name"] or data["person_email"]
@@ -47,6 +54,7 @@ def alert_lead_routed(handoff: Handoff) -> Alert | None:
         text,
         _handoff_data(handoff),
         [handoff.assigned_to],
+        link=_in_inbox(handoff),
     )
 
 
@@ -64,6 +72,7 @@ def alert_sla_breached(handoff: Handoff, clock: str, heads: list[User]) -> Alert
         text,
         {**_handoff_data(handoff), "clock": clock},
         [handoff.assigned_to, *heads],
+        link=_in_inbox(handoff),
     )
 
 
@@ -86,4 +95,6 @@ def alert_lead_rejected(handoff: Handoff) -> Alert | None:
             "comment": handoff.comment,
         },
         list(marketing.order_by("pk")),
+        # marketing reads the person, not the inbox the lead left
+        link=reverse("crm:person", args=[handoff.person_id]),
     )

@@ -1,7 +1,9 @@
 """The navigation each role sees; who sees which entry is `teams.access`'s rule."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
+from accord.alerts.selectors import unread_count
 from accord.crm_sync.selectors import may_manage_sync
 from accord.teams import access
 
@@ -42,4 +44,6 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav": items}
+    # counted only when a page draws the header, not for every htmx partial
+    unread = SimpleLazyObject(lambda: unread_count(user))
+    return {"nav": items, "unread_notifications": unread}
