@@ -5,7 +5,7 @@ import re
 from django.db.models import Count
 
 from accord.agreement.diff import diff_documents
-from accord.agreement.models import AgreementEvent, AgreementVersion, LeadScore
+from accord.agreement.models import AgreementVersion, LeadScore
 from accord.crm.models import Account, Person
 from accord.scoring.document import SENIORITIES
 
@@ -28,10 +28,6 @@ def get_version_diff(old: AgreementVersion | None, new: AgreementVersion) -> lis
     return diff_documents(old.document if old else None, new.document)
 
 
-def get_history(version: AgreementVersion):
-    return AgreementEvent.objects.filter(version=version).select_related("actor")
-
-
 def everybody_scored_under(version: AgreementVersion) -> bool:
     """Everybody was scored under this version, and every person has a score."""
     version.refresh_from_db(fields=["everybody_scored_at"])
@@ -50,10 +46,6 @@ def rescoring_waits() -> bool:
         task_path=rescore_under.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).exists()
-
-
-def get_lead_score(person_id: int) -> LeadScore | None:
-    return LeadScore.objects.filter(person_id=person_id).select_related("version").first()
 
 
 def _title_pattern(pattern: str) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementEvent, AgreementVersion, Comment, Signature
 from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, rescore
+from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.agreement.tasks import rescore_under
 from accord.audit.services import Action, record_change
@@ -25,13 +26,6 @@ class AgreementRefused(Exception):
 def check_can_propose(user: User) -> None:
     if not access.may_propose_agreement(user):
         raise AgreementRefused("Only members of the marketing or sales team can propose changes")
-
-
-def _in_force(lock: bool = False) -> AgreementVersion | None:
-    versions = AgreementVersion.objects.filter(status=Status.IN_FORCE)
-    if lock:
-        versions = versions.select_for_update()
-    return versions.first()
 
 
 # Events that also go to the audit trail: (action, field); comments stay on the version's page.
@@ -67,7 +61,7 @@ def do_create_draft(user: User, data) -> AgreementVersion:
     """A new draft, based on the version in force. Raises DocumentError for an invalid document."""
     check_can_propose(user)
     doc = _as_document(data)
-    current = _in_force()
+    current = get_agreement_in_force()
     number = (AgreementVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     version = AgreementVersion(number=number, based_on=current, created_by=user)
     version.document = doc
@@ -87,7 +81,7 @@ def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:
             return do_create_draft(user, doc)
         changes = diff_documents(locked.document, doc)
         locked.document = doc
-        locked.based_on = _in_force()
+        locked.based_on = get_agreement_in_force()
         locked.save(update_fields=["document_data", "based_on"])
         _event(locked, AgreementEvent.Kind.EDITED, user, "\n".join(changes))
     return locked
@@ -99,7 +93,7 @@ def do_suggest_draft(user: User, months: int = DEFAULT_MONTHS) -> AgreementVersi
     Raises NotEnoughHistory when too few people converted in that time to learn from.
     """
     check_can_propose(user)
-    suggested = suggest_from_history(_in_force(), months)
+    suggested = suggest_from_history(get_agreement_in_force(), months)
     with transaction.atomic():
         version = do_create_draft(user, suggested.document)
         do_comment(version, user, suggested.summary())
@@ -130,7 +124,9 @@ def do_sign(version: AgreementVersion, user: User) -> AgreementVersion:
         locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != Status.DRAFT:
             raise AgreementRefused(f"v{locked.number} is {locked.get_status_display().lower()}")
-        current = _in_force(lock=True)
+        current = (
+            AgreementVersion.objects.select_for_update().filter(status=Status.IN_FORCE).first()
+        )
         if locked.based_on_id != (current.pk if current else None):
             raise AgreementRefused(
                 f"v{locked.number} is outdated: v{current.number if current else '?'} took "
@@ -176,7 +172,7 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
 
 def do_rescore_all(version: AgreementVersion | None = None, progress=False) -> RescoreResult | None:
     """Rescore everybody under the version in force (or `version`); new MQLs move stage."""
-    version = version or _in_force()
+    version = version or get_agreement_in_force()
     if version is None:
         return None
     return rescore(version, progress=progress)
@@ -189,7 +185,7 @@ def do_rescore_people(
     when the caller has just read it): them, and the people on their accounts when the
     agreement's buying power counts an account's decision makers (a new one changes them all;
     otherwise nobody else's score depends on them)."""
-    version = version or _in_force()
+    version = version or get_agreement_in_force()
     if version is None or not person_ids:
         return None
     if version.document.buying_power.required in ACCOUNT_BUYING_POWER:

@@ -8,6 +8,8 @@ form (and its campaign) in one statement on PostgreSQL, and the person is locked
 the same read that gives the answer its score (bench/README.md, "Lead capture load").
 """
 
+from functools import partial
+
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
@@ -129,27 +131,18 @@ def sla_terms(version: AgreementVersion) -> SlaTerms:
     )
 
 
-def route_new_mql(person: Person, version: AgreementVersion | None) -> Handoff | None:
-    """Hand a lead the capture made an MQL to a rep, under the SLA of the agreement in force.
+def _route_if_mql(person: Person, version: AgreementVersion | None, route) -> Handoff | None:
+    """Hand a lead the capture made an MQL to a rep (`route(person, terms)`: `do_route`, or
+    `route_locked` for a person the capture holds locked), under the SLA of the agreement in force.
 
     Without an agreement or routing rules the MQL waits in the pool; when no rep can take it
     the lead is still captured (the handoff inbox shows it unassigned). A lead that is not an
-    MQL costs no query here.
+    MQL costs no query here. A refusal leaves nothing behind.
     """
     if person.lifecycle_stage != LifecycleStage.MQL or version is None:
         return None
     try:
-        return do_route(person, sla_terms(version))  # a refusal leaves nothing behind
-    except (NoRepAvailable, NotRoutable):
-        return None
-
-
-def _route_locked_mql(locked: Person, version: AgreementVersion | None, *, new: bool):
-    """`route_new_mql` for the person `_rescored` locked, in the capture's own transaction."""
-    if locked.lifecycle_stage != LifecycleStage.MQL or version is None:
-        return None
-    try:
-        return route_locked(locked, sla_terms(version), new=new)
+        return route(person, sla_terms(version))
     except (NoRepAvailable, NotRoutable):
         return None
 
@@ -215,7 +208,7 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     version = get_agreement_in_force()
     do_rescore_people([person.pk], version)
     person, score = _rescored(person)
-    handoff = _route_locked_mql(person, version, new=created)
+    handoff = _route_if_mql(person, version, partial(route_locked, new=created))
     _count_when_kept("leads", routed=1 if handoff else 0)
     return (201 if created else 200), {
         "person_id": person.pk,
@@ -293,7 +286,7 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
     version = get_agreement_in_force()
     do_rescore_people(sorted(set(people.values())), version)
     mqls = Person.objects.filter(pk__in=people.values(), lifecycle_stage=LifecycleStage.MQL)
-    routed = (route_new_mql(p, version) for p in mqls.order_by("pk"))
+    routed = (_route_if_mql(p, version, do_route) for p in mqls.order_by("pk"))
     handoffs = [h for h in routed if h is not None]
     _count_when_kept("touchpoints", routed=len(handoffs))
     return 201, {
