@@ -1,7 +1,7 @@
 """Query results as Arrow columns through ADBC drivers, which build the columns in C without a
 Python object per value and without holding Python's lock. Nothing here uses Django, so other
 threads and processes may call it; the drivers' low-level API is used, not their DB-API module,
-which loads pandas (0.4 s of a rescore's start-up).
+which loads pandas (a large part of a rescore's start-up).
 
 On SQLite each query runs in a process of its own. The driver carries its own copy of SQLite,
 and two copies of SQLite in one process corrupt a database in WAL mode: file locks belong to
@@ -10,7 +10,7 @@ Django's connection still writes to it (the scores then missing for every other 
 large database the process killed by SIGBUS when the shared index under it is truncated). In a
 process of its own the driver is one more client of the database, which SQLite's locking
 handles as it should. The child reads one request, a JSON line {"path", "sql", "wait_ms"}, and
-writes the rows to its standard output as an Arrow IPC stream; it starts in about 0.1 s.
+writes the rows to its standard output as an Arrow IPC stream.
 """
 
 import json

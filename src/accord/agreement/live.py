@@ -1,8 +1,8 @@
 """How many people a lead definition being edited would make MQLs now, fast enough to follow
 the editor as the marketer types.
 
-Scoring everybody is quick (columns, `accord.scoring`); reading everybody is not (2 to 3 s on
-the small demo, seconds more on the large one: bench/README.md, "Lead definition editor").
+Scoring everybody is quick (columns, `accord.scoring`); reading everybody is not (seconds, more
+as the company grows).
 So this process keeps the last reading of people and touches and scores each draft against
 it while the data stays as it was read, and keeps the version in force's count beside it.
 

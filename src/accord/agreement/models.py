@@ -129,16 +129,16 @@ class LeadScore(models.Model):
 
     No index but the key: every read is by person, and with none on the score's parts
     PostgreSQL updates a changed score in place (a heap-only update, in the half of each page
-    the table keeps free, migration 0005): in psql 250,000 changed scores upserted in 1.0 to
-    1.25 s instead of 2.3 to 2.5 s with the index of MQLs by grade and total that nothing read.
+    the table keeps free, migration 0005), about twice as quick as with the index of MQLs by
+    grade and total that nothing read.
     """
 
     person = models.OneToOneField(
         "crm.Person", primary_key=True, on_delete=models.CASCADE, related_name="lead_score"
     )
     # No index and no database constraint: a new version rewrites this for every person, and
-    # each would be rewritten (a third of a million-person rescore on SQLite) or checked at
-    # commit (3 s of it on PostgreSQL). Versions are never deleted (PROTECT still guards it).
+    # each would be rewritten or checked at commit, a large share of a rescore of everybody.
+    # Versions are never deleted (PROTECT still guards it).
     version = models.ForeignKey(
         AgreementVersion,
         on_delete=models.PROTECT,

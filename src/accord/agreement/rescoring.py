@@ -189,8 +189,7 @@ def _read_apart(
     The drivers build the columns in C, without a Python object per value and without holding
     Python's lock: on PostgreSQL from binary COPY, touches in about half the time CSV through
     Python takes; on SQLite, child processes included, in about a third of the time of Python's
-    driver on threads (touches, people and accounts of the large demo: 2.6 to 3.3 s against
-    10.1 s); and two at a time use both cores of a small machine (bench/README.md). The SQLite
+    driver on threads; and two at a time use both cores of a small machine. The SQLite
     driver takes a column's type from its first rows: a text column read this way must never be
     null (none here is)."""
     read_arrow, prepared = _arrow_reader(), [_arrow_sql(sql, params) for sql, params, _ in queries]
@@ -472,8 +471,8 @@ def _write_scores(rows: pl.DataFrame, progress: bool) -> None:
 
 def _copy_and_upsert(cursor, rows: pl.DataFrame, bar: tqdm) -> None:
     """PostgreSQL: COPY the scores into a temporary table, then one upsert. The version and time,
-    the same for every score, are given once rather than parsed from each row: a million scores
-    copied in 0.7 s instead of 1.2 to 1.4 s."""
+    the same for every score, are given once rather than parsed from each row, which makes the
+    COPY of a million scores markedly quicker."""
     table = LeadScore._meta.db_table
     varying = ", ".join(name for name in _SCORE_FIELDS if name not in ("version_id", "scored_at"))
     cursor.execute(
@@ -552,8 +551,8 @@ def rescore(
         stored = _stored_scores(person_ids, apart, started)
         # A score written since this rescore began read newer touches than it did (a capture
         # meanwhile): it stays. The rest is written in the order of the table's key, which the
-        # engine's output need not follow: in psql, 250,000 scores upserted in random order
-        # took 4.7 to 5.3 s, in order 1.5 to 1.7 s
+        # engine's output need not follow: an upsert in key order is about three times quicker
+        # than in random order
         newer = stored.filter(pl.col("newer"))
         changed = (
             components.join(newer, on="person_id", how="anti")

@@ -254,7 +254,7 @@ def _found(handoffs: QuerySet[Handoff], text: str) -> QuerySet[Handoff]:
     """The leads whose name or e-mail, or whose company's name, holds `text`. The people and
     the accounts are matched apart, each by its own trigram indexes on PostgreSQL: one
     condition across the joined tables was answered by reading every lead's person and
-    account, 2.5 s a query for a team of 68,000 leads (the large demo)."""
+    account, seconds a query for a large team's leads."""
     if not text:
         return handoffs
     people = matching(Person.objects.all(), text, INBOX_PEOPLE_TEXT).values("pk")

@@ -35,8 +35,8 @@ TOUCHPOINT_SCHEMA = pl.Schema(
     }
 )
 # Fewer people than this are scored on Polars' in-memory engine, more on its default (streaming):
-# CPU per query 2.1 ms against 3.7 for one person, 12.6 against 15.4 ms for 20,000, but 249
-# against 162 ms for 300,000
+# the streaming engine's fixed cost outweighs its gain on a few rows, not on many
+# (bench/README.md, "Lead capture load")
 FEW_PEOPLE = 10_000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SCORE_COLUMNS = [
@@ -96,8 +96,8 @@ def _round_points(expr: pl.Expr) -> pl.Expr:
 
 def _instant(value: dt.datetime) -> pl.Expr:
     """An aware datetime as a UTC literal, made from its microseconds since 1970: `pl.lit` of the
-    datetime itself takes 0.29 ms to build, a twelfth of scoring the one person a capture
-    scores, this 0.006 ms."""
+    datetime itself is slow to build, a noticeable part of scoring the one person a capture
+    scores."""
     micros = (value - EPOCH) // dt.timedelta(microseconds=1)
     return pl.lit(micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
 
@@ -216,9 +216,8 @@ def score_components(
 ) -> pl.DataFrame:
     """The score columns plus one column per rule (`fit__N`, `eng__KIND`) with its points.
 
-    One lazy query, collected once, rather than a query per step: 4.4 ms instead of 6.0 for
-    the one person a lead capture rescores (2.1 ms on the in-memory engine), 0.9 s instead of
-    1.1 for a million."""
+    One lazy query, collected once, rather than a query per step: quicker both for the one
+    person a lead capture rescores and for a million."""
     fit_parts, eng_parts = _components(doc)
     frame = _prepare_people(people).with_columns(
         pl.when(_fit_condition(rule)).then(rule.points).otherwise(0).alias(part.column)
