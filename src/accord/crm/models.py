@@ -54,6 +54,8 @@ class Account(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # the accounts list by name, its first page read from an index
+        indexes = [models.Index(fields=["name", "id"], name="account_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 Lower("domain"),

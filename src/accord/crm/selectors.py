@@ -200,19 +200,17 @@ def filter_accounts(user, query: ListQuery) -> QuerySet[Account]:
     return ordered(accounts, ACCOUNT_SORTS, query.sort or "name")
 
 
-def industries_of(user) -> list[str]:
-    """The industries of the accounts this user may read, for the list's filter."""
+def industries_and_regions_of(user) -> tuple[list[str], list[str]]:
+    """The industries and the regions of the accounts this user may read, for the list's
+    filters: one pass over the accounts for both."""
     from accord.teams.access import accounts_for
 
-    rows = accounts_for(user).exclude(industry="").values_list("industry", flat=True)
-    return list(rows.distinct().order_by("industry"))
-
-
-def regions_of(user) -> list[str]:
-    from accord.teams.access import accounts_for
-
-    rows = accounts_for(user).exclude(region="").values_list("region", flat=True)
-    return list(rows.distinct().order_by("region"))
+    pairs = accounts_for(user).values_list("industry", "region").distinct().order_by()
+    industries, regions = set(), set()
+    for industry, region in pairs:
+        industries.add(industry)
+        regions.add(region)
+    return sorted(industries - {""}), sorted(regions - {""})
 
 
 DEAL_SORTS = {
@@ -225,14 +223,23 @@ DEAL_SORTS = {
     "close": ("close_date",),
 }
 DEAL_FILTERS = ("stage", "owner")
-DEAL_TEXT = ("name", "account__name")
+
+
+def _deals_matching(deals: QuerySet[Opportunity], text: str) -> QuerySet[Opportunity]:
+    """Deals whose name, or whose account's name, holds `text`. The accounts are matched
+    apart, by their own trigram index: one condition across both tables read every deal with
+    its account (0.6 s a query on the large demo's 100,000 deals)."""
+    if not text:
+        return deals
+    accounts = matching(Account.objects.all(), text, ("name",)).values("pk")
+    return deals.filter(Q(name__icontains=text) | Q(account_id__in=accounts))
 
 
 def filter_opportunities(user, query: ListQuery) -> QuerySet[Opportunity]:
     from accord.teams.access import opportunities_for
 
     deals = opportunities_for(user).select_related("account", "primary_contact", "owner")
-    deals = filter_by(matching(deals, query.text, DEAL_TEXT), query.filters)
+    deals = filter_by(_deals_matching(deals, query.text), query.filters)
     return ordered(deals, DEAL_SORTS, query.sort or "-created")
 
 
@@ -274,5 +281,6 @@ def find_accounts(user, text: str) -> Found:
 def find_opportunities(user, text: str) -> Found:
     from accord.teams.access import opportunities_for
 
-    deals = opportunities_for(user).select_related("account")
-    return found(deals, text, DEAL_TEXT, "name")
+    deals = _deals_matching(opportunities_for(user).select_related("account"), text)
+    count, more = count_up_to_cap(deals)
+    return Found(list(deals.order_by("name", "id")[:FOUND]), count, more)

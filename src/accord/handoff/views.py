@@ -12,9 +12,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms.utils import flatatt
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accord.handoff import services
@@ -47,6 +50,25 @@ TOUCHES_SHOWN = 20
 ANY = [("", "Any")]
 
 
+class ManyOptions(forms.Select):
+    """A select of hundreds of options (every campaign), written in one pass. Django's widget
+    renders each option through a template of its own: 285 campaigns took a fifth of the
+    inbox's time on the large demo."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attrs, options)
+
+
 class InboxForm(forms.Form):
     """The inbox's filters, search and sort, from the query string (or the body of an action,
     which sends them along so the counts it answers are the ones on screen)."""
@@ -58,7 +80,7 @@ class InboxForm(forms.Form):
     )
     clock = forms.ChoiceField(label="Clock", required=False, choices=ANY + Clock.choices)
     campaign = forms.TypedChoiceField(
-        label="Campaign", required=False, coerce=int, empty_value=None
+        label="Campaign", required=False, coerce=int, empty_value=None, widget=ManyOptions
     )
     sort = forms.ChoiceField(label="Sort by", required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)

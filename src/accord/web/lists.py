@@ -78,8 +78,9 @@ class AccountsForm(ListForm):
 
     def __init__(self, user, data):
         super().__init__(user, data)
-        industries = [(i, i) for i in crm.industries_of(user)]
-        regions = [(r, r) for r in crm.regions_of(user)]
+        industries, regions = crm.industries_and_regions_of(user)
+        industries = [(i, i) for i in industries]
+        regions = [(r, r) for r in regions]
         self.fields["industry"] = forms.ChoiceField(
             label="Industry", required=False, choices=ANY + industries
         )
