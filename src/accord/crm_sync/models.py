@@ -99,8 +99,8 @@ class SyncProblem(models.Model):
     """A record the run skipped or could not write back, and why."""
 
     class Direction(models.TextChoices):
-        PULL = "pull", "Pulled"
-        PUSH = "push", "Pushed"
+        PULL = "pull", "Not taken"
+        PUSH = "push", "Not written back"
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="problems")
     object = models.CharField(max_length=40)

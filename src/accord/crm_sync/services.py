@@ -146,7 +146,8 @@ def _problems(run, obj, direction, problems: Sequence[tuple[str, str]]) -> int:
     problems = [p for p in problems if (obj.name, direction, *p) not in seen]
     seen.update((obj.name, direction, *p) for p in problems)
     for remote_id, reason in problems:
-        logger.warning("%s %s %s skipped: %s", run.connection, obj.name, remote_id, reason)
+        what = "skipped" if direction == SyncProblem.Direction.PULL else "not written back"
+        logger.warning("%s %s %s %s: %s", run.connection, obj.name, remote_id, what, reason)
     SyncProblem.objects.bulk_create(
         SyncProblem(run=run, object=obj.name, direction=direction, remote_id=rid, reason=reason)
         for rid, reason in problems
