@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.crm.services import InvalidChange
+from accord.goals import access as goals_access
 from accord.goals.models import ActionItem, Meeting
 from accord.handoff.models import Handoff
 from accord.metrics import queries as q
@@ -129,7 +130,7 @@ def do_add_action_item(
 @transaction.atomic
 def do_complete_action_item(user: User, item: ActionItem) -> ActionItem:
     """Its owner (or a head, a liaison, an admin) marks an item done; done once."""
-    if not access.may_complete_action_item(user, item):
+    if not goals_access.may_complete_action_item(user, item):
         raise AccessDenied([("meeting", "the heads and the liaisons run the joint meeting")])
     updated = ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(
         done_at=timezone.now()

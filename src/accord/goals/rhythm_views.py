@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accord.crm.services import InvalidChange
+from accord.goals import access as goals_access
 from accord.goals import meetings, people
 from accord.goals.forms import ActionItemForm, MeetingForm, SignUpForm
 from accord.goals.models import ActionItem, Meeting
@@ -79,7 +80,7 @@ def _meetings_page(request, form=None, status=200):
 
 def _completable(user, items) -> set[int]:
     """The action items `user` may mark done."""
-    return {item.pk for item in items if access.may_complete_action_item(user, item)}
+    return {item.pk for item in items if goals_access.may_complete_action_item(user, item)}
 
 
 @login_required

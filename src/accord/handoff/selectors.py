@@ -13,6 +13,7 @@ from django.utils import timezone
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person
 from accord.crm.selectors import matching, ordered
+from accord.handoff import access as handoff_access
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
 from accord.scoring import Contribution
@@ -28,7 +29,7 @@ def handoffs_for(user: User) -> QuerySet[Handoff]:
     handoffs = Handoff.objects.select_related(
         "person", "person__account", "person__lead_score__version", "assigned_to", "team", "rule"
     )
-    return handoffs.filter(access.inbox_scope(user))
+    return handoffs.filter(handoff_access.inbox_scope(user))
 
 
 def open_handoffs_for(user: User) -> QuerySet[Handoff]:

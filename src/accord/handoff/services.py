@@ -14,6 +14,7 @@ from django.utils import timezone
 from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
+from accord.handoff import access as handoff_access
 from accord.handoff.alerts import alert_lead_rejected, alert_lead_routed, alert_sla_breached
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
@@ -41,7 +42,7 @@ class HandoffClosed(HandoffRefused):
 
 def check_may_act(handoff: Handoff, user: User) -> None:
     """Only the rep the lead is assigned to, or the head of that team, acts on a handoff."""
-    if access.may_act_on_handoff(user, handoff):
+    if handoff_access.may_act_on_handoff(user, handoff):
         return
     raise NotAllowed(
         f"This lead is assigned to {handoff.assigned_to}: only they or their team head may act"
@@ -203,9 +204,9 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
     rep's capacity and absence are not checked.
     """
     locked = _lock(handoff, head)
-    if not access.may_reassign_handoff(head, locked):
+    if not handoff_access.may_reassign_handoff(head, locked):
         raise NotAllowed(f"Only the head of {locked.team} may reassign its leads")
-    if not access.may_receive_handoff(to_rep, locked):
+    if not handoff_access.may_receive_handoff(to_rep, locked):
         raise HandoffRefused(f"{to_rep} is not an active member of {locked.team}", field="to_rep")
     if to_rep.pk == locked.assigned_to_id:
         raise HandoffRefused(f"This lead is already assigned to {to_rep}", field="to_rep")

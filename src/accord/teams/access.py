@@ -40,13 +40,13 @@ Everything else, one row per rule ("a member" is anyone in the marketing or sale
 |            | may_name_liaisons_in(user, team_id)  | that team's head, an admin
 |            | may_visit_other_team                 | a member (shadowing, rotations)
 |            | may_run_joint_meeting                | a head, an admin, a liaison who is a member
-|            | may_complete_action_item(user, item) | its owner, whoever runs the meeting
+|            | goals.access.may_complete_action_item | its owner, whoever runs the meeting
 |            | takes_part, people_taking_part       | credited an idea, owns an action item: an
 |            |                                      | active member
-| inbox      | inbox_scope                          | an admin every handoff; the sales head the
-|            |                                      | team's; anybody else their own (a rep's leads)
-|            | may_pick_team_reps, team_reps_for    | the sales head, from the team's active reps
+| inbox      | may_pick_team_reps, team_reps_for    | the sales head, from the team's active reps
 |            |                                      | (narrow the inbox to one, reassign to one)
+|            | handoff.access: inbox_scope          | an admin every handoff; the sales head the
+|            |                                      | team's; anybody else their own (a rep's leads)
 |            | may_act_on_handoff(user, handoff)    | the rep it is assigned to, that team's head
 |            | may_reassign_handoff(user, handoff)  | that team's head, while active
 |            | may_receive_handoff(person, handoff) | an active member of the handoff's team
@@ -63,7 +63,6 @@ directory, sign-ups and the meetings' pages (reading).
 """
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -71,10 +70,6 @@ from django.http import Http404
 from accord.crm.models import Account, Opportunity, Person
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign, Touchpoint
-
-if TYPE_CHECKING:
-    from accord.goals.models import ActionItem
-    from accord.handoff.models import Handoff
 
 
 class Audience(StrEnum):
@@ -418,7 +413,7 @@ def signing_team(user: User) -> str | None:
     return user.team_kind
 
 
-def _heads_sales(user: User) -> bool:
+def heads_sales(user: User) -> bool:
     return user.is_head and user.team_kind == Team.Kind.SALES
 
 
@@ -533,27 +528,12 @@ def people_taking_part() -> QuerySet[User]:
     return User.objects.filter(is_active=True, team__isnull=False)
 
 
-def may_complete_action_item(user: User, item: "ActionItem") -> bool:
-    """An item's owner marks it done, and so does whoever runs the meeting."""
-    return user.pk == item.owner_id or may_run_joint_meeting(user)
-
-
 # --- the inbox (handoff) --------------------------------------------------------------------
-
-
-def inbox_scope(user: User) -> Q:
-    """The handoffs a user may see, open or closed: an admin's everything, a sales head's whole
-    team, anybody else's own (a rep's; nobody else has any)."""
-    if user.is_admin:
-        return Q()
-    if _heads_sales(user):
-        return Q(team_id=user.team_id)
-    return Q(assigned_to_id=user.pk)
 
 
 def may_pick_team_reps(user: User) -> bool:
     """The sales head narrows the inbox to a rep of the team and reassigns leads to them."""
-    return _heads_sales(user)
+    return heads_sales(user)
 
 
 def team_reps_for(user: User) -> QuerySet[User]:
@@ -561,21 +541,6 @@ def team_reps_for(user: User) -> QuerySet[User]:
     if not may_pick_team_reps(user):
         return User.objects.none()
     return User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
-
-
-def may_reassign_handoff(user: User, handoff: "Handoff") -> bool:
-    """The (active) head of the handoff's team gives its lead to another rep."""
-    return user.is_active and user.is_head and user.team_id == handoff.team_id
-
-
-def may_receive_handoff(person: User, handoff: "Handoff") -> bool:
-    """Who a lead may be reassigned to: an active member of the handoff's team."""
-    return person.is_active and person.team_id == handoff.team_id
-
-
-def may_act_on_handoff(user: User, handoff: "Handoff") -> bool:
-    """Accept, reject, convert, touch: the rep the lead is assigned to, or their team head."""
-    return user.pk == handoff.assigned_to_id or may_reassign_handoff(user, handoff)
 
 
 # --- the audit trail and the menu -----------------------------------------------------------

@@ -11,7 +11,9 @@ import pytest
 from django.utils import timezone
 from tests.factories import PersonFactory
 
+from accord.goals import access as goals_access
 from accord.goals.models import ActionItem, Meeting
+from accord.handoff import access as handoff_access
 from accord.handoff.models import Handoff
 from accord.teams import access
 from accord.teams.models import User
@@ -150,7 +152,9 @@ def test_an_action_item_is_closed_by_its_owner_and_by_whoever_runs_the_meeting(p
         meeting=meeting, text="Refresh the deck", owner=personas["rep"]
     )
 
-    closes = {name: access.may_complete_action_item(user, item) for name, user in personas.items()}
+    closes = {
+        name: goals_access.may_complete_action_item(user, item) for name, user in personas.items()
+    }
 
     assert closes == row(Y, N, Y, Y, Y, Y)
 
@@ -178,7 +182,7 @@ def test_the_inbox_holds_a_reps_own_leads_the_sales_heads_team_and_all_for_an_ad
 ):
     mine, theirs = handoffs
     seen = {
-        name: set(Handoff.objects.filter(access.inbox_scope(user)))
+        name: set(Handoff.objects.filter(handoff_access.inbox_scope(user)))
         for name, user in personas.items()
     }
 
@@ -196,29 +200,33 @@ def test_a_lead_is_worked_by_its_rep_or_their_head_and_reassigned_by_the_head_on
     personas, handoffs, other_rep
 ):
     mine, _ = handoffs
-    acts = {name: access.may_act_on_handoff(user, mine) for name, user in personas.items()}
-    reassigns = {name: access.may_reassign_handoff(user, mine) for name, user in personas.items()}
+    acts = {name: handoff_access.may_act_on_handoff(user, mine) for name, user in personas.items()}
+    reassigns = {
+        name: handoff_access.may_reassign_handoff(user, mine) for name, user in personas.items()
+    }
 
     assert acts == row(Y, N, N, Y, N, N)
     assert reassigns == row(N, N, N, Y, N, N)
-    assert not access.may_act_on_handoff(other_rep, mine)
+    assert not handoff_access.may_act_on_handoff(other_rep, mine)
 
 
 def test_a_head_who_left_neither_reassigns_nor_acts_on_the_teams_leads(sales_head, handoffs):
     mine, _ = handoffs
     sales_head.is_active = False
 
-    assert not access.may_reassign_handoff(sales_head, mine)
-    assert not access.may_act_on_handoff(sales_head, mine)
+    assert not handoff_access.may_reassign_handoff(sales_head, mine)
+    assert not handoff_access.may_act_on_handoff(sales_head, mine)
 
 
 def test_a_lead_goes_only_to_an_active_member_of_its_team(personas, handoffs, other_rep):
     mine, _ = handoffs
-    receives = {name: access.may_receive_handoff(user, mine) for name, user in personas.items()}
+    receives = {
+        name: handoff_access.may_receive_handoff(user, mine) for name, user in personas.items()
+    }
 
     assert receives == row(Y, N, N, Y, N, N)
     other_rep.is_active = False
-    assert not access.may_receive_handoff(other_rep, mine)
+    assert not handoff_access.may_receive_handoff(other_rep, mine)
 
 
 def test_the_sales_head_picks_from_the_teams_active_reps_and_nobody_else_picks(personas, other_rep):
