@@ -19,12 +19,12 @@ from accord.imports.engine import (
     FOOTER_ROWS,
     FORMULA_START,
     IDENTIFIES,
-    REQUIRED,
     ParsedFile,
     ReadOptions,
     RowError,
     bind_vocabularies,
     footer_rows,
+    required_of,
     skipped_footer,
 )
 from accord.imports.formats import Format
@@ -174,7 +174,7 @@ def _validate(
             rows = cells.select("row", pl.col(name).alias("cell")).join(bad, on="cell")
             errors.extend(RowError(row, header, why) for row, _, why in rows.iter_rows())
     frame = cells.select(columns)
-    for required in REQUIRED[fmt.object_type]:
+    for required in required_of(fmt):
         if required not in frame.columns:
             continue
         failed = {e.row for e in errors if e.column == headers[required]}

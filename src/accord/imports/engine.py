@@ -43,6 +43,10 @@ FOOTER = re.compile(
 FOOTER_ROWS = 20  # the most lines a footer is looked for in
 
 
+def required_of(fmt: Format) -> tuple[str, ...]:
+    return REQUIRED[fmt.object_type] if fmt.required is None else fmt.required
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1
@@ -294,7 +298,8 @@ def _read(
             plain.append((index, field_name))
         else:
             parsed_cols.append((index, header.strip(), field_name, parser))
-    missing = [f for f in REQUIRED[fmt.object_type] if f not in headers]
+    required_fields = required_of(fmt)
+    missing = [f for f in required_fields if f not in headers]
     if missing:
         raise ImportRefused(f"{name} ({fmt.name}) has no column for {', '.join(missing)}")
 
@@ -339,7 +344,7 @@ def _read(
         if derive is not None:
             derive(values)
         record = Record(row_number, values)
-        for required in REQUIRED[fmt.object_type]:
+        for required in required_fields:
             if required in values or _failed(result, row_number, headers[required]):
                 continue
             if fmt.object_type == "person" and any(values.get(k) for k in IDENTIFIES):

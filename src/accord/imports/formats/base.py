@@ -393,6 +393,8 @@ class Format:
     # A field whose value means something only within another's: a deal's stage within its
     # pipeline ({"stage": "pipeline"}); its parser is given the other field's cell.
     scopes: dict[str, str] = field(default_factory=dict)
+    # Fields every row needs (default: the object type's, engine.REQUIRED).
+    required: tuple[str, ...] | None = None
 
     def matches(self, headers: set[str]) -> bool:
         if headers & self.excludes:

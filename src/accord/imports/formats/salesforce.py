@@ -18,6 +18,7 @@ from accord.imports.formats.base import (
     timestamp,
     whole_number,
 )
+from accord.touchpoints.models import Channel, Touchpoint
 
 SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -236,8 +237,55 @@ OPPORTUNITY_REPORT = _opportunity(
     signature("Opportunity ID", "Stage"),
 )
 
+
+def _activity(kind: str):
+    """A Task or Event is a call or meeting touch of the lead or contact it names (WhoId)."""
+
+    def derive(values: dict) -> None:
+        values["kind"] = kind
+        values["channel"] = Channel.SALES_OUTREACH.value
+
+    return derive
+
+
+# Calls are logged as tasks (TaskSubtype or Type "Call"); other tasks are not touches.
+TASK = Format(
+    name="Salesforce tasks",
+    system="salesforce",
+    object_type="touchpoint",
+    columns=columns(
+        ("Id", "activity_id", salesforce_id),
+        ("WhoId", "person_source_id", salesforce_id),
+        ("ActivityDate", "occurred_at", timestamp),
+        ("TaskSubtype", "task_subtype", text),
+        ("Type", "task_type", text),
+        ("Subject", "subject", text),
+    ),
+    signatures=(signature("Id", "WhoId", "TaskSubtype"), signature("Id", "WhoId", "Subject")),
+    excludes=signature("StartDateTime"),
+    derive=_activity(Touchpoint.Kind.CALL.value),
+    required=("occurred_at",),
+)
+
+EVENT = Format(
+    name="Salesforce events",
+    system="salesforce",
+    object_type="touchpoint",
+    columns=columns(
+        ("Id", "activity_id", salesforce_id),
+        ("WhoId", "person_source_id", salesforce_id),
+        (("StartDateTime", "ActivityDateTime"), "occurred_at", timestamp),
+        ("Subject", "subject", text),
+    ),
+    signatures=(signature("Id", "WhoId", "StartDateTime"),),
+    derive=_activity(Touchpoint.Kind.MEETING.value),
+    required=("occurred_at",),
+)
+
 # API-name files carry "Id"; report files never do, so both families can be tried in turn.
 FORMATS = (
+    EVENT,
+    TASK,
     OPPORTUNITY,
     LEAD,
     CONTACT,

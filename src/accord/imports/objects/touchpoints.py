@@ -4,9 +4,9 @@ tags is the same touch, so importing a file again adds nothing."""
 from functools import cache
 
 from accord.crm import bulk
-from accord.crm.models import Person
+from accord.crm.models import Person, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
-from accord.imports.objects.common import Plan
+from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
 from accord.touchpoints.models import Campaign, Touchpoint
 
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -22,8 +22,37 @@ def _classifier():
     return cache(get_classifier().classify)
 
 
+def _not_a_call(values: dict) -> bool:
+    """A Salesforce task that logs something else than a call (an e-mail, a to-do)."""
+    if "task_subtype" not in values and "task_type" not in values:
+        return False
+    kinds = {values.get("task_subtype", ""), values.get("task_type", "")}
+    return "call" not in {k.casefold() for k in kinds}
+
+
+def _person(values, parsed, record, emails, people: SourceIndex):
+    """The person a touch is of: by the CRM's id of the lead or contact, else by e-mail."""
+    if ext := values.get("person_source_id"):
+        found = people.find([(parsed.fmt.system, ext)])
+        if found is None:
+            label = SYSTEM_LABELS[parsed.fmt.system]
+            parsed.error(
+                record,
+                "person_source_id",
+                f"no person has {label} id {ext!r}; import the leads and contacts first",
+            )
+        return found
+    person = emails.get(values.get("email", "").lower())
+    if person is None and "email" in values:
+        parsed.error(record, "email", f"no person has the e-mail {values['email']}")
+    return person
+
+
 def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
     emails = {e.lower(): pk for pk, e in Person.objects.values_list("id", "email")}
+    people = SourceIndex(SourceRecord.ObjectType.PERSON)
+    by_id = "person_source_id" in parsed.headers
+    skipped: dict[str, list[int]] = {}
     campaigns = dict(Campaign.objects.values_list("name", "id"))
     existing = {row[:-3]: row[-3:] for row in Touchpoint.objects.values_list(*KEY, *EXTRA, "id")}
     classify = None
@@ -36,9 +65,13 @@ def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) ->
             if len(values.get(name, "")) > limit:
                 parsed.error(record, name, f"is longer than {limit} characters")
                 bad = True
-        person = emails.get(values.get("email", "").lower())
-        if person is None and "email" in values:
-            parsed.error(record, "email", f"no person has the e-mail {values['email']}")
+        if by_id and "person_source_id" not in values:
+            skipped.setdefault("names no lead or contact (WhoId is blank)", []).append(record.row)
+            continue
+        if _not_a_call(values):
+            skipped.setdefault("a task that is not a call", []).append(record.row)
+            continue
+        person = _person(values, parsed, record, emails, people)
         if bad or person is None or "kind" not in values or "occurred_at" not in values:
             continue
         channel = values.get("channel")
@@ -100,4 +133,15 @@ def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) ->
         )
         bulk.update_rows(Touchpoint, EXTRA, updates)
 
-    return Plan(counts={"touchpoints": counts, "campaigns": campaign_counts}, write=write)
+    notes = [
+        f"{len(rows)} row{'s' if len(rows) > 1 else ''} skipped, each {why}: {_rows(rows)}"
+        for why, rows in skipped.items()
+    ]
+    return Plan(
+        counts={"touchpoints": counts, "campaigns": campaign_counts}, write=write, notes=notes
+    )
+
+
+def _rows(rows: list[int]) -> str:
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    return ", ".join(map(str, rows[:10])) + more
