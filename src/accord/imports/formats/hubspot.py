@@ -56,6 +56,15 @@ CONTACTS = Format(
         ("Original Source", "original_source", source),
         ("Contact owner", "owner", owner),
         (("Company Name", "Associated Company"), "account_name", text),
+        (
+            (
+                "Associated Company IDs",
+                "Associated Company ID",
+                "Associated Company IDs (Primary)",
+            ),
+            "account_source_id",
+            first_id,
+        ),
         (("Company Domain Name", "Website URL"), "account_domain", domain),
         ("Industry", "account_industry", text),
         ("Create Date", "created_at", timestamp),

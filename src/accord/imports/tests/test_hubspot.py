@@ -85,3 +85,16 @@ def test_importing_the_same_exports_again_changes_nothing(db):
     assert snapshot() == before
     assert "0 created          0 updated          4 unchanged" in outputs[0]
     assert "0 created          0 updated          3 unchanged" in outputs[1]
+
+
+def test_a_contacts_associated_company_id_names_its_account(db, tmp_path):
+    run_import(FIXTURES / "hubspot-companies.csv")
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        '"Record ID","First Name","Email","Associated Company IDs"\n'
+        '"61","Kai","kai@gmail.com","9002;9001"\n'
+    )
+
+    run_import(contacts)
+
+    assert Person.objects.get(email="kai@gmail.com").account.name == "Contoso"

@@ -14,8 +14,9 @@ SHOWN_ERRORS = 100
 class Command(BaseCommand):
     help = (
         "Import a HubSpot (contacts, companies, deals), Salesforce (leads, contacts, accounts, "
-        "opportunities), Accord or touchpoints export: CSV (UTF-8, UTF-16, Windows-1252 or "
-        "ISO-8859-1; comma, semicolon or tab) or an XLSX workbook. The format is recognised "
+        "opportunities, tasks, events), Accord or touchpoints export: CSV (UTF-8, UTF-16, "
+        "Windows-1252 or ISO-8859-1; comma, semicolon or tab) or an XLSX workbook. The format is "
+        "recognised "
         "from the header row. A file with any bad row is refused whole."
     )
     # The system checks import every page and API module (the URL configuration) before the
