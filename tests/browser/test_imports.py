@@ -10,6 +10,7 @@ from accord.crm.models import Person
 from accord.imports.models import ImportRun
 from accord.imports.runs.services import do_run
 from accord.imports.tests.helpers import FIXTURES
+from tests.browser import test_accessibility as a11y
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +79,21 @@ def test_a_head_maps_two_custom_stages_and_an_owner_on_the_check_page_then_impor
     assert (cleo.lifecycle_stage, cleo.owner) == ("sql", rep)
     assert Person.objects.filter(lifecycle_stage="mql").count() == 2
     assert Person.objects.get(email="ben.ode@acme.example").owner == rep
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_mapping_table_fits_the_screen_and_passes_axe(
+    page, log_in, marketing_head, rep, axe_source, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(marketing_head.email)
+    page.goto("/imports/")
+    page.get_by_label("File", exact=True).set_input_files(
+        FIXTURES / "hubspot-contacts-stages-owner.csv"
+    )
+    page.get_by_role("button", name="Check the file").click()
+    worker_takes_the_queued_run(page)
+    expect(page.get_by_test_id("mappings")).to_be_visible()
+
+    assert a11y._too_wide(page) is None
+    assert a11y._serious_violations(page, axe_source) == []  # as every page of the menu
