@@ -4,10 +4,11 @@ from collections import Counter
 import pytest
 from tests.factories import AccountFactory
 
-from accord.crm.models import LifecycleChange, LifecycleStage
+from accord.crm.models import Account, LifecycleChange, LifecycleStage
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route
 from accord.handoff.tests.helpers import mql, new_york
+from accord.imports.tests.helpers import run_import
 
 OWNER = RoutingRule.Kind.ACCOUNT_OWNER
 TERRITORY = RoutingRule.Kind.TERRITORY
@@ -187,3 +188,15 @@ def test_deadlines_are_stored_in_the_teams_working_hours(rules, terms):
     assert handoff.decision_due_at == new_york(2026, 12, 1, 16)
     assert handoff.agreement_version == 3
     assert not LifecycleChange.objects.filter(person=handoff.person).exists()
+
+
+def test_an_account_owner_imported_from_hubspot_gets_the_lead_first(rules, rep, terms, tmp_path):
+    companies = tmp_path / "hubspot-companies.csv"
+    companies.write_text(
+        '"Record ID","Company name","Company Domain Name","Company owner"\n'
+        '"9001","Acme","acme.com","Ray Rep"\n'
+    )
+    run_import(companies)
+    person = mql(account=Account.objects.get(domain="acme.com"))
+
+    assert do_route(person, terms).assigned_to == rep
