@@ -11,7 +11,9 @@ from django.urls import URLResolver, get_resolver
 
 from accord.teams.models import User
 
-PUBLIC = {"login/", "healthz"}
+# the log-in pages (the company's sign-on among them) and what machines read: /metrics answers
+# a stranger only on this machine or with its token (accord/web/tests/test_metrics.py)
+PUBLIC = {"login/", "login/sso/", "login/sso/callback/", "healthz", "metrics"}
 
 
 def _routes(patterns=None, prefix="", *, with_ids=False):

@@ -7,6 +7,7 @@ signature (the provider's published keys), issuer, audience, expiry and nonce. A
 the userinfo endpoint beside the ID token and finds or makes the user (accord.teams.sign_on)."""
 
 import functools
+import logging
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
@@ -25,6 +26,7 @@ from requests import RequestException
 from accord.teams.models import Team, User
 from accord.teams.sign_on import RoleGrant, do_sign_on
 
+logger = logging.getLogger(__name__)
 BACKEND = "accord.teams.sign_on.SignOnBackend"
 ID_TOKEN = "sign_on_id_token"  # kept in the session for the provider's logout
 NEXT = "sign_on_next"
@@ -108,6 +110,7 @@ def log_out(request):
 
 
 def _refused(request, reason: str, status: int):
+    logger.warning("single sign-on refused: %s", reason)  # for IT, who gets the call
     return render(request, "web/sign_on_refused.html", {"reason": reason}, status=status)
 
 

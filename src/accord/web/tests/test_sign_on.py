@@ -138,7 +138,7 @@ def test_an_administrator_group_makes_an_administrator(browser, provider):
     ],
 )
 def test_a_person_without_a_mapped_group_or_a_verified_address_is_refused_saying_why(
-    browser, provider, sales_team, account, reason
+    browser, provider, sales_team, account, reason, caplog
 ):
     provider.add(account)
 
@@ -148,6 +148,7 @@ def test_a_person_without_a_mapped_group_or_a_verified_address_is_refused_saying
     assert reason in answer.content.decode()
     assert not User.objects.filter(email=account.email).exists()
     assert browser.client.get("/").status_code == 302  # not logged in
+    assert any(reason in line for line in caplog.messages)  # and the log says so, for IT
 
 
 def test_a_switched_off_account_is_refused(browser, provider, rep):
