@@ -14,6 +14,7 @@ once (nothing changed: one search per object) and the peer, `accord import` of t
 """
 
 import argparse
+import csv
 import os
 import shutil
 import subprocess
@@ -59,6 +60,24 @@ def fill(fake: FakeHubSpot, n: int, seed: int) -> None:
         )
     fake.add_many("contacts", contacts)
     print(f"fake HubSpot: {n:,} contacts, {len(companies):,} companies", flush=True)
+
+
+# What the fake's contacts hold, so the peer imports the same fields (no owners, no stage dates)
+PEER_COLUMNS = [
+    "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Job Title",
+    "Lifecycle Stage", "Lead Status", "Company Name",
+]  # fmt: skip
+
+
+def _same_fields(export: Path) -> Path:
+    trimmed = export.with_suffix(".same-fields.csv")
+    with open(export, encoding="utf-8-sig", newline="") as source:
+        reader = csv.DictReader(source)
+        with open(trimmed, "w", encoding="utf-8-sig", newline="") as target:
+            writer = csv.DictWriter(target, PEER_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(reader)
+    return trimmed
 
 
 def _env(database: str, workdir: Path, url: str) -> dict:
@@ -113,6 +132,7 @@ def main() -> None:
          str(export), "--seed", str(args.seed)],
         check=True,
     )  # fmt: skip
+    export = _same_fields(export)
     fake = FakeHubSpot()
     fill(fake, args.contacts, args.seed)
     with fake as url:
