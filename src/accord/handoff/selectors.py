@@ -338,13 +338,6 @@ def inbox_page(handoffs: QuerySet[Handoff], ids) -> list[Handoff]:
     return [rows[pk] for pk in ids]
 
 
-def inbox_for(
-    user: User, *, now: dt.datetime | None = None, rep_id: int | None = None
-) -> list[InboxItem]:
-    """`inbox_handoffs` with working time left on each clock in the team's hours and zone."""
-    return inbox_items(inbox_handoffs(user, rep_id=rep_id), now=now)
-
-
 def inbox_item(handoff: Handoff, *, now: dt.datetime | None = None) -> InboxItem:
     """One lead with its clocks, as the inbox shows it (open or just closed)."""
     return inbox_items([handoff], now=now)[0]

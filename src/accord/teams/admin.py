@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accord.teams.models import ApiToken, Holiday, Team, User
+from accord.teams.tokens import do_revoke_token
 
 
 class HolidayInline(admin.TabularInline):
@@ -43,5 +44,12 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "scope", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["scope"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            do_revoke_token(token)
+        self.message_user(request, f"{len(queryset)} revoked; they are refused from now on.")

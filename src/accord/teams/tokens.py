@@ -41,4 +41,6 @@ def access_token(secret: str) -> ApiToken | None:
 
 
 def do_revoke_token(token: ApiToken) -> None:
+    """The token is refused from now on (an admin's action on the tokens); revoking twice keeps
+    the first moment."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -6,7 +6,7 @@ from django.db.models import F
 from accord.agreement.selectors import get_agreement_in_force
 from accord.demo.services import do_load_demo
 from accord.handoff.models import Handoff
-from accord.handoff.selectors import inbox_for
+from accord.handoff.tests.helpers import inbox_for
 from accord.teams.models import User
 
 pytestmark = pytest.mark.django_db

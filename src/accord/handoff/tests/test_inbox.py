@@ -1,9 +1,8 @@
 """Who sees which leads in the inbox."""
 
 from accord.handoff.routing import do_route
-from accord.handoff.selectors import inbox_for
 from accord.handoff.services import do_convert
-from accord.handoff.tests.helpers import mql
+from accord.handoff.tests.helpers import inbox_for, mql
 
 
 def test_a_rep_sees_only_their_open_leads_and_the_head_sees_the_team(

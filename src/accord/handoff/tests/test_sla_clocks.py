@@ -8,9 +8,8 @@ import time_machine
 
 from accord.handoff.models import Handoff
 from accord.handoff.routing import do_route
-from accord.handoff.selectors import inbox_for
 from accord.handoff.services import do_accept, do_mark_breaches, do_record_first_touch
-from accord.handoff.tests.helpers import mql, new_york
+from accord.handoff.tests.helpers import inbox_for, mql, new_york
 from accord.teams.models import Holiday
 
 FRIDAY = new_york(2026, 11, 27, 15)  # two working hours before the weekend

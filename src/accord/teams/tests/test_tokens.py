@@ -62,6 +62,18 @@ def test_a_revoked_token_is_refused(client, rep):
     assert _get_people(client, secret).status_code == 401
 
 
+def test_an_admin_revokes_tokens_from_the_admin_and_they_are_refused(client, rep, admin_user):
+    token, secret = do_create_token(rep)
+    client.force_login(admin_user)
+
+    client.post("/admin/teams/apitoken/", {"action": "revoke", "_selected_action": [str(token.pk)]})
+    client.logout()
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert _get_people(client, secret).status_code == 401
+
+
 def test_the_token_of_a_deactivated_user_is_refused(client, rep):
     _, secret = do_create_token(rep)
     rep.is_active = False
