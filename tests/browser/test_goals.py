@@ -43,7 +43,9 @@ def test_a_rep_sees_their_own_payout(page, log_in, won_quarter, rep):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Goals").click()
 
     expect(page).to_have_url(re.compile(r"/goals/$"))
-    expect(page.get_by_test_id("goal-progress")).to_contain_text("Won $120,000.00 of the $100,000.00")
+    expect(page.get_by_test_id("goal-progress")).to_contain_text(
+        "Won $120,000.00 of the $100,000.00"
+    )
     expect(page.get_by_role("img", name="Won revenue against the shared goal")).to_be_visible()
     rows = page.get_by_test_id("payouts").locator("tbody tr")
     expect(rows).to_have_count(1)

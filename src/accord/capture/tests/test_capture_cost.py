@@ -10,15 +10,15 @@ from accord.capture.tests.test_routing import round_robin
 from accord.crm.models import Person
 
 # The whole request, from the capture key to the answer: the key and its submission claim, the
-# account and person, the touchpoint and form, the score and stage, and for an MQL the routing,
-# the handoff and its alert queued for the worker. No savepoints: claims and people are single
-# INSERT ... ON CONFLICT DO NOTHING statements, and the read that answers the score also locks the
-# person for routing. SQLite writes scores outside Django's cursor and PostgreSQL in one INSERT;
-# on PostgreSQL the touch, its form and its campaign are one statement too, and so are the
-# alert, its deliveries and the rep's notification (SQLite inserts the notification apart); once the request commits, one more looks for a waiting alert job
-# (and queues one when there is none). Every statement is counted: the few rows of lifecycle
-# history and audit entries a capture writes go in one INSERT each (a COPY, which Django's cursor
-# does not see, only for a hundred rows or more).
+# account and person, the touchpoint and form, the score and stage, and for an MQL the routing, the
+# handoff and its alert queued for the worker. No savepoints: claims and people are single INSERT
+# ... ON CONFLICT DO NOTHING statements, and the read that answers the score also locks the person
+# for routing. SQLite writes scores outside Django's cursor and PostgreSQL in one INSERT; on
+# PostgreSQL the touch, its form and its campaign are one statement too, and so are the alert, its
+# deliveries and the rep's notification (one more INSERT on SQLite); once the request commits, one
+# more looks for a waiting alert job (and queues one when there is none). Every statement is
+# counted: the few rows of lifecycle history and audit entries a capture writes go in one INSERT
+# each (a COPY, which Django's cursor does not see, only for a hundred rows or more).
 ROUTED = {"postgresql": 30, "sqlite": 33}
 NOT_ROUTED = {"postgresql": 18, "sqlite": 18}
 
