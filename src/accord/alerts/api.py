@@ -14,7 +14,7 @@ router = Router(tags=["notifications"])
 
 class NotificationOut(Schema):
     id: int
-    event: str = Field(description="lead.routed, sla.breached or lead.rejected")
+    event: str = Field(description="lead.routed, sla.breached, lead.rejected or campaign.announced")
     subject: str
     link: str = Field(description="the path of the record in Accord's web app")
     created_at: dt.datetime

@@ -20,6 +20,7 @@ class Event(models.TextChoices):
     LEAD_ROUTED = "lead.routed", "A new lead is routed to a rep"
     SLA_BREACHED = "sla.breached", "A rep missed an SLA clock"
     LEAD_REJECTED = "lead.rejected", "A rep rejected a lead back to marketing"
+    CAMPAIGN_ANNOUNCED = "campaign.announced", "Both heads signed a campaign's plan for sales"
 
 
 def new_secret() -> str:

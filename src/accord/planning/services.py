@@ -5,17 +5,17 @@ Who may do what: heads set the buying process and the notice period; marketing w
 plans; the marketing head and the sales head each sign a plan once; reps rate campaigns.
 """
 
-import logging
 from typing import Annotated
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 from pydantic import ValidationError as PydanticError
 
+from accord.alerts.models import Event
+from accord.alerts.services import do_queue_alert
 from accord.crm.models import FUNNEL_ORDER
 from accord.planning.models import (
     BuyingStage,
@@ -33,7 +33,6 @@ from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
 from accord.touchpoints.services import do_create_campaign
 
-log = logging.getLogger(__name__)
 Kind = PlanningEvent.Kind
 RATEABLE = (Campaign.Status.ACTIVE, Campaign.Status.COMPLETED)
 
@@ -218,7 +217,7 @@ def do_sign_plan(user: User, campaign: Campaign) -> CampaignPlan:
         plan.announced_at = now
         fields.append("announced_at")
         _event(Kind.PLAN_ANNOUNCED, user, campaign, _notice_detail(plan, campaign))
-        transaction.on_commit(lambda: _mail_sales(plan, campaign))
+        _announce_to_sales(plan, campaign)
     plan.save(update_fields=fields)
     return plan
 
@@ -227,10 +226,11 @@ def _notice_detail(plan: CampaignPlan, campaign: Campaign) -> str:
     return get_notice(plan, campaign.start_date, get_notice_days()).text
 
 
-def _mail_sales(plan: CampaignPlan, campaign: Campaign) -> None:
-    """Every active member of the sales team gets the plan. A mail server that is down does not
-    undo the announcement: the plan is on the campaign's page, and the failure is logged."""
-    people = User.objects.filter(team__kind=Team.Kind.SALES, is_active=True)
+def _announce_to_sales(plan: CampaignPlan, campaign: Campaign) -> None:
+    """Every active member of the sales team is told, by e-mail and in their bell, in the
+    signature's transaction: the alert outbox sends the mail after the commit and retries it
+    while the mail server is down, so the announcement never waits on it."""
+    people = User.objects.filter(team__kind=Team.Kind.SALES, is_active=True).order_by("pk")
     launch = f"{campaign.start_date:%d %b %Y}" if campaign.start_date else "a date to be set"
     body = "\n\n".join(
         part
@@ -244,12 +244,18 @@ def _mail_sales(plan: CampaignPlan, campaign: Campaign) -> None:
         )
         if part
     )
-    subject = f"New campaign for sales: {campaign.name}"
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [p.email]) for p in people]
-    try:
-        send_mass_mail(messages)
-    except OSError:
-        log.exception("The announcement of %s could not be mailed to sales", campaign)
+    do_queue_alert(
+        Event.CAMPAIGN_ANNOUNCED,
+        f"New campaign for sales: {campaign.name}",
+        body,
+        {
+            "campaign_id": campaign.pk,
+            "campaign_name": campaign.name,
+            "start_date": campaign.start_date.isoformat() if campaign.start_date else None,
+        },
+        list(people),
+        link=reverse("planning:campaign", args=[campaign.pk]),
+    )
 
 
 def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:

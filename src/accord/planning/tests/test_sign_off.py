@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from accord.alerts.models import Notification
+from accord.alerts.services import do_send_due
 from accord.planning.models import PlanningEvent
 from accord.planning.services import NotAllowed, PlanningRefused, do_sign_plan, do_write_plan
 from accord.touchpoints.models import Campaign
@@ -22,9 +24,13 @@ def test_the_plan_is_announced_to_sales_when_the_second_head_signs(
         signed = do_sign_plan(sales_head, campaign)
     assert signed.signed_by_both
     assert signed.announced_at == signed.sales_signed_at
+    do_send_due()
     assert sorted(m.to[0] for m in mail.outbox) == [rep.email, sales_head.email]
     assert mail.outbox[0].subject == "New campaign for sales: Spring webinar"
     assert "A one-page comparison with the incumbent" in mail.outbox[0].body
+    told = Notification.objects.filter(alert__event="campaign.announced").select_related("alert")
+    assert sorted(n.recipient_id for n in told) == sorted([rep.pk, sales_head.pk])
+    assert {n.alert.link for n in told} == {f"/planning/campaigns/{campaign.pk}/"}
 
 
 def test_each_head_signs_once(plan, campaign, sales_head):
