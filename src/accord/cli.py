@@ -61,7 +61,7 @@ USAGE = """usage: accord COMMAND [ARGS]
                       e-mail the week's shared numbers to both teams
   rates import FILE.csv
                       keep exchange rates per day (columns date, from, to, rate)
-  sync hubspot [--once] [--full]
+  sync hubspot|salesforce [--once] [--full]
                       pull what changed in the CRM, write back what Accord owns
   manage ARGS...      any Django management command (migrate, createsuperuser, ...)
 

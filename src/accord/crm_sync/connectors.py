@@ -1,5 +1,6 @@
 """The connector of each CRM, with its credentials: the environment's (ACCORD_HUBSPOT_TOKEN,
-ACCORD_HUBSPOT_URL) win over those kept on the sync page, as every Accord setting does."""
+ACCORD_HUBSPOT_URL; ACCORD_SALESFORCE_TOKEN, ACCORD_SALESFORCE_URL or the OAuth client settings)
+win over those kept on the sync page, as every Accord setting does."""
 
 from collections.abc import Callable
 
@@ -7,6 +8,8 @@ from accord.crm_sync.connector import Connector, CrmUnreachable
 from accord.crm_sync.hubspot import OBJECTS as HUBSPOT_OBJECTS
 from accord.crm_sync.hubspot import HubSpot
 from accord.crm_sync.models import Connection
+from accord.crm_sync.salesforce.connector import Salesforce
+from accord.crm_sync.salesforce.connector import from_connection as _salesforce
 from accord.crm_sync.secrets import SecretUnreadable
 from accord.env import env_str
 
@@ -29,15 +32,22 @@ def _stored(connection: Connection) -> str:
 
 
 # The variable that, when set, holds each CRM's token (and makes the worker sync it).
-ENV_TOKENS = {Connection.Kind.HUBSPOT: "ACCORD_HUBSPOT_TOKEN"}
+ENV_TOKENS = {
+    Connection.Kind.HUBSPOT: "ACCORD_HUBSPOT_TOKEN",
+    Connection.Kind.SALESFORCE: "ACCORD_SALESFORCE_TOKEN",
+}
 
 CONNECTORS: dict[str, Callable[[Connection], Connector]] = {
     Connection.Kind.HUBSPOT: _hubspot,
+    Connection.Kind.SALESFORCE: _salesforce,
 }
 
 
 # The objects each CRM's connector pulls, for the page's ownership table.
-OBJECTS = {Connection.Kind.HUBSPOT: HUBSPOT_OBJECTS}
+OBJECTS = {
+    Connection.Kind.HUBSPOT: HUBSPOT_OBJECTS,
+    Connection.Kind.SALESFORCE: Salesforce.objects,
+}
 
 
 def connector_for(connection: Connection) -> Connector:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accord.crm_sync import selectors, services
 from accord.crm_sync.connectors import CONNECTORS, OBJECTS
 from accord.crm_sync.fields import FIELDS
-from accord.crm_sync.forms import ConnectForm
+from accord.crm_sync.forms import SalesforceConnectForm, connect_form
 from accord.crm_sync.models import Connection, Side
 from accord.crm_sync.tasks import sync_now
 
@@ -32,7 +32,7 @@ def index(request, forms=None, status=200):
     states = selectors.crm_states()
     forms = forms or {}
     for state in states:
-        forms.setdefault(state.kind, ConnectForm(prefix=state.kind))
+        forms.setdefault(state.kind, connect_form(state.kind, prefix=state.kind))
     context = {"crms": [(s, forms[s.kind]) for s in states], "sides": Side.choices}
     return render(request, "crm_sync/index.html", context, status=status)
 
@@ -42,11 +42,16 @@ def index(request, forms=None, status=200):
 def connect(request, kind):
     _admin(request)
     kind = _kind(kind)
-    form = ConnectForm(request.POST, prefix=kind)
+    form = connect_form(kind, request.POST, prefix=kind)
     if not form.is_valid():
         return index(request, forms={kind: form}, status=400)
+    options = form.options() if isinstance(form, SalesforceConnectForm) else None
     services.do_connect(
-        kind, form.cleaned_data["token"], base_url=form.cleaned_data["base_url"], by=request.user
+        kind,
+        form.cleaned_data["token"],
+        base_url=form.cleaned_data["base_url"],
+        options=options,
+        by=request.user,
     )
     messages.success(request, f"{Connection.Kind(kind).label} connected; sync it now to check.")
     return redirect("crm_sync:index")
