@@ -36,7 +36,8 @@ class SyncObject:
 class RemoteRecord:
     """A CRM record: its id and its fields under Accord's names (crm_sync.fields), values as the
     CRM writes them ('' for empty). Links to other records are the other record's CRM id under
-    `account`, `primary_contact`; an owner is the owner's e-mail under `owner`."""
+    `account`, `primary_contact`; an owner is the owner's e-mail under `owner`; when the CRM
+    made the record, under `created_at` (ISO 8601 or milliseconds; a new record takes it)."""
 
     remote_id: str
     fields: dict[str, str]

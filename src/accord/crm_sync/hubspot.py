@@ -307,6 +307,7 @@ class HubSpot:
             if "stage" in fields:
                 fields["stage"] = stages.get(fields["stage"], fields["stage"])
             fields |= links.get(result["id"], {})
+            fields["created_at"] = props.get("createdate") or result.get("createdAt") or ""
             records.append(RemoteRecord(result["id"], fields))
             for merged in (props.get("hs_merged_object_ids") or "").split(";"):
                 if merged.strip():

@@ -145,9 +145,12 @@ def apply_page(
         exchanged = dict(before.values) if before else {}
         if local is None:
             local = model(**{LINK_ATTRIBUTES.get(k, k): v for k, v in values.items()})
-            if becomes == ObjectType.PERSON:
-                local.created_at = at
-            elif not local.name:  # Accord names every account and deal
+            created = _created(record.fields.get("created_at", "")) or at
+            if becomes == ObjectType.OPPORTUNITY:
+                local.created_date = created.date()
+            else:
+                local.created_at = created
+            if becomes != ObjectType.PERSON and not local.name:  # Accord names each one
                 noun = "deal" if becomes == ObjectType.OPPORTUNITY else "company"
                 local.name = getattr(local, "domain", "") or f"{crm} {noun} {rid}"
             creates.append((rid, local))
@@ -230,6 +233,18 @@ def apply_page(
         [row for row, _ in changed_synced], ["values", "local_id"], batch_size=500
     )
     return outcome
+
+
+def _created(text: str) -> dt.datetime | None:
+    """When the CRM made the record (`created_at`: ISO 8601 or milliseconds), for a new one."""
+    text = text.strip()
+    try:
+        if text.isdigit():
+            return dt.datetime.fromtimestamp(int(text) / 1000, dt.UTC)
+        created = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+    return created if created is None or created.tzinfo else created.replace(tzinfo=dt.UTC)
 
 
 def _was(becomes: ObjectType, f, exchanged: dict):

@@ -75,6 +75,8 @@ def test_companies_contacts_and_deals_are_pulled_with_their_links(sync, fake):
 
     assert run.status == SyncRun.Status.DONE, run.message
     person = Person.objects.get()
+    made = fake.records["contacts"][contact].created
+    assert person.created_at.timestamp() * 1000 == made  # when HubSpot made it, not the sync
     assert (person.email, person.account.name, person.account.employee_count) == (
         "p1@acme.example",
         "Acme",
