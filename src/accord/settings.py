@@ -104,6 +104,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "accord.web.rendering.AccordForms"  # every form as one template draws it
 
 DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "accord.sqlite3")}
 # Signs each backup's manifest; a restore then takes only a backup signed with the same key.

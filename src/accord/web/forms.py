@@ -203,14 +203,9 @@ class PlanForm(forms.Form):
         return {name: self.cleaned_data[name] for name in CampaignPlan.CONTENT_FIELDS}
 
 
-def mark_invalid(forms) -> bool:
-    """Tie each field in error to its message (aria-invalid, aria-describedby), as the error
-    summary's links and screen readers expect; True when any form has an error."""
-    for form in forms:
-        for name in form.errors:
-            if name in form.fields:
-                attrs = form.fields[name].widget.attrs
-                attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+def any_errors(forms) -> bool:
+    """Whether the page shows the error summary. Django itself ties a field in error to its
+    message (aria-invalid, aria-describedby naming web/_field.html's error and hint)."""
     return any(form.errors for form in forms)
 
 

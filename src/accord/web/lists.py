@@ -20,7 +20,7 @@ from accord.imports.services import write_export
 from accord.teams import access
 from accord.touchpoints import selectors as campaigns
 from accord.touchpoints.models import Campaign, Channel
-from accord.web.forms import mark_invalid
+from accord.web.forms import any_errors
 
 ANY = [("", "Any")]
 
@@ -250,7 +250,7 @@ def show_list(request, listing: Listing):
         "may_edit": may("update"),
     }
     if not form.is_valid():
-        context["has_errors"] = mark_invalid([form])
+        context["has_errors"] = any_errors([form])
         context["headers"] = _headers(listing, form, params)
         return render(request, "web/list.html", context, status=400)
     rows = listing.rows(request.user, form.query())

@@ -26,7 +26,7 @@ from accord.web.forms import (
     DealForm,
     PersonForm,
     PlanForm,
-    mark_invalid,
+    any_errors,
 )
 
 REASON = "changed on its page"
@@ -130,7 +130,7 @@ def _show_errors(forms, exc: Exception) -> None:
 def _render(request, editor: Editor, forms, title: str, record=None, status: int = 200):
     context = {
         "forms": forms,
-        "has_errors": mark_invalid(forms),
+        "has_errors": any_errors(forms),
         "title": title,
         "editor": editor,
         "record": record,

@@ -1,6 +1,7 @@
 """The joint plan's pages as each persona meets them."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,15 @@ def test_a_marketer_writes_a_plan_and_a_blank_objective_is_shown_back(client, ma
     client.force_login(marketer)
     refused = client.post(f"/planning/campaigns/{campaign.pk}/plan/", {"objective": " "})
     assert refused.status_code == 400
+    shown = refused.content.decode()
+    assert "There is a problem" in shown
+    assert '<a href="#id_objective">Objective: This field is required.</a>' in shown
+    beside = re.search(r'<div class="field field-error">.*?</textarea>', shown, re.S).group()
+    assert '<label for="id_objective">Objective</label>' in beside
+    hint = '<p class="hint" id="id_objective_helptext">What the campaign should achieve</p>'
+    assert hint in beside
+    assert 'id="id_objective_error"' in beside and "This field is required." in beside
+    assert '<label for="id_audience">Audience <span class="optional">(optional)</span>' in shown
     client.post(
         f"/planning/campaigns/{campaign.pk}/plan/",
         {"objective": "Twenty demos", "buying_step": "preference"},

@@ -3,6 +3,7 @@ may do, every refusal beside its field and summed up at the top, and a form sent
 one record."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
@@ -17,7 +18,9 @@ def _error_beside(response, field: str, text: str) -> None:
     assert response.status_code == 400
     assertContains(response, "There is a problem", status_code=400)
     assertContains(response, f'href="#id_{field}"', status_code=400)
-    assertContains(response, f'id="id_{field}-error"', status_code=400)
+    assertContains(response, f'id="id_{field}_error"', status_code=400)
+    tag = re.search(rf'<[^>]*\bid="id_{field}"[^>]*>', response.content.decode()).group()
+    assert f"id_{field}_error" in tag and 'aria-invalid="true"' in tag
     assertContains(response, text, status_code=400)
 
 
