@@ -58,6 +58,7 @@ def test_a_rep_accepts_and_rejects_and_marketing_sees_the_rejection(page, log_in
     expect(page).to_have_url(re.compile(r"/feedback/$"))
     by_reason = page.get_by_test_id("rejections-by-reason")
     expect(by_reason.get_by_role("img", name="Rejections by reason")).to_be_visible()
+    by_reason.get_by_text("The table, with each reason's share").click()
     expect(by_reason.get_by_role("row", name=re.compile("No budget"))).to_be_visible()
     expect(page.get_by_test_id("sla-sales")).to_be_visible()
     expect(page.get_by_test_id("sla-marketing")).to_be_visible()

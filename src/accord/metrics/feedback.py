@@ -2,6 +2,7 @@
 its CSV downloads, from the one metrics query layer."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -93,7 +94,7 @@ def feedback(request):
         "query": request.GET.urlencode(),
         "rejections": rejections,
         "breakdowns": [
-            (title, shares, bar_chart(f"Rejections by {title}", _bars(shares)))
+            (title, *_top(shares), bar_chart(f"Rejections by {title}", _bars(shares)))
             for title, shares in (
                 ("reason", rejections.by_reason),
                 ("campaign", rejections.by_campaign),
@@ -117,6 +118,25 @@ def feedback(request):
         ),
     }
     return render(request, "metrics/feedback.html", context)
+
+
+@dataclass(frozen=True)
+class TheRest:
+    """The shares after the top rows, summed: the page shows them as one row (the CSV lists
+    each), so a list of two hundred campaigns does not make the page two hundred rows long."""
+
+    count: int
+    rejections: int
+    share: float | None
+
+
+def _top(shares) -> tuple[list, TheRest | None]:
+    rest = shares[TOP_ROWS:]
+    if not rest:
+        return shares, None
+    known = [s.share for s in rest if s.share is not None]
+    summed = TheRest(len(rest), sum(s.rejections for s in rest), sum(known) if known else None)
+    return shares[:TOP_ROWS], summed
 
 
 def _bars(shares) -> list[tuple[str, int]]:

@@ -75,6 +75,27 @@ def test_the_feedback_page_shows_the_rejections_with_charts(client, marketer, re
     assert 'data-testid="chart-first-touch"' in page and 'data-testid="chart-mqls"' in page
 
 
+def test_a_long_breakdown_shows_its_top_rows_and_sums_up_the_rest(
+    client, marketer, lead, rep, monkeypatch
+):
+    monkeypatch.setattr("accord.metrics.feedback.TOP_ROWS", 2)
+    handed = timezone.now() - dt.timedelta(hours=1)
+    for name, leads in (("Fair", 3), ("Webinar", 2), ("Podcast", 1), ("Newsletter", 1)):
+        campaign = CampaignFactory(name=name, channel=Channel.EMAIL)
+        for _ in range(leads):
+            handoff = lead(rep, at=handed)
+            TouchpointFactory(person=handoff.person, campaign=campaign, occurred_at=handed)
+            do_reject(handoff, rep, "no_budget", "", check_terms())
+    client.force_login(marketer)
+
+    page = client.get("/feedback/").content.decode()
+
+    assert "<td>Fair</td><td>3</td><td>43%</td>" in page
+    assert "<td>Webinar</td><td>2</td><td>29%</td>" in page
+    assert "Podcast" not in page
+    assert "<td>2 more campaigns</td><td>2</td><td>29%</td>" in page
+
+
 def test_the_rejections_download_as_csv(client, marketer, rejected_today):
     client.force_login(marketer)
 
