@@ -63,3 +63,29 @@ def test_on_a_laptop_and_without_javascript_the_menu_is_always_shown(
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         context.close()
         _wait_for_server_threads()
+
+
+def test_on_a_phone_the_pages_off_the_menu_fit_the_screen_too(browser, live_server, marketing_head):
+    from tests.factories import AccountFactory, CampaignFactory, PersonFactory
+
+    account = AccountFactory(name="Northwind Traders International Holdings", domain="nw.example")
+    person = PersonFactory(account=account, title="Vice President of Revenue Operations, EMEA")
+    campaign = CampaignFactory(name="Partner webinar – Retargeting – Lookalikes – Jun 2026")
+    context, page = _signed_in(browser, live_server, marketing_head.email, PHONE)
+    wide = []
+    for url in (
+        f"/people/{person.pk}/",
+        f"/accounts/{account.pk}/",
+        f"/planning/campaigns/{campaign.pk}/",
+        "/people/new/",
+        "/campaigns/new/",
+        "/agreement/propose/",
+        "/search/?q=Northwind",
+    ):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")  # the editor's live panels have answered
+        if (width := page.evaluate("document.documentElement.scrollWidth")) > PHONE["width"]:
+            wide.append(f"{url} is {width} px wide")
+    assert wide == []
+    context.close()
+    _wait_for_server_threads()
