@@ -93,6 +93,7 @@ class Position:
 class Page:
     records: list[dict]
     position: Position | None  # after the page's last record
+    total: int | None = None  # how many records the whole query has (Salesforce's totalSize)
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ class SalesforceApi:
             if records:
                 last = records[-1]
                 position = Position(modstamp=last["SystemModstamp"], record_id=last["Id"])
-            yield Page(records=records, position=position)
+            yield Page(records=records, position=position, total=answer["totalSize"])
             if answer["done"]:
                 return
             next_url = answer["nextRecordsUrl"]

@@ -166,7 +166,10 @@ class Salesforce:
                     fields["primary_contact"] = primary.get(row["Id"], "")
                 records.append(RemoteRecord(row["Id"], fields))
             yield Page(
-                cursor=self._cursor(position, running_full), records=records, removals=removals
+                cursor=self._cursor(position, running_full),
+                records=records,
+                removals=removals,
+                total=page.total,
             )
         # The pull reached the end: a full pull is done, the next one is incremental.
         yield Page(cursor=self._cursor(position, False))

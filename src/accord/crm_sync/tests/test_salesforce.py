@@ -80,7 +80,13 @@ def test_pages_are_followed_and_a_later_sync_pulls_only_what_changed(sync, sales
     ids = [add_lead(salesforce, n) for n in range(7)]
     salesforce.batch_size = 3
 
-    sync()
+    seen = []
+    sync(progress=lambda p: seen.append((p.object.name, p.done, p.total)))
+    assert [s for s in seen if s[0] == "Lead"][:3] == [
+        ("Lead", 3, 7),
+        ("Lead", 6, 7),
+        ("Lead", 7, 7),
+    ]
     salesforce.update("Lead", ids[2], Title="CFO")
     salesforce.calls.clear()
     second = sync()
