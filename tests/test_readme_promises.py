@@ -7,7 +7,7 @@ import pytest
 
 from accord.api import api
 from accord.crm.models import Person
-from accord.mindset.services import do_answer, do_start_round
+from accord.mindset.services import do_answer, do_close_round, do_start_round
 from accord.teams.tokens import do_create_token
 from tests.test_settings import run_accord
 
@@ -72,7 +72,7 @@ def test_readme_promise_shared_mindset_answers_never_say_who_wrote_them(
 ):
     from accord.teams.models import User
 
-    do_start_round(sales_head)
+    round = do_start_round(sales_head)
     for n, wording in enumerate(["Fastest onboarding", "Cheapest", "Best support"]):
         person = User.objects.create_user(
             f"answerer{n}@example.com",
@@ -81,6 +81,7 @@ def test_readme_promise_shared_mindset_answers_never_say_who_wrote_them(
             full_name=f"Answerer Number{n}",
         )
         do_answer(person, {"first": wording, "second": "Quality", "third": "Reliable"})
+    do_close_round(sales_head, round.pk)
 
     for reader in (sales_head, admin_user):
         client.force_login(reader)

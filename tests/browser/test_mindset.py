@@ -1,4 +1,5 @@
-"""The shared mindset in a real browser: a rep names three advantages, a head sees the flag."""
+"""The shared mindset in a real browser: a rep names three advantages, a head closes the round
+and sees the flag."""
 
 import re
 
@@ -39,6 +40,10 @@ def test_a_rep_answers_and_the_head_sees_the_consensus_and_the_flag(
 
     log_in(sales_head.email)
     page.goto("/mindset/")
+    expect(page.get_by_test_id("withheld")).to_contain_text("published when it closes")
+    expect(page.get_by_test_id("answers-so-far")).to_have_text("5 answers so far.")
+    page.get_by_role("button", name="Close Spring check").click()
+    expect(page.get_by_text("Spring check is closed: its results are published.")).to_be_visible()
     expect(page.get_by_test_id("consensus")).to_contain_text("Quality")
     expect(page.get_by_test_id("consensus")).to_contain_text("Reliability")
     expect(page.get_by_test_id("flag-everyone")).to_contain_text("60% match")

@@ -1,8 +1,11 @@
 """The shared-mindset check over JSON: the results of a round, my three advantages.
 
-Results name no one: the wordings that disagree come only to heads and administrators, without
-their authors. Refusals: 403 for a user outside the two teams, 404 for an unknown round, 409 when
-no round is open, 422 for a blank or overlong advantage (named by field).
+Results name no one: a round's results are published when it closes (`published`); while it is
+open only the number of answers is given, so nobody can work out one person's three advantages by
+comparing the results before and after that person answered. The wordings that disagree come only
+to heads and administrators, without their authors. Refusals: 403 for a user outside the two
+teams, 404 for an unknown round, 409 when no round is open, 422 for a blank or overlong advantage
+(named by field).
 """
 
 import datetime as dt
@@ -63,6 +66,8 @@ class MindsetResultsOut(Schema):
     title: str | None
     method: str = Field(description="The grouping used: lexical, or semantic when installed")
     notice: str
+    published: bool = Field(description="False while the round is open: results come at close")
+    answers: int = Field(description="How many people have answered the round")
     consensus: list[NamedOut]
     overall: TeamOut | None
     sales: TeamOut | None
@@ -115,6 +120,8 @@ EMPTY = {
     "title": None,
     "method": "lexical",
     "notice": "",
+    "published": False,
+    "answers": 0,
     "consensus": [],
     "overall": None,
     "sales": None,
@@ -135,14 +142,21 @@ def results(request, query: Query[MindsetResultsQuery]):
     if chosen is None:
         return EMPTY
     found = selectors.get_results(chosen, query.method)
-    result = found.result
-    sales, marketing = result.teams
-    sees = access.may_read_mindset_wordings(request.auth)
-    return {
+    told = {
         "round": chosen.pk,
         "title": chosen.title,
         "method": found.method,
         "notice": found.notice,
+        "published": found.published,
+        "answers": found.answers,
+    }
+    result = found.result
+    if result is None:
+        return {**EMPTY, **told}
+    sales, marketing = result.teams
+    sees = access.may_read_mindset_wordings(request.auth)
+    return {
+        **told,
         "consensus": [_named(n) for n in result.consensus],
         "overall": _team(result.overall),
         "sales": _team(sales),

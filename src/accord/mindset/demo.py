@@ -1,7 +1,9 @@
-"""The demo company's shared-mindset round: Sales sells on quality, Marketing on price.
+"""The demo company's shared-mindset rounds: Sales sells on quality, Marketing on price.
 
-Every demo persona in both teams answers in their own words, and the campaigns say which
-advantage they promote, so a new user sees the flag, the consensus and where the message differs.
+In last month's round, closed, every demo persona in both teams answered in their own words, and
+the campaigns say which advantage they promote, so a new user sees the flag, the consensus and
+where the message differs. This month's round is open, a few answers in, its results withheld
+until it closes.
 """
 
 import datetime as dt
@@ -51,21 +53,49 @@ CAMPAIGN_ADVANTAGES = [
 
 
 def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
-    """One open round answered by every persona of both teams; advantages on the campaigns."""
+    """A closed round answered by every persona of both teams, an open one answered by a few;
+    advantages on the campaigns."""
     rng = random.Random(rng_seed)
-    started = dt.datetime.combine(today - dt.timedelta(days=10), dt.time(9), tzinfo=dt.UTC)
     head = User.objects.filter(role=User.Role.HEAD, team__kind=Team.Kind.MARKETING).first()
-    round = Round.objects.create(
-        title=f"Shared mindset, {started:%B %Y}", started_at=started, started_by=head
+    people = list(
+        User.objects.filter(team__kind__in=list(VOICES), is_active=True)
+        .select_related("team")
+        .order_by("email")
     )
-    people = User.objects.filter(team__kind__in=list(VOICES), is_active=True).select_related("team")
+    closed_start = _at(today - dt.timedelta(days=40))
+    closed = Round.objects.create(
+        title=f"Shared mindset, {closed_start:%B %Y}",
+        started_at=closed_start,
+        started_by=head,
+        is_open=False,
+        closed_at=closed_start + dt.timedelta(days=14),
+    )
+    open_start = _at(today - dt.timedelta(days=3))
+    opened = Round.objects.create(
+        title=f"Shared mindset, {open_start:%B %Y}", started_at=open_start, started_by=head
+    )
+    answers = _answers(closed, people, rng) + _answers(opened, people[:4], rng)
+    Answer.objects.bulk_create(answers)
+    campaigns = list(Campaign.objects.order_by("id"))
+    for number, campaign in enumerate(campaigns):
+        campaign.advantage = CAMPAIGN_ADVANTAGES[number % len(CAMPAIGN_ADVANTAGES)]
+    Campaign.objects.bulk_update(campaigns, ["advantage"], batch_size=500)
+    return {"mindset.round": 2, "mindset.answer": len(answers)}
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+
+
+def _answers(round: Round, people: list[User], rng: random.Random) -> list[Answer]:
+    """Each person's three advantages in their team's voice, a few hours apart."""
     answers, seen = [], {kind: 0 for kind in VOICES}
-    for number, person in enumerate(people.order_by("email")):
+    for number, person in enumerate(people):
         voices = VOICES[person.team.kind]
         voice = voices[seen[person.team.kind] % len(voices)]
         seen[person.team.kind] += 1
         first, second, third = (rng.choice(WORDINGS[advantage]) for advantage in voice)
-        answered = started + dt.timedelta(hours=3 + 7 * number)
+        answered = round.started_at + dt.timedelta(hours=3 + 7 * number)
         answers.append(
             Answer(
                 round=round,
@@ -77,9 +107,4 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
                 answered_at=min(answered, timezone.now()),
             )
         )
-    Answer.objects.bulk_create(answers)
-    campaigns = list(Campaign.objects.order_by("id"))
-    for number, campaign in enumerate(campaigns):
-        campaign.advantage = CAMPAIGN_ADVANTAGES[number % len(CAMPAIGN_ADVANTAGES)]
-    Campaign.objects.bulk_update(campaigns, ["advantage"], batch_size=500)
-    return {"mindset.round": 1, "mindset.answer": len(answers)}
+    return answers

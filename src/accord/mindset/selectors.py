@@ -1,4 +1,9 @@
-"""Reads of the shared-mindset check that the pages and the API share."""
+"""Reads of the shared-mindset check that the pages and the API share.
+
+Publication: a round's results are published when it closes, all at once. Results that moved
+with every answer would let anyone work out one person's three advantages by comparing them
+before and after that person answered; while a round is open only how many have answered is told.
+"""
 
 import datetime as dt
 from collections.abc import Callable
@@ -17,12 +22,22 @@ METHODS = ("lexical", "semantic")
 CAMPAIGN_WINDOW = dt.timedelta(days=365)
 
 
+WITHHELD = "published when the round closes"
+
+
 @dataclass(frozen=True)
 class RoundResults:
+    """`result` is None while the round is open (not yet published); `answers` is always told."""
+
     round: Round
-    result: MindsetResult
+    result: MindsetResult | None
     method: str
+    answers: int
     notice: str = ""
+
+    @property
+    def published(self) -> bool:
+        return self.result is not None
 
 
 def list_rounds():
@@ -73,10 +88,12 @@ def campaign_messages(round: Round) -> list[CampaignMessage]:
 
 
 def get_results(round: Round, method: str = "lexical") -> RoundResults:
+    group, used, notice = grouping_method(method)
+    if round.is_open:
+        return RoundResults(round, None, used, round.answers.count(), notice)
     answers = [
         PersonAnswer(a.team_kind, tuple(a.advantages))
         for a in round.answers.order_by("id").only("team_kind", "first", "second", "third")
     ]
-    group, used, notice = grouping_method(method)
     result = compare(answers, campaign_messages(round), group)
-    return RoundResults(round=round, result=result, method=used, notice=notice)
+    return RoundResults(round, result, used, len(answers), notice)

@@ -46,23 +46,39 @@ def check_advantages(advantages: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
+def _close(user: User, round: Round, now) -> None:
+    round.is_open, round.closed_at = False, now
+    round.save(update_fields=["is_open", "closed_at"])
+    record_change(
+        actor=user,
+        action=Action.CHANGED,
+        record_type="mindset round",
+        record_id=round.pk,
+        field="status",
+        old="open",
+        new="closed",
+    )
+
+
+@transaction.atomic
+def do_close_round(user: User, round_id: int) -> Round:
+    """Close the round, which publishes its results; closing a closed round changes nothing."""
+    check_can_start_round(user)
+    round = Round.objects.select_for_update().filter(pk=round_id).first()
+    if round is None:
+        raise MindsetRefused([("round", f"There is no shared-mindset round {round_id}")])
+    if round.is_open:
+        _close(user, round, timezone.now())
+    return round
+
+
 @transaction.atomic
 def do_start_round(user: User, title: str = "") -> Round:
     """Close the open round, if any, and open a new one."""
     check_can_start_round(user)
     now = timezone.now()
     for previous in Round.objects.select_for_update().filter(is_open=True):
-        previous.is_open, previous.closed_at = False, now
-        previous.save(update_fields=["is_open", "closed_at"])
-        record_change(
-            actor=user,
-            action=Action.CHANGED,
-            record_type="mindset round",
-            record_id=previous.pk,
-            field="status",
-            old="open",
-            new="closed",
-        )
+        _close(user, previous, now)
     title = " ".join(title.split()) or f"Round of {now:%d %b %Y}"
     try:
         with transaction.atomic():

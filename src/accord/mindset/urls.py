@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.results, name="index"),
     path("answer/", views.answer, name="answer"),
     path("rounds/start/", views.start_round, name="start-round"),
+    path("rounds/close/", views.close_round, name="close-round"),
 ]

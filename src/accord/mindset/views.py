@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accord.inputs import read_id
@@ -16,6 +18,7 @@ from accord.mindset.services import (
     FIELDS,
     MindsetRefused,
     do_answer,
+    do_close_round,
     do_start_round,
 )
 from accord.teams import access
@@ -46,8 +49,9 @@ def results(request):
         "threshold": int(SHARED_MINDSET_SHARE * 100),
         "match_at_least": MATCH_AT_LEAST,
         "method": method,
+        "withheld": selectors.WITHHELD,
     }
-    if found:
+    if found and found.published:
         context["named_chart"] = named_chart(found.result)
         context["message_chart"] = message_chart(found.result)
     return render(request, "mindset/results.html", context)
@@ -89,3 +93,17 @@ def start_round(request):
     except MindsetRefused as exc:
         messages.error(request, str(exc))
     return redirect("mindset:index")
+
+
+@login_required
+@require_POST
+def close_round(request):
+    round_id = read_id(request.POST, "round")
+    if round_id is None:
+        raise BadRequest("'round' must name the round to close")
+    try:
+        closed = do_close_round(request.user, round_id)
+        messages.success(request, f"{closed} is closed: its results are published.")
+    except MindsetRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('mindset:index')}?round={round_id}")

@@ -3,7 +3,7 @@
 import pytest
 from tests.factories import CampaignFactory
 
-from accord.mindset.services import do_answer
+from accord.mindset.services import do_answer, do_close_round
 from accord.mindset.tests.conftest import three
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def test_results_carry_the_flag_per_team_and_the_wordings_only_for_heads(
         do_answer(person, three("Quality", "Great service", "Reliable"))
     for person in colleagues("marketing", 2):
         do_answer(person, three("Cheapest", "Innovative", "Easy to use"))
+    do_close_round(sales_head, open_round.pk)
 
     as_head = api_as(sales_head).get("/mindset/results").json()
     as_rep = api_as(rep).get("/mindset/results").json()

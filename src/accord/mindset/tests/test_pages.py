@@ -3,7 +3,7 @@
 import pytest
 from tests.factories import CampaignFactory
 
-from accord.mindset.services import do_answer, do_start_round
+from accord.mindset.services import do_answer, do_close_round, do_start_round
 from accord.mindset.tests.conftest import three
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,7 @@ def test_a_head_sees_the_consensus_the_flag_and_the_answers_that_disagree(
 ):
     _answered(colleagues("sales", 3), SALES_VOICE)
     _answered(colleagues("marketing", 2), MARKETING_VOICE)
+    do_close_round(sales_head, open_round.pk)
     client.force_login(sales_head)
 
     page = _text(client.get("/mindset/"))
@@ -58,8 +59,11 @@ def test_a_head_sees_the_consensus_the_flag_and_the_answers_that_disagree(
     assert 'data-testid="named-chart"' in page
 
 
-def test_a_rep_sees_the_results_but_not_the_wordings(client, rep, colleagues, open_round):
+def test_a_rep_sees_the_results_but_not_the_wordings(
+    client, rep, sales_head, colleagues, open_round
+):
     _answered(colleagues("sales", 3), SALES_VOICE)
+    do_close_round(sales_head, open_round.pk)
     client.force_login(rep)
 
     page = _text(client.get("/mindset/"))
@@ -76,6 +80,7 @@ def test_the_page_shows_where_campaigns_sell_on_something_else(
     CampaignFactory(advantage="Lowest price in its class")
     CampaignFactory(advantage="Best value for money")
     CampaignFactory(advantage="")
+    do_close_round(marketing_head, open_round.pk)
     client.force_login(marketing_head)
 
     page = _text(client.get("/mindset/"))
@@ -85,10 +90,13 @@ def test_the_page_shows_where_campaigns_sell_on_something_else(
     assert 'data-testid="message-chart"' in page
 
 
-def test_semantic_grouping_without_the_extra_says_so(client, rep, open_round, monkeypatch):
+def test_semantic_grouping_without_the_extra_says_so(
+    client, rep, sales_head, open_round, monkeypatch
+):
     from accord.mindset import semantic
 
     monkeypatch.setattr(semantic, "semantic_available", lambda: False)
+    do_close_round(sales_head, open_round.pk)
     client.force_login(rep)
 
     page = _text(client.get("/mindset/?method=semantic"))
