@@ -24,6 +24,7 @@ from accord.imports.formats.base import (
 )
 from accord.imports.mappings import kept_mappings
 from accord.imports.models import ValueMapping
+from accord.inputs import NUL, NUL_REFUSED
 from accord.money import check_amount
 
 MODELS = {
@@ -93,6 +94,8 @@ class Refused(ValueError):
 def _text(limit: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip()
+        if NUL in value:
+            raise Refused(f"{value[:40]!r} {NUL_REFUSED}")
         if len(value) > limit:
             raise Refused(f"{value[:40]!r}… is longer than {limit} characters")
         return value

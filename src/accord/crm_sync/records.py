@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 
 from accord.audit.services import Action, record_change, record_changes
 from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, SourceRecord
-from accord.crm.services import do_record_lifecycle_changes
+from accord.crm.services import InvalidChange, check_move_by_hand, do_record_lifecycle_changes
 from accord.crm_sync.connector import ObjectType, RemoteRecord, Removal, SyncObject
 from accord.crm_sync.fields import (
     FIELDS,
@@ -155,6 +155,10 @@ def apply_page(
                 local.name = getattr(local, "domain", "") or f"{crm} {noun} {rid}"
             creates.append((rid, local))
         else:
+            refused = _funnel_refusal(becomes, local, values, owners)
+            if refused:
+                outcome.skipped.append((rid, refused))
+                continue
             changed_fields = []
             for f in fields:
                 if f.name not in values:
@@ -233,6 +237,22 @@ def apply_page(
         [row for row, _ in changed_synced], ["values", "local_id"], batch_size=500
     )
     return outcome
+
+
+def _funnel_refusal(becomes: ObjectType, local, values: dict, owners: dict) -> str | None:
+    """Why the funnel refuses the stage the CRM gives a person, or None. When an admin makes
+    the CRM the stage's owner, its moves follow the rules a move by hand follows (forward only,
+    accepting is the inbox's, the recycle wait), so the record is skipped with the reason."""
+    if becomes != ObjectType.PERSON or owners.get("lifecycle_stage") != Side.CRM:
+        return None
+    stage = values.get("lifecycle_stage")
+    if stage is None or stage == local.lifecycle_stage:
+        return None
+    try:
+        check_move_by_hand(local, local.lifecycle_stage, stage)
+    except InvalidChange as refusal:
+        return f"Lifecycle stage: {refusal.message}"
+    return None
 
 
 def _created(text: str) -> dt.datetime | None:

@@ -6,7 +6,15 @@ import pytest
 from accord.audit.models import AuditEntry
 from accord.crm.models import LifecycleStage, Person, SourceRecord
 from accord.crm_sync.connector import Removal
-from accord.crm_sync.models import Connection, Cursor, SyncedRecord, SyncProblem, SyncRun
+from accord.crm_sync.models import (
+    Connection,
+    Cursor,
+    FieldOwner,
+    Side,
+    SyncedRecord,
+    SyncProblem,
+    SyncRun,
+)
 from accord.crm_sync.services import do_sync
 from accord.crm_sync.tests.memory import MemoryCrm
 
@@ -70,6 +78,32 @@ def test_a_record_accord_cannot_take_is_skipped_with_its_id_and_reason(hubspot):
     assert problem.remote_id == "002"
     assert "unknown lifecycle stage 'Trial user'" in problem.reason
     assert run.counts["contacts"] == {"pulled": 2, "skipped": 1}
+
+
+def test_a_text_with_a_nul_character_is_skipped_not_stored(hubspot):
+    crm = MemoryCrm({"001": contact(1, title="CTO\x00"), "002": contact(2)})
+
+    run = do_sync(hubspot, crm)
+
+    assert list(Person.objects.values_list("email", flat=True)) == ["p2@acme.example"]
+    assert "NUL character" in SyncProblem.objects.get(run=run, remote_id="001").reason
+
+
+def test_a_crm_that_owns_the_stage_still_moves_people_only_as_the_funnel_allows(hubspot):
+    FieldOwner.objects.create(
+        kind=hubspot.kind, object="contacts", field="lifecycle_stage", owner=Side.CRM
+    )
+    crm = MemoryCrm({"001": contact(1, lifecycle_stage="customer"), "002": contact(2)})
+    do_sync(hubspot, crm)
+    crm.remote["001"].update(lifecycle_stage="lead", title="CFO")  # back down the funnel
+    crm.remote["002"]["lifecycle_stage"] = "opportunity"  # forward
+
+    run = do_sync(hubspot, crm, full=True)
+
+    stages = dict(Person.objects.values_list("email", "lifecycle_stage"))
+    assert stages == {"p1@acme.example": "customer", "p2@acme.example": "opportunity"}
+    reason = SyncProblem.objects.get(run=run, remote_id="001").reason
+    assert reason.startswith("Lifecycle stage: People move forward through the funnel")
 
 
 def test_a_field_the_crm_owns_changed_in_accord_is_overwritten_and_audited(hubspot):
