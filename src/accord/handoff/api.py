@@ -158,7 +158,7 @@ def inbox(request: HttpRequest, query: Query[InboxQuery]):
     and `count` of them all."""
     handoffs = inbox_handoffs(request.user, rep_id=query.rep_id)
     ids = handoffs.values_list("pk", flat=True)[query.offset : query.offset + query.limit]
-    items = inbox_items(inbox_page(handoffs, ids))
+    items = inbox_items(inbox_page(handoffs, ids, explained=True))
     return {"items": [item_out(item) for item in items], "count": handoffs.count()}
 
 

@@ -325,15 +325,17 @@ def campaigns_to_filter_by() -> list[tuple[int, str]]:
     return list(Campaign.objects.order_by("name").values_list("pk", "name"))
 
 
-def inbox_page(handoffs: QuerySet[Handoff], ids) -> list[Handoff]:
+def inbox_page(handoffs: QuerySet[Handoff], ids, *, explained: bool = False) -> list[Handoff]:
     """The handoffs of these ids (a page of `handoffs`, picked by its ids alone), in their
     order, with what the inbox shows of each. Only the page's rows are joined to their person,
     score and team: joining every open lead before sorting took a second for a team holding
-    68,000 accepted leads (the large demo). A row shows the score, not why: the agreement's
-    document, which explains it, is left unread (parsing it for each of fifty rows took a
-    fifth of the page)."""
+    68,000 accepted leads (the large demo). A page's row shows the score, not why: unless
+    `explained` (the API answers why), the agreement's document that explains it is left
+    unread (parsing it for each of fifty rows took a fifth of the page)."""
     ids = list(ids)
-    page = handoffs.filter(pk__in=ids).defer("person__lead_score__version__document_data")
+    page = handoffs.filter(pk__in=ids)
+    if not explained:
+        page = page.defer("person__lead_score__version__document_data")
     rows = {handoff.pk: handoff for handoff in page}
     return [rows[pk] for pk in ids]
 

@@ -30,6 +30,7 @@ METRICS_ENDPOINTS = {
     for name in ["funnel", "velocity", "sla", "roi", "attribution"]
 }
 AUDIT_ENDPOINTS = {("/api/v1/audit", "get")}
+NOTIFICATION_ENDPOINTS = {("/api/v1/notifications", "get")}
 IMPORT_UPLOAD = ("/api/v1/imports", "post")  # refers to no record, so it cannot answer 404
 IMPORT_ENDPOINTS = {
     IMPORT_UPLOAD,
@@ -89,6 +90,7 @@ def test_the_openapi_schema_is_served_without_a_token_and_lists_every_endpoint(c
         | AGREEMENT_ENDPOINTS
         | METRICS_ENDPOINTS
         | AUDIT_ENDPOINTS
+        | NOTIFICATION_ENDPOINTS
         | IMPORT_ENDPOINTS
         | GOALS_ENDPOINTS
         | MINDSET_ENDPOINTS
