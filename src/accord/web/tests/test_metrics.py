@@ -45,13 +45,17 @@ def test_requests_are_counted_by_route_and_status_with_their_time(client, rep):
     counted = value(after, "accord_http_requests_total", **route)
     assert counted - value(before, "accord_http_requests_total", **route) == 3
     unmatched = {"route": "unmatched", "method": "GET", "status": "404"}
-    assert value(after, "accord_http_requests_total", **unmatched) - value(
-        before, "accord_http_requests_total", **unmatched
-    ) == 1
+    assert (
+        value(after, "accord_http_requests_total", **unmatched)
+        - value(before, "accord_http_requests_total", **unmatched)
+        == 1
+    )
     timed = {"route": "/people/<int:pk>/", "method": "GET"}
-    assert value(after, "accord_http_request_duration_seconds_count", **timed) - value(
-        before, "accord_http_request_duration_seconds_count", **timed
-    ) == 3
+    assert (
+        value(after, "accord_http_request_duration_seconds_count", **timed)
+        - value(before, "accord_http_request_duration_seconds_count", **timed)
+        == 3
+    )
     assert value(after, "accord_db_query_duration_seconds_count") > value(
         before, "accord_db_query_duration_seconds_count"
     )
