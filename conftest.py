@@ -142,3 +142,45 @@ def fresh_live_count():
     live.forget()
     yield
     live.forget()
+
+
+@pytest.fixture(scope="session")
+def identity_provider():
+    """The company's OpenID Connect provider (Django OAuth Toolkit) in its own process on
+    loopback, once for the session: the sign-on tests register Accord and add people to it."""
+    from tests.identity_provider import IdentityProvider
+
+    provider = IdentityProvider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sign_on_through(identity_provider, settings):
+    """`sign_on_through(accord_url)`: Accord registered at the provider as a client that comes
+    back to `accord_url`, and set up to offer "Log in with Northwind SSO" mapping these groups."""
+    from accord.web import sign_on
+
+    def set_up(accord_url: str):
+        identity_provider.register(
+            "accord", "client-secret-1", f"{accord_url}/login/sso/callback/", f"{accord_url}/login/"
+        )
+        settings.SIGN_ON = {
+            "issuer": identity_provider.issuer,
+            "origin": identity_provider.origin,
+            "client_id": "accord",
+            "client_secret": "client-secret-1",
+            "name": "Northwind SSO",
+            "role_claim": "groups",
+            "roles": [
+                ("accord-reps", "sales", "rep"),
+                ("accord-marketing", "marketing", "marketer"),
+                ("accord-heads-sales", "sales", "head"),
+                ("it-admins", None, "admin"),
+            ],
+            "domains": (),
+        }
+        return identity_provider
+
+    yield set_up
+    sign_on._registered.cache_clear()  # the provider's keys and metadata, as Accord kept them

@@ -57,6 +57,19 @@ def test_a_bad_setting_stops_start_with_a_clear_error(tmp_path, variable, value,
     assert "secret" not in result.stderr  # a mail URL's password is never repeated
 
 
+def test_a_sign_on_domain_that_is_no_domain_stops_start(tmp_path):
+    sign_on = {
+        "ACCORD_OIDC_ISSUER": "https://sso.example.com",
+        "ACCORD_OIDC_CLIENT_ID": "accord",
+        "ACCORD_OIDC_CLIENT_SECRET": "secret",
+        "ACCORD_OIDC_DOMAINS": "northwind.example, @northwind.example",
+    }
+    result = run_accord("stats", env_overrides=sign_on, tmp_path=tmp_path)
+
+    assert result.returncode == 2
+    assert "ACCORD_OIDC_DOMAINS: '@northwind.example' is not an e-mail domain" in result.stderr
+
+
 @pytest.mark.parametrize("roles", ["accord-reps=sales:marketer", "accord=everyone", "=admin"])
 def test_a_sign_on_role_that_is_no_team_and_role_stops_start(tmp_path, roles):
     sign_on = {

@@ -216,7 +216,23 @@ def env_sign_on() -> dict | None:
         "name": env_str("ACCORD_OIDC_NAME", "single sign-on"),
         "role_claim": env_str("ACCORD_OIDC_ROLE_CLAIM", "groups"),
         "roles": _role_map(env_str("ACCORD_OIDC_ROLES", "")),
+        "domains": _domains(env_list("ACCORD_OIDC_DOMAINS", [])),
     }
+
+
+def _domains(domains: list[str]) -> tuple[str, ...]:
+    """The e-mail domains whose people may sign on, lower-cased; none: any the provider vouches
+    for (a provider serving many companies, as Google and Entra's multi-tenant apps do, should
+    be given the company's own)."""
+    import re
+
+    for domain in domains:
+        if not re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", domain):
+            raise ConfigError(
+                f"ACCORD_OIDC_DOMAINS: {domain!r} is not an e-mail domain such as example.com "
+                "(the part after the @, without it)"
+            )
+    return tuple(domain.lower() for domain in domains)
 
 
 def _role_map(raw: str) -> list[tuple[str, str | None, str]]:

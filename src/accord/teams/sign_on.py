@@ -5,6 +5,8 @@ to; or why they may not come in."""
 from dataclasses import dataclass
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from accord.teams.models import Team, User
@@ -25,14 +27,19 @@ class SignOn:
     refusal: str = ""  # why the person may not come in, in words they can take to IT
 
 
-def do_sign_on(claims: dict, *, role_claim: str, grants: list[RoleGrant]) -> SignOn:
-    """The user the provider's claims (ID token and userinfo) name, made on their first visit."""
-    email = (claims.get("email") or "").strip().lower()
-    if not email:
+def do_sign_on(
+    claims: dict, *, role_claim: str, grants: list[RoleGrant], domains: tuple[str, ...] = ()
+) -> SignOn:
+    """The user the provider's claims (ID token and userinfo) name, made on their first visit;
+    with `domains`, only a person whose e-mail is at one of them."""
+    email, refusal = _email_of(claims)
+    if refusal:
+        return SignOn(None, refusal)
+    if domains and email.rpartition("@")[2] not in domains:
         return SignOn(
             None,
-            "Your company account sent no e-mail address, so Accord cannot tell "
-            "who you are. Ask IT to release the email claim to Accord.",
+            f"{email} is not an address of the company: Accord's sign-on lets in addresses at "
+            f"{', '.join(domains)} only.",
         )
     if claims.get("email_verified") is False:
         return SignOn(None, f"Your company account has not verified {email}.")
@@ -52,6 +59,26 @@ def do_sign_on(claims: dict, *, role_claim: str, grants: list[RoleGrant]) -> Sig
     if grant.team and team is None:
         return SignOn(None, f"The {Team.Kind(grant.team).label} team is not set up in Accord yet.")
     return SignOn(_create_user(email, claims, grant, team))
+
+
+def _email_of(claims: dict) -> tuple[str, str]:
+    """The person's e-mail address, lower-cased, or why there is none. Microsoft Entra ID sends
+    no `email` claim for an account without a mailbox address set; its `preferred_username` (the
+    sign-in name) is then the address when it is one."""
+    email = (claims.get("email") or "").strip().lower()
+    if email:
+        return email, ""
+    username = claims.get("preferred_username")
+    username = username.strip() if isinstance(username, str) else ""
+    try:
+        validate_email(username)
+    except ValidationError:
+        named = f", and its user name {username} is not one" if username else ""
+        return "", (
+            f"Your company account sent no e-mail address{named}, so Accord cannot tell who "
+            "you are. Ask IT to release the email claim to Accord."
+        )
+    return username.lower(), ""
 
 
 def _grant_for(held, grants: list[RoleGrant]) -> RoleGrant | None:

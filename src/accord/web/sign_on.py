@@ -79,7 +79,9 @@ def callback(request):
         RoleGrant(group, Team.Kind(team) if team else None, User.Role(role))
         for group, team, role in config["roles"]
     ]
-    result = do_sign_on(claims, role_claim=config["role_claim"], grants=grants)
+    result = do_sign_on(
+        claims, role_claim=config["role_claim"], grants=grants, domains=config.get("domains", ())
+    )
     if result.user is None:
         return _refused(request, result.refusal, 403)
     wanted = request.session.pop(NEXT, "")
