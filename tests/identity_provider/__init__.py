@@ -53,6 +53,7 @@ class IdentityProvider:
             [sys.executable, "-m", "tests.identity_provider"],
             cwd=ROOT,
             env={**os.environ, "IDP_DIRECTORY_TOKEN": token},
+            stdin=subprocess.PIPE,  # closed when this process ends: the provider stops then
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
@@ -65,7 +66,7 @@ class IdentityProvider:
         return cls(process, issuer, token, log)
 
     def stop(self) -> None:
-        self.process.terminate()
+        self.process.stdin.close()
         self.process.wait()
         self.log.close()
 

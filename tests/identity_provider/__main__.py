@@ -1,9 +1,11 @@
 """Runs the identity provider on a free loopback port: `python -m tests.identity_provider`.
-Prints its issuer on the first line once it answers, then serves until stopped."""
+Prints its issuer on the first line once it answers, then serves until stopped or until its
+standard input closes (the test run that started it has ended, however it ended)."""
 
 import os
 import sys
 import tempfile
+import threading
 
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -27,6 +29,7 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         server.set_app(get_wsgi_application())
         print(os.environ["IDP_ISSUER"], flush=True)
+        threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
