@@ -70,6 +70,17 @@ def test_a_sign_on_domain_that_is_no_domain_stops_start(tmp_path):
     assert "ACCORD_OIDC_DOMAINS: '@northwind.example' is not an e-mail domain" in result.stderr
 
 
+def test_the_sign_on_domains_are_taken_in_any_letter_case(monkeypatch):
+    from accord.env import env_sign_on
+
+    monkeypatch.setenv("ACCORD_OIDC_ISSUER", "https://sso.example.com")
+    monkeypatch.setenv("ACCORD_OIDC_CLIENT_ID", "accord")
+    monkeypatch.setenv("ACCORD_OIDC_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("ACCORD_OIDC_DOMAINS", "Northwind.Example, northwind.co.uk")
+
+    assert env_sign_on()["domains"] == ("northwind.example", "northwind.co.uk")
+
+
 @pytest.mark.parametrize("roles", ["accord-reps=sales:marketer", "accord=everyone", "=admin"])
 def test_a_sign_on_role_that_is_no_team_and_role_stops_start(tmp_path, roles):
     sign_on = {
