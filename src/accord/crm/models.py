@@ -210,6 +210,7 @@ class SourceRecord(models.Model):
         ACCOUNT = "account", "Account"
         PERSON = "person", "Person"
         OPPORTUNITY = "opportunity", "Opportunity"
+        CAMPAIGN = "campaign", "Campaign"
 
     system = models.CharField(max_length=32)
     object_type = models.CharField(max_length=16, choices=ObjectType.choices)

@@ -20,6 +20,9 @@ class ObjectType(enum.StrEnum):
     ACCOUNT = "account"
     PERSON = "person"
     OPPORTUNITY = "opportunity"
+    CAMPAIGN = "campaign"
+    TOUCHPOINT = "touchpoint"  # a campaign's member, as a touch of that campaign
+    DEAL_CONTACT = "deal_contact"  # a person's role in a deal (the primary one names its contact)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class SyncObject:
     name: str
     becomes: ObjectType
     label: str  # for the page and the progress bar: "contacts", "leads"
+    # The Accord fields (crm_sync.fields) the CRM's object has, pulled or written back; None:
+    # every one. The ownership table on the sync page lists these alone.
+    fields: frozenset[str] | None = None
+
+    def exchanges(self, field: str) -> bool:
+        return self.fields is None or field in self.fields
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,20 @@ def _stored(connection: Connection) -> str:
         raise CrmUnreachable(str(exc)) from None
 
 
-# The variable that, when set, holds each CRM's token (and makes the worker sync it).
+# The variables that, when one is set, hold a CRM's credentials (and make the worker sync it):
+# a token, or (Salesforce) a connected app's consumer key for the client-credentials or JWT
+# bearer flow.
 ENV_TOKENS = {
-    Connection.Kind.HUBSPOT: "ACCORD_HUBSPOT_TOKEN",
-    Connection.Kind.SALESFORCE: "ACCORD_SALESFORCE_TOKEN",
+    Connection.Kind.HUBSPOT: ("ACCORD_HUBSPOT_TOKEN",),
+    Connection.Kind.SALESFORCE: ("ACCORD_SALESFORCE_TOKEN", "ACCORD_SALESFORCE_CLIENT_ID"),
 }
+
+
+def environment_credential(kind: str) -> str:
+    """The first of a CRM's credentials the environment sets ("" when none): shown masked on
+    the page, and what makes the worker sync that CRM."""
+    return next((value for name in ENV_TOKENS.get(kind, ()) if (value := env_str(name))), "")
+
 
 CONNECTORS: dict[str, Callable[[Connection], Connector]] = {
     Connection.Kind.HUBSPOT: _hubspot,

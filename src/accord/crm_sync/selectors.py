@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from accord.crm_sync.connector import SyncObject
-from accord.crm_sync.connectors import CONNECTORS, ENV_TOKENS, OBJECTS
+from accord.crm_sync.connectors import CONNECTORS, OBJECTS, environment_credential
 from accord.crm_sync.fields import FIELDS, Field, owners
 from accord.crm_sync.models import Connection, Side, SyncProblem, SyncRun
 from accord.crm_sync.secrets import SecretUnreadable, masked
-from accord.env import env_str
 from accord.teams.access import Audience, audience_of
 
 PROBLEMS_SHOWN = 50
@@ -45,6 +44,7 @@ class CrmState:
     problems: list[SyncProblem]
     problem_count: int
     owners: list[ObjectOwners]
+    pulled_only: list[SyncObject]  # campaigns, their members, the people of deals
 
     @property
     def connected(self) -> bool:
@@ -57,7 +57,7 @@ def crm_states() -> list[CrmState]:
 
 
 def _state(kind: str, connection: Connection | None) -> CrmState:
-    from_env = env_str(ENV_TOKENS[kind]) if kind in ENV_TOKENS else None
+    from_env = environment_credential(kind)
     shown, problem = masked(from_env or ""), ""
     if not from_env and connection is not None:
         try:
@@ -78,17 +78,16 @@ def _state(kind: str, connection: Connection | None) -> CrmState:
         problem_count=run.problems.count()
         if run and len(problems) == PROBLEMS_SHOWN
         else len(problems),
-        owners=[
-            ObjectOwners(
-                obj,
-                [
-                    OwnedField(f, side)
-                    for f in FIELDS[obj.becomes]
-                    for side in [owners(kind, obj.name, obj.becomes)[f.name]]
-                ],
-            )
-            for obj in OBJECTS[kind]
-        ],
+        owners=[_owners(kind, obj) for obj in OBJECTS[kind] if obj.becomes in FIELDS],
+        pulled_only=[obj for obj in OBJECTS[kind] if obj.becomes not in FIELDS],
+    )
+
+
+def _owners(kind: str, obj: SyncObject) -> ObjectOwners:
+    """The fields this CRM's object exchanges, each with the side that owns it."""
+    sides = owners(kind, obj.name, obj.becomes)
+    return ObjectOwners(
+        obj, [OwnedField(f, sides[f.name]) for f in FIELDS[obj.becomes] if obj.exchanges(f.name)]
     )
 
 

@@ -17,8 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import Action, record_change
+from accord.crm_sync.campaigns import APPLY, remove_pulled
 from accord.crm_sync.connector import Change, Connector, CrmUnreachable, SyncObject
-from accord.crm_sync.connectors import ENV_TOKENS, OBJECTS, connector_for
+from accord.crm_sync.connectors import (
+    ENV_TOKENS,
+    OBJECTS,
+    connector_for,
+    environment_credential,
+)
 from accord.crm_sync.fields import FIELDS, owners
 from accord.crm_sync.models import (
     Connection,
@@ -31,7 +37,6 @@ from accord.crm_sync.models import (
 )
 from accord.crm_sync.pushed import accord_values
 from accord.crm_sync.records import apply_page, apply_removals
-from accord.env import env_str
 
 logger = logging.getLogger(__name__)
 PUSH_BATCH = 100  # HubSpot's batch update and Salesforce's sObject collections take 100 and 200
@@ -119,13 +124,18 @@ def do_sync(
 
 def _pull(run, connection, connector, obj, full, progress) -> None:
     cursor, _ = Cursor.objects.get_or_create(connection=connection, object=obj.name)
-    field_owners = owners(connection.kind, obj.name, obj.becomes)
+    exchanges_fields = obj.becomes in FIELDS
+    field_owners = owners(connection.kind, obj.name, obj.becomes) if exchanges_fields else {}
+    remove = apply_removals if exchanges_fields else remove_pulled
     done = 0
     for page in connector.pull(obj, cursor.value, full=full):
         at = timezone.now()
         with transaction.atomic():
-            outcome = apply_page(connection, obj, page.records, field_owners, at=at)
-            removed = apply_removals(connection, obj, page.removals, at=at) if page.removals else 0
+            if exchanges_fields:
+                outcome = apply_page(connection, obj, page.records, field_owners, at=at)
+            else:
+                outcome = APPLY[obj.becomes](connection, obj, page.records, at=at)
+            removed = remove(connection, obj, page.removals, at=at) if page.removals else 0
             cursor.value = page.cursor
             cursor.save(update_fields=["value", "updated_at"])
             skipped = _problems(run, obj, SyncProblem.Direction.PULL, outcome.skipped)
@@ -158,9 +168,13 @@ def _problems(run, obj, direction, problems: Sequence[tuple[str, str]]) -> int:
 def _push(run, connection, connector, obj, progress) -> None:
     """Accord's values of the fields it owns, written back where they differ from the value
     last exchanged with the CRM, in batches; each batch's outcome recorded as it comes back."""
+    if obj.becomes not in FIELDS:
+        return  # pulled only: campaigns, their members, the people of deals
     field_owners = owners(connection.kind, obj.name, obj.becomes)
     pushed = [
-        f.name for f in FIELDS[obj.becomes] if f.pushed and field_owners[f.name] == Side.ACCORD
+        f.name
+        for f in FIELDS[obj.becomes]
+        if f.pushed and field_owners[f.name] == Side.ACCORD and obj.exchanges(f.name)
     ]
     if not pushed:
         return
@@ -287,11 +301,9 @@ def do_sync_every_connection() -> list[SyncRun]:
 
 def connected() -> list[Connection]:
     """The connections with credentials; one made for a CRM whose token is in the environment."""
-    for kind, variable in ENV_TOKENS.items():
-        if env_str(variable):
+    for kind in ENV_TOKENS:
+        if environment_credential(kind):
             Connection.objects.get_or_create(kind=kind)
     return [
-        c
-        for c in Connection.objects.all()
-        if c.secret_encrypted or (c.kind in ENV_TOKENS and env_str(ENV_TOKENS[c.kind]))
+        c for c in Connection.objects.all() if c.secret_encrypted or environment_credential(c.kind)
     ]

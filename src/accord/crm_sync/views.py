@@ -76,8 +76,8 @@ def set_owners(request, kind):
     kind = _kind(kind)
     changed = 0
     for obj in OBJECTS[kind]:
-        current = {f.name: f for f in FIELDS[obj.becomes]}
-        for name in current:
+        exchanged = [f.name for f in FIELDS.get(obj.becomes, ()) if obj.exchanges(f.name)]
+        for name in exchanged:
             chosen = request.POST.get(f"{obj.name}.{name}")
             if chosen is None:
                 continue

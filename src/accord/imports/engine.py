@@ -31,6 +31,7 @@ REQUIRED = {
     "opportunity": (),
     "account": (),
     "touchpoint": ("email", "occurred_at", "kind"),
+    "campaign": ("name",),
 }
 
 # A person a CRM holds without an e-mail (HubSpot allows it) is matched again by its id.

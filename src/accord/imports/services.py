@@ -18,6 +18,11 @@ from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file,
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
 from accord.imports.objects.accounts import plan_accounts
+from accord.imports.objects.campaigns import (
+    plan_campaign_members,
+    plan_campaigns,
+    plan_deal_contacts,
+)
 from accord.imports.objects.opportunities import plan_opportunities
 from accord.imports.objects.people import plan_people
 from accord.imports.objects.touchpoints import plan_touchpoints
@@ -28,6 +33,9 @@ PLANNERS = {
     "account": plan_accounts,
     "opportunity": plan_opportunities,
     "touchpoint": plan_touchpoints,
+    "campaign": plan_campaigns,
+    "campaign_member": plan_campaign_members,
+    "deal_contact": plan_deal_contacts,
 }
 
 

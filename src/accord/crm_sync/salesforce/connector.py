@@ -1,6 +1,7 @@
-"""The Salesforce connector: Accounts, Leads, Contacts and Opportunities pulled on SystemModstamp
-(deleted and merged ones through queryAll), owners read from Users, and Accord's score, grade,
-MQL moment, lead status and routed owner written back in sObject collections.
+"""The Salesforce connector: Accounts, Leads, Contacts, Opportunities, their contact roles,
+Campaigns and CampaignMembers pulled on SystemModstamp (deleted and merged ones through
+queryAll), owners read from Users, and Accord's score, grade, MQL moment, lead status and routed
+owner written back in sObject collections.
 
 A cursor is {"modstamp", "id"} of the last record written, and "full": true while a full pull is
 under way (so `--full` killed midway goes on where it stopped rather than starting again)."""
@@ -28,10 +29,31 @@ from accord.imports.formats.salesforce import LEAD_STATUS_STAGE
 from accord.imports.mappings import kept_mappings
 from accord.imports.models import ValueMapping
 
+# The Accord fields each object has in Salesforce (the page's ownership table lists these): a
+# contact has no status, a lead no account; an opportunity's primary contact comes from its
+# contact roles; Accord's figures go to the custom fields of leads and contacts.
+FIGURES = {"score", "grade", "mql_at"}
+PERSON_FIELDS = {"email", "first_name", "last_name", "title", "phone", "owner"} | FIGURES
 ACCOUNT = SyncObject("Account", ObjectType.ACCOUNT, "accounts")
-LEAD = SyncObject("Lead", ObjectType.PERSON, "leads")
-CONTACT = SyncObject("Contact", ObjectType.PERSON, "contacts")
-OPPORTUNITY = SyncObject("Opportunity", ObjectType.OPPORTUNITY, "opportunities")
+LEAD = SyncObject(
+    "Lead",
+    ObjectType.PERSON,
+    "leads",
+    frozenset(PERSON_FIELDS | {"lead_status", "lifecycle_stage"}),
+)
+CONTACT = SyncObject(
+    "Contact", ObjectType.PERSON, "contacts", frozenset(PERSON_FIELDS | {"account"})
+)
+OPPORTUNITY = SyncObject(
+    "Opportunity",
+    ObjectType.OPPORTUNITY,
+    "opportunities",
+    frozenset({"name", "amount", "stage", "close_date", "account", "primary_contact", "owner"}),
+)
+CONTACT_ROLE = SyncObject("OpportunityContactRole", ObjectType.DEAL_CONTACT, "contact roles")
+CAMPAIGN = SyncObject("Campaign", ObjectType.CAMPAIGN, "campaigns")
+CAMPAIGN_MEMBER = SyncObject("CampaignMember", ObjectType.TOUCHPOINT, "campaign members")
+MERGEABLE = {"Lead", "Contact", "Account"}
 
 # Each object's Salesforce fields under Accord's names. OwnerId becomes the owner's e-mail.
 PULLED = {
@@ -69,6 +91,34 @@ PULLED = {
         "AccountId": "account",
         "OwnerId": "owner",
     },
+    "OpportunityContactRole": {
+        "OpportunityId": "deal",
+        "ContactId": "person",
+        "IsPrimary": "primary",
+    },
+    "Campaign": {
+        "Name": "name",
+        "Type": "type",
+        "Status": "status",
+        "StartDate": "start_date",
+        "EndDate": "end_date",
+        "ActualCost": "cost",
+    },
+    "CampaignMember": {
+        "CampaignId": "campaign",
+        "ContactId": "person",
+        "LeadId": "lead",
+        "HasResponded": "responded",
+        "FirstRespondedDate": "at",
+        "CreatedDate": "created_at",
+    },
+}
+# Salesforce's standard Campaign Status picklist; a custom status leaves Accord's as it is.
+CAMPAIGN_STATUS = {
+    "planned": "planned",
+    "in progress": "active",
+    "completed": "completed",
+    "aborted": "cancelled",
 }
 PUSHED = {
     "score": "Accord_Score__c",
@@ -77,7 +127,7 @@ PUSHED = {
     "owner": "OwnerId",
     "lifecycle_stage": "Status",
 }
-CUSTOM = {"score", "grade", "mql_at"}
+CUSTOM = FIGURES
 # The standard Lead Status Accord writes for the stage it moved a lead to; stages past SQL are
 # reached by converting the lead in Salesforce, which Accord leaves to sales.
 STATUS_FOR_STAGE = {
@@ -104,7 +154,7 @@ def _text(value) -> str:
 class Salesforce:
     """The connector the sync engine drives for a Salesforce connection."""
 
-    objects = (ACCOUNT, LEAD, CONTACT, OPPORTUNITY)
+    objects = (ACCOUNT, LEAD, CONTACT, OPPORTUNITY, CONTACT_ROLE, CAMPAIGN, CAMPAIGN_MEMBER)
 
     def __init__(self, credentials: Credentials, *, pacer: client.Pacer | None = None):
         self.api = SalesforceApi(credentials, pacer=pacer)
@@ -147,7 +197,7 @@ class Salesforce:
             since = Position(cursor["modstamp"], cursor["id"])
         running_full = full or not cursor.get("id") or bool(resuming_full)
         columns = list(PULLED[obj.name])
-        columns += ["IsDeleted"] + (["MasterRecordId"] if obj.name != "Opportunity" else [])
+        columns += ["IsDeleted"] + (["MasterRecordId"] if obj.name in MERGEABLE else [])
         users = self.users()
         position = since
         for page in self.api.changed(obj.name, columns, since, include_deleted=True):
@@ -158,13 +208,7 @@ class Salesforce:
                 for row in page.records
                 if row.get("IsDeleted")
             ]
-            primary = self._primary_contacts(live) if obj.name == "Opportunity" else {}
-            records = []
-            for row in live:
-                fields = self._fields(obj, row, users)
-                if obj.name == "Opportunity":
-                    fields["primary_contact"] = primary.get(row["Id"], "")
-                records.append(RemoteRecord(row["Id"], fields))
+            records = [RemoteRecord(row["Id"], self._fields(obj, row, users)) for row in live]
             yield Page(
                 cursor=self._cursor(position, running_full),
                 records=records,
@@ -173,17 +217,6 @@ class Salesforce:
             )
         # The pull reached the end: a full pull is done, the next one is incremental.
         yield Page(cursor=self._cursor(position, False))
-
-    def _primary_contacts(self, rows: list[dict]) -> dict[str, str]:
-        """Each opportunity's primary contact, from its contact roles."""
-        roles = self.api.among(
-            "OpportunityContactRole",
-            ["ContactId"],
-            "IsPrimary = true",
-            "OpportunityId",
-            [row["Id"] for row in rows],
-        )
-        return {role["OpportunityId"]: role["ContactId"] or "" for role in roles}
 
     def _cursor(self, position: Position | None, full: bool) -> dict:
         if position is None:
@@ -201,6 +234,15 @@ class Salesforce:
             status = fields["lead_status"]
             key = " ".join(status.split()).casefold()
             fields["lifecycle_stage"] = STANDARD_STATUS.get(key, status)
+        elif obj.name == "Campaign":
+            fields["status"] = CAMPAIGN_STATUS.get(fields["status"].casefold(), "")
+        elif obj.name == "CampaignMember":
+            # A member is a touch when they responded, else when they joined.
+            fields["at"] = fields["at"] or fields["created_at"]
+            if fields["person"]:
+                fields["lead"] = fields["lead"] if fields["lead"] != fields["person"] else ""
+            else:
+                fields["person"], fields["lead"] = fields["lead"], ""
         return fields
 
     # Pushing --------------------------------------------------------------------------------

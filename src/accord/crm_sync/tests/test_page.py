@@ -81,3 +81,25 @@ def test_sync_now_queues_a_run_for_the_worker(client, admin_user):
 
     assert "The HubSpot sync is queued" in answer.content.decode()
     assert DBTaskResult.objects.filter(queue_name="sync").count() == 1
+
+
+def _owner_rows(page: str, table: str) -> list[str]:
+    import re
+
+    body = page.split(f'data-testid="owners-{table}"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<label for="[^"]+">([^<]+)</label>', body)
+
+
+def test_each_crms_ownership_table_lists_only_the_fields_it_exchanges(client, admin_user):
+    client.force_login(admin_user)
+
+    page = client.get("/sync/").content.decode()
+
+    assert "Lead status" in _owner_rows(page, "contacts")  # HubSpot's contacts have one
+    assert "Lead status" not in _owner_rows(page, "Contact")  # Salesforce's contacts do not
+    assert "Account" not in _owner_rows(page, "Lead")
+    assert "Account" in _owner_rows(page, "Contact")
+    assert "Currency" not in _owner_rows(page, "Opportunity")
+    assert "Lost reason" not in _owner_rows(page, "Opportunity")
+    assert "Currency" in _owner_rows(page, "deals")
+    assert "Pulled, never written back: contact roles, campaigns, campaign members" in page

@@ -8,7 +8,7 @@ from accord.crm.models import Account, LifecycleStage, Opportunity, Person, Sour
 from accord.crm_sync.models import Connection, Cursor, SyncProblem, SyncRun
 from accord.crm_sync.salesforce.client import Credentials, Pacer
 from accord.crm_sync.salesforce.connector import Salesforce, from_connection
-from accord.crm_sync.services import do_sync
+from accord.crm_sync.services import do_sync, do_sync_every_connection
 from accord.imports.mappings import do_set_mapping
 
 
@@ -335,3 +335,21 @@ def test_a_converted_lead_is_written_through_its_contact(sync, salesforce):
     assert Person.objects.count() == 1
     assert salesforce.get("Contact", contact)["Accord_Score__c"] == 88
     assert not SyncProblem.objects.filter(run=run).exists()
+
+
+@pytest.mark.parametrize("flow", ["token", "client credentials"])
+def test_the_worker_syncs_salesforce_configured_by_the_environment(
+    db, salesforce, monkeypatch, flow
+):
+    add_lead(salesforce, 1)
+    monkeypatch.setenv("ACCORD_SALESFORCE_URL", salesforce.url)
+    if flow == "token":
+        monkeypatch.setenv("ACCORD_SALESFORCE_TOKEN", salesforce.token)
+    else:
+        monkeypatch.setenv("ACCORD_SALESFORCE_CLIENT_ID", salesforce.client_id)
+        monkeypatch.setenv("ACCORD_SALESFORCE_CLIENT_SECRET", salesforce.client_secret)
+
+    runs = do_sync_every_connection()
+
+    assert [(r.connection.kind, r.status) for r in runs] == [("salesforce", SyncRun.Status.DONE)]
+    assert Person.objects.get().email == "lead1@acme.example"

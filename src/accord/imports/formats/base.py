@@ -362,6 +362,13 @@ source = vocabulary(
         "Purchased List": Channel.UNASSIGNED,
         "Public Relations": Channel.UNASSIGNED,
         "Other": Channel.UNASSIGNED,
+        # Salesforce's standard Campaign Type (Direct Mail names no channel: it is mapped)
+        "Conference": Channel.EVENTS,
+        "Webinar": Channel.EVENTS,
+        "Partners": Channel.REFERRAL,
+        "Referral Program": Channel.REFERRAL,
+        "Banner Ads": Channel.DISPLAY,
+        "Telemarketing": Channel.SALES_OUTREACH,
     },
     kind="source",
 )

@@ -16,6 +16,7 @@ from accord.imports.formats.base import (
     source,
     text,
     timestamp,
+    vocabulary,
     whole_number,
 )
 from accord.touchpoints.models import Channel, Touchpoint
@@ -282,8 +283,137 @@ EVENT = Format(
     required=("occurred_at",),
 )
 
+
+def true_or_false(value: str) -> bool:
+    """A checkbox as Salesforce writes it: true/false (Data Loader), 1/0 (reports)."""
+    key = value.strip().casefold()
+    if key in ("true", "1", "yes"):
+        return True
+    if key in ("false", "0", "no"):
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+# A campaign's Type names its channel through the source names and mappings (a type nothing
+# names is listed for mapping, never guessed).
+CAMPAIGN_STATUS = vocabulary(
+    "campaign status",
+    {
+        "Planned": "planned",
+        "In Progress": "active",
+        "Completed": "completed",
+        "Aborted": "cancelled",
+    },
+)
+
+
+def _campaign(name, specs, sig):
+    return Format(
+        name=name,
+        system="salesforce",
+        object_type="campaign",
+        columns=columns(*specs),
+        signatures=(sig,),
+        excludes=signature("Website"),
+    )
+
+
+CAMPAIGN = _campaign(
+    "Salesforce campaigns",
+    (
+        ("Id", "source_id", salesforce_id),
+        ("Name", "name", text),
+        ("Type", "channel", source),
+        ("Status", "status", CAMPAIGN_STATUS),
+        ("StartDate", "start_date", date),
+        ("EndDate", "end_date", date),
+        ("ActualCost", "cost", amount),
+    ),
+    signature("Id", "Name", "Type", "Status"),
+)
+
+CAMPAIGN_REPORT = _campaign(
+    "Salesforce campaign report",
+    (
+        ("Campaign ID", "source_id", salesforce_id),
+        ("Campaign Name", "name", text),
+        (("Type", "Campaign Type"), "channel", source),
+        (("Status", "Campaign Status"), "status", CAMPAIGN_STATUS),
+        ("Start Date", "start_date", date),
+        ("End Date", "end_date", date),
+        (("Actual Cost", "Actual Cost in Campaign"), "cost", amount),
+    ),
+    signature("Campaign ID", "Campaign Name"),
+)
+
+
+def _member(name, specs, *sigs):
+    return Format(
+        name=name,
+        system="salesforce",
+        object_type="campaign_member",
+        columns=columns(*specs),
+        signatures=sigs,
+        required=("campaign_source_id",),
+    )
+
+
+# A member is a touch of its campaign at FirstRespondedDate, or when they became a member.
+CAMPAIGN_MEMBER = _member(
+    "Salesforce campaign members",
+    (
+        ("Id", "member_id", salesforce_id),
+        ("CampaignId", "campaign_source_id", salesforce_id),
+        ("LeadId", "lead_source_id", salesforce_id),
+        ("ContactId", "person_source_id", salesforce_id),
+        ("HasResponded", "responded", true_or_false),
+        ("FirstRespondedDate", "responded_at", timestamp),
+        ("CreatedDate", "created_at", timestamp),
+    ),
+    signature("CampaignId", "LeadId"),
+    signature("CampaignId", "ContactId"),
+)
+
+CAMPAIGN_MEMBER_REPORT = _member(
+    "Salesforce campaign member report",
+    (
+        ("Campaign ID", "campaign_source_id", salesforce_id),
+        ("Lead ID", "lead_source_id", salesforce_id),
+        ("Contact ID", "person_source_id", salesforce_id),
+        ("Responded", "responded", true_or_false),
+        (("First Responded Date", "Member First Responded Date"), "responded_at", timestamp),
+        (("Created Date", "Member Created Date"), "created_at", timestamp),
+    ),
+    signature("Campaign ID", "Lead ID"),
+    signature("Campaign ID", "Contact ID"),
+)
+
+# The contacts of an opportunity and their roles; the primary one is the deal's primary contact.
+CONTACT_ROLE = Format(
+    name="Salesforce opportunity contact roles",
+    system="salesforce",
+    object_type="deal_contact",
+    columns=columns(
+        ("Id", "role_id", salesforce_id),
+        (("OpportunityId", "Opportunity ID"), "opportunity_source_id", salesforce_id),
+        (("ContactId", "Contact ID"), "person_source_id", salesforce_id),
+        (("Role", "Contact Role"), "role", text),
+        (("IsPrimary", "Primary"), "primary", true_or_false),
+    ),
+    signatures=(
+        signature("OpportunityId", "ContactId"),
+        signature("Opportunity ID", "Contact ID", "Primary"),
+    ),
+    required=("opportunity_source_id", "person_source_id"),
+)
+
 # API-name files carry "Id"; report files never do, so both families can be tried in turn.
 FORMATS = (
+    CONTACT_ROLE,
+    CAMPAIGN_MEMBER,
+    CAMPAIGN_MEMBER_REPORT,
+    CAMPAIGN,
+    CAMPAIGN_REPORT,
     EVENT,
     TASK,
     OPPORTUNITY,

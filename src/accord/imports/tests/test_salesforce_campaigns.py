@@ -1,0 +1,71 @@
+"""Salesforce campaigns, campaign members and opportunity contact roles from Data Loader files:
+marketing's campaigns and the touches of those who came, and whose journey a deal credits."""
+
+import datetime as dt
+
+import pytest
+from django.core.management.base import CommandError
+
+from accord.crm.models import Opportunity
+from accord.imports.mappings import do_set_mapping
+from accord.imports.tests.helpers import FIXTURES, run_import
+from accord.touchpoints.models import Campaign, Channel, Touchpoint
+
+
+@pytest.fixture
+def org(db):
+    for name in ("accounts", "leads", "contacts", "opportunities"):
+        run_import(FIXTURES / f"salesforce-{name}.csv")
+
+
+def test_campaigns_and_their_members_become_campaigns_and_touches(org):
+    said = run_import(FIXTURES / "salesforce-campaigns.csv")
+    assert "as Salesforce campaigns" in said
+    run_import(FIXTURES / "salesforce-campaign-members.csv")
+
+    webinar = Campaign.objects.get(name="Spring webinar 2024")
+    assert (webinar.channel, webinar.kind, webinar.status, webinar.cost) == (
+        Channel.EVENTS,
+        Campaign.Kind.EVENT,
+        Campaign.Status.COMPLETED,
+        1500,
+    )
+    # "In Progress" in Salesforce: going live is the joint plan's, never an import's.
+    assert Campaign.objects.get(name="Q1 newsletter").status == Campaign.Status.PLANNED
+    came = Touchpoint.objects.get(person__email="emma.schmidt@fabrikam.example")
+    assert (came.campaign, came.kind, came.occurred_at.date()) == (
+        webinar,
+        "event",
+        dt.date(2024, 3, 1),
+    )
+    sent = Touchpoint.objects.get(person__email="olivia.brown@tailspin.example")
+    assert (sent.campaign.name, sent.kind, sent.channel) == ("Q1 newsletter", "email_open", "email")
+    assert sent.occurred_at == dt.datetime(2024, 1, 5, 9, tzinfo=dt.UTC)
+
+    # The same files again change nothing.
+    run_import(FIXTURES / "salesforce-campaigns.csv")
+    run_import(FIXTURES / "salesforce-campaign-members.csv")
+    assert Campaign.objects.count() == 2 and Touchpoint.objects.count() == 2
+
+
+def test_a_campaign_type_nothing_names_waits_for_a_mapping(org):
+    with pytest.raises(CommandError, match="Direct Mail"):
+        run_import(FIXTURES / "salesforce-campaigns-direct-mail.csv")
+    assert not Campaign.objects.exists()
+
+    do_set_mapping("source", "Direct Mail", Channel.PAID_OTHER)
+    run_import(FIXTURES / "salesforce-campaigns-direct-mail.csv")
+    assert Campaign.objects.get().channel == Channel.PAID_OTHER
+
+
+def test_members_of_a_campaign_not_imported_are_refused_by_row(org):
+    with pytest.raises(CommandError, match="row 2.*no campaign has Salesforce id"):
+        run_import(FIXTURES / "salesforce-campaign-members.csv")
+    assert not Touchpoint.objects.exists()
+
+
+def test_the_primary_contact_role_names_the_deals_contact(org):
+    run_import(FIXTURES / "salesforce-contact-roles.csv")
+
+    deal = Opportunity.objects.get(name="Tailspin - Pilot")
+    assert deal.primary_contact.email == "olivia.brown@tailspin.example"
