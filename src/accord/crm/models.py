@@ -52,6 +52,12 @@ class Account(models.Model):
         related_name="owned_accounts",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Deleted or merged away in a CRM: kept with its history (touches, handoffs, credit, the
+    # audit trail) and left off the lists; `merged_into` the record it lives on as.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         # the accounts list by name, its first page read from an index
@@ -96,6 +102,12 @@ class Person(models.Model):
     recycled_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleted or merged away in a CRM: kept with its history (touches, handoffs, credit, the
+    # audit trail) and left off the lists; `merged_into` the record it lives on as.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "people"
@@ -185,6 +197,12 @@ class Opportunity(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_opportunities",
+    )
+    # Deleted or merged away in a CRM: kept with its history (touches, handoffs, credit, the
+    # audit trail) and left off the lists; `merged_into` the record it lives on as.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

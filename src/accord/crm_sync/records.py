@@ -23,6 +23,8 @@ from accord.crm_sync.fields import (
     parse,
 )
 from accord.crm_sync.models import Connection, Side, SyncedRecord
+from accord.handoff.models import Handoff
+from accord.handoff.services import HandoffRefused, do_accept
 from accord.imports.formats.base import vocabulary_key
 from accord.imports.models import ValueMapping
 from accord.touchpoints.models import Touchpoint
@@ -65,12 +67,28 @@ def _local_links(connection: Connection, becomes: ObjectType, remote_ids: set[st
     """Accord ids of records of another object by their CRM id (accounts a contact points at)."""
     if not remote_ids:
         return {}
-    system = connection.kind
-    return dict(
+    found = dict(
         SourceRecord.objects.filter(
-            system=system, object_type=becomes, external_id__in=remote_ids
+            system=connection.kind, object_type=becomes, external_id__in=remote_ids
         ).values_list("external_id", "object_id")
     )
+    return _survivors(becomes, found) if becomes in MODELS else found
+
+
+def _survivors(becomes: ObjectType, found: dict[str, int]) -> dict[str, int]:
+    """A record merged away stands for the one it was merged into (and that one for its own
+    survivor, should it have been merged too)."""
+    model = MODELS[becomes]
+    for _ in range(10):  # a chain of merges is short; a loop in it cannot hold the sync
+        merged = dict(
+            model.objects.filter(pk__in=set(found.values()), merged_into__isnull=False).values_list(
+                "pk", "merged_into"
+            )
+        )
+        if not merged:
+            break
+        found = {rid: merged.get(local, local) for rid, local in found.items()}
+    return found
 
 
 def _shown(value) -> str:
@@ -133,6 +151,7 @@ def apply_page(
     _match_natural_keys(becomes, parsed, local_of, existing, outcome)
 
     creates, updates, lifecycle_moves = [], {}, []
+    accepted: list[tuple[str, int]] = []  # (remote id, person) a rep accepted in the CRM
     audit_rows: dict[tuple[str, str], list] = defaultdict(list)
     new_synced, changed_synced = [], []
     for record in records:
@@ -155,11 +174,20 @@ def apply_page(
                 local.name = getattr(local, "domain", "") or f"{crm} {noun} {rid}"
             creates.append((rid, local))
         else:
+            if _accepted_in_crm(becomes, local, values, record, exchanged):
+                accepted.append((rid, local.pk))
+                values = {k: v for k, v in values.items() if k != "lifecycle_stage"}
             refused = _funnel_refusal(becomes, local, values, owners)
             if refused:
                 outcome.skipped.append((rid, refused))
                 continue
             changed_fields = []
+            if local.archived_at is not None:  # restored in the CRM, or made again: back
+                audit_rows[("archived_at", f"back in {crm}")].append(
+                    (local.pk, local.archived_at, None)
+                )
+                local.archived_at, local.merged_into_id = None, None
+                changed_fields += ["archived_at", "merged_into"]
             for f in fields:
                 if f.name not in values:
                     continue
@@ -236,7 +264,41 @@ def apply_page(
     SyncedRecord.objects.bulk_update(
         [row for row, _ in changed_synced], ["values", "local_id"], batch_size=500
     )
+    _accept_handoffs(accepted, crm, at, outcome)
     return outcome
+
+
+def _accepted_in_crm(becomes, local, values: dict, record: RemoteRecord, exchanged: dict) -> bool:
+    """A rep marked their MQL accepted (working it) in the CRM since the last exchange: the
+    CRM now says SAL where Accord, handing the lead off, says MQL."""
+    return (
+        becomes == ObjectType.PERSON
+        and values.get("lifecycle_stage") == LifecycleStage.SAL
+        and local.lifecycle_stage == LifecycleStage.MQL
+        and record.fields.get("lifecycle_stage") != exchanged.get("lifecycle_stage")
+    )
+
+
+def _accept_handoffs(accepted: list[tuple[str, int]], crm: str, at, outcome: PageOutcome) -> None:
+    """A lead accepted in the CRM while its handoff is open is the rep's accept, through the
+    handoff's own service: the SLA clock stops and the history says where it was accepted. A
+    lead with no open handoff keeps Accord's stage, as every field Accord owns does."""
+    if not accepted:
+        return
+    handoffs = {
+        h.person_id: h
+        for h in Handoff.objects.filter(
+            person_id__in=[pk for _, pk in accepted], status=Handoff.Status.ASSIGNED
+        ).select_related("assigned_to")
+    }
+    for rid, person_id in accepted:
+        handoff = handoffs.get(person_id)
+        if handoff is None:
+            continue
+        try:
+            do_accept(handoff, handoff.assigned_to, at=at, where=crm)
+        except HandoffRefused as refused:
+            outcome.skipped.append((rid, f"Lifecycle stage: {refused.message}"))
 
 
 def _funnel_refusal(becomes: ObjectType, local, values: dict, owners: dict) -> str | None:
@@ -310,9 +372,11 @@ def _match_natural_keys(becomes, parsed, local_of, existing, outcome) -> None:
 def apply_removals(
     connection: Connection, obj: SyncObject, removals: Sequence[Removal], *, at: dt.datetime
 ) -> int:
-    """Records deleted in the CRM are deleted in Accord; a record merged into another is
-    merged into that one's Accord record (its touches and deals move), then deleted. Each is
-    in the audit trail. Returns how many Accord records went."""
+    """Records deleted in the CRM are archived in Accord: kept with their history (touches,
+    handoffs, lifecycle, audit) and their credit, left off the lists. A record merged into
+    another is archived as merged into that one's Accord record, and its touches and deals move
+    to it. Each is in the audit trail; the CRM id stays known, so a record restored in the CRM
+    comes back. Returns how many Accord records were archived."""
     crm = connection.get_kind_display()
     becomes = obj.becomes
     model = MODELS[becomes]
@@ -322,46 +386,37 @@ def apply_removals(
             connection=connection, object=obj.name, remote_id__in=[r.remote_id for r in removals]
         )
     }
-    survivors = {
-        s.remote_id: s.local_id
-        for s in SyncedRecord.objects.filter(
-            connection=connection,
-            object=obj.name,
-            remote_id__in=[r.merged_into for r in removals if r.merged_into],
-        )
-    }
+    survivors = _local_links(
+        connection, becomes, {r.merged_into for r in removals if r.merged_into}
+    )
     gone = 0
     for removal in removals:
         row = rows.get(removal.remote_id)
         if row is None:
             continue
         into = survivors.get(removal.merged_into) if removal.merged_into else None
-        if into == row.local_id:
-            row.delete()
+        row.delete()  # nothing more is written back to a record the CRM no longer has
+        local = model.objects.filter(pk=row.local_id, archived_at__isnull=True).first()
+        if local is None or into == local.pk:
             continue
         if into is not None:
-            _move_relations(becomes, row.local_id, into)
+            _move_relations(becomes, local.pk, into)
             reason = f"merged into {crm} {obj.label[:-1]} {removal.merged_into} in {crm}"
         else:
-            reason = f"deleted in {crm}"
-        deleted, _ = model.objects.filter(pk=row.local_id).delete()
-        SourceRecord.objects.filter(
-            system=connection.kind, object_type=becomes, external_id=removal.remote_id
-        ).delete()
-        row.delete()
-        if deleted:
-            gone += 1
-            record_change(
-                actor=None,
-                action=Action.CHANGED,
-                record_type=becomes.value,
-                record_id=row.local_id,
-                field="",
-                old=row.local_id,
-                new=into,
-                reason=reason,
-                at=at,
-            )
+            reason = f"deleted in {crm}; archived with its history"
+        local.archived_at, local.merged_into_id = at, into
+        local.save(update_fields=["archived_at", "merged_into"])
+        gone += 1
+        record_change(
+            actor=None,
+            action=Action.CHANGED,
+            record_type=becomes.value,
+            record_id=local.pk,
+            field="archived_at",
+            new=at,
+            reason=reason,
+            at=at,
+        )
     return gone
 
 

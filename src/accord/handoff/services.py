@@ -112,24 +112,25 @@ def do_record_first_touch(handoff: Handoff, rep: User, *, at=None) -> Handoff:
 
 
 @transaction.atomic
-def do_accept(handoff: Handoff, rep: User, *, at=None) -> Handoff:
-    """The rep accepts the lead: it becomes a sales accepted lead (SAL)."""
+def do_accept(handoff: Handoff, rep: User, *, at=None, where: str = "") -> Handoff:
+    """The rep accepts the lead: it becomes a sales accepted lead (SAL). `where`: the CRM the
+    rep accepted it in (their lead marked working there), for the history."""
     at = at or timezone.now()
     locked = _lock(handoff, rep)
     if locked.status == Handoff.Status.ACCEPTED:
         raise HandoffRefused("This lead is already accepted")
     check_with_sales(locked)
-    _accept(locked, rep, at)
+    _accept(locked, rep, at, reason=f"accepted by rep in {where}" if where else "")
     return _refresh(handoff, locked)
 
 
-def _accept(locked: Handoff, rep: User, at: dt.datetime) -> None:
+def _accept(locked: Handoff, rep: User, at: dt.datetime, *, reason: str = "") -> None:
     locked.status = Handoff.Status.ACCEPTED
     locked.decided_at = at
     locked.first_touched_at = locked.first_touched_at or at
     locked.save(update_fields=["status", "decided_at", "first_touched_at"])
     do_change_lifecycle_stage(
-        locked.person, LifecycleStage.SAL, by=rep, reason="accepted by rep", at=at
+        locked.person, LifecycleStage.SAL, by=rep, reason=reason or "accepted by rep", at=at
     )
 
 

@@ -126,16 +126,20 @@ def _scoped(queryset: QuerySet, user: User) -> QuerySet:
     return queryset if scope is None else queryset.filter(scope)
 
 
+# Records a CRM deleted or merged away are archived: kept for history and credit (the reports
+# read them), left off every list, search and record page a user reaches through these scopes.
+
+
 def people_for(user: User) -> QuerySet[Person]:
-    return _scoped(Person.objects.all(), user)
+    return _scoped(Person.objects.filter(archived_at__isnull=True), user)
 
 
 def accounts_for(user: User) -> QuerySet[Account]:
-    return _scoped(Account.objects.all(), user)
+    return _scoped(Account.objects.filter(archived_at__isnull=True), user)
 
 
 def opportunities_for(user: User) -> QuerySet[Opportunity]:
-    return _scoped(Opportunity.objects.all(), user)
+    return _scoped(Opportunity.objects.filter(archived_at__isnull=True), user)
 
 
 def campaigns_for(user: User) -> QuerySet[Campaign]:

@@ -17,6 +17,8 @@ from accord.crm_sync.models import (
 )
 from accord.crm_sync.services import do_sync
 from accord.crm_sync.tests.memory import MemoryCrm
+from accord.teams.access import people_for
+from accord.touchpoints.models import Touchpoint
 
 
 def contact(n, **fields):
@@ -149,14 +151,37 @@ def test_a_refused_write_is_listed_and_tried_again_next_time(hubspot):
     assert do_sync(hubspot, crm).counts["contacts"]["pushed"] == 1
 
 
-def test_deleted_and_merged_records_follow_the_crm(hubspot):
+def test_deleted_and_merged_records_are_archived_with_their_history(hubspot, admin_user):
     crm = MemoryCrm({"001": contact(1), "002": contact(2), "003": contact(3)})
     do_sync(hubspot, crm)
     survivor = Person.objects.get(email="p1@acme.example")
+    merged = Person.objects.get(email="p2@acme.example")
+    deleted = Person.objects.get(email="p3@acme.example")
+    Touchpoint.objects.create(person=merged, channel="email", kind="email_click")
+    Touchpoint.objects.create(person=deleted, channel="events", kind="event")
     crm.removed = [Removal("002", merged_into="001"), Removal("003")]
 
     run = do_sync(hubspot, crm)
 
-    assert list(Person.objects.values_list("pk", flat=True)) == [survivor.pk]
     assert run.counts["contacts"]["removed"] == 2
+    assert list(people_for(admin_user).values_list("pk", flat=True)) == [survivor.pk]
+    merged.refresh_from_db()
+    deleted.refresh_from_db()
+    assert merged.archived_at and merged.merged_into == survivor
+    assert deleted.archived_at and deleted.merged_into is None
+    # The touches stay: the merged one's with the survivor, the deleted one's with them.
+    assert Touchpoint.objects.get(channel="email").person == survivor
+    assert Touchpoint.objects.get(channel="events").person == deleted
+    assert deleted.lifecycle_changes.exists()
+    assert AuditEntry.objects.filter(
+        record_type="person", record_id=str(deleted.pk), field="archived_at"
+    ).exists()
     assert not SyncedRecord.objects.filter(remote_id__in=["002", "003"]).exists()
+
+    # A record restored in the CRM comes back as it was.
+    crm.removed = []
+    del crm.remote["002"]
+    crm.remote["003"]["title"] = "Back"
+    do_sync(hubspot, crm, full=True)
+    deleted.refresh_from_db()
+    assert deleted.archived_at is None and deleted.title == "Back"

@@ -207,7 +207,9 @@ def test_deleted_and_merged_contacts_follow_hubspot(sync, fake):
 
     run = sync()
 
-    assert list(Person.objects.values_list("email", flat=True)) == ["p0@acme.example"]
+    kept = Person.objects.filter(archived_at__isnull=True)
+    assert list(kept.values_list("email", flat=True)) == ["p0@acme.example"]
+    assert Person.objects.get(email="p1@acme.example").merged_into.email == "p0@acme.example"
     assert run.counts["contacts"]["removed"] == 2
 
 

@@ -147,7 +147,10 @@ def test_deleted_and_merged_leads_follow_salesforce(sync, salesforce):
     salesforce.delete("Lead", gone)
     run = sync()
 
-    assert set(Person.objects.values_list("email", flat=True)) == {"lead1@acme.example"}
+    kept = Person.objects.filter(archived_at__isnull=True)
+    assert set(kept.values_list("email", flat=True)) == {"lead1@acme.example"}
+    assert Person.objects.get(email="lead2@acme.example").merged_into.email == "lead1@acme.example"
+    assert Person.objects.get(email="lead3@acme.example").archived_at is not None
     assert run.counts["Lead"]["removed"] == 2
 
 
@@ -353,3 +356,35 @@ def test_the_worker_syncs_salesforce_configured_by_the_environment(
 
     assert [(r.connection.kind, r.status) for r in runs] == [("salesforce", SyncRun.Status.DONE)]
     assert Person.objects.get().email == "lead1@acme.example"
+
+
+def test_a_lead_the_rep_works_in_salesforce_is_their_accept_of_the_handoff(
+    sync, salesforce, rep, sales_team
+):
+    from accord.handoff.models import Handoff, RoutingMember, RoutingRule
+    from accord.handoff.routing import do_route
+    from accord.handoff.terms import SlaTerms
+
+    lead = add_lead(salesforce, 1)
+    sync()
+    person = Person.objects.get()
+    Person.objects.filter(pk=person.pk).update(lifecycle_stage=LifecycleStage.MQL)
+    rule = RoutingRule.objects.create(position=10, kind="round_robin", team=sales_team)
+    RoutingMember.objects.create(rule=rule, user=rep)
+    terms = SlaTerms(first_touch_hours=4, decision_days=2, recycle_to={}, agreement_version=1)
+    handoff = do_route(Person.objects.get(), terms)
+
+    salesforce.update("Lead", lead, Status="Working - Contacted")
+    run = sync()
+
+    handoff.refresh_from_db()
+    assert handoff.status == Handoff.Status.ACCEPTED and handoff.decided_at is not None
+    change = person.lifecycle_changes.order_by("id").last()
+    assert (change.to_stage, change.changed_by, change.reason) == (
+        LifecycleStage.SAL,
+        rep,
+        "accepted by rep in Salesforce",
+    )
+    assert not SyncProblem.objects.filter(run=run, direction="pull").exists()
+    # The rep's status stays in Salesforce: nothing is written over it.
+    assert salesforce.get("Lead", lead)["Status"] == "Working - Contacted"
