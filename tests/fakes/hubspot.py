@@ -7,8 +7,9 @@ associations of deals, and answers:
 - GET  /crm/v3/objects/{type}              list, 100 at most a page, paged by `after`
                                             (`archived=true`: the archived ones)
 - POST /crm/v3/objects/{type}/search       filters (EQ, NEQ, GT, GTE, LT, LTE, IN, NOT_IN),
-                                            one sort, 200 at most a page, never past result
-                                            10,000 (400, as HubSpot answers)
+                                            one sort (ties in no stated order), 200 at most a
+                                            page, never past result 10,000 (400, as HubSpot
+                                            answers)
 - POST /crm/v3/objects/{type}/batch/update 100 at most; records that fail are listed in a
                                             207 Multi-Status beside those written
 - POST /crm/v3/objects/{type}/merge, DELETE /crm/v3/objects/{type}/{id}
@@ -151,6 +152,16 @@ class FakeHubSpot:
                 {k: None if v is None else str(v) for k, v in properties.items()}
             )
             record.updated = self.now()
+
+    def modify_together(self, type_: str, ids, **properties) -> None:
+        """Many records changed in one millisecond (a workflow, a bulk edit)."""
+        with self.lock:
+            at = self.now()
+            for rid in ids:
+                self.records[type_][rid].properties.update(
+                    {k: None if v is None else str(v) for k, v in properties.items()}
+                )
+                self.records[type_][rid].updated = at
 
     def archive(self, type_: str, rid: str) -> None:
         with self.lock:
@@ -382,7 +393,12 @@ class FakeHubSpot:
                 key, descending = sort.lstrip("-"), sort.startswith("-")
             else:
                 key, descending = sort["propertyName"], sort.get("direction") == "DESCENDING"
-        found.sort(key=lambda r: (self._value(type_, r, key) or 0, int(r.id)), reverse=descending)
+        # HubSpot states no order among records of equal value: here the higher id comes first
+        # (ascending), so a connector cannot lean on the order of ties.
+        tie = 1 if key == "hs_object_id" else -1
+        found.sort(
+            key=lambda r: (self._value(type_, r, key) or 0, tie * int(r.id)), reverse=descending
+        )
         names = body.get("properties") or []
         page = found[after : after + limit]
         out = {"total": len(found), "results": [self._public(type_, r, names) for r in page]}

@@ -4,7 +4,8 @@ The first pull of an object reads the list endpoint page by page (`after`); late
 search endpoint for records modified since the last one written, oldest first. Each search
 starts again from that time (a keyset: the modified time, and the ids already taken at that
 very millisecond), so no page ever lies past the search's 10,000-result cap and a record
-modified while the sync runs is neither lost nor counted twice. Archived records are deleted
+modified while the sync runs is neither lost nor counted twice; a millisecond shared by more
+records than a search can leave out is read on its own, by id. Archived records are deleted
 in Accord, merged ones merged (`hs_merged_object_ids` of the record kept).
 
 Answers are read as JSON as they come (`_preload_content=False`): the client's model objects
@@ -237,41 +238,72 @@ class HubSpot:
                 return cursor["began"]
 
     def _changes(self, obj: SyncObject, cursor: dict) -> Generator[Page, None, dict]:
-        """Records modified since the cursor; returns the cursor after the last of them."""
+        """Records modified since the cursor; returns the cursor after the last of them.
+
+        The search sorts on one property only, so records modified in the same millisecond
+        come in no stated order. The ids taken at the cursor's millisecond are left out of the
+        next search (NOT_IN takes 100); when more than that share one millisecond, that
+        millisecond is read on its own in id order (`within`: the last id taken), then the
+        search goes on after it."""
         modified = MODIFIED.get(obj.name, "hs_lastmodifieddate")
         names = self._names(obj)
         while True:
-            filters = [{"propertyName": modified, "operator": "GTE", "value": str(cursor["since"])}]
-            if cursor["tied"]:
-                filters.append(
-                    {"propertyName": "hs_object_id", "operator": "NOT_IN", "values": cursor["tied"]}
-                )
+            within = cursor.get("within")
+            if within is not None:
+                filters = [
+                    {"propertyName": modified, "operator": "EQ", "value": str(cursor["since"])},
+                    {"propertyName": "hs_object_id", "operator": "GT", "value": within},
+                ]
+                sort = "hs_object_id"
+            else:
+                since = str(cursor["since"])
+                filters = [{"propertyName": modified, "operator": "GTE", "value": since}]
+                if cursor["tied"]:
+                    filters.append(
+                        {
+                            "propertyName": "hs_object_id",
+                            "operator": "NOT_IN",
+                            "values": cursor["tied"],
+                        }
+                    )
+                sort = modified
             body = {
                 "filterGroups": [{"filters": filters}],
-                "sorts": [{"propertyName": modified, "direction": "ASCENDING"}],
+                "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
                 "properties": names,
                 "limit": SEARCH_PAGE,
                 "after": "0",
             }
             page = self._call(self.client.crm.objects.search_api.do_search, obj.name, body)
             results = page.get("results", [])
-            if not results:
-                return cursor
-            since, tied = cursor["since"], list(cursor["tied"])
-            for result in results:
-                at = _ms(result["properties"].get(modified) or result["updatedAt"])
-                if at > since:
-                    since, tied = at, []
-                tied.append(result["id"])
-            if len(tied) > MAX_TIED:
-                raise CrmUnreachable(
-                    f"more than {MAX_TIED} HubSpot {obj.label} were modified in the same "
-                    f"millisecond ({since}); run `accord sync hubspot --full` to read them all"
+            if within is not None:
+                # The crowded millisecond, by id; once read, the search goes on after it.
+                last = results[-1]["id"] if results else within
+                cursor = cursor | (
+                    {"since": cursor["since"] + 1, "tied": [], "within": None}
+                    if len(results) < SEARCH_PAGE
+                    else {"within": last}
                 )
-            cursor = cursor | {"since": since, "tied": tied}
+                done = False
+            else:
+                if not results:
+                    return cursor
+                since, tied = cursor["since"], list(cursor["tied"])
+                for result in results:
+                    at = _ms(result["properties"].get(modified) or result["updatedAt"])
+                    if at > since:
+                        since, tied = at, []
+                    tied.append(result["id"])
+                if len(tied) > MAX_TIED:
+                    # Too many to leave out by id: read that millisecond whole, by id (the
+                    # records taken already are taken again, unchanged).
+                    cursor = cursor | {"since": since, "tied": [], "within": "0"}
+                else:
+                    cursor = cursor | {"since": since, "tied": tied, "within": None}
+                done = len(results) < SEARCH_PAGE and cursor["within"] is None
             records, removals = self._records(obj, results)
             yield Page(cursor, records, removals, total=page.get("total"))
-            if len(results) < SEARCH_PAGE:
+            if done:
                 return cursor
 
     def _archived(self, obj: SyncObject, cursor: dict) -> Iterator[Page]:

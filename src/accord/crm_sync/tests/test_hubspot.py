@@ -310,3 +310,20 @@ def test_the_rep_accord_routed_a_lead_to_is_written_back_once(sync, fake, rep):
     assert [w for w in fake.writes if "hubspot_owner_id" in w[2]] == [
         ("contacts", rid, {"hubspot_owner_id": owner})
     ]
+
+
+def test_hundreds_of_contacts_changed_in_one_millisecond_are_all_pulled(sync, fake):
+    ids = [add_contact(fake, n) for n in range(450)]
+    sync()
+    fake.modify_together("contacts", ids[:430], jobtitle="Buyer")
+    add_contact(fake, 450)  # changed a millisecond later
+
+    run = sync()
+
+    assert run.status == SyncRun.Status.DONE, run.message
+    assert Person.objects.filter(title="Buyer").count() == 430
+    assert Person.objects.count() == 451
+    cursor = Cursor.objects.get(connection=sync.connection, object="contacts").value
+    assert cursor["within"] is None and cursor["since"] == fake.clock
+    fake.log.clear()
+    assert sync().counts.get("contacts", {}).get("pulled", 0) == 0
