@@ -6,6 +6,7 @@ model, or `attribute` with a model's name.
 """
 
 from .bootstrap import with_intervals
+from .counterfactual import counterfactual, fit_journeys
 from .files import read_paths, read_touchpoints
 from .markov import markov
 from .paths import InputError, Paths, paths_from_aggregated, paths_from_touchpoints
@@ -32,8 +33,12 @@ RULES = {
     "w_shaped": w_shaped,
     "full_path": full_path,
 }
-MODELS = [*RULES, "markov", "shapley"]
+#: The models that divide conversions along paths.
+PATH_MODELS = [*RULES, "markov", "shapley"]
+MODELS = [*PATH_MODELS, "counterfactual"]
 NEEDS_MARKERS = {"w_shaped", "full_path"}
+#: Models that fit the journeys, and so refuse too few of them.
+FITTED = {"counterfactual"}
 
 
 def attribute(paths: Paths, model: str, *, order: int = 1, half_life: float = 7.0) -> Credit:
@@ -42,6 +47,8 @@ def attribute(paths: Paths, model: str, *, order: int = 1, half_life: float = 7.
         return markov(paths, order)
     if model == "shapley":
         return shapley(paths)
+    if model == "counterfactual":
+        return counterfactual(paths)
     if model == "time_decay":
         return time_decay(paths, half_life)
     if model in RULES:
@@ -50,12 +57,16 @@ def attribute(paths: Paths, model: str, *, order: int = 1, half_life: float = 7.
 
 
 __all__ = [
+    "FITTED",
     "MODELS",
     "NEEDS_MARKERS",
+    "PATH_MODELS",
     "Credit",
     "InputError",
     "Paths",
     "attribute",
+    "counterfactual",
+    "fit_journeys",
     "markov",
     "paths_from_aggregated",
     "paths_from_touchpoints",

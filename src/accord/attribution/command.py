@@ -17,7 +17,8 @@ import polars as pl
 
 from accord import csvsafe
 
-from . import MODELS, NEEDS_MARKERS, attribute, with_intervals
+from . import FITTED, MODELS, NEEDS_MARKERS, attribute, with_intervals
+from .counterfactual import counterfactual, fit_journeys
 from .files import read_paths, read_touchpoints
 from .paths import InputError, Paths
 from .result import Credit
@@ -43,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--touchpoints",
         metavar="FILE",
         help="raw touchpoints (CSV or Parquet): journey_id, occurred_at, channel, "
-        "converted, value [, lead_at, opportunity_at, won_at]",
+        "converted, value [, lead_at, opportunity_at, won_at, segment]",
     )
     parser.add_argument("--model", default="all", help=f"{'|'.join(MODELS)}|all")
     parser.add_argument("--order", type=int, default=1, help="Markov order, 1 to 4")
@@ -96,15 +97,18 @@ class Models:
         return cls(names, order, half_life, bootstrap, seed)
 
     def needs_ages(self) -> bool:
-        return "time_decay" in self.names
+        return "time_decay" in self.names or "counterfactual" in self.names
 
 
 @dataclass(frozen=True)
 class Report:
-    """The credits of each model run, and the models skipped for want of stage markers."""
+    """The credits of each model run, the models skipped for want of stage markers, and what
+    the reader should know beside the figures (how well a fitted model fits, or why it was
+    left out)."""
 
     credits: list[Credit]
     skipped: list[str]
+    notes: list[str]
 
     def table(self) -> pl.DataFrame:
         """A row per model and channel; a Markov model's rows carry each removal effect."""
@@ -127,12 +131,43 @@ def run_models(paths: Paths, models: Models) -> Report:
     if skipped and skipped == models.names:
         w_shaped(paths)  # raises, naming the columns it needs
     usable = [m for m in models.names if m not in skipped]
-    return Report([_run(paths, model, models) for model in usable], skipped)
+    credits, notes = [], []
+    for model in usable:
+        try:
+            credit = _run(paths, model, models)
+        except InputError as exc:
+            if model not in FITTED or len(usable) == 1:
+                raise
+            notes.append(f"left out {model}: {exc}")
+            continue
+        credits.append(credit)
+        if "fit" in credit.details:
+            notes.append(fit_note(credit))
+    return Report(credits, skipped, notes)
+
+
+def fit_note(credit: Credit) -> str:
+    """How well a fitted model fits, and the conversions it expects with no touch at all."""
+    fit = credit.details["fit"].row(0, named=True)
+    return (
+        f"{credit.model}: {fit['learner']}; on held-out journeys AUC {fit['held_out_auc']:.3f}, "
+        f"calibration off by {fit['calibration_error'] * 100:.2f} points on average "
+        f"(observed/expected {fit['observed_over_expected']:.3f}); "
+        f"{fit['baseline_conversions']:.1f} conversions expected with no touch at all"
+    )
 
 
 def _run(paths: Paths, model: str, models: Models) -> Credit:
-    def run(p: Paths) -> Credit:
-        return attribute(p, model, order=models.order, half_life=models.half_life)
+    if model == "counterfactual":
+        fitted = fit_journeys(paths, seed=models.seed)
+
+        def run(p: Paths) -> Credit:
+            return counterfactual(p, fitted)
+
+    else:
+
+        def run(p: Paths) -> Credit:
+            return attribute(p, model, order=models.order, half_life=models.half_life)
 
     if models.bootstrap:
         return with_intervals(paths, run, resamples=models.bootstrap, seed=models.seed)
@@ -203,6 +238,8 @@ def run_on_file(
         report = run_models(paths, models)
         if report.skipped:
             stderr.write(f"skipped {', '.join(report.skipped)}: the input has no stage markers\n")
+        for note in report.notes:
+            stderr.write(f"{note}\n")
         write(report, options.out, options.transition_matrix, stdout)
     except (InputError, ValueError) as exc:
         stderr.write(f"accord attribution: {exc}\n")

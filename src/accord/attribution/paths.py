@@ -30,6 +30,8 @@ class Paths:
     `ages` (optional, per touch) is how long before the journey's end the touch happened, in
     days, for time decay. `markers` (optional) maps "lead", "opportunity" and "won" to the index
     within its path of the touch at which that stage was reached (-1 when it was not).
+    `segments` (optional, per path) is the code of the journey's segment in `segment_names`:
+    journeys of different segments are different rows even when their paths match.
     """
 
     channels: tuple[str, ...]
@@ -40,6 +42,8 @@ class Paths:
     value: np.ndarray
     ages: np.ndarray | None = None
     markers: dict[str, np.ndarray] | None = None
+    segments: np.ndarray | None = None
+    segment_names: tuple[str, ...] = ()
 
     @property
     def n_paths(self) -> int:
@@ -65,10 +69,7 @@ class Paths:
 
     def reweighted(self, conversions: np.ndarray, nulls: np.ndarray, value: np.ndarray) -> Paths:
         """The same paths with other counts (bootstrap resamples)."""
-        return Paths(
-            self.channels, self.touches, self.offsets, conversions, nulls, value,
-            self.ages, self.markers,
-        )  # fmt: skip
+        return replace(self, conversions=conversions, nulls=nulls, value=value)
 
 
 def _check_counts(frame: pl.DataFrame, columns: list[str]) -> None:
@@ -142,6 +143,10 @@ def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
     ages = None
     if "ages" in frame.columns:
         ages = frame["ages"].explode().to_numpy().astype(np.float64)
+    segments, segment_names = None, ()
+    if "segment" in frame.columns:
+        names, segments = np.unique(frame["segment"].to_numpy().astype(str), return_inverse=True)
+        segment_names = tuple(names.tolist())
     return Paths(
         channels=channels,
         touches=frame["steps"].explode().to_numpy(),
@@ -151,9 +156,13 @@ def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
         value=frame["value"].to_numpy().astype(np.float64),
         ages=ages,
         markers=markers,
+        segments=None if segments is None else segments.astype(np.int32),
+        segment_names=segment_names,
     )
 
 
+#: Shown for a journey whose segment is not known, when others' are.
+UNKNOWN_SEGMENT = "(unknown)"
 TOUCHPOINT_COLUMNS = ("journey_id", "occurred_at", "channel", "converted", "value")
 
 
@@ -169,6 +178,8 @@ def paths_from_touchpoints(
     of its rows). Optional per-journey columns `lead_at`, `opportunity_at`, `won_at` (same type
     as `occurred_at`) mark when each stage was reached; the touch credited with a stage is the
     journey's last touch at or before that moment (none if the stage came before every touch).
+    An optional per-journey `segment` column (text) says what kind of buyer the journey is
+    (the counterfactual model adjusts for it); an empty one is "(unknown)".
 
     With `with_ages`, each touch keeps its age in whole days before the journey's last touch
     (for time decay); journeys then share a row only when their ages match too.
@@ -195,6 +206,9 @@ def paths_from_touchpoints(
     has_markers = any(f"{m}_at" in touchpoints.columns for m in MARKERS)
     needed = ["journey_id", "occurred_at", "converted", "value"]
     needed += [f"{m}_at" for m in MARKERS if f"{m}_at" in touchpoints.columns]
+    has_segment = "segment" in touchpoints.columns
+    if has_segment:
+        needed.append("segment")
     # Only the columns the grouping reads are sorted (not the channel names, nor anything else)
     frame = touchpoints.select(*needed, codes.alias("code")).sort("journey_id", "occurred_at")
     aggs = [
@@ -202,6 +216,9 @@ def paths_from_touchpoints(
         pl.col("converted").max().cast(pl.Float64).fill_null(0.0).clip(0, 1).alias("conversions"),
         pl.col("value").max().cast(pl.Float64).fill_null(0.0).alias("value"),
     ]
+    if has_segment:
+        segment = pl.col("segment").first().cast(pl.String).fill_null(UNKNOWN_SEGMENT)
+        aggs.append(segment.str.strip_chars().replace("", UNKNOWN_SEGMENT).alias("segment"))
     if has_markers:
         for m in MARKERS:
             if f"{m}_at" in frame.columns:
@@ -221,6 +238,7 @@ def paths_from_touchpoints(
         pl.col("value") * pl.col("conversions"),
     )
     keys = ["steps", *(MARKERS if has_markers else ()), *(["ages"] if with_ages else [])]
+    keys += ["segment"] if has_segment else []
     unique = journeys.group_by(keys).agg(pl.col("conversions", "nulls", "value").sum())
     paths = _from_code_lists(names, unique)
     return replace(paths, touches=lookup[paths.touches])

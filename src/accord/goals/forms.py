@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from accord.attribution import MODELS
+from accord.attribution import PATH_MODELS
 from accord.crm.conversion import reporting_currency
 from accord.goals.models import RevenueGoal, Rotation
 from accord.goals.plan import RewardPlan
@@ -41,7 +41,7 @@ class PlanForm(forms.Form):
     recognition = forms.DecimalField(label="Recognition of campaign ideas (% of pool)", **PERCENT)
     model = forms.ChoiceField(
         label="Attribution model for recognition",
-        choices=[(m, m.replace("_", " ")) for m in MODELS],
+        choices=[(m, m.replace("_", " ")) for m in PATH_MODELS],
         initial="linear",
     )
 

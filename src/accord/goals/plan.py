@@ -64,9 +64,9 @@ class Recognition(_Part):
     def _known_model(self):
         # Imported here: the attribution engine loads SciPy (about 0.3 s), which every process
         # would otherwise pay at start-up, as the goals' models read plans.
-        from accord.attribution import MODELS
+        from accord.attribution import PATH_MODELS
 
-        if self.model not in MODELS:
+        if self.model not in PATH_MODELS:
             raise ValueError(f"unknown attribution model {self.model!r}")
         return self
 

@@ -14,7 +14,7 @@ import polars as pl
 from django.core.cache import cache
 from pydantic import BaseModel, Field, model_validator
 
-from accord.attribution import MODELS, attribute, paths_from_touchpoints
+from accord.attribution import PATH_MODELS, attribute, paths_from_touchpoints
 from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.metrics.journeys import data_stamp, earlier_stamp, won_journeys
 from accord.metrics.queries import (
@@ -68,8 +68,8 @@ class CampaignRoiQuery(AttributionQuery):
 
     @model_validator(mode="after")
     def _known_model(self):
-        if self.model not in MODELS:
-            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(MODELS)}")
+        if self.model not in PATH_MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose from {', '.join(PATH_MODELS)}")
         return self
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from accord.attribution import MODELS
+from accord.attribution import PATH_MODELS
 
 TEAMS = [("", "Both teams"), ("marketing", "Marketing"), ("sales", "Sales")]
 
@@ -27,7 +27,7 @@ class DashboardFilters(forms.Form):
         label="Attribution journeys",
     )
     model = forms.ChoiceField(
-        required=False, choices=[(m, m.replace("_", " ")) for m in MODELS], label="ROI model"
+        required=False, choices=[(m, m.replace("_", " ")) for m in PATH_MODELS], label="ROI model"
     )
 
     @staticmethod

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.attribution import (
-    MODELS,
     NEEDS_MARKERS,
+    PATH_MODELS,
     attribute,
     paths_from_aggregated,
     paths_from_touchpoints,
@@ -44,7 +44,7 @@ def test_every_model_credits_exactly_the_converted_journeys(rows, order):
             }
         )
     )
-    for model in set(MODELS) - NEEDS_MARKERS:
+    for model in set(PATH_MODELS) - NEEDS_MARKERS:
         result = attribute(paths, model, order=order)
         check(result, paths.conversions.sum(), paths.value.sum())
 
@@ -77,5 +77,5 @@ def test_stage_models_credit_exactly_the_converted_journeys(journeys):
     paths = paths_from_touchpoints(frame, with_ages=True)
     converted = sum(1 for j in journeys if j[1])
     value = sum(j[2] for j in journeys if j[1])
-    for model in MODELS:
+    for model in PATH_MODELS:
         check(attribute(paths, model), converted, value)

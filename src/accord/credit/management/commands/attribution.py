@@ -7,8 +7,9 @@ from accord.credit.selectors import journey_touchpoints
 
 class Command(BaseCommand):
     help = (
-        "Credit conversions and value to channels or campaigns with rule-based, Markov and "
-        "Shapley models, from the Accord database or from a paths or touchpoints file."
+        "Credit conversions and value to channels or campaigns with rule-based, Markov, "
+        "Shapley and counterfactual models, from the Accord database or from a paths or "
+        "touchpoints file."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 self.stderr.write(
                     f"skipped {', '.join(report.skipped)}: the input has no stage markers"
                 )
+            for note in report.notes:
+                self.stderr.write(note)
             write(report, options["out"], options["transition_matrix"], self.stdout)
         except (InputError, ValueError) as exc:
             raise CommandError(str(exc)) from None
