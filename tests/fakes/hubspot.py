@@ -1,8 +1,8 @@
 """A stateful HubSpot CRM on loopback, written from HubSpot's public CRM v3 API reference, for
 the sync's tests and bench: the official client talks to it as to api.hubapi.com.
 
-It keeps contacts, companies and deals with their properties, owners, deal pipelines and the
-associations of deals, and answers:
+It keeps contacts, companies, deals, calls and meetings with their properties, owners, deal
+pipelines and the associations of deals, calls and meetings, and answers:
 
 - GET  /crm/v3/objects/{type}              list, 100 at most a page, paged by `after`
                                             (`archived=true`: the archived ones)
@@ -48,6 +48,10 @@ DEFAULT_PROPERTIES = {
         "dealname", "amount", "deal_currency_code", "dealstage", "pipeline", "closedate",
         "closed_lost_reason", "hubspot_owner_id", "createdate", "hs_lastmodifieddate",
         "hs_object_id", "hs_merged_object_ids",
+    },
+    "calls": {"hs_timestamp", "hs_call_title", "createdate", "hs_lastmodifieddate", "hs_object_id"},
+    "meetings": {
+        "hs_timestamp", "hs_meeting_title", "createdate", "hs_lastmodifieddate", "hs_object_id",
     },
 }  # fmt: skip
 PIPELINES = [
@@ -297,7 +301,7 @@ class FakeHubSpot:
         return 404, _error("OBJECT_NOT_FOUND", f"no route {method} {url.path}"), headers
 
     def _routes(self):
-        objects = r"(?P<type_>contacts|companies|deals)"
+        objects = r"(?P<type_>contacts|companies|deals|calls|meetings)"
         return [
             (rf"GET /crm/v3/objects/{objects}", self._list),
             (rf"POST /crm/v3/objects/{objects}/search", self._search),

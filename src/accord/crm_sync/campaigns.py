@@ -260,6 +260,61 @@ def apply_members(
     return outcome
 
 
+def apply_activities(
+    connection: Connection, obj: SyncObject, records: Sequence[RemoteRecord], *, at: dt.datetime
+) -> PageOutcome:
+    """A call or meeting a rep logged with a contact is a sales touch of that person, then."""
+    outcome = PageOutcome(pulled=len(records))
+    crm = connection.get_kind_display()
+    synced = _synced(connection, obj, [r.remote_id for r in records])
+    people = _local_links(
+        connection, ObjectType.PERSON, {r.fields.get("person", "") for r in records} - {""}
+    )
+    touches = Touchpoint.objects.in_bulk([s.local_id for s in synced.values()])
+    for record in records:
+        rid, fields = record.remote_id, record.fields
+        person = people.get(fields.get("person", ""))
+        moment = _moment(fields.get("at", ""))
+        if not fields.get("person"):
+            outcome.skipped.append((rid, "logged with no contact"))
+            continue
+        if person is None:
+            outcome.skipped.append((rid, f"its contact {fields['person']} is not in Accord"))
+            continue
+        if moment is None:
+            outcome.skipped.append((rid, "no time it took place"))
+            continue
+        values = {
+            "person_id": person,
+            "channel": Channel.SALES_OUTREACH,
+            "kind": fields["kind"],
+            "occurred_at": moment,
+        }
+        touch = touches.get(synced[rid].local_id) if rid in synced else None
+        if touch is None:
+            touch = Touchpoint.objects.create(**values)
+            outcome.created += 1
+        else:
+            changed = [k for k, v in values.items() if getattr(touch, k) != v]
+            if changed:
+                for name in changed:
+                    setattr(touch, name, values[name])
+                touch.save(update_fields=changed)
+                outcome.changed += 1
+                record_change(
+                    actor=None,
+                    action=Action.CHANGED,
+                    record_type="touchpoint",
+                    record_id=touch.pk,
+                    field=",".join(changed),
+                    reason=f"pulled from {crm} {obj.label[:-1]} {rid}",
+                    at=at,
+                )
+        if _keep(connection, obj, rid, touch.pk, dict(fields), synced):
+            outcome.unchanged += 1
+    return outcome
+
+
 # The people of deals ------------------------------------------------------------------------
 
 
@@ -331,8 +386,9 @@ def remove_pulled(
     connection: Connection, obj: SyncObject, removals: Sequence[Removal], *, at: dt.datetime
 ) -> int:
     """A campaign deleted in the CRM stays in Accord with its touches (history and credit are
-    kept), no longer linked; a member removed from a campaign takes its touch with it (the
-    membership was a mistake); a deal's primary role removed leaves the deal without one."""
+    kept), no longer linked; a member removed from a campaign, or a logged call or meeting
+    deleted, takes its touch with it (it was a mistake); a deal's primary role removed leaves
+    the deal without one."""
     crm = connection.get_kind_display()
     rows = _synced(connection, obj, [r.remote_id for r in removals])
     gone = 0
@@ -340,7 +396,7 @@ def remove_pulled(
         row = rows.get(removal.remote_id)
         if row is None:
             continue
-        if obj.becomes == ObjectType.TOUCHPOINT:
+        if obj.becomes in (ObjectType.TOUCHPOINT, ObjectType.ACTIVITY):
             deleted, _ = Touchpoint.objects.filter(pk=row.local_id).delete()
             if deleted:
                 gone += 1
@@ -350,7 +406,7 @@ def remove_pulled(
                     record_type="touchpoint",
                     record_id=row.local_id,
                     field="",
-                    reason=f"campaign member {removal.remote_id} removed in {crm}",
+                    reason=f"{obj.label[:-1]} {removal.remote_id} removed in {crm}",
                     at=at,
                 )
         elif obj.becomes == ObjectType.DEAL_CONTACT and row.values.get("primary") == "true":
@@ -383,5 +439,6 @@ def remove_pulled(
 APPLY = {
     ObjectType.CAMPAIGN: apply_campaigns,
     ObjectType.TOUCHPOINT: apply_members,
+    ObjectType.ACTIVITY: apply_activities,
     ObjectType.DEAL_CONTACT: apply_deal_contacts,
 }

@@ -22,6 +22,7 @@ class ObjectType(enum.StrEnum):
     OPPORTUNITY = "opportunity"
     CAMPAIGN = "campaign"
     TOUCHPOINT = "touchpoint"  # a campaign's member, as a touch of that campaign
+    ACTIVITY = "activity"  # a call or meeting logged in the CRM, as a sales touch
     DEAL_CONTACT = "deal_contact"  # a person's role in a deal (the primary one names its contact)
 
 

@@ -52,7 +52,11 @@ OBJECTS = (
     SyncObject("companies", ObjectType.ACCOUNT, "companies"),
     SyncObject("contacts", ObjectType.PERSON, "contacts"),
     SyncObject("deals", ObjectType.OPPORTUNITY, "deals"),
+    SyncObject("calls", ObjectType.ACTIVITY, "calls"),
+    SyncObject("meetings", ObjectType.ACTIVITY, "meetings"),
 )
+# Calls and meetings a rep logged: a sales touch of their first contact, at hs_timestamp.
+ACTIVITY_KINDS = {"calls": "call", "meetings": "meeting"}
 # Accord's field -> HubSpot's property.
 PROPERTIES = {
     "companies": {
@@ -77,6 +81,8 @@ PROPERTIES = {
         "grade": "accord_grade",
         "mql_at": "accord_mql_at",
     },
+    "calls": {"at": "hs_timestamp"},
+    "meetings": {"at": "hs_timestamp"},
     "deals": {
         "name": "dealname",
         "amount": "amount",
@@ -326,7 +332,10 @@ class HubSpot:
     def _records(self, obj: SyncObject, results: list[dict]):
         owners = self.owners()
         stages = self.stages() if obj.name == "deals" else {}
-        links = self._deal_links([r["id"] for r in results]) if obj.name == "deals" else {}
+        ids = [r["id"] for r in results]
+        links = self._deal_links(ids) if obj.name == "deals" else {}
+        if obj.name in ACTIVITY_KINDS:
+            links = self._contacts_of(obj.name, ids)
         records, removals = [], []
         for result in results:
             props = result.get("properties") or {}
@@ -340,11 +349,26 @@ class HubSpot:
                 fields["stage"] = stages.get(fields["stage"], fields["stage"])
             fields |= links.get(result["id"], {})
             fields["created_at"] = props.get("createdate") or result.get("createdAt") or ""
+            if obj.name in ACTIVITY_KINDS:
+                fields["kind"] = ACTIVITY_KINDS[obj.name]
             records.append(RemoteRecord(result["id"], fields))
             for merged in (props.get("hs_merged_object_ids") or "").split(";"):
                 if merged.strip():
                     removals.append(Removal(merged.strip(), merged_into=result["id"]))
         return records, removals
+
+    def _contacts_of(self, name: str, ids: list[str]) -> dict[str, dict[str, str]]:
+        """The contact a call or meeting was logged with (its first associated contact)."""
+        links: dict[str, dict[str, str]] = {i: {"person": ""} for i in ids}
+        if not ids:
+            return links
+        batch = self.client.crm.associations.v4.batch_api
+        page = self._call(batch.get_page, name, "contacts", {"inputs": [{"id": i} for i in ids]})
+        for result in page.get("results", []):
+            targets = result.get("to") or []
+            if targets:
+                links[str(result["from"]["id"])]["person"] = str(targets[0]["toObjectId"])
+        return links
 
     def _deal_links(self, ids: list[str]) -> dict[str, dict[str, str]]:
         """A deal's account and primary contact: its first associated company and contact."""

@@ -1,6 +1,8 @@
 """The sync with HubSpot, through the official client, against a stateful fake of HubSpot's
 CRM v3 API on loopback (tests/fakes/hubspot.py)."""
 
+import datetime as dt
+
 import pytest
 from tests.fakes.hubspot import TOKEN, FakeHubSpot
 
@@ -10,6 +12,7 @@ from accord.crm_sync.hubspot import HubSpot
 from accord.crm_sync.models import Connection, Cursor, SyncProblem, SyncRun
 from accord.crm_sync.polite import Politeness
 from accord.crm_sync.services import do_connect, do_sync
+from accord.touchpoints.models import Touchpoint
 
 
 class Naps:
@@ -327,3 +330,25 @@ def test_hundreds_of_contacts_changed_in_one_millisecond_are_all_pulled(sync, fa
     assert cursor["within"] is None and cursor["since"] == fake.clock
     fake.log.clear()
     assert sync().counts.get("contacts", {}).get("pulled", 0) == 0
+
+
+def test_calls_and_meetings_logged_with_a_contact_are_its_sales_touches(sync, fake):
+    ana = add_contact(fake, 1)
+    call = fake.add("calls", {"contacts": [ana]}, hs_timestamp="2026-01-10T10:00:00.000Z")
+    fake.add("meetings", {"contacts": [ana]}, hs_timestamp="2026-01-12T15:30:00.000Z")
+    lonely = fake.add("calls", hs_timestamp="2026-01-11T09:00:00.000Z")
+
+    run = sync()
+
+    touches = Touchpoint.objects.filter(person__email="p1@acme.example").order_by("occurred_at")
+    assert [(t.kind, t.channel, t.occurred_at) for t in touches] == [
+        ("call", "sales_outreach", dt.datetime(2026, 1, 10, 10, tzinfo=dt.UTC)),
+        ("meeting", "sales_outreach", dt.datetime(2026, 1, 12, 15, 30, tzinfo=dt.UTC)),
+    ]
+    problem = SyncProblem.objects.get(run=run, object="calls")
+    assert (problem.remote_id, problem.reason) == (lonely, "logged with no contact")
+
+    fake.archive("calls", call)
+    sync()
+    sync(full=True)
+    assert list(Touchpoint.objects.values_list("kind", flat=True)) == ["meeting"]
