@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accord.agreement.diff import diff_documents
@@ -10,10 +11,13 @@ from accord.agreement.rescoring import RescoreResult, people_sharing_accounts, r
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.agreement.tasks import rescore_under
+from accord.alerts.models import Event
+from accord.alerts.services import do_notify
 from accord.audit.services import Action, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams import access
 from accord.teams.models import User
+from accord.teams.selectors import signing_heads
 
 Status = AgreementVersion.Status
 ACCOUNT_BUYING_POWER = ("account", "person_or_account")
@@ -68,7 +72,21 @@ def do_create_draft(user: User, data) -> AgreementVersion:
     version.save()
     changes = diff_documents(current.document if current else None, doc)
     _event(version, AgreementEvent.Kind.CREATED, user, "\n".join(changes))
+    _ask_heads_to_sign(version, user, changes)
     return version
+
+
+def _ask_heads_to_sign(version: AgreementVersion, author: User, changes: list[str]) -> None:
+    """Each head but the author finds the new draft in their bell, once it commits."""
+    summary = "\n".join(f"- {change}" for change in changes[:10])
+    do_notify(
+        Event.AGREEMENT_TO_SIGN,
+        f"Agreement v{version.number} awaits your signature",
+        f"{author} drafted v{version.number} of the agreement.\n{summary}".strip(),
+        {"version": version.number, "author_email": author.email},
+        signing_heads(excluding=author),
+        link=reverse("agreement:version", args=[version.number]),
+    )
 
 
 def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:

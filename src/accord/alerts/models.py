@@ -21,6 +21,10 @@ class Event(models.TextChoices):
     SLA_BREACHED = "sla.breached", "A rep missed an SLA clock"
     LEAD_REJECTED = "lead.rejected", "A rep rejected a lead back to marketing"
     CAMPAIGN_ANNOUNCED = "campaign.announced", "Both heads signed a campaign's plan for sales"
+    # In the bell only (no e-mail): something waits on the person, who sees it when in Accord.
+    AGREEMENT_TO_SIGN = "agreement.to_sign", "An agreement draft awaits a head's signature"
+    PLAN_TO_SIGN = "plan.to_sign", "A campaign plan awaits a head's signature"
+    SLA_DUE_SOON = "sla.due_soon", "An SLA clock runs out within two working hours"
 
 
 def new_secret() -> str:

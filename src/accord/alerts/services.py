@@ -4,7 +4,8 @@
 notification in each person's bell (one statement on PostgreSQL) in the caller's transaction: a
 rolled-back change alerts nobody, and a committed one is in the outbox even if the worker is down.
 After the commit a job for the worker is queued, unless one is already waiting to run.
-`do_send_due` is what the worker runs.
+`do_notify` is the same without the e-mail, for what waits on a person in Accord itself (a
+draft to sign, a clock about to run out). `do_send_due` is what the worker runs.
 """
 
 import datetime as dt
@@ -30,11 +31,23 @@ def do_queue_alert(
     """The alert, its deliveries to `people` (by e-mail and in their bell) and to every active
     endpoint that subscribes to `event`; None when nobody is to be told. `link` is the path of
     the record the alert is about, where a notification opens."""
+    return _queue(event, subject, text, data, people, link=link, by_email=True)
+
+
+def do_notify(
+    event: str, subject: str, text: str, data: dict, people, *, link: str = ""
+) -> Alert | None:
+    """The alert in the bell of each of `people` (no e-mail) and to every active endpoint that
+    subscribes to `event`; None when nobody is to be told."""
+    return _queue(event, subject, text, data, people, link=link, by_email=False)
+
+
+def _queue(event, subject, text, data, people, *, link: str, by_email: bool) -> Alert | None:
     emails = {}
     for person in people:
         if person.is_active and person.email:
             emails.setdefault(person.email.lower(), person)
-    if emails and connection.vendor == "postgresql":
+    if by_email and emails and connection.vendor == "postgresql":
         alert = _queue_in_one_statement(event, subject, text, data, link, list(emails.values()))
         _wake_worker()
         return alert
@@ -58,6 +71,7 @@ def do_queue_alert(
                 next_attempt_at=now,
             )
             for person in emails.values()
+            if by_email
         ]
         + [
             Delivery(
@@ -69,7 +83,8 @@ def do_queue_alert(
             for endpoint in endpoints
         ]
     )
-    _wake_worker()
+    if by_email or endpoints:
+        _wake_worker()
     return alert
 
 

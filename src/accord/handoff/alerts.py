@@ -2,17 +2,21 @@
 
 - a new lead routed to a rep: the rep;
 - an SLA clock run out: the rep and the sales heads;
-- a lead rejected back to marketing: marketing's heads and liaisons.
+- a clock about to run out (within two working hours): the rep, in the bell only;
+- a lead rejected back to marketing: marketing's heads and liaisons, and the teams that own
+  the campaigns the lead came through.
 
 Each is called inside the transaction of the change, so it is queued exactly when that commits.
 """
 
+from django.db.models import Q
 from django.urls import reverse
 
 from accord.alerts.models import Alert, Event
-from accord.alerts.services import do_queue_alert
+from accord.alerts.services import do_notify, do_queue_alert
 from accord.handoff.models import Handoff
 from accord.teams.models import Team, User
+from accord.touchpoints.models import Campaign
 
 CLOCK_NAMES = {"first_touch": "first touch", "decision": "accept or reject"}
 
@@ -76,15 +80,38 @@ def alert_sla_breached(handoff: Handoff, clock: str, heads: list[User]) -> Alert
     )
 
 
+def notify_clock_running_out(handoff: Handoff, clock: str) -> Alert | None:
+    lead = _who(handoff)
+    name = CLOCK_NAMES[clock]
+    due = getattr(handoff, f"{clock}_due_at")
+    return do_notify(
+        Event.SLA_DUE_SOON,
+        f"Due by {due:%H:%M} UTC: {name} of {lead}",
+        f"The {name} of {lead} ({handoff.person.email}) is due {due:%Y-%m-%d %H:%M} UTC.",
+        {**_handoff_data(handoff), "clock": clock},
+        [handoff.assigned_to],
+        link=_in_inbox(handoff),
+    )
+
+
 def alert_lead_rejected(handoff: Handoff) -> Alert | None:
+    """Marketing's heads and liaisons, and every member of the teams that own the campaigns the
+    lead came through, so a campaign's owner hears of it the same day (bell and e-mail)."""
     lead = _who(handoff)
     reason = handoff.get_reject_reason_display()
+    campaigns = list(
+        Campaign.objects.filter(touchpoints__person_id=handoff.person_id)
+        .distinct()
+        .order_by("name")
+        .values_list("name", "owner_team_id")
+    )
     text = f"{handoff.assigned_to} rejected {lead} ({handoff.person.email}): {reason}."
+    if campaigns:
+        text += f"\nCame through: {', '.join(name for name, _ in campaigns)}."
     if handoff.comment:
         text += f"\n\n{handoff.comment}"
-    marketing = User.objects.filter(team__kind=Team.Kind.MARKETING, is_active=True).filter(
-        role=User.Role.HEAD
-    ) | User.objects.filter(team__kind=Team.Kind.MARKETING, is_active=True, is_liaison=True)
+    marketing = Q(team__kind=Team.Kind.MARKETING) & (Q(role=User.Role.HEAD) | Q(is_liaison=True))
+    owners = Q(team_id__in={team_id for _, team_id in campaigns if team_id is not None})
     return do_queue_alert(
         Event.LEAD_REJECTED,
         f"Lead rejected: {lead} ({reason.lower()})",
@@ -93,8 +120,13 @@ def alert_lead_rejected(handoff: Handoff) -> Alert | None:
             **_handoff_data(handoff),
             "reject_reason": handoff.reject_reason,
             "comment": handoff.comment,
+            "campaigns": [name for name, _ in campaigns],
         },
-        list(marketing.order_by("pk")),
+        list(
+            User.objects.filter(marketing | owners, is_active=True)
+            .exclude(pk=handoff.assigned_to_id)
+            .order_by("pk")
+        ),
         # marketing reads the person, not the inbox the lead left
         link=reverse("crm:person", args=[handoff.person_id]),
     )

@@ -158,6 +158,9 @@ class Handoff(models.Model):
     )
     comment = models.TextField(blank=True, default="")
 
+    # When the rep was told the clock runs out within two working hours: once per clock.
+    first_touch_warned_at = models.DateTimeField(null=True, blank=True)
+    decision_warned_at = models.DateTimeField(null=True, blank=True)
     first_touch_breached_at = models.DateTimeField(null=True, blank=True)
     decision_breached_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

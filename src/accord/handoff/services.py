@@ -15,13 +15,19 @@ from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
 from accord.handoff import access as handoff_access
-from accord.handoff.alerts import alert_lead_rejected, alert_lead_routed, alert_sla_breached
+from accord.handoff.alerts import (
+    alert_lead_rejected,
+    alert_lead_routed,
+    alert_sla_breached,
+    notify_clock_running_out,
+)
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
 from accord.handoff.selectors import pool_mqls, terms_in_force
 from accord.handoff.terms import SlaTerms
 from accord.teams import access
-from accord.teams.models import User
+from accord.teams.models import Team, User
+from accord.teams.selectors import get_working_calendar
 
 
 class HandoffRefused(Exception):
@@ -319,6 +325,42 @@ def do_mark_breaches(now: dt.datetime | None = None, terms: SlaTerms | None = No
     if terms is not None and terms.reassign_on_breach:
         breaches = [_reroute(breach, terms, now) for breach in breaches]
     return breaches
+
+
+WARN_AHEAD_HOURS = 2  # working hours before a clock runs out that its rep is told
+
+
+def do_warn_clocks_running_out(now: dt.datetime | None = None) -> int:
+    """Tell the rep, in their bell, of each open clock that runs out within two working hours
+    (their team's calendar); the number told. Each warning is claimed by a conditional UPDATE
+    that must change exactly one row, so the sweep every minute tells of a clock once."""
+    now = now or timezone.now()
+    open_teams = Team.objects.filter(
+        pk__in=Handoff.objects.filter(status__in=Handoff.OPEN).values("team_id")
+    )
+    horizons = {
+        team.pk: get_working_calendar(team).add_hours(now, WARN_AHEAD_HOURS) for team in open_teams
+    }
+    told = 0
+    for clock, due, stop, stamp in _CLOCKS:
+        warned = f"{clock}_warned_at"
+        waiting = {
+            "status__in": Handoff.OPEN,
+            f"{stop}__isnull": True,
+            f"{stamp}__isnull": True,
+            f"{warned}__isnull": True,
+        }
+        for team_id, horizon in horizons.items():
+            soon = Handoff.objects.filter(
+                **waiting, team_id=team_id, **{f"{due}__gte": now, f"{due}__lte": horizon}
+            )
+            for pk in soon.values_list("pk", flat=True).order_by(due):
+                with transaction.atomic():  # the stamp and the notification are written together
+                    if Handoff.objects.filter(pk=pk, **waiting).update(**{warned: now}):
+                        handoff = Handoff.objects.select_related("person", "assigned_to").get(pk=pk)
+                        notify_clock_running_out(handoff, clock)
+                        told += 1
+    return told
 
 
 def _reroute(breach: Breach, terms: SlaTerms, now: dt.datetime) -> Breach:

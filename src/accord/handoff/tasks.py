@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from accord.agreement.selectors import get_agreement_in_force
-from accord.handoff.services import do_mark_breaches
+from accord.handoff.services import do_mark_breaches, do_warn_clocks_running_out
 from accord.handoff.terms import SlaTerms
 
 
@@ -24,5 +24,8 @@ def terms_in_force(*, reassign_on_breach: bool = False) -> SlaTerms | None:
 @task()
 def mark_breaches(reassign_on_breach: bool = False) -> int:
     """Mark SLA breaches, escalate them to the heads (with alerts) and, when asked, give a lead
-    whose first touch was missed to the next rep; the number of new breaches."""
-    return len(do_mark_breaches(terms=terms_in_force(reassign_on_breach=reassign_on_breach)))
+    whose first touch was missed to the next rep; then tell each rep of their clocks running out
+    within two working hours. The number of new breaches."""
+    breaches = len(do_mark_breaches(terms=terms_in_force(reassign_on_breach=reassign_on_breach)))
+    do_warn_clocks_running_out()
+    return breaches

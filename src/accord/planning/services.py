@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from pydantic import ValidationError as PydanticError
 
 from accord.alerts.models import Event
-from accord.alerts.services import do_queue_alert
+from accord.alerts.services import do_notify, do_queue_alert
 from accord.crm.models import FUNNEL_ORDER
 from accord.planning.models import (
     BuyingStage,
@@ -30,6 +30,7 @@ from accord.planning.models import (
 from accord.planning.selectors import get_notice, get_notice_days
 from accord.teams import access
 from accord.teams.models import Team, User
+from accord.teams.selectors import signing_heads
 from accord.touchpoints.models import Campaign
 from accord.touchpoints.services import do_create_campaign
 
@@ -180,7 +181,24 @@ def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
     plan.edited_by, plan.edited_at = user, timezone.now()
     plan.save()
     _event(Kind.PLAN_WRITTEN, user, locked, ", ".join(changed))
+    if stored is None or had_signature:
+        _ask_heads_to_sign(plan, locked, user, again=bool(had_signature))
     return plan
+
+
+def _ask_heads_to_sign(plan: CampaignPlan, campaign: Campaign, author: User, again: bool) -> None:
+    """Each head but the author finds the plan in their bell: a new plan, or a changed one whose
+    signatures were cleared. Edits of a plan nobody has signed yet ask nobody again."""
+    text = f"{author} {'changed' if again else 'wrote'} the plan of {campaign.name}"
+    text += "; the signatures it had are cleared." if again else "."
+    do_notify(
+        Event.PLAN_TO_SIGN,
+        f"Campaign plan awaits your signature: {campaign.name}",
+        f"{text}\n\nWhat it should achieve: {plan.objective}",
+        {"campaign_id": campaign.pk, "campaign_name": campaign.name},
+        signing_heads(excluding=author),
+        link=reverse("planning:campaign", args=[campaign.pk]),
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 import holidays as public_holidays
 
-from accord.teams.models import Team
+from accord.teams.models import Team, User
 from accord.teams.working_hours import WorkingCalendar
 
 
@@ -27,3 +27,13 @@ def get_working_calendar(team: Team) -> WorkingCalendar:
             team.holiday_country.upper(), set(team.holidays.values_list("date", flat=True))
         ),
     )
+
+
+def signing_heads(*, excluding: User | None = None) -> list[User]:
+    """The active heads of marketing and sales, who sign the agreement and campaign plans."""
+    heads = User.objects.filter(
+        role=User.Role.HEAD, team__kind__in=Team.Kind.values, is_active=True
+    ).order_by("pk")
+    if excluding is not None:
+        heads = heads.exclude(pk=excluding.pk)
+    return list(heads)
