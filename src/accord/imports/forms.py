@@ -1,4 +1,4 @@
-"""What the import page asks beside the file: what its cells cannot say themselves."""
+"""What the import page asks: the file, and what its cells cannot say themselves."""
 
 import zoneinfo
 
@@ -13,6 +13,12 @@ DATE_FORMATS = (
 
 
 class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="CSV or XLSX, as your CRM exports it.",
+        error_messages={"required": "Choose a file to check."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xlsm,text/csv"}),
+    )
     date_format = forms.ChoiceField(choices=DATE_FORMATS, required=False, label="Date format")
     time_zone = forms.CharField(
         initial="UTC",

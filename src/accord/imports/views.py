@@ -22,18 +22,16 @@ def _importer(request):
 @login_required
 def index(request):
     _importer(request)
-    form = UploadForm(request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 400
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "Choose a file to check.")
-        elif form.is_valid():
+        if form.is_valid():
             try:
-                run = services.do_upload(request.user, upload, form.options())
+                run = services.do_upload(request.user, form.cleaned_data["file"], form.options())
             except RunRefused as refused:
-                messages.error(request, str(refused))
+                form.add_error("file", str(refused))
             else:
                 return redirect("imports:run", run.pk)
     return _index(request, form, status=status)

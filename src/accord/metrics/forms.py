@@ -16,10 +16,14 @@ def _default_start() -> dt.date:
 
 
 class DashboardFilters(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.CharField(required=False, max_length=100)
-    industry = forms.CharField(required=False, max_length=100)
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    region = forms.CharField(required=False, max_length=100, help_text="As on accounts: EMEA")
+    industry = forms.CharField(required=False, max_length=100, help_text="e.g. Software")
     team = forms.ChoiceField(required=False, choices=TEAMS)
     journey = forms.ChoiceField(
         required=False,
@@ -52,7 +56,7 @@ class DashboardFilters(forms.Form):
         data["model"] = data.get("model") or "linear"
         data["journey"] = data.get("journey") or "person"
         if data["end"] < data["start"]:
-            raise forms.ValidationError("The period ends before it starts.")
+            self.add_error("end", "The period ends before it starts.")
         return data
 
     def period(self) -> dict:

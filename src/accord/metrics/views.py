@@ -32,7 +32,8 @@ def dashboard(request):
     so the quick ones show while attribution is still being worked out."""
     form = DashboardFilters(DashboardFilters.with_defaults(request.GET))
     if not form.is_valid():
-        return render(request, "metrics/dashboard.html", {"form": form}, status=400)
+        context = {"form": form, "forms": [form], "has_errors": True}
+        return render(request, "metrics/dashboard.html", context, status=400)
     context = {"form": form, "panels": PANELS, "query": request.GET.urlencode()}
     return render(request, "metrics/dashboard.html", context)
 

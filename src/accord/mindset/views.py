@@ -12,9 +12,9 @@ from accord.inputs import read_id
 from accord.mindset import selectors
 from accord.mindset.charts import message_chart, named_chart
 from accord.mindset.consensus import MATCH_AT_LEAST, SHARED_MINDSET_SHARE
+from accord.mindset.forms import AnswerForm
 from accord.mindset.models import Round
 from accord.mindset.services import (
-    FIELD_NAMES,
     FIELDS,
     MindsetRefused,
     do_answer,
@@ -61,24 +61,24 @@ def results(request):
 def answer(request):
     open_round = selectors.get_open_round()
     mine = selectors.get_my_answer(request.user, open_round)
-    values = {f: getattr(mine, f) for f in FIELDS} if mine else dict.fromkeys(FIELDS, "")
-    errors, status = {}, 200
+    initial = {f: getattr(mine, f) for f in FIELDS} if mine else {}
+    form, status = AnswerForm(request.POST or None, initial=initial), 200
     if request.method == "POST":
-        values = {f: request.POST.get(f, "") for f in FIELDS}
-        try:
-            do_answer(request.user, values)
-        except MindsetRefused as exc:
-            errors, status = dict(exc.errors), 422
-        else:
-            messages.success(
-                request, f"Thank you: your three advantages are saved in {open_round}."
-            )
-            return redirect("mindset:index")
+        status = 422
+        if form.is_valid():
+            try:
+                do_answer(request.user, form.cleaned_data)
+            except MindsetRefused as exc:
+                form.add_refusal(exc.errors)
+            else:
+                messages.success(
+                    request, f"Thank you: your three advantages are saved in {open_round}."
+                )
+                return redirect("mindset:index")
     context = {
         "open_round": open_round,
         "mine": mine,
-        "fields": [(f, FIELD_NAMES[f], values[f], errors.get(f)) for f in FIELDS],
-        "general_error": errors.get("__all__"),
+        "form": form,
         "may_answer": access.may_answer_mindset(request.user),
     }
     return render(request, "mindset/answer.html", context, status=status)

@@ -57,10 +57,19 @@ class TouchpointAdmin(admin.ModelAdmin):
 
 
 class TryTouchForm(forms.Form):
-    utm_source = forms.CharField(required=False, max_length=255)
-    utm_medium = forms.CharField(required=False, max_length=255)
-    utm_campaign = forms.CharField(required=False, max_length=255)
-    referrer = forms.CharField(required=False, max_length=2048)
+    utm_source = forms.CharField(
+        label="UTM source", required=False, max_length=255, help_text="e.g. google, linkedin"
+    )
+    utm_medium = forms.CharField(
+        label="UTM medium", required=False, max_length=255, help_text="e.g. cpc, email, social"
+    )
+    utm_campaign = forms.CharField(label="UTM campaign", required=False, max_length=255)
+    referrer = forms.CharField(
+        label="Referrer",
+        required=False,
+        max_length=2048,
+        help_text="The page the visitor came from, when the touch has no UTM tags",
+    )
 
 
 @admin.register(ChannelRule)

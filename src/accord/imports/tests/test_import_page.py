@@ -179,6 +179,19 @@ def test_a_file_whose_dates_read_both_ways_asks_for_the_date_format_then_imports
     assert ana.created_at == dt.datetime(2023, 2, 3, tzinfo=dt.UTC)  # midnight in London (GMT)
 
 
+def test_no_file_or_the_wrong_kind_is_explained_beside_the_file_field(client, sales_head):
+    client.force_login(sales_head)
+
+    nothing = client.post("/imports/", {"time_zone": "UTC"})
+    wrong = upload(client, sales_head, b"%PDF-1.7", name="contacts.pdf")
+
+    assert nothing.status_code == 400 and wrong.status_code == 400
+    assert '<a href="#id_file">File: Choose a file to check.</a>' in nothing.content.decode()
+    assert "contacts.pdf is not a CSV or XLSX file" in wrong.content.decode()
+    assert 'id="id_file_error"' in wrong.content.decode()
+    assert not ImportRun.objects.exists()
+
+
 def test_an_upload_over_the_limit_is_refused_with_413_and_nothing_is_stored(
     client, sales_head, settings
 ):

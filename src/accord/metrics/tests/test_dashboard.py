@@ -122,8 +122,11 @@ def test_a_period_that_ends_before_it_starts_is_explained(client, marketer):
 
     response = client.get("/dashboard/", {"start": "2026-03-01", "end": "2026-01-01"})
 
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "The period ends before it starts." in response.content.decode()
+    assert 'data-testid="error-summary"' in page
+    assert '<a href="#id_end">To: The period ends before it starts.</a>' in page
+    assert 'id="id_end_error"' in page  # beside the field it is about
 
 
 def read_csv(response):

@@ -27,7 +27,7 @@ def test_a_rep_names_three_advantages_through_the_form(client, rep, open_round):
     form = _text(client.get("/mindset/answer/"))
     response = client.post("/mindset/answer/", SALES_VOICE, follow=True)
 
-    assert form.count('<input id="id_') == 3
+    assert form.count('<input type="text"') == 3
     assert "Thank you: your three advantages are saved in Spring check." in _text(response)
     assert "Change your answers to Spring check" in _text(response)
 
@@ -38,7 +38,10 @@ def test_a_blank_field_is_refused_by_name_and_the_rest_is_kept(client, rep, open
     response = client.post("/mindset/answer/", three("Quality", "", "Reliable"))
 
     assert response.status_code == 422
-    assert "The second advantage is missing" in _text(response)
+    assert '<a href="#id_second">Second advantage: The second advantage is missing</a>' in _text(
+        response
+    )
+    assert 'id="id_second_error"' in _text(response)  # beside the field too
     assert 'value="Reliable"' in _text(response)
 
 

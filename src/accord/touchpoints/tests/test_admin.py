@@ -103,6 +103,15 @@ def test_trying_an_unknown_touch_says_no_rule_matches(client, admin_user):
     assert "No active rule matches this touch" in response.content.decode()
 
 
+def test_the_try_form_is_drawn_like_every_form_with_labels_and_hints(client, admin_user):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:touchpoints_channelrule_try")).content.decode()
+
+    assert '<label for="id_utm_source">UTM source' in page
+    assert 'id="id_referrer_helptext"' in page and "web/forms.css" in page
+
+
 def test_the_rule_list_links_to_trying_a_touch(client, admin_user):
     client.force_login(admin_user)
 
