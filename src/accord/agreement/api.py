@@ -33,6 +33,7 @@ from accord.agreement.services import (
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
 from accord.crm.api import ERRORS
+from accord.crm.conversion import reporting_currency
 from accord.inputs import StrictIn
 from accord.scoring import DocumentError
 from accord.teams import access
@@ -92,7 +93,14 @@ class Figures(Schema):
     sql_share: float | None
     opportunity_share: float | None
     won_share: float | None
-    revenue: Decimal = Field(description="From the won opportunities of these MQLs")
+    revenue: Decimal = Field(
+        description="From the won opportunities of these MQLs, in the reporting currency at the "
+        "rate of each deal's close date"
+    )
+    revenue_currency: str = Field(description="The reporting currency")
+    unconverted: int = Field(
+        description="Won deals left out of the revenue: in another currency, with no rate kept"
+    )
     rejected: int = Field(description="People Sales rejected this month")
     let_through: int = Field(description="Of those, how many this version would qualify")
 
@@ -234,6 +242,8 @@ def _figures(m: MonthFigures | None) -> dict | None:
         **counts,
         **{f"{name}_share": m.share(getattr(m, name)) for name in ("sql", "opportunity", "won")},
         "revenue": m.revenue,
+        "revenue_currency": reporting_currency(),
+        "unconverted": m.unconverted,
         "rejected": m.rejected,
         "let_through": m.let_through,
     }

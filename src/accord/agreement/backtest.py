@@ -4,7 +4,10 @@ For each of the last N complete calendar months (UTC), everybody is scored with 
 the month's end. A person counts as an MQL in the first month whose end finds them qualified
 (people already qualified at the start of the period are left out: they were MQLs before it).
 Of those MQLs: how many reached SQL, opportunity and won (lifecycle history, or being the primary
-contact of an opportunity), and the revenue of the won opportunities they are primary contact of.
+contact of an opportunity), and the revenue of the won opportunities they are primary contact of,
+in the reporting currency at the rate of each deal's close date (`crm.conversion`); a won deal in
+another currency with no rate kept is left out of the revenue and counted apart, never added as
+if it were in the reporting currency.
 And of the people Sales rejected in a month (a rejected handoff, or a step back from MQL/SAL to
 lead or disqualified), how many the document would have qualified at that month's end.
 """
@@ -17,12 +20,15 @@ from decimal import Decimal
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from accord.agreement.rescoring import load_everybody
 from accord.agreement.selectors import get_agreement_in_force
+from accord.crm.conversion import with_reported_value
 from accord.crm.models import (
     Account,
+    ExchangeRate,
     LifecycleChange,
     LifecycleStage,
     Opportunity,
@@ -53,9 +59,10 @@ class MonthFigures:
     sql: int
     opportunity: int
     won: int
-    revenue: Decimal
+    revenue: Decimal  # in the reporting currency
     rejected: int
     let_through: int
+    unconverted: int = 0  # won deals left out of the revenue: no rate to the reporting currency
 
     def share(self, count: int) -> float | None:
         return count / self.mqls if self.mqls else None
@@ -90,7 +97,7 @@ class Backtest:
 
     @property
     def total(self) -> MonthFigures:
-        counts = ("mqls", "sql", "opportunity", "won", "rejected", "let_through")
+        counts = ("mqls", "sql", "opportunity", "won", "rejected", "let_through", "unconverted")
         return MonthFigures(
             month=self.months[0].month,
             revenue=sum((m.revenue for m in self.months), Decimal("0.00")),
@@ -135,15 +142,23 @@ class History:
                 "changed_at": pl.Datetime("us", "UTC"),
             },
         )
+        deals = with_reported_value(
+            Opportunity.objects.all(), amount="amount", currency="currency", day="close_date"
+        )
         self.opportunities = _frame(
-            Opportunity.objects.values_list(
-                "primary_contact_id", "account_id", "stage", "amount", "close_date", "created_date"
+            deals.values_list(
+                "primary_contact_id",
+                "account_id",
+                "stage",
+                Round("reported", 2),
+                "close_date",
+                "created_date",
             ),
             {
                 "person_id": pl.Int64,
                 "account_id": pl.Int64,
                 "stage": pl.String,
-                "amount": pl.Decimal(14, 2),
+                "amount": pl.Decimal(16, 2),
                 "close_date": pl.Date,
                 "created_date": pl.Date,
             },
@@ -194,21 +209,20 @@ class History:
         )
 
     def reached(self) -> pl.DataFrame:
-        """person_id, sql, opportunity, won, revenue: how far each person ever went."""
+        """person_id, sql, opportunity, won, revenue, unconverted: how far each person ever went
+        (revenue in the reporting currency; unconverted, their won deals without a rate)."""
         by_stage = self.changes.group_by("person_id").agg(
             pl.col("to_stage").is_in(stages).any().alias(name) for name, stages in REACHED.items()
         )
+        won = pl.col("stage") == PipelineStage.CLOSED_WON
         deals = (
             self.opportunities.filter(pl.col("person_id").is_not_null())
             .group_by("person_id")
             .agg(
                 pl.lit(True).alias("has_opportunity"),
-                (pl.col("stage") == PipelineStage.CLOSED_WON).any().alias("has_won"),
-                pl.col("amount")
-                .filter(pl.col("stage") == PipelineStage.CLOSED_WON)
-                .fill_null(0)
-                .sum()
-                .alias("revenue"),
+                won.any().alias("has_won"),
+                pl.col("amount").filter(won).fill_null(0).sum().alias("revenue"),
+                (won & pl.col("amount").is_null()).sum().alias("unconverted"),
             )
         )
         people = self.people.select("person_id", "lifecycle_stage")
@@ -230,7 +244,8 @@ class History:
                     | pl.col("lifecycle_stage").is_in(REACHED["won"])
                     | pl.col("has_won").fill_null(False)
                 ).alias("won"),
-                pl.col("revenue").fill_null(0).cast(pl.Decimal(14, 2)),
+                pl.col("revenue").fill_null(0).cast(pl.Decimal(16, 2)),
+                pl.col("unconverted").fill_null(0),
             )
         )
 
@@ -260,6 +275,7 @@ def run_backtest(doc: AgreementDocument, history: History) -> Backtest:
                 revenue=Decimal(outcome["revenue"].sum() or 0).quantize(Decimal("0.01")),
                 rejected=len(rejected),
                 let_through=len(set(rejected) & at_end),
+                unconverted=int(outcome["unconverted"].sum()),
             )
         )
     return Backtest(months=months)
@@ -273,6 +289,12 @@ class Comparison:
     in_force: int | None
     draft: Backtest
     current: Backtest | None
+
+    @property
+    def unconverted(self) -> bool:
+        """Whether a won deal was left out of a revenue for want of an exchange rate."""
+        backtests = [self.draft, *([self.current] if self.current else [])]
+        return any(m.unconverted for backtest in backtests for m in backtest.months)
 
     def rows(self) -> list[tuple[MonthFigures, MonthFigures | None]]:
         current = self.current.months if self.current else [None] * len(self.draft.months)
@@ -306,8 +328,9 @@ def compare_document_with_in_force(
 
 def history_stamp() -> str:
     """Changes whenever anything a backtest reads changes: people, accounts, touches, lifecycle
-    moves, deals and rejected handoffs. Appended rows show in counts and last ids; edited people
-    in their last update; accounts and deals, which keep no update time, by their fields."""
+    moves, deals, exchange rates and rejected handoffs. Appended rows show in counts and last
+    ids; edited people in their last update; accounts, deals and rates, which keep no update
+    time, by their fields."""
     aggregates = [
         model.objects.aggregate(n=Count("id"), last=Max("id"), **extra)
         for model, extra in (
@@ -324,7 +347,10 @@ def history_stamp() -> str:
     for rows in (
         Account.objects.order_by("id").values_list("id", "industry", "employee_count", "region"),
         Opportunity.objects.order_by("id").values_list(
-            "id", "primary_contact_id", "account_id", "stage", "amount", "close_date"
+            "id", "primary_contact_id", "account_id", "stage", "amount", "currency", "close_date"
+        ),
+        ExchangeRate.objects.order_by("id").values_list(
+            "id", "day", "currency", "quote_currency", "rate"
         ),
     ):
         for row in rows.iterator(chunk_size=10_000):
@@ -346,7 +372,7 @@ def cached_document_comparison(
     in_force = get_agreement_in_force()
     document = doc.model_dump_json(by_alias=True)
     key = (
-        "agreement:backtest:"
+        "agreement:backtest:v2:"
         + hashlib.sha256(
             repr(
                 (

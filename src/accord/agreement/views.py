@@ -41,6 +41,7 @@ from accord.agreement.services import (
 from accord.agreement.suggestion import DEFAULT_MONTHS as SUGGEST_MONTHS
 from accord.agreement.suggestion import NotEnoughHistory
 from accord.charts import bar_chart
+from accord.crm.conversion import reporting_currency
 from accord.inputs import read_int
 from accord.scoring import DocumentError, check_document
 from accord.teams import access
@@ -135,6 +136,7 @@ def _backtest_context(shown: AgreementVersion, months: int) -> dict:
         "backtest": comparison,
         "months": months,
         "backtest_chart": bar_chart("MQLs per month", bars),
+        "reporting_currency": reporting_currency(),
     }
 
 

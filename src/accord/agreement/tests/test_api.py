@@ -131,10 +131,13 @@ def test_the_backtest_compares_the_draft_with_the_version_in_force(api_as, rep, 
         "opportunity_share",
         "won_share",
         "revenue",
+        "revenue_currency",
+        "unconverted",
         "rejected",
         "let_through",
     }
     assert body["months"][0]["in_force"]["revenue"] == "0.00"
+    assert body["months"][0]["in_force"]["revenue_currency"] == "USD"
 
 
 def test_the_backtest_refuses_a_period_out_of_range(api_as, rep, draft):

@@ -15,7 +15,7 @@ from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, T
 
 from accord.agreement.backtest import History, run_backtest
 from accord.agreement.services import do_create_draft
-from accord.crm.models import LifecycleChange, PipelineStage
+from accord.crm.models import ExchangeRate, LifecycleChange, Person, PipelineStage
 from accord.handoff.models import Handoff, RejectReason
 from accord.scoring import check_document
 from accord.touchpoints.models import Touchpoint
@@ -182,3 +182,31 @@ def test_a_handoff_sales_rejected_counts_once_in_its_month(rep, sales_team):
     february = run_backtest(check_document(document_data()), history).months[1]
 
     assert (february.mqls, february.rejected, february.let_through) == (1, 1, 1)
+
+
+def test_revenue_is_in_the_reporting_currency_and_a_deal_without_a_rate_is_counted_apart(
+    hand_built, client, marketing_head
+):
+    won = Person.objects.get(lifecycle_changes__to_stage="customer")
+    ExchangeRate.objects.create(
+        day=dt.date(2026, 3, 1), currency="EUR", quote_currency="USD", rate=Decimal("1.1")
+    )
+    for currency in ("EUR", "GBP"):  # a rate for euros, none for pounds
+        OpportunityFactory(
+            account=won.account,
+            primary_contact=won,
+            stage=PipelineStage.CLOSED_WON,
+            amount=Decimal("500.00"),
+            currency=currency,
+            created_date=dt.date(2026, 2, 12),
+            close_date=dt.date(2026, 3, 5),
+        )
+    with time_machine.travel(NOW, tick=False):
+        january = run_backtest(check_document(document_data()), History(months=3)).months[0]
+        client.force_login(marketing_head)
+        page = client.get(f"/agreement/{do_create_draft(marketing_head, document_data()).number}/")
+
+    assert (january.revenue, january.unconverted) == (Decimal("1550.00"), 1)
+    html = page.content.decode()
+    assert "<th>Revenue (USD)</th>" in html and "$1,550.00" in html
+    assert "1 deal without a rate" in html and 'data-testid="backtest-unconverted"' in html
