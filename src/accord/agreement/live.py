@@ -6,6 +6,11 @@ as the company grows).
 So this process keeps the last reading of people and touches and scores each draft against
 it while the data stays as it was read, and keeps the version in force's count beside it.
 
+Engagement is the one part of scoring that reads every touch; it depends on the engagement rules
+alone, so the reading keeps the engagement points of the last few sets of rules it met, and a
+keystroke in the fit rules, grades, buying power, disqualifiers or threshold scores people's
+columns only (bench/README.md, "Lead definition editor").
+
 The reading is reused while `people_stamp` is unchanged: a person, touch or deal added, a
 person edited, a deal won or lost. An account edited in place leaves no trace a cheap query
 can see, so a reading is also dropped after `FRESH_FOR`.
@@ -22,10 +27,11 @@ from django.utils import timezone
 from accord.agreement.rescoring import load_everybody
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import Account, Opportunity, Person, PipelineStage
-from accord.scoring import AgreementDocument, score_people
+from accord.scoring import AgreementDocument, engagement_points, score_people
 from accord.touchpoints.models import Touchpoint
 
 FRESH_FOR = dt.timedelta(minutes=5)
+KEPT_ENGAGEMENTS = 4  # sets of engagement rules whose points a reading keeps
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,19 @@ class _Reading:
     people: pl.DataFrame
     touches: pl.DataFrame
     in_force: dict[int, int] = field(default_factory=dict)  # version number → its MQLs
+    # engagement rules (as JSON) → each person's points under them, as of `read_at`
+    engagement: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    def engagement_of(self, doc: AgreementDocument) -> pl.DataFrame:
+        key = doc.engagement.model_dump_json()
+        points = self.engagement.get(key)
+        if points is None:
+            points = engagement_points(self.touches, doc, self.read_at)
+            with _lock:
+                while len(self.engagement) >= KEPT_ENGAGEMENTS:
+                    del self.engagement[next(iter(self.engagement))]  # the oldest
+                self.engagement[key] = points
+        return points
 
     def covers(self, stamp: tuple, since: dt.datetime | None, now: dt.datetime) -> bool:
         window_read = self.since is None or (since is not None and since >= self.since)
@@ -94,7 +113,10 @@ def _reading(since: dt.datetime | None, now: dt.datetime) -> _Reading:
 def _mqls(reading: _Reading, doc: AgreementDocument) -> int:
     """MQLs under `doc` as of the reading, so that the draft and the version in force are
     compared at one instant."""
-    scores = score_people(reading.people, reading.touches, doc, reading.read_at)
+    engagement = reading.engagement_of(doc)
+    scores = score_people(
+        reading.people, reading.touches, doc, reading.read_at, engagement=engagement
+    )
     return int(scores["is_mql"].sum())
 
 

@@ -5,6 +5,7 @@ from accord.scoring.engine import (
     Contribution,
     contribution_codes,
     contributions_from_codes,
+    engagement_points,
     explain,
     score_components,
     score_people,
@@ -18,6 +19,7 @@ __all__ = [
     "explain",
     "contribution_codes",
     "contributions_from_codes",
+    "engagement_points",
     "score_components",
     "score_people",
 ]

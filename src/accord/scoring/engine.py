@@ -208,13 +208,33 @@ def _prepare_people(people: pl.DataFrame) -> pl.LazyFrame:
     return frame.with_columns(pl.col(name).fill_null("") for name in TEXT_FIELDS)
 
 
+def _touches(touchpoints: pl.DataFrame) -> pl.LazyFrame:
+    return touchpoints.lazy().select(
+        pl.col(name).cast(dtype) for name, dtype in TOUCHPOINT_SCHEMA.items()
+    )
+
+
+def engagement_points(
+    touchpoints: pl.DataFrame, doc: AgreementDocument, as_of: dt.datetime
+) -> pl.DataFrame:
+    """One row per person who has touches: their `eng__KIND` points under `doc`'s engagement
+    rules as of `as_of`. It depends on nothing else of the document, so whoever scores many
+    documents with the same engagement rules on the same touches (the editor, keystroke after
+    keystroke) works it out once and passes it to `score_components`."""
+    return _engagement_by_kind(_touches(touchpoints), doc, as_of).collect()
+
+
 def score_components(
     people: pl.DataFrame,
     touchpoints: pl.DataFrame,
     doc: AgreementDocument,
     as_of: dt.datetime,
+    *,
+    engagement: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The score columns plus one column per rule (`fit__N`, `eng__KIND`) with its points.
+    `engagement`, when given, is `engagement_points` of these touches, this document's
+    engagement rules and `as_of`, and the touches are not read again.
 
     One lazy query, collected once, rather than a query per step: quicker both for the one
     person a lead capture rescores and for a million."""
@@ -223,11 +243,12 @@ def score_components(
         pl.when(_fit_condition(rule)).then(rule.points).otherwise(0).alias(part.column)
         for rule, part in zip(doc.fit_rules, fit_parts, strict=True)
     )
-    touches = touchpoints.lazy().select(
-        pl.col(name).cast(dtype) for name, dtype in TOUCHPOINT_SCHEMA.items()
+    points = (
+        _engagement_by_kind(_touches(touchpoints), doc, as_of)
+        if engagement is None
+        else engagement.lazy()
     )
-    engagement = _engagement_by_kind(touches, doc, as_of)
-    frame = frame.join(engagement, on="person_id", how="left").with_columns(
+    frame = frame.join(points, on="person_id", how="left").with_columns(
         pl.col(part.column).fill_null(0) for part in eng_parts
     )
     fit_sum = pl.sum_horizontal([pl.col(p.column) for p in fit_parts] or [pl.lit(0)])
@@ -261,9 +282,12 @@ def score_people(
     touchpoints: pl.DataFrame,
     doc: AgreementDocument,
     as_of: dt.datetime,
+    *,
+    engagement: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """person_id, fit, fit_grade, engagement, total, is_mql, disqualified_reason."""
-    return score_components(people, touchpoints, doc, as_of).select(SCORE_COLUMNS)
+    components = score_components(people, touchpoints, doc, as_of, engagement=engagement)
+    return components.select(SCORE_COLUMNS)
 
 
 def explain(components: pl.DataFrame, doc: AgreementDocument, person_id: int) -> list[Contribution]:

@@ -9,6 +9,7 @@ from accord.scoring import (
     check_document,
     contribution_codes,
     contributions_from_codes,
+    engagement_points,
     explain,
     score_components,
 )
@@ -242,3 +243,23 @@ def test_an_explanation_always_adds_up_to_the_score(person, history, half_life):
 
     assert sum(c.points for c in contributions) == scores["total"][0]
     assert scores["fit"][0] + scores["engagement"][0] == scores["total"][0]
+
+
+def test_engagement_worked_out_once_scores_other_fit_rules_and_thresholds_alike():
+    """The editor works engagement out once and rescores people's columns on each keystroke:
+    the same figures as scoring everything again."""
+    frame = people(
+        {"person_id": 1},
+        {"person_id": 2, "email": "boss@acme.example", "seniority": "vp"},
+        {"person_id": 3, "industry": "Retail", "employee_count": 20},
+    )
+    engaged = touches(
+        {"person_id": 1, "kind": "form_fill", "channel": "email", "occurred_at": days_ago(10)},
+        {"person_id": 3, "kind": "meeting", "channel": "events", "occurred_at": days_ago(2)},
+    )
+    kept = engagement_points(engaged, document(), AS_OF)
+
+    for doc in (document(), document(threshold={"min_total": 40, "min_grade": "D"})):
+        again = score_components(frame, engaged, doc, AS_OF).sort("person_id")
+        reused = score_components(frame, engaged, doc, AS_OF, engagement=kept).sort("person_id")
+        assert reused.equals(again)
