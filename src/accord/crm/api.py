@@ -1,11 +1,11 @@
-"""People, accounts and opportunities over JSON. Who sees and changes what: `teams.access`."""
+"""People, accounts and opportunities over JSON. Who sees and changes what: `crm.access`."""
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from accord.crm import services
+from accord.crm import access, services
 from accord.crm.schemas import (
     AccountCreate,
     AccountFilter,
@@ -21,7 +21,6 @@ from accord.crm.schemas import (
     PersonOut,
     PersonPatch,
 )
-from accord.teams import access
 
 
 class Page(LimitOffsetPagination):

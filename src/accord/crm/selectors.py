@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 
+from accord.crm.access import accounts_for, opportunities_for, people_for
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, PipelineStage
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -172,7 +173,6 @@ PEOPLE_TEXT = ("email", "first_name", "last_name")
 
 def filter_people(user, query: ListQuery) -> QuerySet[Person]:
     """The people this user may read that match the query, in its order (newest first)."""
-    from accord.teams.access import people_for
 
     people = people_for(user).select_related("account", "owner")
     people = filter_by(matching(people, query.text, PEOPLE_TEXT), query.filters)
@@ -193,7 +193,6 @@ ACCOUNT_TEXT = ("name", "domain")
 
 
 def filter_accounts(user, query: ListQuery) -> QuerySet[Account]:
-    from accord.teams.access import accounts_for
 
     accounts = accounts_for(user).select_related("owner")
     accounts = filter_by(matching(accounts, query.text, ACCOUNT_TEXT), query.filters)
@@ -203,7 +202,6 @@ def filter_accounts(user, query: ListQuery) -> QuerySet[Account]:
 def industries_and_regions_of(user) -> tuple[list[str], list[str]]:
     """The industries and the regions of the accounts this user may read, for the list's
     filters: one pass over the accounts for both."""
-    from accord.teams.access import accounts_for
 
     pairs = accounts_for(user).values_list("industry", "region").distinct().order_by()
     industries, regions = set(), set()
@@ -236,7 +234,6 @@ def _deals_matching(deals: QuerySet[Opportunity], text: str) -> QuerySet[Opportu
 
 
 def filter_opportunities(user, query: ListQuery) -> QuerySet[Opportunity]:
-    from accord.teams.access import opportunities_for
 
     deals = opportunities_for(user).select_related("account", "primary_contact", "owner")
     deals = filter_by(_deals_matching(deals, query.text), query.filters)
@@ -266,20 +263,17 @@ def found(records: QuerySet, text: str, fields: tuple[str, ...], order: str) -> 
 
 
 def find_people(user, text: str) -> Found:
-    from accord.teams.access import people_for
 
     people = people_for(user).select_related("account")
     return found(people, text, PEOPLE_TEXT, "last_name")
 
 
 def find_accounts(user, text: str) -> Found:
-    from accord.teams.access import accounts_for
 
     return found(accounts_for(user), text, ACCOUNT_TEXT, "name")
 
 
 def find_opportunities(user, text: str) -> Found:
-    from accord.teams.access import opportunities_for
 
     deals = _deals_matching(opportunities_for(user).select_related("account"), text)
     count, more = count_up_to_cap(deals)

@@ -19,8 +19,8 @@ from accord.goals.plan import RewardPlan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.inputs import Day, Id, StrictIn
 from accord.money import Money
-from accord.teams.access import access_campaign
 from accord.teams.models import User
+from accord.touchpoints.access import access_campaign
 
 router = Router(tags=["goals"])
 

@@ -18,8 +18,8 @@ from accord.crm.schemas import UtcDatetime
 from accord.inputs import StrictIn, Text
 from accord.planning import selectors, services
 from accord.planning.models import BuyingStep, CampaignPlan, CampaignRating
-from accord.teams import access
 from accord.teams.models import User
+from accord.touchpoints import access
 
 router = Router(tags=["joint plan"])
 

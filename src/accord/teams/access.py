@@ -1,12 +1,15 @@
-"""Who may read and change what: the one place for Accord's access rules.
+"""Who may read and change what: roles, audiences and the rules the apps' own `access` modules
+build on (`crm.access`, `touchpoints.access`, `handoff.access`, `goals.access`).
 
-Pages, API operations, services and selectors ask a predicate of this module and never look at
-a role themselves; a service raises its own refusal (in the user's words) when one says no.
+Pages, API operations, services and selectors ask a predicate of these modules and never look
+at a role themselves; a service raises its own refusal (in the user's words) when one says no.
 
 Roles: a rep and a marketer belong to a team; a head leads one (the marketing head, the sales
 head); an admin (role admin, or a superuser) runs the whole instance and need not be in a team.
 
-Records (read and change alike; `people_for`, `accounts_for`, `opportunities_for`, ...):
+Records (read and change alike): `owned_scope` is the rule below; the scopes built on it live
+next to the records they guard (`crm.access`: `people_for`, `accounts_for`, `opportunities_for`;
+`touchpoints.access`: `campaigns_for`, `touchpoints_for`), so this module imports no app above it.
 - a rep: the people, accounts and opportunities they own, plus the unassigned pool;
 - the sales head: everything owned by a member of the sales team, plus the pool;
 - marketers and the marketing head: all people, accounts and opportunities;
@@ -62,14 +65,13 @@ exports, the agreement's pages, alignment and mindset results (aggregates only; 
 directory, sign-ups and the meetings' pages (reading).
 """
 
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accord.crm.models import Account, Opportunity, Person
 from accord.teams.models import Team, User
-from accord.touchpoints.models import Campaign, Touchpoint
 
 
 class Audience(StrEnum):
@@ -110,7 +112,7 @@ class UnknownReference(Exception):
 # --- rows ---------------------------------------------------------------------------------
 
 
-def _owned_scope(user: User) -> Q | None:
+def owned_scope(user: User) -> Q | None:
     """The filter on `owner` for sales-side rows; None means every row."""
     audience = audience_of(user)
     if audience in (Audience.ADMIN, Audience.MARKETING):
@@ -121,64 +123,18 @@ def _owned_scope(user: User) -> Q | None:
     return Q(owner=user) | pool
 
 
-def _scoped(queryset: QuerySet, user: User) -> QuerySet:
-    scope = _owned_scope(user)
+def scoped(queryset: QuerySet, user: User) -> QuerySet:
+    """`queryset` (of rows with an `owner`) narrowed to what the user may see."""
+    scope = owned_scope(user)
     return queryset if scope is None else queryset.filter(scope)
 
 
-# Records a CRM deleted or merged away are archived: kept for history and credit (the reports
-# read them), left off every list, search and record page a user reaches through these scopes.
-
-
-def people_for(user: User) -> QuerySet[Person]:
-    return _scoped(Person.objects.filter(archived_at__isnull=True), user)
-
-
-def accounts_for(user: User) -> QuerySet[Account]:
-    return _scoped(Account.objects.filter(archived_at__isnull=True), user)
-
-
-def opportunities_for(user: User) -> QuerySet[Opportunity]:
-    return _scoped(Opportunity.objects.filter(archived_at__isnull=True), user)
-
-
-def campaigns_for(user: User) -> QuerySet[Campaign]:
-    return Campaign.objects.all()
-
-
-def touchpoints_for(user: User) -> QuerySet[Touchpoint]:
-    scope = _owned_scope(user)
-    touchpoints = Touchpoint.objects.all()
-    if scope is None:
-        return touchpoints
-    return touchpoints.filter(person__in=people_for(user).values("pk"))
-
-
-def _access(queryset: QuerySet, pk: int):
+def access_one(queryset: QuerySet, pk: int):
+    """The row `pk` of `queryset`, or a 404 naming the record: out of scope reads as missing."""
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist:
         raise Http404(f"No {queryset.model._meta.verbose_name} with id {pk}") from None
-
-
-def access_person(user: User, pk: int) -> Person:
-    return _access(people_for(user), pk)
-
-
-def access_account(user: User, pk: int) -> Account:
-    return _access(accounts_for(user), pk)
-
-
-def access_opportunity(user: User, pk: int) -> Opportunity:
-    return _access(opportunities_for(user), pk)
-
-
-def access_campaign(user: User, pk: int) -> Campaign:
-    return _access(campaigns_for(user), pk)
-
-
-def access_touchpoint(user: User, pk: int) -> Touchpoint:
-    return _access(touchpoints_for(user), pk)
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -353,16 +309,10 @@ def _check_team(team_id: int | None) -> Team | None:
     return team
 
 
-_REFERENCES = {
-    "account_id": ("account", access_account),
-    "primary_contact_id": ("primary_contact", access_person),
-    "person_id": ("person", access_person),
-    "campaign_id": ("campaign", access_campaign),
-}
+Reference = tuple[str, Callable[[User, int], object]]
 
 
-def _resolve(user: User, field: str, pk: int | None):
-    _, access = _REFERENCES[field]
+def _resolve(user: User, field: str, pk: int | None, access: Callable[[User, int], object]):
     if pk is None:
         return None
     try:
@@ -371,16 +321,21 @@ def _resolve(user: User, field: str, pk: int | None):
         raise UnknownReference(field, str(exc)) from None
 
 
-def check_changes(user: User, record: str, action: str, data: dict) -> dict:
+def resolve_changes(
+    user: User, record: str, action: str, data: dict, references: Mapping[str, Reference]
+) -> dict:
     """The model-field changes a request may make: field rules checked, ids turned into the
-    records they name (only records the user can see), owners checked.
+    records they name (`references`: id field -> (model field, access function), so only
+    records the user can see), owners checked. The domain that owns `record` passes its
+    references (`crm.access.check_changes`, `touchpoints.access.check_changes`).
 
     A rep's new person, account or opportunity is theirs unless they say otherwise."""
     check_writable(user, record, action, data)
     changes = {}
     for field, value in data.items():
-        if field in _REFERENCES:
-            changes[_REFERENCES[field][0]] = _resolve(user, field, value)
+        if field in references:
+            name, access = references[field]
+            changes[name] = _resolve(user, field, value, access)
         elif field == "owner_id":
             changes["owner"] = check_owner(user, value)
         elif field == "owner_team_id":

@@ -1,4 +1,4 @@
-"""Campaigns and touchpoints over JSON. Who sees and changes what: `teams.access`."""
+"""Campaigns and touchpoints over JSON. Who sees and changes what: `touchpoints.access`."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,17 +10,24 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from accord.crm import services
-from accord.crm.api import ERRORS, Page, requested_changes
+from accord.crm.api import ERRORS, Page
 from accord.crm.schemas import Currency, UtcDatetime
 from accord.inputs import Day, Id, Moment, Name, StrictIn, Text
 from accord.money import Money
-from accord.teams import access
+from accord.touchpoints import access
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 from accord.touchpoints.services import do_create_campaign, do_update_campaign
 
 router = Router()
 campaigns = Router(tags=["campaigns"])
 touchpoints = Router(tags=["touchpoints"])
+
+
+def requested_changes(request: HttpRequest, record: str, action: str, payload) -> dict:
+    """The fields sent (and only those), checked against the caller's role."""
+    return access.check_changes(
+        request.auth, record, action, payload.model_dump(exclude_unset=True)
+    )
 
 
 # --- campaigns --------------------------------------------------------------------------------

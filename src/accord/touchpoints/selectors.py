@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accord.crm.selectors import Found, ListQuery, filter_by, found, matching, ordered
-from accord.teams.access import campaigns_for
+from accord.touchpoints.access import campaigns_for
 from accord.touchpoints.models import Campaign
 
 # --- the campaigns' list ------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """The forms that create and change people, accounts, deals and campaigns.
 
 Each form offers only the fields the user's role may write (`teams.access.WRITABLE`) and gives
-the services the same changes the JSON API would (`access.check_changes`). A record is named by
+the services the same changes the JSON API would (`crm.access.check_changes`). A record is named by
 what people know it by: an account by its domain, a person by their e-mail."""
 
 from django import forms
 
+from accord.crm.access import accounts_for, people_for
 from accord.crm.models import LifecycleStage, PipelineStage, Seniority
 from accord.money import MoneyFormField
 from accord.planning.models import BuyingStep, CampaignPlan
@@ -45,7 +46,7 @@ class RecordForm(forms.Form):
         return name if name in self.fields else None
 
     def changes(self) -> dict:
-        """What the user sent, keyed as `access.check_changes` takes it: every field for a new
+        """What the user sent, keyed as `check_changes` takes it: every field for a new
         record, only the fields changed for an existing one."""
         names = list(self.fields)
         if self.action == "update":
@@ -146,7 +147,7 @@ class DealForm(RecordForm):
         email = self.cleaned_data["primary_contact"]
         if not email:
             return None
-        person = access.people_for(self.user).filter(email__iexact=email).first()
+        person = people_for(self.user).filter(email__iexact=email).first()
         if person is None:
             raise forms.ValidationError(f"Nobody you may see has the e-mail {email}")
         return person
@@ -212,7 +213,7 @@ def any_errors(forms) -> bool:
 def _account(user, domain: str):
     if not domain:
         return None
-    account = access.accounts_for(user).filter(domain__iexact=domain.strip()).first()
+    account = accounts_for(user).filter(domain__iexact=domain.strip()).first()
     if account is None:
         raise forms.ValidationError(f"No account you may see has the domain {domain}")
     return account

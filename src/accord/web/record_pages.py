@@ -12,10 +12,10 @@ from django.utils import timezone
 from accord.agreement.models import LeadScore
 from accord.audit.models import AuditEntry
 from accord.audit.selectors import history_for
+from accord.crm.access import access_account, access_person, opportunities_for, people_for
 from accord.crm.models import Account, Person
 from accord.handoff.models import Handoff
 from accord.teams import access
-from accord.teams.access import access_account, access_person, opportunities_for, people_for
 from accord.touchpoints.models import Touchpoint
 
 TIMELINE = 50  # the latest touches and history rows a page shows

@@ -1,5 +1,6 @@
 """Creating and changing people, accounts, deals and campaigns in the pages, within what the
-user's role may do, through the same checks (`teams.access`) and services as the JSON API.
+user's role may do, through the same checks (`teams.access`, `crm.access`,
+`touchpoints.access`) and services as the JSON API.
 
 Errors come back in the form: a summary at the top, each beside its field. A form submitted
 twice (a double click, a resend) is carried out once by `web.submissions`, for every form."""
@@ -15,10 +16,12 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accord.crm import access as crm_access
 from accord.crm import services as crm
 from accord.planning.services import PlanningRefused, do_file_campaign
 from accord.teams import access
 from accord.teams.access import AccessDenied, UnknownReference
+from accord.touchpoints import access as touchpoints_access
 from accord.touchpoints.services import do_update_campaign
 from accord.web.forms import (
     AccountForm,
@@ -40,6 +43,7 @@ class Editor:
     noun: str
     form: type
     access_one: Callable  # (user, pk) -> record, 404 out of scope
+    check_changes: Callable  # (user, record, action, data) -> changes, from its app's access
     create: Callable  # (user, changes) -> record
     update: Callable  # (user, record, changes) -> record
     initial: Callable  # record -> the form's initial values
@@ -54,7 +58,8 @@ PERSON = Editor(
     "person",
     "person",
     PersonForm,
-    access.access_person,
+    crm_access.access_person,
+    crm_access.check_changes,
     lambda user, changes: crm.do_create_person(changes, by=user, reason=REASON),
     lambda user, person, changes: crm.do_update_person(person, changes, by=user, reason=REASON),
     lambda p: {
@@ -68,7 +73,8 @@ ACCOUNT = Editor(
     "account",
     "account",
     AccountForm,
-    access.access_account,
+    crm_access.access_account,
+    crm_access.check_changes,
     lambda user, changes: crm.do_create_account(changes, by=user),
     lambda user, account, changes: crm.do_update_account(account, changes, by=user),
     lambda a: {
@@ -81,7 +87,8 @@ DEAL = Editor(
     "opportunity",
     "deal",
     DealForm,
-    access.access_opportunity,
+    crm_access.access_opportunity,
+    crm_access.check_changes,
     lambda user, changes: crm.do_create_opportunity(changes, by=user),
     lambda user, deal, changes: crm.do_update_opportunity(deal, changes, by=user),
     lambda d: {
@@ -104,7 +111,8 @@ CAMPAIGN = Editor(
     "campaign",
     "campaign",
     CampaignForm,
-    access.access_campaign,
+    touchpoints_access.access_campaign,
+    touchpoints_access.check_changes,
     None,  # a campaign is filed with its plan: `new_campaign`
     lambda user, campaign, changes: do_update_campaign(campaign, changes, by=user),
     lambda c: {f: getattr(c, f) for f in CampaignForm.base_fields if hasattr(c, f)},
@@ -150,7 +158,7 @@ def create_view(request, editor: Editor):
 
     try:
         with transaction.atomic():
-            changes = access.check_changes(user, editor.record, "create", form.changes())
+            changes = editor.check_changes(user, editor.record, "create", form.changes())
             pk = editor.create(user, changes).pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
@@ -171,7 +179,7 @@ def edit_view(request, editor: Editor, pk: int):
         return _render(request, editor, [form], title, record, status=400 if form.errors else 200)
     try:
         with transaction.atomic():
-            changes = access.check_changes(user, editor.record, "update", form.changes())
+            changes = editor.check_changes(user, editor.record, "update", form.changes())
             record = editor.update(user, record, changes)
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
@@ -199,7 +207,7 @@ def new_campaign(request):
         data["owner_team_id"] = user.team_id
     try:
         with transaction.atomic():
-            changes = access.check_changes(user, "campaign", "create", data)
+            changes = touchpoints_access.check_changes(user, "campaign", "create", data)
             pk = do_file_campaign(user, changes, plan.plan()).campaign.pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors(forms, e)
@@ -207,7 +215,7 @@ def new_campaign(request):
     except PlanningRefused as exc:
         form.add_error(None, str(exc))
         return _render(request, CAMPAIGN, forms, title, status=400)
-    campaign = access.access_campaign(user, pk)
+    campaign = touchpoints_access.access_campaign(user, pk)
     messages.success(request, f"{campaign} is filed; its plan waits for both heads to sign.")
     return redirect(CAMPAIGN.shown_at(campaign))
 

@@ -4,6 +4,7 @@ pages, the ownership of fields, and write-back without echoes."""
 import pytest
 
 from accord.audit.models import AuditEntry
+from accord.crm.access import people_for
 from accord.crm.models import LifecycleStage, Person, SourceRecord
 from accord.crm_sync.connector import Removal
 from accord.crm_sync.models import (
@@ -17,7 +18,6 @@ from accord.crm_sync.models import (
 )
 from accord.crm_sync.services import do_sync
 from accord.crm_sync.tests.memory import MemoryCrm
-from accord.teams.access import people_for
 from accord.touchpoints.models import Touchpoint
 
 
