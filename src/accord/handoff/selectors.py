@@ -33,8 +33,9 @@ def handoffs_for(user: User) -> QuerySet[Handoff]:
 
 
 def open_handoffs_for(user: User) -> QuerySet[Handoff]:
-    """A rep's own open handoffs; a head's whole team; an admin's everything."""
-    return handoffs_for(user).filter(status__in=Handoff.OPEN)
+    """A rep's own open handoffs; a head's whole team; an admin's everything. A lead the CRM
+    deleted (archived in Accord) waits in nobody's inbox."""
+    return handoffs_for(user).filter(status__in=Handoff.OPEN, person__archived_at__isnull=True)
 
 
 def access_handoff(user: User, pk: int) -> Handoff:
@@ -433,7 +434,7 @@ def pool_mqls() -> QuerySet[Person]:
         .values("changed_at")[:1]
     )
     return (
-        Person.objects.filter(lifecycle_stage=LifecycleStage.MQL)
+        Person.objects.filter(lifecycle_stage=LifecycleStage.MQL, archived_at__isnull=True)
         .exclude(Exists(held))
         .annotate(qualified_at=Subquery(qualified))
         .order_by(F("qualified_at").asc(nulls_first=True), "id")

@@ -311,7 +311,12 @@ def do_mark_breaches(now: dt.datetime | None = None, terms: SlaTerms | None = No
     now = now or timezone.now()
     claimed = []
     for clock, due, stop, stamp in _CLOCKS:
-        waiting = {"status__in": Handoff.OPEN, f"{stop}__isnull": True, f"{stamp}__isnull": True}
+        waiting = {
+            "status__in": Handoff.OPEN,
+            f"{stop}__isnull": True,
+            f"{stamp}__isnull": True,
+            "person__archived_at__isnull": True,  # the CRM deleted the lead: no clock runs
+        }
         overdue = Handoff.objects.filter(**waiting, **{f"{due}__lt": now})
         for pk in overdue.values_list("pk", flat=True).order_by(due):
             with transaction.atomic():  # the breach and its alert are written together
