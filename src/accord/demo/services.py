@@ -9,18 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.agreement.services import do_rescore_all
-from accord.alignment.demo import seed_demo as seed_alignment
 from accord.crm.models import Account, Opportunity, Person
 from accord.demo.agreement import demo_lead_definition
+from accord.demo.alignment import seed_demo as seed_alignment
 from accord.demo.generator import SIZES, generate_company
+from accord.demo.goals import seed_demo as seed_goals
+from accord.demo.handoff import seed_demo as seed_handoffs
+from accord.demo.mindset import seed_demo as seed_mindset
 from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
+from accord.demo.planning import seed_demo as seed_joint_plan
 from accord.demo.writer import write_tables
-from accord.goals.demo import seed_demo as seed_goals
-from accord.handoff.demo import seed_demo as seed_handoffs
 from accord.metrics.warm import work_out_default_dashboard
-from accord.mindset.demo import seed_demo as seed_mindset
-from accord.planning.demo import seed_demo as seed_joint_plan
 from accord.teams.models import Team
 from accord.touchpoints.models import Campaign, Touchpoint
 

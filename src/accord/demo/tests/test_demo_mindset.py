@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from tests.factories import CampaignFactory
 
+from accord.demo.mindset import seed_demo
 from accord.demo.personas import do_create_personas, do_create_teams
-from accord.mindset.demo import seed_demo
 from accord.mindset.models import Round
 from accord.mindset.selectors import get_results
 

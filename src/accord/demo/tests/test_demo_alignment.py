@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from accord.alignment.demo import seed_demo
 from accord.alignment.models import AssessmentRound
 from accord.alignment.selectors import get_results
+from accord.demo.alignment import seed_demo
 from accord.demo.personas import do_create_personas, do_create_teams
 
 pytestmark = pytest.mark.django_db
