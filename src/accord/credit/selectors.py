@@ -7,7 +7,8 @@ it was created, or when the first such opportunity was won), an account's at tha
 account's first opportunity, worth that opportunity's amount; only touches up to that moment and
 within the lookback window before it count. A journey that has not converted looks back from
 now. Its lead moment is the person's first move into the lead stage (or their creation), for an
-account the earliest of its people's.
+account the earliest of its people's. Its segment is its account's industry and size, which the
+counterfactual model adjusts for.
 
 Everything is read as columns with one SQL statement per table (COPY on PostgreSQL), never as
 model instances: the large demo has ten million touches.
@@ -25,8 +26,16 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accord.attribution.command import BY, CONVERSIONS, JOURNEYS
+from accord.attribution.paths import UNKNOWN_SEGMENT
 from accord.crm.conversion import with_reported_value
-from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, PipelineStage
+from accord.crm.models import (
+    Account,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    PipelineStage,
+)
 from accord.touchpoints.models import Campaign, Touchpoint
 
 NO_CAMPAIGN = "(no campaign)"
@@ -202,6 +211,31 @@ def _lead_dates(journey: str) -> pl.DataFrame:
     )
 
 
+#: Company sizes a segment tells apart, by employees: (up to, name).
+SIZES = ((199, "under 200 employees"), (999, "200 to 999 employees"))
+LARGEST = "1,000 employees or more"
+
+
+def _segments(journey: str) -> pl.DataFrame:
+    """Each journey's segment: its account's industry and size ("(unknown)" where the account
+    has not said, or the person has no account)."""
+    account, person = Account._meta.db_table, Person._meta.db_table
+    key, joins = "a.id", f"{account} a"
+    if journey == "person":
+        key, joins = "p.id", f"{person} p LEFT JOIN {account} a ON a.id = p.account_id"
+    frame = _read(
+        f"SELECT {key}, a.industry, a.employee_count FROM {joins}",
+        {"journey_id": pl.Int64, "industry": pl.String, "employees": pl.Int64},
+    )
+    size = pl.when(pl.col("employees").is_null()).then(pl.lit(UNKNOWN_SEGMENT))
+    for most, name in SIZES:
+        size = size.when(pl.col("employees") <= most).then(pl.lit(name))
+    industry = pl.col("industry").fill_null("").str.strip_chars()
+    industry = pl.when(industry == "").then(pl.lit(UNKNOWN_SEGMENT)).otherwise(industry)
+    segment = pl.concat_str(industry, size.otherwise(pl.lit(LARGEST)), separator=", ")
+    return frame.select("journey_id", segment.alias("segment"))
+
+
 def journey_touchpoints(
     *,
     by: str = "channel",
@@ -240,8 +274,10 @@ def labelled_journey_touches(
     at, value, left_out = ("opportunity_at", "opportunity_value", "opportunity_left_out")
     if conversion == "won":
         at, value, left_out = ("won_at", "won_value", "won_left_out")
-    journeys = _opportunity_dates(journey).join(
-        _lead_dates(journey), on="journey_id", how="full", coalesce=True
+    journeys = (
+        _opportunity_dates(journey)
+        .join(_lead_dates(journey), on="journey_id", how="full", coalesce=True)
+        .join(_segments(journey), on="journey_id", how="left")
     )
     frame = (
         _touches(labels, journey)
@@ -260,5 +296,5 @@ def labelled_journey_touches(
     )
     return frame.select(
         "journey_id", "occurred_at", *labels, "converted", "value",
-        "lead_at", "opportunity_at", "won_at",
+        "lead_at", "opportunity_at", "won_at", "segment",
     )  # fmt: skip

@@ -14,7 +14,15 @@ import polars as pl
 from django.core.cache import cache
 from pydantic import BaseModel, Field, model_validator
 
-from accord.attribution import PATH_MODELS, attribute, paths_from_touchpoints
+from accord.attribution import (
+    PATH_MODELS,
+    InputError,
+    attribute,
+    counterfactual,
+    fit_journeys,
+    paths_from_touchpoints,
+    with_intervals,
+)
 from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.metrics.journeys import data_stamp, earlier_stamp, won_journeys
 from accord.metrics.queries import (
@@ -30,6 +38,8 @@ from accord.touchpoints.models import Campaign, Touchpoint
 
 CREDIT_CACHE_SECONDS = 24 * 3600
 COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov", "shapley")
+#: Resamples behind the counterfactual credit's 95% intervals on the dashboard.
+COUNTERFACTUAL_RESAMPLES = 30
 
 
 class AttributionQuery(MetricsQuery):
@@ -98,14 +108,55 @@ def _journeys(query: AttributionQuery, by: str, touches: pl.DataFrame) -> pl.Dat
     return touches.filter(~pl.col("converted") | in_period)
 
 
-def _credit(touches: pl.DataFrame, models: list[str]) -> dict[str, dict[str, float]]:
+class CounterfactualCredit(BaseModel):
+    """Revenue each channel's touches caused (`accord.attribution.counterfactual`), with 95%
+    bootstrap intervals and how well its model fits; or why it was not worked out."""
+
+    revenue: dict[str, float] = Field(default_factory=dict)
+    low: dict[str, float] = Field(default_factory=dict)
+    high: dict[str, float] = Field(default_factory=dict)
+    learner: str = ""
+    held_out_auc: float | None = None
+    calibration_error: float | None = None
+    baseline_revenue: float | None = None
+    refused: str = ""
+
+
+def _counterfactual(touches: pl.DataFrame) -> CounterfactualCredit:
+    try:
+        paths = paths_from_touchpoints(touches, with_ages=True)
+        fitted = fit_journeys(paths)
+        result = with_intervals(
+            paths, lambda p: counterfactual(p, fitted), resamples=COUNTERFACTUAL_RESAMPLES
+        )
+    except InputError as exc:
+        return CounterfactualCredit(refused=str(exc))
+    fit = result.details["fit"].row(0, named=True)
+    assert result.intervals is not None
+    names = list(result.channels)
+    return CounterfactualCredit(
+        revenue=dict(zip(names, result.value.tolist(), strict=True)),
+        low=dict(zip(names, result.intervals["value_low"].to_list(), strict=True)),
+        high=dict(zip(names, result.intervals["value_high"].to_list(), strict=True)),
+        learner=fit["learner"],
+        held_out_auc=fit["held_out_auc"],
+        calibration_error=fit["calibration_error"],
+        baseline_revenue=fit["baseline_value"],
+    )
+
+
+def _credit(touches: pl.DataFrame, models: list[str]) -> dict:
     """Each model's credit; journeys are grouped into paths once (twice with time decay, whose
     paths keep each touch's age)."""
     if not len(touches) or not touches["converted"].any():
-        return {model: {} for model in models}
+        empty = CounterfactualCredit(refused="there are no won deals")
+        return {model: empty if model == "counterfactual" else {} for model in models}
     paths = paths_from_touchpoints(touches)
-    credits = {}
+    credits: dict = {}
     for model in models:
+        if model == "counterfactual":
+            credits[model] = _counterfactual(touches)
+            continue
         if model == "time_decay":
             credit = attribute(paths_from_touchpoints(touches, with_ages=True), model)
         else:
@@ -116,7 +167,7 @@ def _credit(touches: pl.DataFrame, models: list[str]) -> dict[str, dict[str, flo
 
 @dataclass(frozen=True)
 class _Credits:
-    by_model: dict[str, dict[str, float]]
+    by_model: dict  # a path model's {name: revenue}; "counterfactual": CounterfactualCredit
     worked_out_at: dt.datetime | None = None
     data_changed_since: bool = False
 
@@ -124,7 +175,7 @@ class _Credits:
 def _credit_keys(query: AttributionQuery, by: str, models: list[str], stamp: str) -> dict:
     filters = query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
     key = hashlib.sha256((stamp + filters).encode()).hexdigest()
-    return {model: f"metrics:credit:{by}:{model}:{key}" for model in models}
+    return {model: f"metrics:credit:v2:{by}:{model}:{key}" for model in models}
 
 
 def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
@@ -143,8 +194,8 @@ def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
             if len(earlier_found := cache.get_many(list(earlier_keys.values()))) == len(models):
                 keys, found, changed_since = earlier_keys, earlier_found, True
     if len(found) < len(keys):
-        if not Touchpoint.objects.exists():
-            return _Credits({model: {} for model in models})  # nothing to attribute or cache
+        if not Touchpoint.objects.exists():  # nothing to attribute or cache
+            return _Credits(_credit(pl.DataFrame(), models))
         journeys = won_journeys(query.journey, stamp, earlier_ok=query.earlier_ok)
         if journeys.data_changed_since:
             keys = _credit_keys(query, by, models, journeys.stamp)
@@ -196,32 +247,79 @@ class AttributionComparisonQuery(AttributionQuery):
     by: Literal["channel", "campaign"] = "channel"
     models: list[str] = list(COMPARED_MODELS)
 
+    @model_validator(mode="after")
+    def _path_models(self):
+        unknown = [m for m in self.models if m not in PATH_MODELS]
+        if unknown:
+            raise ValueError(
+                f"unknown model {unknown[0]!r}; choose from {', '.join(PATH_MODELS)} "
+                "(the counterfactual credit is always shown beside them)"
+            )
+        return self
+
 
 class ComparedCredit(BaseModel):
+    """A channel's revenue under each path model, and the revenue its touches caused with its
+    95% interval (None when the counterfactual credit was not worked out)."""
+
     name: str
     revenue: dict[str, Decimal]
+    caused: Decimal | None = None
+    caused_low: Decimal | None = None
+    caused_high: Decimal | None = None
+
+
+class CounterfactualFit(BaseModel):
+    """How well the counterfactual model fits, or why it was not worked out (`refused`)."""
+
+    learner: str = ""
+    held_out_auc: float | None = None
+    calibration_error: float | None = None
+    revenue_without_touches: Decimal | None = None
+    refused: str = ""
 
 
 class AttributionComparison(WorkedOut):
     models: list[str]
     rows: list[ComparedCredit]
+    counterfactual: CounterfactualFit = Field(default_factory=CounterfactualFit)
 
 
 def run_attribution_comparison(query: AttributionComparisonQuery) -> AttributionComparison:
-    """Revenue credited to each channel (or campaign) by several models, side by side."""
-    worked_out = _credits(query, query.by, query.models)
+    """Revenue credited to each channel (or campaign) by several models, side by side, and the
+    revenue each one's touches caused (the counterfactual credit)."""
+    worked_out = _credits(query, query.by, [*query.models, "counterfactual"])
     credits = worked_out.by_model
-    names = sorted({name for credit in credits.values() for name in credit})
+    caused: CounterfactualCredit = credits["counterfactual"]
+    names = sorted({name for m in query.models for name in credits[m]} | set(caused.revenue))
+
+    def money(amounts: dict[str, float], name: str) -> Decimal | None:
+        return _money(amounts[name]) if name in amounts else None
+
     rows = [
         ComparedCredit(
-            name=name, revenue={m: _money(credits[m].get(name, 0)) for m in query.models}
+            name=name,
+            revenue={m: _money(credits[m].get(name, 0)) for m in query.models},
+            caused=money(caused.revenue, name),
+            caused_low=money(caused.low, name),
+            caused_high=money(caused.high, name),
         )
         for name in names
     ]
     rows.sort(key=lambda row: -max(row.revenue.values(), default=0))
+    fit = CounterfactualFit(
+        learner=caused.learner,
+        held_out_auc=caused.held_out_auc,
+        calibration_error=caused.calibration_error,
+        revenue_without_touches=(
+            None if caused.baseline_revenue is None else _money(caused.baseline_revenue)
+        ),
+        refused=caused.refused,
+    )
     return AttributionComparison(
         models=list(query.models),
         rows=rows,
+        counterfactual=fit,
         worked_out_at=worked_out.worked_out_at,
         data_changed_since=worked_out.data_changed_since,
         **_in_reporting_currency(query),

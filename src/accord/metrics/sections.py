@@ -66,8 +66,13 @@ def roi_rows(filters, model, journey="person"):
 def attribution_rows(filters, journey="person"):
     query = credit.AttributionComparisonQuery(**filters, journey=journey)
     result = credit.run_attribution_comparison(query)
-    rows = [[row.name, *row.revenue.values(), result.currency] for row in result.rows]
-    return ["channel", *result.models, "currency"], rows
+    rows = [
+        [row.name, *row.revenue.values(), row.caused, row.caused_low, row.caused_high,
+         result.currency]
+        for row in result.rows
+    ]  # fmt: skip
+    caused = ["counterfactual", "counterfactual_low", "counterfactual_high"]
+    return ["channel", *result.models, *caused, "currency"], rows
 
 
 SECTIONS = {

@@ -194,9 +194,12 @@ def test_attribution_panels_and_exports_take_journeys_by_account(client, markete
     assert revenue["email"]["first_touch"] == Decimal("2000.00")
     exported = read_csv(client.get("/dashboard/attribution.csv", PERIOD | {"journey": "account"}))
     assert exported[0] == [
-        "channel", "first_touch", "last_touch", "linear", "markov", "shapley", "currency"
+        "channel", "first_touch", "last_touch", "linear", "markov", "shapley",
+        "counterfactual", "counterfactual_low", "counterfactual_high", "currency",
     ]  # fmt: skip
-    assert ["events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00", "USD"] in exported
+    assert [
+        "events", "0.00", "2000.00", "1000.00", "1000.00", "1000.00", "", "", "", "USD"
+    ] in exported  # fmt: skip
     by_person = client.get("/dashboard/panels/attribution/", PERIOD | {"journey": "person"})
     assert by_person.context["comparison"].rows == []
 
