@@ -354,6 +354,7 @@ def do_warn_clocks_running_out(now: dt.datetime | None = None) -> int:
             f"{stop}__isnull": True,
             f"{stamp}__isnull": True,
             f"{warned}__isnull": True,
+            "person__archived_at__isnull": True,  # the CRM deleted the lead: no clock runs
         }
         for team_id, horizon in horizons.items():
             soon = Handoff.objects.filter(

@@ -10,6 +10,7 @@ from tests.factories import CampaignFactory, TouchpointFactory
 from accord.agreement.services import do_create_draft, do_edit
 from accord.agreement.tests.conftest import document_data
 from accord.alerts.models import Delivery, Notification
+from accord.crm.models import Person
 from accord.handoff.models import Handoff
 from accord.handoff.routing import do_route
 from accord.handoff.services import do_reject, do_warn_clocks_running_out
@@ -110,6 +111,15 @@ def test_a_clock_running_out_within_two_working_hours_rings_the_rep_once(
     assert notification.alert.subject == "Due by 16:00 UTC: first touch of Ann Lee"
     assert notification.alert.link == f"/inbox/{soon.pk}/"
     assert not Delivery.objects.filter(alert=notification.alert).exists()
+
+
+def test_a_lead_the_crm_deleted_warns_nobody(round_robin, rep, terms):
+    handoff = _routed_due(
+        rep, MONDAY_TEN + dt.timedelta(hours=1), MONDAY_TEN + dt.timedelta(days=2), terms
+    )
+    Person.objects.filter(pk=handoff.person_id).update(archived_at=MONDAY_TEN)
+
+    assert do_warn_clocks_running_out(MONDAY_TEN) == 0
 
 
 def test_two_working_hours_skip_the_night_and_the_weekend(round_robin, rep, terms):
