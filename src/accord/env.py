@@ -3,12 +3,17 @@
 import io
 import os
 from pathlib import Path
+from typing import Any, overload
 
 
 class ConfigError(RuntimeError):
     """A setting in the environment has a value Accord cannot use."""
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """A string setting; `NAME_FILE` (a path) is read when `NAME` is unset."""
     value = os.environ.get(name)
@@ -102,7 +107,7 @@ def env_currency(name: str, default: str) -> str:
     return value.upper()
 
 
-def env_database(name: str, default_sqlite: Path) -> dict:
+def env_database(name: str, default_sqlite: Path) -> dict[str, Any]:
     import dj_database_url
 
     raw = env_str(name) or f"sqlite:///{default_sqlite}"
@@ -111,7 +116,9 @@ def env_database(name: str, default_sqlite: Path) -> dict:
             f"{name}={raw!r}: Accord runs on sqlite:///PATH or postgres://USER@HOST:PORT/NAME"
         )
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        )
     except Exception as exc:  # dj_database_url raises several types for bad URLs
         raise ConfigError(f"{name}={raw!r}: {exc}") from None
     if config["ENGINE"].endswith("sqlite3"):
@@ -241,8 +248,8 @@ def _role_map(raw: str) -> list[tuple[str, str | None, str]]:
         if not entry:
             continue
         group, equals, grant = (part.strip() for part in entry.rpartition("="))
-        team, _, role = grant.rpartition(":")
-        team = team or None
+        team_name, _, role = grant.rpartition(":")
+        team = team_name or None
         if not equals or not group or team not in _TEAM_ROLES.get(role, ()):
             raise ConfigError(
                 f"ACCORD_OIDC_ROLES: {entry!r} is not GROUP=team:role with a team of marketing "

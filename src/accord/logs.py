@@ -44,7 +44,7 @@ class TextFormatter(logging.Formatter):
 
 
 def logging_config(log_format: str, level: str) -> dict:
-    formatter = {"()": TextFormatter}
+    formatter: dict[str, object] = {"()": TextFormatter}
     if log_format == "json":
         formatter = {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -285,7 +285,7 @@ def assignable_owners(user: User) -> QuerySet[User]:
     if audience == Audience.REP:
         return active.filter(pk=user.pk)
     if audience == Audience.SALES_HEAD:
-        return active.filter(team_id=user.team_id)
+        return active.filter(team_id=user.team_id)  # type: ignore[misc]  # a head has a team
     if audience == Audience.ADMIN:
         return active
     return User.objects.none()
@@ -499,7 +499,8 @@ def team_reps_for(user: User) -> QuerySet[User]:
     """The reps the sales head picks from: the team's active reps; nobody for anyone else."""
     if not may_pick_team_reps(user):
         return User.objects.none()
-    return User.objects.filter(team_id=user.team_id, role=User.Role.REP, is_active=True)
+    reps = User.objects.filter(role=User.Role.REP, is_active=True)
+    return reps.filter(team_id=user.team_id)  # type: ignore[misc]  # the sales head has a team
 
 
 # --- the audit trail and the menu -----------------------------------------------------------

@@ -131,7 +131,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def team_kind(self) -> str | None:
-        return self.team.kind if self.team_id else None
+        # a missing team is read from the id alone, without a query
+        return self.team.kind if self.team is not None else None
 
 
 class ApiToken(models.Model):
