@@ -1,10 +1,13 @@
 """The daily pages as a browser loads them: each list page, the search, the inbox and a
 keystroke in the lead-definition editor, served by `accord serve` on loopback and asked for by
-the persona who works in them, beside Django admin's list of the same records (the peer).
+the persona who works in them, beside Django admin's list of the same records (the peer), and
+the dashboard's panels as the marketing head loads them (`--after-change`: each right after a
+lead arrives and another becomes an MQL).
 
     accord demo --size large --no-serve
     python bench/page_timings.py                  # the database of DATABASE_URL / ACCORD_DATA_DIR
     python bench/page_timings.py --requests 40 --only inbox
+    python bench/page_timings.py --only dashboard --after-change
 
 Starts one server process (one worker, one thread, so requests never wait behind each other),
 logs each persona in, asks for every page a few times to warm it, then `--requests` times.
@@ -42,11 +45,12 @@ class Page:
     typed: str = "threshold-min_total"  # the editor's field each request types anew
 
 
-MARKETER, SALES_HEAD, REP, ADMIN = (
+MARKETER, SALES_HEAD, REP, ADMIN, MARKETING_HEAD = (
     "marketer1@demo.accord",
     "sales.head@demo.accord",
     "rep1@demo.accord",
     "admin@demo.accord",
+    "marketing.head@demo.accord",
 )
 PAGES = [
     Page("admin: people", ADMIN, "/admin/crm/person/"),
@@ -72,6 +76,10 @@ PAGES = [
     Page("inbox, overdue (sales head)", SALES_HEAD, "/inbox/?clock=overdue", "admin: handoffs"),
     Page("inbox, found by text", SALES_HEAD, "/inbox/?q=garc", "admin: handoffs"),
     Page("inbox (rep)", REP, "/inbox/", "admin: handoffs"),
+    *(
+        Page(f"dashboard: {name}", MARKETING_HEAD, f"/dashboard/panels/{name}/")
+        for name in ("funnel", "velocity", "leakage", "sla", "pipeline")
+    ),
     Page(
         "editor keystroke (live count)",
         MARKETER,
@@ -184,13 +192,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(server: Server, session, page: Page, count: int, warm: int) -> dict:
+def change_the_funnel(n: int) -> None:
+    """What happens between two looks at the dashboard: somebody new arrives as a lead and a
+    lead becomes an MQL, through the services every page and import use."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    django.setup()
+    from accord.crm.models import LifecycleStage, Person
+    from accord.crm.services import do_change_lifecycle_stage, do_create_person
+
+    do_create_person({"email": f"bench-{time.time_ns()}-{n}@changes.example"}, reason="bench")
+    lead = Person.objects.filter(lifecycle_stage=LifecycleStage.LEAD, recycled_until=None).first()
+    if lead is not None:
+        do_change_lifecycle_stage(lead, LifecycleStage.MQL, reason="bench")
+
+
+def measure(
+    server: Server, session, page: Page, count: int, warm: int, after_change: bool = False
+) -> dict:
     fields = editor_fields() if page.form else None
     csrf = session.cookies.get("csrftoken")
     server_ms, browser_ms = [], []
     for n in range(warm + count):
         request_id = f"bench-{time.monotonic_ns()}"
         headers = {"X-Request-ID": request_id}
+        if after_change:
+            change_the_funnel(n)
         started = time.perf_counter()
         if fields is not None:
             headers |= {
@@ -226,6 +254,12 @@ def main() -> None:
     parser.add_argument("--only", default="", help="pages whose name holds this text")
     parser.add_argument("--skip", default="\0", help="leave out pages whose name holds this")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="before each request of a dashboard panel, add a lead and move one to MQL "
+        "(writes to the database)",
+    )
     args = parser.parse_args()
 
     server = Server(free_port())
@@ -239,8 +273,9 @@ def main() -> None:
         ]
         results = {}
         for page in chosen:
+            after_change = args.after_change and page.name.startswith("dashboard")
             results[page.name] = measure(
-                server, sessions[page.persona], page, args.requests, args.warm
+                server, sessions[page.persona], page, args.requests, args.warm, after_change
             )
             print(f"  {page.name}: {results[page.name]['server_p95']} ms p95", file=sys.stderr)
     finally:

@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "alerts": "alerts",
     "rates": "rates",
     "sync": "sync",
+    "rollups": "rollups",
 }
 
 USAGE = """usage: accord COMMAND [ARGS]
@@ -53,6 +54,7 @@ USAGE = """usage: accord COMMAND [ARGS]
   capture forget      delete stored lead-capture answers past their retry window
   backup FILE         the whole database to one portable file (SQLite or PostgreSQL)
   restore FILE        load a backup into an empty, migrated database
+  rollups --rebuild   work the dashboard's rollups out again from the records
   worker [--every SECONDS] [--reassign-on-breach]
                       send alerts and sweep SLA breaches until SIGTERM
   alerts list [--failed] | alerts replay DELIVERY_ID... | alerts replay --failed

@@ -20,6 +20,7 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import FormFill
 from accord.capture.sql import insert_or_nothing
+from accord.crm import rollups
 from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.crm.services import do_record_lifecycle_changes
@@ -98,6 +99,8 @@ def _fill_blanks(person: Person, fields: dict) -> None:
                 **{name: value}, updated_at=timezone.now()
             ):
                 setattr(person, name, value)
+                if name == "account":  # the person joins the account's segment
+                    rollups.refresh_people([person.pk])
 
 
 def _campaign_for(utm_campaign: str) -> Campaign | None:

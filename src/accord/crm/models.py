@@ -166,6 +166,55 @@ class LifecycleChange(models.Model):
         return f"{self.from_stage or '-'} → {self.to_stage} ({self.changed_at:%Y-%m-%d})"
 
 
+class StagesReached(models.Model):
+    """A rollup kept by `crm.rollups`: when each person first reached each funnel stage, with
+    the cohort day and segment the dashboard filters on. `person_id` is no foreign key, so the
+    row of a deleted person is still there to take out of `FunnelCount`."""
+
+    person_id = models.BigIntegerField(primary_key=True)
+    created_on = models.DateField()
+    region = models.CharField(max_length=100, blank=True, default="")
+    industry = models.CharField(max_length=100, blank=True, default="")
+    furthest = models.PositiveSmallIntegerField()  # index in FUNNEL_ORDER, history or stage now
+    # first move into each stage of FUNNEL_ORDER, in order (s0 subscriber ... s7 evangelist)
+    s0 = models.DateTimeField(null=True)
+    s1 = models.DateTimeField(null=True)
+    s2 = models.DateTimeField(null=True)
+    s3 = models.DateTimeField(null=True)
+    s4 = models.DateTimeField(null=True)
+    s5 = models.DateTimeField(null=True)
+    s6 = models.DateTimeField(null=True)
+    s7 = models.DateTimeField(null=True)
+
+    class Meta:
+        # velocity reads the people who first reached a stage in a period
+        indexes = [models.Index(fields=[f"s{i}"], name=f"stages_reached_s{i}") for i in range(1, 8)]
+
+    def __str__(self):
+        return f"person {self.person_id}: furthest stage {FUNNEL_ORDER[self.furthest]}"
+
+
+class FunnelCount(models.Model):
+    """A rollup kept by `crm.rollups`: how many people created on a day (UTC) in a segment got
+    no further in the funnel than a stage."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=100, blank=True, default="")
+    industry = models.CharField(max_length=100, blank=True, default="")
+    furthest = models.PositiveSmallIntegerField()
+    people = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "region", "industry", "furthest"], name="funnel_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.people} created {self.day} got to {FUNNEL_ORDER[self.furthest]}"
+
+
 class PipelineStage(models.TextChoices):
     QUALIFICATION = "qualification", "Qualification"
     DISCOVERY = "discovery", "Discovery"

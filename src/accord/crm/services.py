@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import Action, record_change, record_changes, record_diff
-from accord.crm import bulk
+from accord.crm import bulk, rollups
 from accord.crm.models import (
     FUNNEL_ORDER,
     Account,
@@ -78,6 +78,7 @@ def do_change_lifecycle_stage(
     )
     locked.lifecycle_stage = to_stage
     locked.save(update_fields=["lifecycle_stage", "updated_at"])
+    rollups.refresh_people([locked.pk])
     person.lifecycle_stage = to_stage
     return True
 
@@ -99,13 +100,13 @@ def do_record_lifecycle_changes(
     """History rows for stage moves already applied in bulk: (person_id, from_stage, to_stage).
 
     Bulk writers (imports, rescoring) update stages with one UPDATE and call this in the same
-    transaction, so no move is ever missing from the history. The rows go in as plain tuples
-    (COPY on PostgreSQL, executemany on SQLite): an import of a million people writes a million,
-    and as many audit entries, batch by batch.
+    transaction, so no move is ever missing from the history, nor from the funnel's rollups.
+    The rows go in as plain tuples (COPY on PostgreSQL, executemany on SQLite): an import of a
+    million people writes a million, and as many audit entries, batch by batch.
     """
     at = at or timezone.now()
     by_id = getattr(by, "pk", by)
-    created = 0
+    moved: list[int] = []
     moves = ((pid, old, new) for pid, old, new in changes if old != new)
     fields = ("person_id", "from_stage", "to_stage", "changed_at", "changed_by_id", "reason")
     while batch := list(islice(moves, batch_size)):
@@ -114,8 +115,9 @@ def do_record_lifecycle_changes(
         record_changes(
             batch, record_type="person", field="lifecycle_stage", actor=by_id, reason=reason, at=at
         )
-        created += len(batch)
-    return created
+        moved += (pid for pid, _, _ in batch)
+    rollups.refresh_people(moved)
+    return len(moved)
 
 
 # --- records created and changed by users (the JSON API) ------------------------------------
@@ -218,6 +220,10 @@ def _audit_owner(record, record_type: str, old_owner_id, by, reason: str = "") -
         )
 
 
+# what the funnel's rollups keep of a person and their account besides the moves
+SEGMENTED = {"account", "account_id", "created_at", "region", "industry"}
+
+
 @transaction.atomic
 def do_update_person(person: Person, changes: dict, *, by=None, reason: str = "") -> Person:
     """Change a person's fields; a stage change follows the funnel's rules for a move by hand
@@ -232,6 +238,8 @@ def do_update_person(person: Person, changes: dict, *, by=None, reason: str = ""
             check_move_by_hand(locked, locked.lifecycle_stage, stage)
     old_owner_id = person.owner_id
     _save_changes(person, changes, "updated_at")
+    if SEGMENTED.intersection(changes):
+        rollups.refresh_people([person.pk])
     _audit_owner(person, "person", old_owner_id, by, reason)
     if stage is not None:
         do_change_lifecycle_stage(person, stage, by=by, reason=reason)
@@ -257,6 +265,8 @@ def do_update_account(account: Account, changes: dict, *, by=None) -> Account:
         check_domain_free(changes["domain"], exclude_pk=account.pk)
     old_owner_id = account.owner_id
     _save_changes(account, changes)
+    if SEGMENTED.intersection(changes):
+        rollups.refresh_accounts([account.pk])
     _audit_owner(account, "account", old_owner_id, by)
     return account
 

@@ -11,8 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 
 from accord.audit.services import Action, record_change, record_changes
+from accord.crm import rollups
 from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, SourceRecord
-from accord.crm.services import InvalidChange, check_move_by_hand, do_record_lifecycle_changes
+from accord.crm.services import (
+    SEGMENTED,
+    InvalidChange,
+    check_move_by_hand,
+    do_record_lifecycle_changes,
+)
 from accord.crm_sync.connector import ObjectType, RemoteRecord, Removal, SyncObject
 from accord.crm_sync.fields import (
     FIELDS,
@@ -244,6 +250,7 @@ def apply_page(
     for changed_fields, locals_ in by_fields.items():
         model.objects.bulk_update(locals_, changed_fields, batch_size=500)
     outcome.changed = len(updates)
+    _refresh_rollups(becomes, [local for _, local in creates], updates.values())
     SourceRecord.objects.bulk_create(
         [
             SourceRecord(
@@ -299,6 +306,17 @@ def _accept_handoffs(accepted: list[tuple[str, int]], crm: str, at, outcome: Pag
             do_accept(handoff, handoff.assigned_to, at=at, where=crm)
         except HandoffRefused as refused:
             outcome.skipped.append((rid, f"Lifecycle stage: {refused.message}"))
+
+
+def _refresh_rollups(becomes: ObjectType, created: list, updated) -> None:
+    """The funnel's rollups for the people made or changed (their stage is written after their
+    moves) and the people of accounts whose segment changed."""
+    if becomes == ObjectType.PERSON:
+        rollups.refresh_people([local.pk for local in created] + [p.pk for p, _ in updated])
+    elif becomes == ObjectType.ACCOUNT:
+        rollups.refresh_accounts(
+            local.pk for local, fields in updated if SEGMENTED.intersection(fields)
+        )
 
 
 def _funnel_refusal(becomes: ObjectType, local, values: dict, owners: dict) -> str | None:

@@ -20,6 +20,7 @@ from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
 from accord.demo.planning import seed_demo as seed_joint_plan
 from accord.demo.writer import write_tables
+from accord.metrics.rollups import rebuild_rollups
 from accord.metrics.warm import work_out_default_dashboard
 from accord.teams.models import Team
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -78,6 +79,7 @@ def do_load_demo(
     dataset = DemoDataset.objects.create(seed=seed, size=size)
     with transaction.atomic():
         rows = _write_company(seed, size, today or timezone.now().date(), progress)
+        rebuild_rollups()  # the company is written in bulk, around the services
         dataset.completed_at = timezone.now()
         dataset.save(update_fields=["completed_at"])
     do_rescore_all(progress=progress)  # everybody, under the agreement the demo heads signed

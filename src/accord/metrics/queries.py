@@ -33,11 +33,13 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.crm.models import (
     FUNNEL_ORDER,
+    FunnelCount,
     LifecycleChange,
     LifecycleStage,
     Opportunity,
     Person,
     PipelineStage,
+    StagesReached,
 )
 from accord.goals.models import RevenueGoal
 from accord.handoff.models import Handoff
@@ -169,25 +171,13 @@ class FunnelResult(BaseModel):
     cohorts: list[Cohort]
 
 
-def _stage_case(column: str) -> str:
-    """SQL for the funnel position of a stage column, NULL outside the funnel."""
-    whens = " ".join(f"WHEN '{stage}' THEN {index}" for stage, index in STAGE_INDEX.items())
-    return f"CASE {column} {whens} END"
-
-
-FUNNEL_STAGES_SQL = ", ".join(f"'{stage}'" for stage in FUNNEL_ORDER)
-
-
-def _in_segment(query: MetricsQuery, column: str, keyword: str = "AND") -> tuple[str, list]:
-    """`keyword column IN (the people of the segment)`, or nothing without a segment."""
-    if not (query.region or query.industry):
-        return "", []
-    sql, params = query.people().order_by().values("id").query.sql_with_params()
-    return f" {keyword} {column} IN ({sql})", list(params)
-
-
 def _param(moment: dt.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _segment_columns(query: MetricsQuery) -> Q:
+    """The segment on a rollup's own region and industry columns."""
+    return Q(**{k: v for k, v in (("region", query.region), ("industry", query.industry)) if v})
 
 
 def _waterfall(furthest: dict[int, int]) -> list[StageCount]:
@@ -207,41 +197,23 @@ def _waterfall(furthest: dict[int, int]) -> list[StageCount]:
     ]
 
 
-def _funnel_sql(query: FunnelQuery) -> tuple[str, list]:
-    """People per cohort month (`YYYY-MM`, UTC) and furthest funnel stage ever reached (history
-    or current stage); someone in the funnel outside its stages (other, disqualified only) still
-    entered it (0). One join of the cohort to its moves, grouped per person, then counted."""
-    person, move = Person._meta.db_table, LifecycleChange._meta.db_table
-    if connection.vendor == "postgresql":
-        month, greatest = "to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM')", "GREATEST"
-    else:  # SQLite keeps UTC times as text
-        month, greatest = "substr(p.created_at, 1, 7)", "MAX"
-    segment, params = _in_segment(query, "p.id")
-    sql = f"""
-        SELECT month, furthest, COUNT(*) FROM (
-            SELECT {month} AS month,
-                {greatest}(COALESCE({_stage_case("p.lifecycle_stage")}, 0),
-                    COALESCE(MAX({_stage_case("m.to_stage")}), 0)) AS furthest
-            FROM {person} p
-            LEFT JOIN {move} m ON m.person_id = p.id AND m.to_stage IN ({FUNNEL_STAGES_SQL})
-            WHERE p.created_at >= %s AND p.created_at < %s{segment}
-            GROUP BY p.id, p.created_at, p.lifecycle_stage
-        ) cohort
-        GROUP BY month, furthest
-    """
-    return sql, [_param(_start(query.start)), _param(_after(query.end)), *params]
-
-
 def run_funnel(query: FunnelQuery) -> FunnelResult:
-    """Counted by the database: people per cohort month and furthest stage."""
-    with connection.cursor() as cursor:
-        cursor.execute(*_funnel_sql(query))
-        rows = cursor.fetchall()
+    """Read from the funnel's rollup (`accord.crm.rollups`): people per creation day, segment
+    and furthest stage of their history or stage now, a few thousand rows for a year."""
+    rows = (
+        FunnelCount.objects.filter(
+            _segment_columns(query), day__gte=query.start, day__lte=query.end, people__gt=0
+        )
+        .annotate(month=TruncMonth("day"))
+        .values_list("month", "furthest")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
     total: dict[int, int] = {}
     by_month: dict[dt.date, dict[int, int]] = {}
-    for month_text, furthest, people in rows:
-        month = by_month.setdefault(dt.date.fromisoformat(f"{month_text}-01"), {})
-        month[furthest] = month.get(furthest, 0) + people
+    for month, furthest, people in rows:
+        part = by_month.setdefault(_as_date(month), {})
+        part[furthest] = part.get(furthest, 0) + people
         total[furthest] = total.get(furthest, 0) + people
     return FunnelResult(
         total=_waterfall(total),
@@ -281,41 +253,29 @@ def _microseconds(column: str) -> str:
 def _velocity_sql(query: VelocityQuery) -> tuple[str, list]:
     """Per stage pair: whole seconds from first reaching a stage to first reaching the next,
     for people whose first move into the next stage is in the period (and not before the
-    first move into the stage). One row per person with their first moment in each stage,
-    of those who moved since the period started (only they can have a pair in it): one pass
-    over the moves in person order, which both engines do faster than looking up the people
-    who moved in the period one by one."""
-    move = LifecycleChange._meta.db_table
+    first move into the stage), read from the rollup of each person's first moment in each
+    stage (`accord.crm.models.StagesReached`) by its index on that stage."""
+    table = StagesReached._meta.db_table
     start, after = _param(_start(query.start)), _param(_after(query.end))
-    segment, segment_params = _in_segment(query, "m.person_id", "WHERE")
-    firsts = ",\n".join(
-        f"MIN(CASE WHEN m.to_stage = '{stage}' THEN m.changed_at END) AS s{index}"
-        for index, stage in enumerate(FUNNEL_ORDER)
-    )
-    pairs = "\nUNION ALL\n".join(
-        f"SELECT {i} AS stage, ({_microseconds(f's{i + 1}')} - {_microseconds(f's{i}')})"
-        f" / 1000000 AS seconds FROM firsts"
-        f" WHERE s{i + 1} >= %s AND s{i + 1} < %s AND s{i + 1} >= s{i}"
-        for i in range(len(FUNNEL_ORDER) - 1)
-    )
-    sql = f"""
-        WITH firsts AS (
-            SELECT m.person_id, {firsts}
-            FROM {move} m{segment}
-            GROUP BY m.person_id
-            HAVING MAX(m.changed_at) >= %s
+    segment, segment_params = "", []
+    for column in ("region", "industry"):
+        if value := getattr(query, column):
+            segment += f" AND {column} = %s"
+            segment_params.append(value)
+    pairs, params = [], []
+    for i in range(len(FUNNEL_ORDER) - 1):
+        pairs.append(
+            f"SELECT {i} AS stage, ({_microseconds(f's{i + 1}')} - {_microseconds(f's{i}')})"
+            f" / 1000000 AS seconds FROM {table}"
+            f" WHERE s{i + 1} >= %s AND s{i + 1} < %s AND s{i + 1} >= s{i}{segment}"
         )
-        {pairs}
-    """
-    params = [*segment_params, start]
-    for _ in range(len(FUNNEL_ORDER) - 1):
-        params += [start, after]
-    return sql, params
+        params += [start, after, *segment_params]
+    return "\nUNION ALL\n".join(pairs), params
 
 
 def run_velocity(query: VelocityQuery) -> list[StageVelocity]:
-    """Only people who moved into a funnel stage in the period can have a pair in it: the
-    database pairs each person's first moves into consecutive stages, Polars takes quantiles."""
+    """The database pairs each person's first moments in consecutive stages, Polars takes
+    quantiles."""
     with connection.cursor() as cursor:
         cursor.execute(*_velocity_sql(query))
         pairs = pl.DataFrame(

@@ -9,6 +9,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accord.metrics.credit import WorkedOut
+from accord.metrics.rollups import rebuild_rollups
 from accord.metrics.warm import work_out_default_dashboard
 
 ASKED_AT_MOST_EVERY = dt.timedelta(minutes=1)
@@ -19,6 +20,13 @@ RUNNING_AT_MOST = dt.timedelta(minutes=10)  # a work-out of ten million touches 
 def work_out_dashboard() -> None:
     """Keep the default dashboard's attribution worked out as the data changes."""
     work_out_default_dashboard()
+
+
+@task(queue_name="dashboard")
+def rebuild_dashboard_rollups() -> None:
+    """Once a day: the rollups worked out again from the records, taking in what was written
+    around the services (the admin, rows deleted by hand)."""
+    rebuild_rollups()
 
 
 def work_out_again_if_changed(result: WorkedOut) -> bool:

@@ -1,5 +1,6 @@
 """Account (company) files: match by external id, then by domain, then by Accord id and name."""
 
+from accord.crm import rollups
 from accord.crm.models import Account
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import (
@@ -65,5 +66,6 @@ def plan_accounts(parsed: ParsedFile, reason: str, progress: bool = False) -> Pl
 
     def write():
         write_planned(Account, FIELDS, inserts, updates, sources)
+        rollups.refresh_accounts(row[-1] for row in updates)  # a region or industry may change
 
     return Plan(counts={"accounts": counts}, write=write)

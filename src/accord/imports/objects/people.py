@@ -10,7 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accord.audit.services import record_column_changes
-from accord.crm import bulk
+from accord.crm import bulk, rollups
 from accord.crm.emails import FREE_MAIL
 from accord.crm.models import (
     FUNNEL_ORDER,
@@ -450,6 +450,8 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 reason=reason,
                 at=at,
             )
+        with timed(timings, "funnel rollups"):
+            rollups.refresh_people([*people["id"], *updates["pid"]])
 
     return Plan(
         counts={"people": counts, "accounts": account_counts},

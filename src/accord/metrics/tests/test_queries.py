@@ -15,6 +15,7 @@ from tests.factories import (
 from accord.agreement.defaults import default_document
 from accord.agreement.models import AgreementVersion
 from accord.crm.models import LifecycleChange, PipelineStage
+from accord.crm.rollups import refresh_people
 from accord.handoff.models import Handoff, RejectReason
 from accord.metrics import credit
 from accord.metrics import queries as q
@@ -45,6 +46,7 @@ def person(created_at, stages, *, region="EMEA", days=None, **extra):
             changed_at=created_at + dt.timedelta(days=day),
         )
         previous = stage
+    refresh_people([who.pk])  # the moves are written around the services
     return who
 
 

@@ -2,6 +2,7 @@
 SLA breach sweep, a sweep of the alert outbox (retries, and deliveries a stopped worker left)
 and one of the checks and imports a stopped worker left running;
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
+daily, the dashboard's rollups rebuilt from the records;
 every ACCORD_SYNC_SECONDS, each connected CRM synced (in a thread of its own too);
 hourly, forget jobs finished more than a day ago. The dashboard's work-outs (up to a minute on a
 large database) run in a thread of their own, so alerts and imports never wait behind them.
@@ -27,10 +28,11 @@ from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
 from accord.imports.runs.tasks import fail_stopped_runs
 from accord.logs import current_request_id
-from accord.metrics.tasks import work_out_dashboard
+from accord.metrics.tasks import rebuild_dashboard_rollups, work_out_dashboard
 
 logger = logging.getLogger(__name__)
 DASHBOARD_SECONDS = env_int("ACCORD_WORKER_DASHBOARD_SECONDS", 600)
+ROLLUPS_SECONDS = 24 * 3600
 
 
 class Command(BaseCommand):
@@ -95,6 +97,7 @@ class Command(BaseCommand):
 
     def _sweep_and_run(self, worker_id, every, poll, reassign_on_breach, once):
         next_sweep = next_prune = next_dashboard = next_beat = next_sync = 0.0
+        next_rollups = time.monotonic() + ROLLUPS_SECONDS  # migrate and the demo built them
         while not self.stopping.is_set():
             if time.monotonic() >= next_sweep:
                 mark_breaches.enqueue(reassign_on_breach=reassign_on_breach)
@@ -105,6 +108,9 @@ class Command(BaseCommand):
                 # a minute of work on ten million touches when the data changed, so not often
                 work_out_dashboard.enqueue()
                 next_dashboard = time.monotonic() + DASHBOARD_SECONDS
+            if time.monotonic() >= next_rollups:
+                rebuild_dashboard_rollups.enqueue()
+                next_rollups = time.monotonic() + ROLLUPS_SECONDS
             if time.monotonic() >= next_sync:
                 sync_crms.enqueue()  # each connected CRM; none connected: nothing to do
                 next_sync = time.monotonic() + SYNC_SECONDS

@@ -1,0 +1,24 @@
+"""Every rollup the dashboard reads, worked out again from the records.
+
+The services keep each rollup as they write (`accord.crm.rollups` for the funnel and velocity);
+this rebuilds them all at once: for a database written around the services (the demo, a
+restore from elsewhere, an edit by hand), by `accord rollups --rebuild` and by the worker each
+night.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accord.crm import rollups as funnel
+
+
+@dataclass(frozen=True)
+class RollupsRebuilt:
+    people: int
+
+
+@transaction.atomic
+def rebuild_rollups() -> RollupsRebuilt:
+    """In one transaction: the dashboard reads the old rollups until the new ones commit."""
+    return RollupsRebuilt(people=funnel.rebuild())
