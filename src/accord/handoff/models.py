@@ -147,7 +147,10 @@ class Handoff(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     agreement_version = models.PositiveIntegerField(null=True, blank=True)
 
-    handed_off_at = models.DateTimeField()
+    handed_off_at = models.DateTimeField(help_text="When the lead was routed: its clocks start")
+    captured_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the capture that made the lead an MQL arrived"
+    )
     first_touch_due_at = models.DateTimeField()
     first_touched_at = models.DateTimeField(null=True, blank=True)
     decision_due_at = models.DateTimeField()

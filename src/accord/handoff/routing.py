@@ -21,10 +21,11 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, record_change, record_changes
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff.alerts import alert_lead_routed
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
@@ -125,10 +126,7 @@ def _hand_over(
 ) -> Handoff:
     """The new handoff and its clocks; counts the lead in the member's round robin and makes the
     rep the person's owner (the caller saves the person)."""
-    if choice.member is not None:
-        RoutingMember.objects.filter(pk=choice.member.pk).update(
-            assigned_count=F("assigned_count") + 1
-        )
+    Turns().took(choice)
     record_change(
         actor=None,
         action=Action.CHANGED,
@@ -141,21 +139,120 @@ def _hand_over(
         at=at,
     )
     person.owner = choice.user
-    calendar = get_working_calendar(choice.rule.team)
-    handoff = Handoff.objects.create(
+    handoff = _handoff(person, choice, terms, at, get_working_calendar(choice.rule.team))
+    handoff.previous = previous
+    handoff.save()
+    alert_lead_routed(handoff)
+    return handoff
+
+
+def _handoff(person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime, calendar):
+    """The unsaved handoff of the person to the chosen rep, its clocks starting `at`."""
+    return Handoff(
         person=person,
         assigned_to=choice.user,
         team=choice.rule.team,
         rule=choice.rule,
-        previous=previous,
         reason=choice.reason,
         agreement_version=terms.agreement_version,
         handed_off_at=at,
         first_touch_due_at=calendar.add_hours(at, terms.first_touch_hours),
         decision_due_at=calendar.add_days(at, terms.decision_days),
     )
-    alert_lead_routed(handoff)
-    return handoff
+
+
+@transaction.atomic
+def route_batch(
+    people: list[Person],
+    terms: SlaTerms,
+    *,
+    captured_at: dict[int, dt.datetime] | None = None,
+    at: dt.datetime | None = None,
+) -> dict[int, Handoff]:
+    """Route many people at once, by the same rules and turns as one at a time (the worker's
+    batch of captures): each MQL's open handoff by their id, made now for one without; a person
+    who is no MQL or whom no rep can take is left out.
+
+    The caller has locked the people (`select_for_update(of=("self",))`, by id, with their
+    account) in its transaction. Every active rule's members are then locked and read once,
+    the turns and open handoffs counted in memory as the leads are handed out, and the
+    handoffs, history, owners and alerts written a statement per kind (one alert each).
+    `captured_at` gives each person the moment their capture arrived, shown in the inbox."""
+    at = at or timezone.now()
+    mqls = [p for p in people if p.lifecycle_stage == LifecycleStage.MQL]
+    handoffs = {
+        h.person_id: h for h in Handoff.objects.filter(person__in=mqls, status__in=Handoff.OPEN)
+    }
+    waiting = [p for p in mqls if p.pk not in handoffs]
+    if not waiting:
+        return handoffs
+    accounts = _accounts_of(waiting)
+    rules = active_rules()
+    owners = {a.owner_id for a in accounts.values() if a is not None and a.owner_id is not None}
+    turns = BatchTurns(rules, sorted(owners))
+    chosen = []
+    for person in waiting:
+        choice = choose_rep(rules, accounts[person.pk], at, turns=turns)
+        if choice is not None:
+            turns.took(choice)
+            chosen.append((person, choice, accounts[person.pk]))
+    turns.save()
+    made = _hand_over_all(chosen, terms, at, captured_at or {})
+    return {**handoffs, **made}
+
+
+def _accounts_of(people: list[Person]) -> dict[int, Account | None]:
+    """Each person's account, or the account of their e-mail domain (`find_account`), with its
+    owner: one query."""
+    domains = {p.email.rpartition("@")[2].strip().lower() for p in people if p.account_id is None}
+    domains.discard("")
+    wanted = Q(pk__in=[p.account_id for p in people if p.account_id is not None])
+    if domains:
+        wanted |= Q(lower_domain__in=domains)
+    found = list(
+        Account.objects.annotate(lower_domain=Lower("domain"))
+        .filter(wanted)
+        .select_related("owner")
+        .order_by("pk")
+    )
+    by_id = {a.pk: a for a in found}
+    by_domain: dict[str, Account] = {}
+    for account in found:
+        by_domain.setdefault(account.lower_domain, account)
+    return {
+        p.pk: by_id.get(p.account_id)
+        if p.account_id is not None
+        else by_domain.get(p.email.rpartition("@")[2].strip().lower())
+        for p in people
+    }
+
+
+def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dict[int, Handoff]:
+    """`_hand_over` for many leads: the handoffs, the owners' history and the people in one
+    statement each, then each rep's alert."""
+    calendars: dict[int, object] = {}
+    handoffs, history = [], []
+    for person, choice, account in chosen:
+        team = choice.rule.team
+        calendar = calendars.get(team.pk) or calendars.setdefault(
+            team.pk, get_working_calendar(team)
+        )
+        history.append((person.pk, person.owner_id, choice.user.pk, choice.reason))
+        person.owner = choice.user
+        if person.account_id is None and account is not None:
+            person.account = account
+        person.updated_at = at
+        handoff = _handoff(person, choice, terms, at, calendar)
+        handoff.captured_at = captured_at.get(person.pk)
+        handoffs.append(handoff)
+    Handoff.objects.bulk_create(handoffs)
+    for reason in sorted({row[3] for row in history}):
+        rows = [(pk, old, new) for pk, old, new, why in history if why == reason]
+        record_changes(rows, record_type="person", field="owner", reason=reason, at=at)
+    Person.objects.bulk_update([p for p, _, _ in chosen], ["owner", "account", "updated_at"])
+    for handoff in handoffs:
+        alert_lead_routed(handoff)
+    return {h.person_id: h for h in handoffs}
 
 
 def find_account(person: Person) -> Account | None:
@@ -169,17 +266,24 @@ def find_account(person: Person) -> Account | None:
 
 
 def choose_rep(
-    rules: list[RoutingRule], account: Account | None, at: dt.datetime, passing_over=None
+    rules: list[RoutingRule],
+    account: Account | None,
+    at: dt.datetime,
+    passing_over=None,
+    turns: "Turns | None" = None,
 ):
     """The first rule, in order, that finds an available rep (never `passing_over`); None when
-    none does."""
+    none does. `turns` reads the members and their open handoffs (one lead: as each rule is
+    tried)."""
+    turns = turns or Turns()
     for rule in rules:
         if rule.kind == RoutingRule.Kind.ACCOUNT_OWNER:
-            choice = _account_owner(rule, account, at, passing_over)
+            choice = _account_owner(rule, account, at, passing_over, turns)
         elif rule.kind == RoutingRule.Kind.TERRITORY:
-            choice = _round_robin(rule, at, passing_over) if in_territory(rule, account) else None
+            in_it = in_territory(rule, account)
+            choice = _round_robin(rule, at, passing_over, turns) if in_it else None
         else:
-            choice = _round_robin(rule, at, passing_over)
+            choice = _round_robin(rule, at, passing_over, turns)
         if choice is not None:
             return choice
     return None
@@ -207,15 +311,17 @@ def in_territory(rule: RoutingRule, account: Account | None) -> bool:
     return True
 
 
-def _account_owner(rule: RoutingRule, account: Account | None, at: dt.datetime, passing_over):
+def _account_owner(
+    rule: RoutingRule, account: Account | None, at: dt.datetime, passing_over, turns: "Turns"
+):
     if account is None or account.owner_id is None:
         return None
     owner = account.owner
     if owner.team_id != rule.team_id or owner == passing_over:
         return None
-    list(RoutingRule.objects.select_for_update().filter(pk=rule.pk).values_list("pk"))  # a turn
-    open_count = _open_counts([owner.pk]).get(owner.pk, 0)
-    if not is_available(owner, _owner_capacity(owner), open_count, rule.team, at):
+    turns.lock_rule(rule)  # a turn
+    open_count = turns.open_counts([owner.pk]).get(owner.pk, 0)
+    if not is_available(owner, turns.owner_capacity(owner), open_count, rule.team, at):
         return None
     return Choice(owner, rule, f"Account owner of {account.domain or account.name}")
 
@@ -228,12 +334,11 @@ def _owner_capacity(owner: User) -> int | None:
     return min(capacities, default=None)
 
 
-def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over):
+def _round_robin(rule: RoutingRule, at: dt.datetime, passing_over, turns: "Turns"):
     """The available member whose turn it is (see `next_in_turn`)."""
-    locked = rule.members.select_for_update(of=("self",)).select_related("user").order_by("id")
-    members = [m for m in locked if m.user != passing_over]
+    members = [m for m in turns.members(rule) if m.user != passing_over]
     capped = [m.user_id for m in members if m.capacity is not None]
-    open_counts = _open_counts(capped) if capped else {}  # only a capacity cap needs them
+    open_counts = turns.open_counts(capped) if capped else {}  # only a capacity cap needs them
     available = [
         m
         for m in members
@@ -264,6 +369,81 @@ def is_available(
     if user.away_until is not None and user.away_until >= today:
         return False
     return capacity is None or open_count < capacity
+
+
+class Turns:
+    """Where a choice reads the rules' members and the reps' open handoffs, for one lead: each
+    rule's members are locked and read as the rule is tried (module doc)."""
+
+    def members(self, rule: RoutingRule) -> list[RoutingMember]:
+        locked = rule.members.select_for_update(of=("self",)).select_related("user")
+        return list(locked.order_by("id"))
+
+    def lock_rule(self, rule: RoutingRule) -> None:
+        list(RoutingRule.objects.select_for_update().filter(pk=rule.pk).values_list("pk"))
+
+    def open_counts(self, user_ids: list[int]) -> dict[int, int]:
+        return _open_counts(user_ids)
+
+    def owner_capacity(self, owner: User) -> int | None:
+        return _owner_capacity(owner)
+
+    def took(self, choice: Choice) -> None:
+        """Count the lead in the member's round robin."""
+        if choice.member is not None:
+            RoutingMember.objects.filter(pk=choice.member.pk).update(
+                assigned_count=F("assigned_count") + 1
+            )
+
+
+class BatchTurns(Turns):
+    """The turns of a batch of leads: every active rule's members locked and read at once (in
+    the order one lead locks them: rules by position, members by id), with the account-owner
+    rules and the open handoffs of the capped reps and the owners; the leads handed out are
+    counted in memory and `save` writes the members' new turns."""
+
+    def __init__(self, rules: list[RoutingRule], owner_ids: list[int]):
+        self._members: dict[int, list[RoutingMember]] = {rule.pk: [] for rule in rules}
+        locked = (
+            RoutingMember.objects.select_for_update(of=("self",))
+            .filter(rule__in=rules)
+            .select_related("user")
+            .order_by("rule__position", "rule_id", "id")
+        )
+        for member in locked:
+            self._members[member.rule_id].append(member)
+        owner_rules = [r.pk for r in rules if r.kind == RoutingRule.Kind.ACCOUNT_OWNER]
+        if owner_rules and owner_ids:
+            RoutingRule.objects.select_for_update().filter(pk__in=owner_rules).exists()
+        capacities: dict[int, int] = {}
+        for members in self._members.values():
+            for m in members:
+                if m.capacity is not None:
+                    capacities[m.user_id] = min(m.capacity, capacities.get(m.user_id, m.capacity))
+        self._capacity = capacities
+        self._open = _open_counts(sorted(set(capacities) | set(owner_ids)))
+        self._taken: dict[int, RoutingMember] = {}
+
+    def members(self, rule: RoutingRule) -> list[RoutingMember]:
+        return self._members.get(rule.pk, [])
+
+    def lock_rule(self, rule: RoutingRule) -> None:
+        """Locked with the members."""
+
+    def open_counts(self, user_ids: list[int]) -> dict[int, int]:
+        return {pk: self._open.get(pk, 0) for pk in user_ids}
+
+    def owner_capacity(self, owner: User) -> int | None:
+        return self._capacity.get(owner.pk)
+
+    def took(self, choice: Choice) -> None:
+        self._open[choice.user.pk] = self._open.get(choice.user.pk, 0) + 1
+        if choice.member is not None:
+            choice.member.assigned_count += 1
+            self._taken[choice.member.pk] = choice.member
+
+    def save(self) -> None:
+        RoutingMember.objects.bulk_update(list(self._taken.values()), ["assigned_count"])
 
 
 def _open_counts(user_ids: list[int]) -> dict[int, int]:
