@@ -68,14 +68,19 @@ def test_rescoring_everybody_leaves_them_in_nurture_until_the_wait_is_over(rejec
 def test_a_new_form_fill_does_not_send_them_back_to_sales(rejected, client, marketer):
     with time_machine.travel(TWO_MINUTES_LATER, tick=False):
         response = client.post(
-            "/api/v1/leads",
+            "/api/v1/leads?wait=10",
             json.dumps({"email": rejected.email, "form_name": "Pricing"}),
             content_type="application/json",
             headers=capture_key(marketer),
         )
 
     assert response.status_code == 200
-    assert (response.json()["lifecycle_stage"], response.json()["handoff_id"]) == ("lead", None)
+    answer = response.json()
+    assert (answer["status"], answer["lifecycle_stage"], answer["handoff_id"]) == (
+        "scored",
+        "lead",
+        None,
+    )
     assert Handoff.objects.filter(person=rejected).count() == 1
 
 
@@ -83,7 +88,7 @@ def test_a_batch_of_touches_does_not_send_them_back_to_sales(rejected, client, m
     touch = {"email": rejected.email, "type": "form_fill", "occurred_at": "2026-11-30T15:01Z"}
     with time_machine.travel(TWO_MINUTES_LATER, tick=False):
         response = client.post(
-            "/api/v1/touchpoints/batch",
+            "/api/v1/touchpoints/batch?wait=10",
             json.dumps({"touchpoints": [touch]}),
             content_type="application/json",
             headers=capture_key(marketer),

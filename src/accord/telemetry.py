@@ -33,11 +33,6 @@ CAPTURES = Counter(
     "Capture submissions carried out, by endpoint (a retry answered from an earlier one is not)",
     ["endpoint"],
 )
-CAPTURES_ROUTED = Counter(
-    "accord_capture_leads_routed",
-    "Leads a capture made qualified and handed to a rep, by endpoint",
-    ["endpoint"],
-)
 # any other verb is counted as "other", so a scanner cannot add a series per made-up method
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
@@ -65,7 +60,5 @@ def _timed_query(execute, sql, params, many, context):
         QUERY_SECONDS.observe(time.perf_counter() - started)
 
 
-def record_capture(endpoint: str, routed: int) -> None:
+def record_capture(endpoint: str) -> None:
     CAPTURES.labels(endpoint).inc()
-    if routed:
-        CAPTURES_ROUTED.labels(endpoint).inc(routed)

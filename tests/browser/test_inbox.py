@@ -6,9 +6,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accord.agreement.services import do_create_draft, do_sign
+from accord.capture.batches import do_process_all_waiting
+from accord.capture.tests.conftest import QUICK_MQL
 from accord.demo.personas import DEMO_PASSWORD
 from accord.demo.services import do_load_demo
-from accord.handoff.models import Handoff
+from accord.handoff.models import Handoff, RoutingMember, RoutingRule
+from accord.teams.models import ApiToken
+from accord.teams.tokens import do_create_token
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +84,36 @@ def test_the_sales_head_hands_the_waiting_mqls_to_reps(page, log_in, demo_compan
     expect(page.get_by_text(re.compile(r"Handed \d+ MQLs? from the pool to reps"))).to_be_visible()
     expect(page.get_by_test_id("pool")).to_have_count(0)
     assert not pool_mqls().exists()
+
+
+def test_a_captured_lead_appears_in_the_reps_inbox_once_the_worker_routes_it(
+    page, log_in, transactional_db, marketer, marketing_head, sales_head, sales_team, rep
+):
+    version = do_create_draft(marketer, QUICK_MQL)
+    do_sign(version, marketing_head)
+    do_sign(version, sales_head)
+    AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
+    rule = RoutingRule.objects.create(
+        position=10, kind=RoutingRule.Kind.ROUND_ROBIN, team=sales_team
+    )
+    RoutingMember.objects.create(rule=rule, user=rep)
+    key = do_create_token(marketer, "website", ApiToken.Scope.CAPTURE)[1]
+    log_in(rep.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    expect(page.get_by_test_id("lead")).to_have_count(0)
+
+    answer = page.request.post(
+        "/api/v1/leads",
+        data={"email": "ann@northwind.example", "first_name": "Ann", "last_name": "Lee"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.json()["status"] == "received"
+    do_process_all_waiting()  # what `accord worker` does as the capture arrives
+    page.reload()
+
+    lead = page.locator('[data-email="ann@northwind.example"]')
+    expect(lead.get_by_test_id("status")).to_have_text("Waiting")
+    lead.get_by_role("link").click()
+    expect(page.get_by_test_id("panel-times")).to_contain_text(
+        re.compile(r"Captured .+ handed over")
+    )

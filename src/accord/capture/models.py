@@ -43,3 +43,54 @@ class FormFill(models.Model):
 
     def __str__(self):
         return f"{self.form_name} (touchpoint {self.touchpoint_id})"
+
+
+class Capture(models.Model):
+    """A lead or touch the API recorded, waiting for the worker to score and route its person.
+
+    The request stores the person and the touch and answers at once; the worker takes the
+    captures still `received` in batches (`capture/batches.py`), scores their people and hands
+    the MQLs to reps, all in one transaction per batch, so a capture is routed once even when a
+    worker stops half-way through a batch: the batch rolls back and is taken again.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"  # stored, waiting for the worker
+        SCORED = "scored", "Scored"  # scored; no handoff (not an MQL, or no rep could take it)
+        ROUTED = "routed", "Routed"  # handed to a rep (or already with one)
+
+    person = models.ForeignKey("crm.Person", on_delete=models.CASCADE, related_name="captures")
+    touchpoint = models.ForeignKey(
+        "touchpoints.Touchpoint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The form fill of a lead capture; empty for a batch of touches",
+    )
+    person_created = models.BooleanField(default=False, help_text="The capture made the person")
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose key sent it: only they may follow it",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    handoff = models.ForeignKey(
+        "handoff.Handoff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="received"),
+                name="capture_waiting",
+            )
+        ]
+
+    def __str__(self):
+        return f"capture {self.pk} of person {self.person_id} ({self.status})"

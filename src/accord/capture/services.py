@@ -1,32 +1,26 @@
-"""Leads and touches from websites and tools: find or make the person, record the touch, score.
+"""Leads and touches from websites and tools: find or make the person, record the touch and
+the capture; the worker scores and routes it (`capture/batches.py`).
 
 Every write here is race-safe on its own: people and accounts are made by one
 `INSERT ... ON CONFLICT DO NOTHING` against their case-insensitive unique e-mail and domain, and
 read back when a concurrent capture made them first, so many requests capturing one lead make
-one person. A capture costs few round trips to the database: no savepoints, the touch and its
-form (and its campaign) in one statement on PostgreSQL, and the person is locked for routing by
-the same read that gives the answer its score (bench/README.md, "Lead capture load").
+one person. A capture costs few round trips to the database: no savepoints, and on PostgreSQL
+the touch, its form, its campaign, the capture and the worker's wake-up in one statement
+(bench/README.md, "Lead capture load").
 """
-
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.agreement.models import AgreementVersion
-from accord.agreement.selectors import get_agreement_in_force
-from accord.agreement.services import do_rescore_people
-from accord.capture.models import FormFill
+from accord.capture.models import Capture, FormFill
+from accord.capture.selectors import status_url
 from accord.capture.sql import insert_or_nothing
 from accord.crm import rollups
 from accord.crm.emails import FREE_MAIL, email_domain
-from accord.crm.models import Account, LifecycleStage, Person
+from accord.crm.models import Account, Person
 from accord.crm.services import do_record_lifecycle_changes
-from accord.handoff.models import Handoff
-from accord.handoff.routing import NoRepAvailable, NotRoutable, do_route, route_locked
-from accord.handoff.terms import SlaTerms
 from accord.telemetry import record_capture
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -35,6 +29,7 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conte
 TOUCH_FIELDS = (*UTM_FIELDS, "referrer", "page")
 PERSON_FIELDS = ("first_name", "last_name", "title", "phone")
 CAPTURE_REASON = "lead capture"
+WAKE_CHANNEL = "accord_captures"  # the worker LISTENs here
 
 
 class BatchRefused(Exception):
@@ -109,50 +104,12 @@ def _campaign_for(utm_campaign: str) -> Campaign | None:
     return Campaign.objects.filter(utm_campaign__iexact=utm_campaign).order_by("id").first()
 
 
-def _rescored(person: Person) -> tuple[Person, dict]:
-    """The person as rescoring left them (stage, account), locked for routing, and their score:
-    one read."""
-    locked = (
-        Person.objects.select_for_update(of=("self",))
-        .select_related("account", "lead_score")
-        .get(pk=person.pk)
-    )
-    score = getattr(locked, "lead_score", None)
-    return locked, {
-        "score": score.total if score else None,
-        "grade": score.fit_grade if score else None,
-        "is_mql": score.is_mql if score else None,
-    }
-
-
-def sla_terms(version: AgreementVersion) -> SlaTerms:
-    sla = version.document.sla
-    return SlaTerms(
-        first_touch_hours=sla.first_touch_working_hours,
-        decision_days=sla.accept_within_working_days,
-        agreement_version=version.number,
-    )
-
-
-def _route_if_mql(person: Person, version: AgreementVersion | None, route) -> Handoff | None:
-    """Hand a lead the capture made an MQL to a rep (`route(person, terms)`: `do_route`, or
-    `route_locked` for a person the capture holds locked), under the SLA of the agreement in force.
-
-    Without an agreement or routing rules the MQL waits in the pool; when no rep can take it
-    the lead is still captured (the handoff inbox shows it unassigned). A lead that is not an
-    MQL costs no query here. A refusal leaves nothing behind.
-    """
-    if person.lifecycle_stage != LifecycleStage.MQL or version is None:
-        return None
-    try:
-        return route(person, sla_terms(version))
-    except (NoRepAvailable, NotRoutable):
-        return None
-
-
-def _record_touch(person: Person, channel: str, touch: dict, occurred_at, form_name: str) -> int:
-    """The form-fill touch (with the campaign of its `utm_campaign`, any case) and its form;
-    the touchpoint's id. One statement on PostgreSQL, three queries elsewhere."""
+def _record_touch(
+    person: Person, created: bool, by, channel: str, touch: dict, occurred_at, form_name: str
+) -> tuple[int, int]:
+    """The form-fill touch (with the campaign of its `utm_campaign`, any case), its form and the
+    capture waiting for the worker (which is woken): the touchpoint's and the capture's ids.
+    One statement on PostgreSQL, four queries elsewhere."""
     if connection.vendor != "postgresql":
         touchpoint = Touchpoint.objects.create(
             person=person,
@@ -164,7 +121,10 @@ def _record_touch(person: Person, channel: str, touch: dict, occurred_at, form_n
         )
         if form_name:
             FormFill.objects.create(touchpoint=touchpoint, form_name=form_name)
-        return touchpoint.pk
+        capture = Capture.objects.create(
+            person=person, touchpoint=touchpoint, person_created=created, captured_by=by
+        )
+        return touchpoint.pk, capture.pk
     columns = ", ".join(TOUCH_FIELDS)
     sql = f"""
         WITH touch AS (
@@ -178,20 +138,29 @@ def _record_touch(person: Person, channel: str, touch: dict, occurred_at, form_n
         ), form AS (
             INSERT INTO capture_formfill (touchpoint_id, form_name)
             SELECT id, %s FROM touch WHERE %s <> ''
+        ), capture AS (
+            INSERT INTO capture_capture
+                (person_id, touchpoint_id, person_created, captured_by_id, status, received_at)
+            SELECT %s, id, %s, %s, %s, %s FROM touch
+            RETURNING id
         )
-        SELECT id FROM touch
+        SELECT touch.id, capture.id, pg_notify(%s, '') FROM touch, capture
     """
     utm = touch["utm_campaign"]
     params = [person.pk, Touchpoint.Kind.FORM_FILL, channel, occurred_at, utm, utm]
     params += [touch[name] for name in TOUCH_FIELDS] + [form_name, form_name]
+    params += [person.pk, created, getattr(by, "pk", None), Capture.Status.RECEIVED]
+    params += [timezone.now(), WAKE_CHANNEL]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        touchpoint_id, capture_id, _ = cursor.fetchone()
+    return touchpoint_id, capture_id
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
-    """A form fill: the person (201 if new, 200 if known), their touch, and their score now."""
+    """A form fill: the person (201 if new, 200 if known), their touch, and the capture the
+    worker scores and routes (`capture/batches.py`); the answer says it was received."""
     email = data["email"]
     touch = {name: data.get(name) or "" for name in TOUCH_FIELDS}
     channel = classify_channel(
@@ -207,25 +176,37 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
     if not created:
         _fill_blanks(person, {**details, "account": account})
     occurred_at = data.get("occurred_at") or timezone.now()
-    touchpoint_id = _record_touch(person, channel, touch, occurred_at, data.get("form_name") or "")
-    version = get_agreement_in_force()
-    do_rescore_people([person.pk], version)
-    person, score = _rescored(person)
-    handoff = _route_if_mql(person, version, partial(route_locked, new=created))
-    _count_when_kept("leads", routed=1 if handoff else 0)
+    form_name = data.get("form_name") or ""
+    touchpoint_id, capture_id = _record_touch(
+        person, created, by, channel, touch, occurred_at, form_name
+    )
+    _count_when_kept("leads")
     return (201 if created else 200), {
+        "capture_id": capture_id,
+        "status": Capture.Status.RECEIVED.value,
+        "status_url": status_url(capture_id),
         "person_id": person.pk,
         "created": created,
         "email": person.email,
         "account_id": person.account_id,
         "lifecycle_stage": person.lifecycle_stage,
-        **score,
+        "score": None,
+        "grade": None,
+        "is_mql": None,
         "touchpoint_id": touchpoint_id,
-        "handoff_id": handoff.pk if handoff else None,
-        "owner_id": handoff.assigned_to_id if handoff else None,
+        "handoff_id": None,
+        "owner_id": None,
         "channel": channel,
-        "form_name": data.get("form_name") or "",
+        "form_name": form_name,
     }
+
+
+def wake_worker() -> None:
+    """Tell a listening worker (PostgreSQL `LISTEN`) that captures wait; PostgreSQL sends it
+    when the transaction commits, once however often it is asked. SQLite's worker polls."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [WAKE_CHANNEL])
 
 
 def _campaigns_by_name(items: list[dict]) -> dict[str, Campaign]:
@@ -241,8 +222,9 @@ def _campaigns_by_name(items: list[dict]) -> dict[str, Campaign]:
     return found
 
 
-def _people_by_email(items: list[dict], channels: list[str], *, by=None) -> tuple[dict, int]:
-    """Person ids by lower-case e-mail; unknown e-mails become people (first touch's channel)."""
+def _people_by_email(items: list[dict], channels: list[str], *, by=None) -> tuple[dict, set]:
+    """Person ids by lower-case e-mail, and the ids of those made: unknown e-mails become people
+    (with the first touch's channel)."""
     wanted = {}
     for item, channel in sorted(
         zip(items, channels, strict=True), key=lambda p: p[0]["occurred_at"]
@@ -253,27 +235,30 @@ def _people_by_email(items: list[dict], channels: list[str], *, by=None) -> tupl
         .filter(lower_email__in=list(wanted))
         .values_list("lower_email", "pk")
     )
-    created = 0
+    created = set()
     for lower, (email, channel) in wanted.items():
         if lower not in known:
             account = find_or_create_account(email)
             person, made = find_or_create_person(
                 email, {"account": account, "original_source": channel}, by=by
             )
-            known[lower], created = person.pk, created + made
+            known[lower] = person.pk
+            if made:
+                created.add(person.pk)
     return known, created
 
 
 @transaction.atomic
 def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
-    """A batch of touches, all or nothing: unknown e-mails become people; all are rescored."""
+    """A batch of touches, all or nothing: unknown e-mails become people; each person touched
+    gets a capture the worker scores and routes."""
     campaigns = _campaigns_by_name(items)
     classifier = get_classifier()
     channels = [
         classifier.classify(i["utm_source"], i["utm_medium"], i["utm_campaign"], i["referrer"])
         for i in items
     ]
-    people, people_created = _people_by_email(items, channels, by=by)
+    people, made = _people_by_email(items, channels, by=by)
     by_utm = {u: _campaign_for(u) for u in {i["utm_campaign"] for i in items if i["utm_campaign"]}}
     touches = Touchpoint.objects.bulk_create(
         Touchpoint(
@@ -286,20 +271,25 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
         )
         for item, channel in zip(items, channels, strict=True)
     )
-    version = get_agreement_in_force()
-    do_rescore_people(sorted(set(people.values())), version)
-    mqls = Person.objects.filter(pk__in=people.values(), lifecycle_stage=LifecycleStage.MQL)
-    routed = (_route_if_mql(p, version, do_route) for p in mqls.order_by("pk"))
-    handoffs = [h for h in routed if h is not None]
-    _count_when_kept("touchpoints", routed=len(handoffs))
+    captures = Capture.objects.bulk_create(
+        Capture(person_id=pk, person_created=pk in made, captured_by=by)
+        for pk in sorted(set(people.values()))
+    )
+    wake_worker()
+    _count_when_kept("touchpoints")
     return 201, {
         "accepted": len(touches),
-        "people_created": people_created,
+        "people_created": len(made),
         "touchpoint_ids": [t.pk for t in touches],
-        "handoff_ids": [h.pk for h in handoffs],
+        "status": Capture.Status.RECEIVED.value,
+        "captures": [
+            {"capture_id": c.pk, "person_id": c.person_id, "status_url": status_url(c.pk)}
+            for c in captures
+        ],
+        "handoff_ids": [],
     }
 
 
-def _count_when_kept(endpoint: str, *, routed: int) -> None:
+def _count_when_kept(endpoint: str) -> None:
     """The capture counts on /metrics once its transaction commits: a rolled-back one never."""
-    transaction.on_commit(lambda: record_capture(endpoint, routed))
+    transaction.on_commit(lambda: record_capture(endpoint))

@@ -64,7 +64,10 @@ class InboxItemOut(Schema):
     assigned_to_id: int
     assigned_to: str
     routed_because: str
-    handed_off_at: dt.datetime
+    handed_off_at: dt.datetime = Field(description="When the lead was routed: its clocks start")
+    captured_at: dt.datetime | None = Field(
+        description="When the capture that made the lead an MQL arrived"
+    )
     time_zone: str
     score: ScoreOut | None
     first_touch: ClockOut | None
@@ -114,6 +117,7 @@ def item_out(item: InboxItem) -> InboxItemOut:
         assigned_to=str(h.assigned_to),
         routed_because=h.reason,
         handed_off_at=h.handed_off_at,
+        captured_at=h.captured_at,
         time_zone=h.team.time_zone,
         score=None
         if score is None

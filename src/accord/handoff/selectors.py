@@ -139,6 +139,16 @@ class InboxItem:
         return self.handoff.decision_due_at.astimezone(self.zone)
 
     @property
+    def captured_local(self) -> dt.datetime | None:
+        """When the capture that made the lead an MQL arrived (none: routed another way)."""
+        captured = self.handoff.captured_at
+        return captured.astimezone(self.zone) if captured is not None else None
+
+    @property
+    def handed_off_local(self) -> dt.datetime:
+        return self.handoff.handed_off_at.astimezone(self.zone)
+
+    @property
     def score(self):
         """The lead's score under the agreement, or None when it was never scored."""
         return getattr(self.handoff.person, "lead_score", None)

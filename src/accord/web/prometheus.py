@@ -1,6 +1,7 @@
 """`/metrics` for Prometheus: this server's request counts and timings (accord.telemetry, added
 up over every gunicorn worker) and what the database holds now: the worker's queue, its
-heartbeat, missed SLA clocks, alert deliveries, imports and CRM sync runs by outcome.
+heartbeat, the captures waiting for it, missed SLA clocks, alert deliveries, imports and CRM
+sync runs by outcome.
 
 Who may read it: with ACCORD_METRICS_TOKEN set, whoever sends `Authorization: Bearer TOKEN`;
 without, only a client on this machine that did not come through a proxy (a proxy on the same
@@ -19,6 +20,7 @@ from prometheus_client.registry import Collector
 
 from accord.alerts.health import heartbeat_age, waiting_jobs
 from accord.alerts.selectors import count_deliveries
+from accord.capture.selectors import waiting_for_worker
 from accord.crm_sync import selectors as sync
 from accord.handoff.selectors import count_breaches
 from accord.imports.runs.selectors import count_runs
@@ -73,6 +75,16 @@ class DatabaseCollector(Collector):
             oldest.add_metric([queue], (now - enqueued_at).total_seconds())
         yield depth
         yield oldest
+
+        captures, captured_at = waiting_for_worker()
+        yield GaugeMetricFamily(
+            "accord_captures_waiting", "Captures waiting for the worker to route them", captures
+        )
+        yield GaugeMetricFamily(
+            "accord_capture_oldest_wait_seconds",
+            "How long the capture waiting longest for the worker has waited",
+            (now - (captured_at or now)).total_seconds(),
+        )
 
         age = heartbeat_age()
         if age is not None:  # no series until the worker first runs: absent() alerts on that

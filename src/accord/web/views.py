@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from accord.alerts.health import check_worker
 from accord.alignment.selectors import get_latest_published
+from accord.capture.selectors import check_captures
 from accord.charts import bar_chart
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import (
@@ -61,12 +62,13 @@ def healthz(request):
             ("database", _check_database),
             ("cache", _check_cache),
             ("worker", check_worker),
+            ("captures", check_captures),
         )
         if (problem := _run_check(check))
     }
     if failures:
         return JsonResponse({"status": "failing", "failing": failures}, status=503)
-    return JsonResponse({"status": "ok", "checked": ["database", "cache", "worker"]})
+    return JsonResponse({"status": "ok", "checked": ["database", "cache", "worker", "captures"]})
 
 
 def metrics(request):

@@ -12,14 +12,33 @@ class CaptureClient:
     def __init__(self, client, secret):
         self.client, self.secret = client, secret
 
-    def post(self, path, body, key=None, secret=None):
+    def post(self, path, body, key=None, secret=None, wait=None):
+        """The answer at once, or with `wait` (seconds) once the capture is routed."""
         headers = {"Authorization": f"Bearer {secret or self.secret}"}
         if key is not None:
             headers["Idempotency-Key"] = key
         data = body if isinstance(body, str) else json.dumps(body)
+        query = f"?wait={wait}" if wait is not None else ""
         return self.client.post(
-            f"/api/v1{path}", data, content_type="application/json", headers=headers
+            f"/api/v1{path}{query}", data, content_type="application/json", headers=headers
         )
+
+    def routed(self, path, body, key=None, secret=None):
+        """The answer once the capture is scored and routed, as a caller needing the handoff
+        asks for it (`?wait`)."""
+        return self.post(path, body, key=key, secret=secret, wait=10)
+
+    def status(self, capture_id, secret=None):
+        headers = {"Authorization": f"Bearer {secret or self.secret}"}
+        return self.client.get(f"/api/v1/captures/{capture_id}", headers=headers)
+
+
+@pytest.fixture
+def run_worker():
+    """What `accord worker` does when captures arrive: score and route every one waiting."""
+    from accord.capture.batches import do_process_all_waiting
+
+    return do_process_all_waiting
 
 
 @pytest.fixture

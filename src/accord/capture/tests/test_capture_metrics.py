@@ -1,5 +1,5 @@
-"""/metrics counts the captures carried out and the leads they handed to reps, and the SLA clocks
-those reps then missed; a retry answered from the first submission is not counted again."""
+"""/metrics counts the captures carried out, the captures waiting for the worker and the SLA
+clocks reps then missed; a retry answered from the first submission is not counted again."""
 
 import datetime as dt
 
@@ -19,21 +19,28 @@ def figure(client, name, **labels) -> float:
     return 0.0
 
 
-def test_captures_and_the_leads_they_routed_are_counted_once(
-    client, capture, quick_mql_agreement, sales_team, rep, django_capture_on_commit_callbacks
+def test_captures_are_counted_once_and_those_waiting_for_the_worker_are_shown(
+    client,
+    capture,
+    quick_mql_agreement,
+    sales_team,
+    rep,
+    django_capture_on_commit_callbacks,
+    run_worker,
 ):
     AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
     round_robin(sales_team, rep)
     received = figure(client, "accord_captures_received_total", endpoint="leads")
-    routed = figure(client, "accord_capture_leads_routed_total", endpoint="leads")
 
     with django_capture_on_commit_callbacks(execute=True):  # counted once the capture is kept
         capture.post("/leads", LEAD, key="form-1")
         capture.post("/leads", LEAD, key="form-1")  # the same submission again
-        capture.post("/leads", {**LEAD, "email": "bo@elsewhere.example"})  # does not qualify
+        capture.post("/leads", {**LEAD, "email": "bo@elsewhere.example"})
 
     assert figure(client, "accord_captures_received_total", endpoint="leads") - received == 2
-    assert figure(client, "accord_capture_leads_routed_total", endpoint="leads") - routed == 1
+    assert figure(client, "accord_captures_waiting") == 2
+    run_worker()
+    assert figure(client, "accord_captures_waiting") == 0
 
 
 def test_a_missed_first_touch_is_counted_as_a_breach(
@@ -41,7 +48,7 @@ def test_a_missed_first_touch_is_counted_as_a_breach(
 ):
     AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
     round_robin(sales_team, rep)
-    capture.post("/leads", LEAD)
+    capture.routed("/leads", LEAD)
     assert figure(client, "accord_sla_breaches_total", clock="first_touch") == 0
 
     do_mark_breaches(now=dt.datetime.now(dt.UTC) + dt.timedelta(days=7))

@@ -32,7 +32,7 @@ def test_a_new_lead_makes_a_person_an_account_and_a_form_fill_and_is_scored(
 ):
     campaign = CampaignFactory(utm_campaign="spring-launch")
 
-    response = capture.post("/leads", LEAD)
+    response = capture.routed("/leads", LEAD)
 
     assert response.status_code == 201, response.json()
     answer = response.json()

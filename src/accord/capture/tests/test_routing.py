@@ -22,7 +22,7 @@ def test_a_lead_that_becomes_an_mql_is_handed_to_a_rep_under_the_agreed_sla(
     AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
     round_robin(sales_team, rep)
 
-    answer = capture.post("/leads", LEAD).json()
+    answer = capture.routed("/leads", LEAD).json()
 
     handoff = Handoff.objects.get(person_id=answer["person_id"])
     assert (answer["lifecycle_stage"], answer["handoff_id"], answer["owner_id"]) == (
@@ -40,9 +40,13 @@ def test_a_lead_below_the_threshold_stays_in_marketing(
 ):
     round_robin(sales_team, rep)
 
-    answer = capture.post("/leads", LEAD).json()
+    answer = capture.routed("/leads", LEAD).json()
 
-    assert (answer["lifecycle_stage"], answer["handoff_id"]) == ("lead", None)
+    assert (answer["status"], answer["lifecycle_stage"], answer["handoff_id"]) == (
+        "scored",
+        "lead",
+        None,
+    )
     assert not Handoff.objects.exists()
 
 
@@ -50,10 +54,15 @@ def test_an_mql_nobody_can_take_is_still_captured(capture, quick_mql_agreement, 
     AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
     round_robin(sales_team)
 
-    response = capture.post("/leads", LEAD)
+    response = capture.routed("/leads", LEAD)
 
     assert response.status_code == 201
-    assert (response.json()["lifecycle_stage"], response.json()["owner_id"]) == ("mql", None)
+    answer = response.json()
+    assert (answer["status"], answer["lifecycle_stage"], answer["owner_id"]) == (
+        "scored",
+        "mql",
+        None,
+    )
     assert Person.objects.get().owner is None
 
 
@@ -68,7 +77,7 @@ def test_people_a_batch_makes_mqls_are_handed_to_reps(
         {"email": "bo@gmail.com", **touch},
     ]
 
-    answer = capture.post("/touchpoints/batch", {"touchpoints": batch}).json()
+    answer = capture.routed("/touchpoints/batch", {"touchpoints": batch}).json()
 
     handoff = Handoff.objects.get()
     assert answer["handoff_ids"] == [handoff.pk]

@@ -13,8 +13,8 @@ def touch(email, **fields):
     return {"email": email, "occurred_at": AT, "type": "page_view", **fields}
 
 
-def test_a_batch_records_every_touch_makes_unknown_people_and_scores_them(
-    capture, agreement_in_force
+def test_a_batch_records_every_touch_makes_unknown_people_and_the_worker_scores_them(
+    capture, agreement_in_force, run_worker
 ):
     known = PersonFactory(email="ann@northwind.example")
     webinar = CampaignFactory(name="March webinar")
@@ -38,6 +38,12 @@ def test_a_batch_records_every_touch_makes_unknown_people_and_scores_them(
     ]
     assert touches[0].occurred_at == dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
     assert bo.account.domain == "contoso.example"
+    assert answer["status"] == "received"
+    assert sorted(c["person_id"] for c in answer["captures"]) == sorted([known.pk, bo.pk])
+    assert not LeadScore.objects.filter(person__in=[known, bo]).exists()
+
+    run_worker()
+
     assert set(LeadScore.objects.values_list("person_id", flat=True)) >= {known.pk, bo.pk}
 
 

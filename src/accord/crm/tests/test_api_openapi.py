@@ -14,7 +14,11 @@ ENDPOINTS = {
         (f"/{{{key}}}", "patch"),
     ]
 }
-CAPTURE_ENDPOINTS = {("/api/v1/leads", "post"), ("/api/v1/touchpoints/batch", "post")}
+CAPTURE_ENDPOINTS = {
+    ("/api/v1/leads", "post"),
+    ("/api/v1/touchpoints/batch", "post"),
+    ("/api/v1/captures/{capture_id}", "get"),
+}
 AGREEMENT_ENDPOINTS = {
     ("/api/v1/agreement/versions", "get"),
     ("/api/v1/agreement/versions", "post"),

@@ -1,4 +1,6 @@
-"""accord worker: run the queued jobs (alert deliveries, imports, rescoring) and, every minute, the
+"""accord worker: score and route captured leads in batches as they arrive (a thread of its own,
+woken by PostgreSQL's NOTIFY, polling on SQLite); run the queued jobs (alert deliveries, imports,
+rescoring) and, every minute, the
 SLA breach sweep, a sweep of the alert outbox (retries, and deliveries a stopped worker left)
 and one of the checks and imports a stopped worker left running;
 every ten minutes, the default dashboard's attribution worked out again if the data changed;
@@ -23,6 +25,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from accord.alerts.conf import delivery_policy
 from accord.alerts.health import do_beat
 from accord.alerts.tasks import STOPPING, send_alerts
+from accord.capture.batches import do_process_all_waiting
+from accord.capture.wakeups import Wakeups
 from accord.crm_sync.tasks import SYNC_SECONDS, sync_crms
 from accord.env import env_int
 from accord.handoff.tasks import mark_breaches
@@ -49,6 +53,12 @@ class Command(BaseCommand):
             "--poll", type=float, default=1.0, help="seconds between looks for queued jobs"
         )
         parser.add_argument(
+            "--capture-poll",
+            type=float,
+            default=0.25,
+            help="on SQLite, seconds between looks for captures to route (PostgreSQL is told)",
+        )
+        parser.add_argument(
             "--reassign-on-breach",
             action="store_true",
             help="give a lead whose first touch was missed to the next available rep",
@@ -57,9 +67,10 @@ class Command(BaseCommand):
             "--once", action="store_true", help="sweep once, run every queued job, then exit"
         )
 
-    def handle(self, *, every, poll, reassign_on_breach, once, **options):
-        if every <= 0 or poll <= 0:
-            raise CommandError("--every and --poll must be positive seconds")
+    def handle(self, *, every, poll, capture_poll, reassign_on_breach, once, **options):
+        if every <= 0 or poll <= 0 or capture_poll <= 0:
+            raise CommandError("--every, --poll and --capture-poll must be positive seconds")
+        self.capture_poll = capture_poll
         delivery_policy()  # a bad delivery setting stops the worker now, not at the first alert
         self.stopping = threading.Event()
         STOPPING.clear()
@@ -86,6 +97,7 @@ class Command(BaseCommand):
                 threading.Thread(target=self._run_beside, args=(queue, worker_id, poll), name=queue)
                 for queue in ("dashboard", "sync")
             ]
+            threads.append(threading.Thread(target=self._route_captures, name="captures"))
             for thread in threads:
                 thread.start()
         try:
@@ -121,6 +133,8 @@ class Command(BaseCommand):
             if time.monotonic() >= next_beat:
                 do_beat()  # read by /healthz?deep=1
                 next_beat = time.monotonic() + 10
+            if once:
+                do_process_all_waiting()
             self._run_queued(worker_id, "default")
             if once:
                 self._run_queued(worker_id, "dashboard")
@@ -140,6 +154,23 @@ class Command(BaseCommand):
                     logger.exception("the %s queue could not be read; trying again", queue)
                     connection.close()
                 self.stopping.wait(poll)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _route_captures(self) -> None:
+        """Score and route the captures waiting, batch after batch, then wait to be told of more
+        (`capture/wakeups.py`); the database being away for a moment is logged and tried
+        again. A batch stopped half-way is rolled back and taken again by the next run."""
+        wakeups = Wakeups(self.capture_poll, self.stopping)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    do_process_all_waiting()
+                    wakeups.wait()
+                except DatabaseError:
+                    logger.exception("captures could not be routed; trying again")
+                    connection.close()
+                    self.stopping.wait(self.capture_poll)
         finally:
             connection.close()  # this thread's own connection
 
