@@ -5,9 +5,14 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from tests.factories import AccountFactory
 
 from accord.agreement.models import LeadScore
+from accord.capture.batches import do_process_all_waiting, do_process_captures
+from accord.capture.models import Capture
+from accord.capture.tests.test_routing import round_robin
 from accord.crm.models import Person
+from accord.handoff.models import Handoff
 from accord.touchpoints.models import Touchpoint
 
 THREADS = 16
@@ -70,7 +75,40 @@ def test_one_lead_captured_by_many_requests_in_any_case_is_one_person(
     person = Person.objects.get()
     assert {answer["person_id"] for _, answer in answers} == {person.pk}
     assert Touchpoint.objects.filter(person=person).count() == THREADS
+    assert not LeadScore.objects.filter(person=person).exists()  # the worker scores
+
+    do_process_all_waiting()
+
     assert LeadScore.objects.filter(person=person).exists()
+    assert Capture.objects.filter(person=person, status="scored").count() == THREADS
+
+
+def test_workers_taking_batches_at_once_route_each_capture_once(
+    capture_key, quick_mql_agreement, sales_team, rep, other_rep
+):
+    AccountFactory(domain="northwind.example", industry="Software", employee_count=250)
+    round_robin(sales_team, rep, other_rep)
+    bodies = [{"email": f"lead{n % 6}@northwind.example", "page": str(n)} for n in range(THREADS)]
+    capture_at_once(capture_key, bodies)
+    processed = []
+
+    def work():
+        try:
+            while batch := do_process_captures(limit=3).captures:
+                processed.append(batch)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert sum(processed) == THREADS
+    assert Capture.objects.filter(status="routed").count() == THREADS
+    assert Handoff.objects.count() == 6
+    assert Handoff.objects.values("person").distinct().count() == 6
 
 
 def test_one_lead_sent_many_times_with_one_key_is_captured_once(capture_key, agreement_in_force):

@@ -25,7 +25,10 @@ def test_with_a_running_worker_every_part_is_healthy(client):
     answer = deep(client)
 
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "checked": ["database", "cache", "worker"]}
+    assert answer.json() == {
+        "status": "ok",
+        "checked": ["database", "cache", "worker", "captures"],
+    }
 
 
 def test_without_a_worker_the_deep_check_fails_naming_it_and_the_cheap_one_does_not(client):
