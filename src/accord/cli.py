@@ -50,7 +50,9 @@ USAGE = """usage: accord COMMAND [ARGS]
                       rescore people under the agreement in force
   attribution [--paths FILE | --touchpoints FILE] [--model NAME|all] [--order K]
               [--by channel|campaign] [--out FILE.csv] [--transition-matrix FILE.csv]
-                      credit conversions and value to channels or campaigns
+              [--engine polars|duckdb|spark] [--memory-limit SIZE] [--spark-remote sc://HOST]
+                      credit conversions and value to channels or campaigns; touches
+                      grouped in process, out of core (duckdb) or on Spark (a table too)
   capture forget      delete stored lead-capture answers past their retry window
   backup FILE         the whole database to one portable file (SQLite or PostgreSQL)
   restore FILE        load a backup into an empty, migrated database

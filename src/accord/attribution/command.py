@@ -19,7 +19,8 @@ from accord import csvsafe
 
 from . import FITTED, MODELS, NEEDS_MARKERS, attribute, with_intervals
 from .counterfactual import counterfactual, fit_journeys
-from .files import read_paths, read_touchpoints
+from .engines import Engine, Touches, read_unique_paths
+from .files import read_paths
 from .paths import InputError, Paths
 from .result import Credit
 from .rules import w_shaped
@@ -45,6 +46,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="raw touchpoints (CSV or Parquet): journey_id, occurred_at, channel, "
         "converted, value [, lead_at, opportunity_at, won_at, segment]",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=list(Engine),
+        default=Engine.POLARS,
+        help="where --touchpoints are grouped into unique paths: polars (in this process), "
+        "duckdb (Parquet larger than memory) or spark (a table, Parquet or Delta on a cluster)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="duckdb: the most memory the grouping may take, e.g. 4GB (by default 3x the "
+        "input's size); past it, it spills to a temporary folder",
+    )
+    parser.add_argument(
+        "--spark-remote",
+        metavar="sc://HOST",
+        help="spark: a Spark Connect server (Databricks and others); by default a local Spark",
     )
     parser.add_argument("--model", default="all", help=f"{'|'.join(MODELS)}|all")
     parser.add_argument("--order", type=int, default=1, help="Markov order, 1 to 4")
@@ -207,12 +226,26 @@ def _with_removal_effects(credit: Credit) -> pl.DataFrame:
     return frame if effects is None else frame.join(effects, on="channel_name", how="left")
 
 
-def read_file(paths: str | None, touchpoints: str | None, *, sep: str, models: Models) -> Paths:
-    """The journeys of a `--paths` or a `--touchpoints` file."""
+def read_file(
+    paths: str | None,
+    touchpoints: str | None,
+    *,
+    sep: str,
+    models: Models,
+    engine: str = Engine.POLARS,
+    memory_limit: str | None = None,
+    spark_remote: str | None = None,
+) -> Paths:
+    """The journeys of a `--paths` file, or of `--touchpoints` grouped by the chosen engine."""
+    if engine != Engine.POLARS and not touchpoints:
+        raise InputError(f"--engine {engine} groups raw touches: name them with --touchpoints")
     if paths:
         return read_paths(paths, sep=sep)
     if touchpoints:
-        return read_touchpoints(touchpoints, with_ages=models.needs_ages())
+        source = Touches(
+            touchpoints, Engine(engine), models.needs_ages(), memory_limit, spark_remote
+        )
+        return read_unique_paths(source)
     raise InputError("name a file with --paths or --touchpoints")
 
 
@@ -234,7 +267,15 @@ def run_on_file(
             bootstrap=options.bootstrap,
             seed=options.seed,
         )
-        paths = read_file(options.paths, options.touchpoints, sep=options.sep, models=models)
+        paths = read_file(
+            options.paths,
+            options.touchpoints,
+            sep=options.sep,
+            models=models,
+            engine=options.engine,
+            memory_limit=options.memory_limit,
+            spark_remote=options.spark_remote,
+        )
         report = run_models(paths, models)
         if report.skipped:
             stderr.write(f"skipped {', '.join(report.skipped)}: the input has no stage markers\n")

@@ -131,7 +131,9 @@ def paths_from_aggregated(
     )
 
 
-def _from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
+def paths_from_code_lists(channels: tuple[str, ...], frame: pl.DataFrame) -> Paths:
+    """Unique paths already grouped, each step a code into `channels`: columns `steps` (a list
+    of codes), `conversions`, `nulls`, `value`, and optionally the MARKERS and `ages`."""
     if not len(frame):
         raise InputError("there are no journeys")
     lengths = frame["steps"].list.len().to_numpy()
@@ -240,7 +242,7 @@ def paths_from_touchpoints(
     keys = ["steps", *(MARKERS if has_markers else ()), *(["ages"] if with_ages else [])]
     keys += ["segment"] if has_segment else []
     unique = journeys.group_by(keys).agg(pl.col("conversions", "nulls", "value").sum())
-    paths = _from_code_lists(names, unique)
+    paths = paths_from_code_lists(names, unique)
     return replace(paths, touches=lookup[paths.touches])
 
 

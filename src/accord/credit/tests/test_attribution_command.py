@@ -303,22 +303,52 @@ def test_account_journey_converts_when_the_accounts_deal_is_won(capsys):
     }
 
 
-def test_a_file_is_credited_in_a_process_that_never_loads_django(tmp_path):
-    """A paths file needs no database, so `accord attribution --paths` does not boot Django."""
+def run_without_django(argv):
+    """`accord attribution ARGV` in a fresh process: its exit code, and the Django modules it
+    loaded."""
     import subprocess
     import sys
 
-    source, out = tmp_path / "paths.csv", tmp_path / "credits.csv"
-    PATHS.write_csv(source)
     script = (
         "import sys\n"
         "from accord.cli import main\n"
         "try:\n"
-        f"    main(['attribution', '--paths', {str(source)!r}, '--out', {str(out)!r}])\n"
+        f"    main({['attribution', *argv]!r})\n"
         "except SystemExit as done:\n"
         "    print('exit', done.code)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))\n"
     )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert ran.stdout.splitlines()[-2:] == ["exit 0", "[]"]
+    return ran.stdout.splitlines()[-2:]
+
+
+def test_a_file_is_credited_in_a_process_that_never_loads_django(tmp_path):
+    """A paths file needs no database, so `accord attribution --paths` does not boot Django."""
+    source, out = tmp_path / "paths.csv", tmp_path / "credits.csv"
+    PATHS.write_csv(source)
+    assert run_without_django(["--paths", str(source), "--out", str(out)]) == ["exit 0", "[]"]
     assert credits(pl.read_csv(out), "last_touch")["direct"] == (3.0, 350.0)
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_touches_are_credited_in_a_process_that_never_loads_django(tmp_path, engine):
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    source, out = tmp_path / "touches.parquet", tmp_path / "credits.csv"
+    touches = pl.DataFrame(
+        {
+            "journey_id": [1, 1, 2, 3, 3],
+            "occurred_at": [dt.datetime(2026, 3, d) for d in (1, 2, 1, 4, 2)],
+            "channel": ["email", "direct", "direct", "events", "email"],
+            "converted": [1, 1, 0, 1, 1],
+            "value": [300.0, 300.0, 0.0, 1000.0, 1000.0],
+        }
+    )
+    touches.write_parquet(source)
+    argv = ["--touchpoints", str(source), "--engine", engine, "--model", "last_touch"]
+    assert run_without_django([*argv, "--out", str(out)]) == ["exit 0", "[]"]
+    assert credits(pl.read_csv(out), "last_touch") == {
+        "direct": (1.0, 300.0),
+        "email": (0.0, 0.0),
+        "events": (1.0, 1000.0),
+    }

@@ -38,8 +38,16 @@ class Command(BaseCommand):
     def _paths(self, options, models: Models):
         if options["paths"] or options["touchpoints"]:
             return read_file(
-                options["paths"], options["touchpoints"], sep=options["sep"], models=models
+                options["paths"],
+                options["touchpoints"],
+                sep=options["sep"],
+                models=models,
+                engine=options["engine"],
+                memory_limit=options["memory_limit"],
+                spark_remote=options["spark_remote"],
             )
+        if options["engine"] != "polars":
+            raise InputError(f"--engine {options['engine']} groups raw touches from --touchpoints")
         frame = journey_touchpoints(
             by=options["by"],
             conversion=options["conversion"],
