@@ -3,6 +3,7 @@
     python bench/attribution_bench.py                       # everything, as in bench/README.md
     python bench/attribution_bench.py --sizes 10000 --touchpoints 1000000   # a quick run
     python bench/attribution_bench.py --whole-process       # the commands as a user runs them
+    python bench/attribution_bench.py --engines 10000000,100000000   # each --engine, whole
 
 In process (the default), each measurement runs in its own process, so its peak memory (max RSS,
 data included) is its own, and times cover the tool's own work from the loaded table to credits
@@ -263,12 +264,18 @@ def main() -> None:
     parser.add_argument("--generate", nargs=2, metavar=("KIND", "N"))
     parser.add_argument("--whole-process", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="whole-process runs of each side")
+    parser.add_argument(
+        "--engines", metavar="N,N", help="touches grouped by each --engine, whole processes"
+    )
     args = parser.parse_args()
     if args.generate:
         generate(args.generate[0], int(args.generate[1]))
         return
     if args.whole_process:
         whole_process(args)
+        return
+    if args.engines:
+        engines([int(n) for n in args.engines.split(",") if n])
         return
     if args.one:
         tool, n, order, seed = args.one
@@ -402,6 +409,30 @@ def whole_process(args: argparse.Namespace) -> None:
         theirs = [sys.executable, str(HERE / "polars_paths_cli.py"), source, str(out)]
         label = f"{args.touchpoints:,} touches (Parquet), Markov order 1 vs the Polars grouping"
         report(label, *in_turn(ours, theirs, args.runs))
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def engines(sizes: list[int]) -> None:
+    """`accord attribution --touchpoints FILE.parquet --engine E --model markov` per engine, as
+    whole processes; peak memory is the largest process's (Spark's JVM is its own process)."""
+    accord = str(Path(sys.executable).with_name("accord"))
+    out = CACHE / "out.csv"
+    print("| touches | Parquet MB | engine | wall s | CPU s | peak MB |")
+    print("|---|---|---|---|---|---|")
+    for n in sizes:
+        source = cached("touchpoints", n)
+        size_mb = source.stat().st_size / 2**20
+        for engine in ("polars", "duckdb", "spark"):
+            command = [accord, "attribution", "--touchpoints", str(source), "--engine", engine,
+                       "--model", "markov", "--out", str(out)]  # fmt: skip
+            try:
+                r = timed(command)
+            except SystemExit as failed:
+                print(f"| {n:,} | {size_mb:.0f} | {engine} | – | – | – | {failed} |")
+                continue
+            print(f"| {n:,} | {size_mb:.0f} | {engine} | {r['wall']:.1f} | {r['cpu']:.1f} | "
+                  f"{r['peak_mb']:.0f} |")  # fmt: skip
+            sys.stdout.flush()
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
