@@ -57,8 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--memory-limit",
         metavar="SIZE",
-        help="duckdb: the most memory the grouping may take, e.g. 4GB (by default 3x the "
-        "input's size); past it, it spills to a temporary folder",
+        help="duckdb: the most memory the grouping may take, e.g. 4GB (by default 8x the "
+        "input's size on disk, at least 1GB); past it, it spills to a temporary folder",
     )
     parser.add_argument(
         "--spark-remote",
