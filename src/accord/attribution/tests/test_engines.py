@@ -75,7 +75,6 @@ def test_duckdb_credits_the_touches_as_polars_does(touches_file):
     pytest.importorskip("duckdb")
     polars = paths_from_touchpoints(pl.read_parquet(touches_file), with_ages=True)
     ours = read_unique_paths(Touches(str(touches_file), Engine.DUCKDB, with_ages=True))
-    assert ours.n_paths == polars.n_paths
     assert_same_credit(ours, polars)
 
 
@@ -134,7 +133,6 @@ def spark():
 def test_spark_credits_parquet_touches_as_polars_does(spark, touches_file):
     polars = paths_from_touchpoints(pl.read_parquet(touches_file), with_ages=True)
     ours = read_unique_paths(Touches(str(touches_file), Engine.SPARK, with_ages=True))
-    assert ours.n_paths == polars.n_paths
     assert_same_credit(ours, polars)
 
 
