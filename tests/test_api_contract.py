@@ -3,8 +3,10 @@
 No request may end in a server error, and every answer must match what the schema declares.
 """
 
+import enum
 import importlib
 import pkgutil
+import typing
 from collections import defaultdict
 
 import pytest
@@ -61,10 +63,8 @@ def test_every_operation_answers_within_its_schema(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
 
-def test_no_two_api_schemas_share_a_name():
-    """The OpenAPI document names each schema by its class name, so two classes of one name
-    would have one operation documented with the other's fields."""
-    modules = defaultdict(set)
+def api_schemas():
+    """Every schema class the API modules define."""
     for found in pkgutil.walk_packages(accord.__path__, "accord."):
         if found.name.rsplit(".", 1)[-1] not in {"api", "schemas"}:
             continue
@@ -72,5 +72,25 @@ def test_no_two_api_schemas_share_a_name():
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Schema):
                 if value.__module__ == module.__name__:
-                    modules[value.__name__].add(module.__name__)
+                    yield value
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document names each schema by its class name, so two classes of one name
+    would have one operation documented with the other's fields."""
+    modules = defaultdict(set)
+    for schema_class in api_schemas():
+        modules[schema_class.__name__].add(schema_class.__module__)
     assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
+def test_no_two_api_choices_share_a_name():
+    """Choices are documented by their class's name too: a campaign's status named like an
+    import's would be documented with the import's values, and answers checked against them."""
+    choices = defaultdict(set)
+    for schema_class in api_schemas():
+        for field in schema_class.model_fields.values():
+            for kind in typing.get_args(field.annotation) or (field.annotation,):
+                if isinstance(kind, type) and issubclass(kind, enum.Enum):
+                    choices[kind.__name__].add(kind.__qualname__ + " in " + kind.__module__)
+    assert {name: found for name, found in choices.items() if len(found) > 1} == {}

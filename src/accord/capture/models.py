@@ -45,6 +45,14 @@ class FormFill(models.Model):
         return f"{self.form_name} (touchpoint {self.touchpoint_id})"
 
 
+class CaptureStatus(models.TextChoices):
+    """Where a capture is: waiting for the worker, scored, or handed to a rep."""
+
+    RECEIVED = "received", "Received"  # stored, waiting for the worker
+    SCORED = "scored", "Scored"  # scored; no handoff (not an MQL, or no rep could take it)
+    ROUTED = "routed", "Routed"  # handed to a rep (or already with one)
+
+
 class Capture(models.Model):
     """A lead or touch the API recorded, waiting for the worker to score and route its person.
 
@@ -54,10 +62,7 @@ class Capture(models.Model):
     worker stops half-way through a batch: the batch rolls back and is taken again.
     """
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", "Received"  # stored, waiting for the worker
-        SCORED = "scored", "Scored"  # scored; no handoff (not an MQL, or no rep could take it)
-        ROUTED = "routed", "Routed"  # handed to a rep (or already with one)
+    Status = CaptureStatus
 
     person = models.ForeignKey("crm.Person", on_delete=models.CASCADE, related_name="captures")
     touchpoint = models.ForeignKey(

@@ -6,17 +6,22 @@ from django.conf import settings
 from django.db import models
 
 
+class ImportStatus(models.TextChoices):
+    """Where a check or an import of an uploaded file is."""
+
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
 class ImportRun(models.Model):
     class Mode(models.TextChoices):
         CHECK = "check", "Check"
         IMPORT = "import", "Import"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for the worker"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        REFUSED = "refused", "Refused"
-        FAILED = "failed", "Failed"
+    Status = ImportStatus
 
     FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
 
@@ -78,16 +83,21 @@ class ImportRun(models.Model):
         )
 
 
+class MappingKind(models.TextChoices):
+    """Which of a CRM's own values a mapping translates."""
+
+    LIFECYCLE_STAGE = "lifecycle_stage", "Lifecycle stage"
+    LEAD_STATUS = "lead_status", "Lead status"
+    DEAL_STAGE = "deal_stage", "Deal stage"
+    OWNER = "owner", "Owner"
+    SOURCE = "source", "Source"
+
+
 class ValueMapping(models.Model):
     """A value of a CRM's own (a custom lifecycle stage, a deal stage of another pipeline) and the
     Accord value it becomes, for this and every later import."""
 
-    class Kind(models.TextChoices):
-        LIFECYCLE_STAGE = "lifecycle_stage", "Lifecycle stage"
-        LEAD_STATUS = "lead_status", "Lead status"
-        DEAL_STAGE = "deal_stage", "Deal stage"
-        OWNER = "owner", "Owner"
-        SOURCE = "source", "Source"
+    Kind = MappingKind
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     pipeline = models.CharField(

@@ -35,22 +35,31 @@ class Channel(models.TextChoices):
     UNASSIGNED = "unassigned", "Unassigned"
 
 
-class Campaign(models.Model):
-    class Kind(models.TextChoices):
-        WEBINAR = "webinar", "Webinar"
-        EVENT = "event", "Event"
-        CONTENT = "content", "Content"
-        EMAIL = "email", "Email"
-        ADVERTISING = "advertising", "Advertising"
-        SOCIAL = "social", "Social"
-        PARTNER = "partner", "Partner"
-        OTHER = "other", "Other"
+class CampaignStatus(models.TextChoices):
+    """Where a campaign is in its life."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CampaignType(models.TextChoices):
+    """What kind of campaign it is (its type in a CRM)."""
+
+    WEBINAR = "webinar", "Webinar"
+    EVENT = "event", "Event"
+    CONTENT = "content", "Content"
+    EMAIL = "email", "Email"
+    ADVERTISING = "advertising", "Advertising"
+    SOCIAL = "social", "Social"
+    PARTNER = "partner", "Partner"
+    OTHER = "other", "Other"
+
+
+class Campaign(models.Model):
+    Kind = CampaignType
+    Status = CampaignStatus
 
     name = models.CharField(max_length=255, unique=True)
     channel = models.CharField(max_length=32, choices=Channel.choices, default=Channel.UNASSIGNED)
@@ -83,16 +92,21 @@ class Campaign(models.Model):
         return self.name
 
 
+class TouchKind(models.TextChoices):
+    """What kind of touch it is."""
+
+    PAGE_VIEW = "page_view", "Page view"
+    FORM_FILL = "form_fill", "Form fill"
+    EMAIL_OPEN = "email_open", "E-mail open"
+    EMAIL_CLICK = "email_click", "E-mail click"
+    AD_CLICK = "ad_click", "Ad click"
+    EVENT = "event", "Event"
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+
+
 class Touchpoint(models.Model):
-    class Kind(models.TextChoices):
-        PAGE_VIEW = "page_view", "Page view"
-        FORM_FILL = "form_fill", "Form fill"
-        EMAIL_OPEN = "email_open", "E-mail open"
-        EMAIL_CLICK = "email_click", "E-mail click"
-        AD_CLICK = "ad_click", "Ad click"
-        EVENT = "event", "Event"
-        CALL = "call", "Call"
-        MEETING = "meeting", "Meeting"
+    Kind = TouchKind
 
     # No index of its own: the one by person and time (below) answers every lookup by person.
     person = models.ForeignKey(
