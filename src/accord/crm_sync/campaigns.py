@@ -236,25 +236,7 @@ def apply_members(
             "occurred_at": at_moment,
         }
         touch = touches.get(synced[rid].local_id) if rid in synced else None
-        if touch is None:
-            touch = Touchpoint.objects.create(**values)
-            outcome.created += 1
-        else:
-            changed = [k for k, v in values.items() if getattr(touch, k) != v]
-            if changed:
-                for name in changed:
-                    setattr(touch, name, values[name])
-                touch.save(update_fields=changed)
-                outcome.changed += 1
-                record_change(
-                    actor=None,
-                    action=Action.CHANGED,
-                    record_type="touchpoint",
-                    record_id=touch.pk,
-                    field=",".join(changed),
-                    reason=f"pulled from {crm} campaign member {rid}",
-                    at=at,
-                )
+        touch = _write_touch(touch, values, outcome, f"pulled from {crm} campaign member {rid}", at)
         if _keep(connection, obj, rid, touch.pk, dict(fields), synced):
             outcome.unchanged += 1
     return outcome
@@ -291,28 +273,37 @@ def apply_activities(
             "occurred_at": moment,
         }
         touch = touches.get(synced[rid].local_id) if rid in synced else None
-        if touch is None:
-            touch = Touchpoint.objects.create(**values)
-            outcome.created += 1
-        else:
-            changed = [k for k, v in values.items() if getattr(touch, k) != v]
-            if changed:
-                for name in changed:
-                    setattr(touch, name, values[name])
-                touch.save(update_fields=changed)
-                outcome.changed += 1
-                record_change(
-                    actor=None,
-                    action=Action.CHANGED,
-                    record_type="touchpoint",
-                    record_id=touch.pk,
-                    field=",".join(changed),
-                    reason=f"pulled from {crm} {obj.label[:-1]} {rid}",
-                    at=at,
-                )
+        touch = _write_touch(
+            touch, values, outcome, f"pulled from {crm} {obj.label[:-1]} {rid}", at
+        )
         if _keep(connection, obj, rid, touch.pk, dict(fields), synced):
             outcome.unchanged += 1
     return outcome
+
+
+def _write_touch(
+    touch: Touchpoint | None, values: dict, outcome: PageOutcome, reason: str, at: dt.datetime
+) -> Touchpoint:
+    """Make the touch a pulled record stands for, or change the one made before, audited."""
+    if touch is None:
+        outcome.created += 1
+        return Touchpoint.objects.create(**values)
+    changed = [k for k, v in values.items() if getattr(touch, k) != v]
+    if changed:
+        for name in changed:
+            setattr(touch, name, values[name])
+        touch.save(update_fields=changed)
+        outcome.changed += 1
+        record_change(
+            actor=None,
+            action=Action.CHANGED,
+            record_type="touchpoint",
+            record_id=touch.pk,
+            field=",".join(changed),
+            reason=reason,
+            at=at,
+        )
+    return touch
 
 
 # The people of deals ------------------------------------------------------------------------
