@@ -23,6 +23,11 @@ def waiting_for_worker() -> tuple[int, dt.datetime | None]:
     return found["n"], found["oldest"]
 
 
+def count_routed() -> int:
+    """How many captures the worker (or a request that waited) handed to a rep, ever."""
+    return Capture.objects.filter(status=Capture.Status.ROUTED).count()
+
+
 def check_captures() -> str | None:
     """None when no capture has waited for the worker more than a minute; else what is late."""
     count, oldest = waiting_for_worker()

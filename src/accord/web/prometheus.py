@@ -20,7 +20,7 @@ from prometheus_client.registry import Collector
 
 from accord.alerts.health import heartbeat_age, waiting_jobs
 from accord.alerts.selectors import count_deliveries
-from accord.capture.selectors import waiting_for_worker
+from accord.capture.selectors import count_routed, waiting_for_worker
 from accord.crm_sync import selectors as sync
 from accord.handoff.selectors import count_breaches
 from accord.imports.runs.selectors import count_runs
@@ -84,6 +84,11 @@ class DatabaseCollector(Collector):
             "accord_capture_oldest_wait_seconds",
             "How long the capture waiting longest for the worker has waited",
             (now - (captured_at or now)).total_seconds(),
+        )
+
+        # routing happens in the worker's process, so the count is the database's
+        yield CounterMetricFamily(
+            "accord_captures_routed", "Captures handed to a rep", value=count_routed()
         )
 
         age = heartbeat_age()

@@ -1,4 +1,4 @@
-"""/metrics counts the captures carried out, the captures waiting for the worker and the SLA
+"""/metrics counts the captures carried out, those waiting for the worker, those routed and the SLA
 clocks reps then missed; a retry answered from the first submission is not counted again."""
 
 import datetime as dt
@@ -39,8 +39,11 @@ def test_captures_are_counted_once_and_those_waiting_for_the_worker_are_shown(
 
     assert figure(client, "accord_captures_received_total", endpoint="leads") - received == 2
     assert figure(client, "accord_captures_waiting") == 2
+    routed = figure(client, "accord_captures_routed_total")
     run_worker()
     assert figure(client, "accord_captures_waiting") == 0
+    # the lead from northwind.example is an MQL and goes to the rep; the other is only scored
+    assert figure(client, "accord_captures_routed_total") - routed == 1
 
 
 def test_a_missed_first_touch_is_counted_as_a_breach(
