@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory
 
+from accord.crm.rollups import refresh_people
 from accord.planning.services import do_rate_campaign, do_sign_plan, do_write_plan
 from accord.touchpoints.models import Campaign
 
@@ -18,7 +19,8 @@ def _page(client, user, url):
 
 
 def test_the_plan_shows_each_stage_with_its_metric_read_from_the_shared_database(client, rep):
-    PersonFactory.create_batch(3, lifecycle_stage="lead")
+    people = PersonFactory.create_batch(3, lifecycle_stage="lead")
+    refresh_people([who.pk for who in people])  # the factory writes around the services
     OpportunityFactory(stage="closed_won", amount=Decimal("1234.50"), close_date=timezone.now())
     page = _page(client, rep, "/planning/")
     assert page.status_code == 200
