@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "accord.crm_sync",
     "accord.demo",
     "accord.web",
-    "accord.credit",
+    "accord.journeys",
     "accord.capture",
     "accord.metrics",
     "accord.planning",

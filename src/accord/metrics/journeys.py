@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from accord.credit.selectors import labelled_journey_touches
 from accord.crm.conversion import reporting_currency
 from accord.crm.models import (
     ExchangeRate,
@@ -27,6 +26,7 @@ from accord.crm.models import (
     Opportunity,
     PipelineStage,
 )
+from accord.journeys.selectors import labelled_journey_touches
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CACHE_SECONDS = 24 * 3600

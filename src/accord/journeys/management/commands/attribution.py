@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accord.attribution import InputError, paths_from_touchpoints
 from accord.attribution.command import Models, add_arguments, read_file, run_models, write
-from accord.credit.selectors import journey_touchpoints
+from accord.journeys.selectors import journey_touchpoints
 
 
 class Command(BaseCommand):

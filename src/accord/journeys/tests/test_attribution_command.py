@@ -18,7 +18,7 @@ from tests.factories import (
 
 from accord import attribution as engine
 from accord.cli import main
-from accord.credit.selectors import NO_CAMPAIGN
+from accord.journeys.selectors import NO_CAMPAIGN
 
 PATHS = pl.DataFrame(
     {
@@ -197,7 +197,7 @@ def test_unknown_model_and_bad_order_are_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_an_empty_database_has_no_journeys_rather_than_an_error():
-    from accord.credit.selectors import journey_touchpoints
+    from accord.journeys.selectors import journey_touchpoints
 
     assert journey_touchpoints().height == 0
 
