@@ -39,6 +39,12 @@ def check_amount(value) -> Decimal:
     return amount.quantize(CENT)
 
 
+def to_cents(value) -> Decimal:
+    """A worked-out figure (a float, a Decimal, or None for nothing) rounded to the cent, as
+    reports show money."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
 def money_field(**options) -> models.DecimalField:
     """A model field holding an amount."""
     return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **options)

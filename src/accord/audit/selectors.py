@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from accord.audit.models import AuditEntry
+from accord.periods import day_after, day_start
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,10 @@ def search_audit(filters: AuditFilter) -> QuerySet[AuditEntry]:
     elif filters.actor:
         entries = entries.filter(actor__email__iexact=filters.actor)
     if filters.since:
-        entries = entries.filter(at__gte=_start_of(filters.since))
+        entries = entries.filter(at__gte=day_start(filters.since))
     if filters.until:
-        entries = entries.filter(at__lt=_start_of(filters.until + dt.timedelta(days=1)))
+        entries = entries.filter(at__lt=day_after(filters.until))
     return entries
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    """Midnight UTC: a day's range reads the time index instead of each row's date."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 def record_types() -> list[str]:

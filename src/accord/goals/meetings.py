@@ -20,6 +20,7 @@ from accord.goals import access as goals_access
 from accord.goals.models import ActionItem, Meeting
 from accord.handoff.models import Handoff
 from accord.metrics import queries as q
+from accord.periods import day_after, day_start
 from accord.teams import access
 from accord.teams.access import AccessDenied
 from accord.teams.models import User
@@ -55,8 +56,8 @@ def _breaches(start: dt.date, end: dt.date):
     or decision made late, or not made by now. Reassigned handoffs are counted once, under the
     rep who has the lead now."""
     now = timezone.now()
-    since = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    until = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC), now)
+    since = day_start(start)
+    until = min(day_after(end), now)
     handoffs = Handoff.objects.exclude(status=Handoff.Status.REASSIGNED).annotate(
         touched=Coalesce("first_touched_at", "decided_at", Value(now)),
         decided=Coalesce("decided_at", Value(now)),

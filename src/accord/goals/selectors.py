@@ -15,6 +15,7 @@ from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.rewards import Payout, Payouts, compute_payouts
 from accord.metrics import credit
 from accord.metrics import queries as q
+from accord.periods import day_after
 from accord.teams.access import may_see_pay_of
 from accord.teams.models import Team, User
 
@@ -37,8 +38,7 @@ def plan_in_force(on: dt.date | None = None) -> RewardPlanVersion | None:
     the latest saved by then."""
     versions = RewardPlanVersion.objects.select_related("created_by")
     if on is not None:
-        end_of_day = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        versions = versions.filter(created_at__lt=end_of_day)
+        versions = versions.filter(created_at__lt=day_after(on))
     return versions.first()
 
 

@@ -16,6 +16,7 @@ from accord.crm.selectors import matching, ordered
 from accord.handoff import access as handoff_access
 from accord.handoff.models import Handoff, RejectReason
 from accord.handoff.terms import SlaTerms
+from accord.periods import day_start
 from accord.scoring import Contribution
 from accord.teams import access
 from accord.teams.models import Team, User
@@ -423,8 +424,8 @@ def mqls_delivered_by_month(months: list[dt.date]) -> dict[dt.date, int]:
     rows = (
         LifecycleChange.objects.filter(
             to_stage=LifecycleStage.MQL,
-            changed_at__gte=dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC),
-            changed_at__lt=dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC),
+            changed_at__gte=day_start(first),
+            changed_at__lt=day_start(after),
         )
         .annotate(month=TruncMonth("changed_at", tzinfo=dt.UTC))
         .values("month")

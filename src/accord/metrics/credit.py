@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from django.core.cache import cache
@@ -24,16 +24,10 @@ from accord.attribution import (
     with_intervals,
 )
 from accord.crm.conversion import reporting_currency, with_reported_value
-from accord.metrics.journeys import data_stamp, earlier_stamp, won_journeys
-from accord.metrics.queries import (
-    LeftOut,
-    MetricsQuery,
-    _after,
-    _money,
-    _start,
-    left_out_of,
-    won_deals,
-)
+from accord.metrics.journeys import Journeys, data_stamp, earlier_stamp, won_journeys
+from accord.metrics.queries import LeftOut, MetricsQuery, left_out_of, won_deals
+from accord.money import to_cents
+from accord.periods import day_after, day_start
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CREDIT_CACHE_SECONDS = 24 * 3600
@@ -101,7 +95,7 @@ def _journeys(query: AttributionQuery, by: str, touches: pl.DataFrame) -> pl.Dat
         else:
             members = query.people().values_list("id", flat=True)
         touches = touches.filter(pl.col("journey_id").is_in(list(set(members))))
-    start, after = _start(query.start), _after(query.end)
+    start, after = day_start(query.start), day_after(query.end)
     in_period = (pl.col("won_at") >= start) & (pl.col("won_at") < after)
     other = "campaign" if by == "channel" else "channel"
     touches = touches.drop(other).rename({by: "channel"} if by != "channel" else {})
@@ -172,41 +166,74 @@ class _Credits:
     data_changed_since: bool = False
 
 
-def _credit_keys(query: AttributionQuery, by: str, models: list[str], stamp: str) -> dict:
-    filters = query.model_dump_json(include={"start", "end", "region", "industry", "journey"})
-    key = hashlib.sha256((stamp + filters).encode()).hexdigest()
-    return {model: f"metrics:credit:v2:{by}:{model}:{key}" for model in models}
+#: What the cache keeps per model: when its journeys were worked out, and the model's credit.
+Cached = tuple[dt.datetime, Any]
+
+
+class CreditCache:
+    """Each model's credit for one query's filters, kept in the shared cache under the state of
+    the data (a stamp of `accord.metrics.journeys`) its journeys were worked out from."""
+
+    def __init__(self, query: AttributionQuery, by: str, models: list[str]):
+        self.query, self.by = query, by
+        self.models = list(dict.fromkeys(models))
+
+    def _keys(self, stamp: str) -> dict[str, str]:
+        filters = self.query.model_dump_json(
+            include={"start", "end", "region", "industry", "journey"}
+        )
+        key = hashlib.sha256((stamp + filters).encode()).hexdigest()
+        return {model: f"metrics:credit:v2:{self.by}:{model}:{key}" for model in self.models}
+
+    def lookup(self, stamp: str) -> dict[str, Cached]:
+        """The models whose credit is cached for the data as it was at `stamp`."""
+        keys = self._keys(stamp)
+        found = cache.get_many(list(keys.values()))
+        return {model: found[key] for model, key in keys.items() if key in found}
+
+    def earlier(self, stamp: str) -> dict[str, Cached] | None:
+        """Every model's credit as worked out before the data last changed, when the journeys
+        of `stamp` are not worked out yet; None unless all are cached. Looked up without
+        decoding the journeys, as a panel waiting for new credit asks at every poll."""
+        earlier = earlier_stamp(self.query.journey, stamp)
+        if earlier is None:
+            return None
+        found = self.lookup(earlier)
+        return found if len(found) == len(self.models) else None
+
+    def compute(self, journeys: Journeys, models: list[str]) -> dict[str, Cached]:
+        """`models`' credit worked out from `journeys`, and cached under their stamp."""
+        if not models:
+            return {}
+        credits = _credit(_journeys(self.query, self.by, journeys.frame), models)
+        computed = {model: (journeys.worked_out_at, credits[model]) for model in models}
+        keys = self._keys(journeys.stamp)
+        cache.set_many(
+            {keys[model]: entry for model, entry in computed.items()},
+            timeout=CREDIT_CACHE_SECONDS,
+        )
+        return computed
 
 
 def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
     """Credit per model, read from the cache when the same data and filters were attributed
     before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`),
     those worked out before the data last changed if the query takes them (`earlier_ok`)."""
-    stamp = data_stamp()
-    keys = _credit_keys(query, by, models, stamp)
-    found = cache.get_many(list(keys.values()))
-    changed_since = False
-    if len(found) < len(keys) and query.earlier_ok:
-        # credit worked out for these filters before the data changed, without decoding the
-        # journeys (a third of a second on the large demo, at every poll of a panel)
-        if (earlier := earlier_stamp(query.journey, stamp)) is not None:
-            earlier_keys = _credit_keys(query, by, models, earlier)
-            if len(earlier_found := cache.get_many(list(earlier_keys.values()))) == len(models):
-                keys, found, changed_since = earlier_keys, earlier_found, True
-    if len(found) < len(keys):
+    credits, stamp = CreditCache(query, by, models), data_stamp()
+    found, changed_since = credits.lookup(stamp), False
+    complete = len(credits.models)
+    if len(found) < complete and query.earlier_ok:
+        if (earlier := credits.earlier(stamp)) is not None:
+            found, changed_since = earlier, True
+    if len(found) < complete:
         if not Touchpoint.objects.exists():  # nothing to attribute or cache
             return _Credits(_credit(pl.DataFrame(), models))
         journeys = won_journeys(query.journey, stamp, earlier_ok=query.earlier_ok)
         if journeys.data_changed_since:
-            keys = _credit_keys(query, by, models, journeys.stamp)
-            found, changed_since = cache.get_many(list(keys.values())), True
-        missing = [model for model in models if keys[model] not in found]
-        computed = _credit(_journeys(query, by, journeys.frame), missing) if missing else {}
-        entries = {keys[m]: (journeys.worked_out_at, computed[m]) for m in missing}
-        cache.set_many(entries, timeout=CREDIT_CACHE_SECONDS)
-        found |= entries
-    worked_out_at = min((found[keys[model]][0] for model in models), default=None)
-    return _Credits({m: found[keys[m]][1] for m in models}, worked_out_at, changed_since)
+            found, changed_since = credits.lookup(journeys.stamp), True
+        found |= credits.compute(journeys, [m for m in credits.models if m not in found])
+    worked_out_at = min((found[model][0] for model in models), default=None)
+    return _Credits({m: found[m][1] for m in models}, worked_out_at, changed_since)
 
 
 class CampaignRoiReport(WorkedOut):
@@ -225,11 +252,11 @@ def run_campaign_roi_report(query: CampaignRoiQuery) -> CampaignRoiReport:
         Campaign.objects.order_by("name"), amount="cost", currency="currency", day="start_date"
     )
     for name, cost in campaigns.values_list("name", "reported"):
-        revenue = _money(credit.get(name, 0))
+        revenue = to_cents(credit.get(name, 0))
         result.append(
             CampaignRoi(
                 campaign=name,
-                cost=None if cost is None else _money(cost),
+                cost=None if cost is None else to_cents(cost),
                 attributed_revenue=revenue,
                 roi=round(float(revenue / cost), 4) if cost else None,
             )
@@ -294,12 +321,12 @@ def run_attribution_comparison(query: AttributionComparisonQuery) -> Attribution
     names = sorted({name for m in query.models for name in credits[m]} | set(caused.revenue))
 
     def money(amounts: dict[str, float], name: str) -> Decimal | None:
-        return _money(amounts[name]) if name in amounts else None
+        return to_cents(amounts[name]) if name in amounts else None
 
     rows = [
         ComparedCredit(
             name=name,
-            revenue={m: _money(credits[m].get(name, 0)) for m in query.models},
+            revenue={m: to_cents(credits[m].get(name, 0)) for m in query.models},
             caused=money(caused.revenue, name),
             caused_low=money(caused.low, name),
             caused_high=money(caused.high, name),
@@ -312,7 +339,7 @@ def run_attribution_comparison(query: AttributionComparisonQuery) -> Attribution
         held_out_auc=caused.held_out_auc,
         calibration_error=caused.calibration_error,
         revenue_without_touches=(
-            None if caused.baseline_revenue is None else _money(caused.baseline_revenue)
+            None if caused.baseline_revenue is None else to_cents(caused.baseline_revenue)
         ),
         refused=caused.refused,
     )

@@ -44,15 +44,12 @@ from accord.crm.models import (
 from accord.goals.models import RevenueGoal
 from accord.handoff.models import Handoff
 from accord.handoff.selectors import mqls_delivered_by_month
+from accord.money import to_cents
+from accord.periods import day_after, day_start
 from accord.touchpoints.models import Touchpoint
 
-CENT = Decimal("0.01")
 STAGE_INDEX = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
 LEAD_INDEX = STAGE_INDEX[LifecycleStage.LEAD]
-
-
-def _money(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -65,14 +62,6 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
         months.append(month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return months
-
-
-def _start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
-def _after(day: dt.date) -> dt.datetime:
-    return _start(day + dt.timedelta(days=1))
 
 
 # Reports run month by month; an unbounded period would be unbounded work.
@@ -256,7 +245,7 @@ def _velocity_sql(query: VelocityQuery) -> tuple[str, list]:
     first move into the stage), read from the rollup of each person's first moment in each
     stage (`accord.crm.models.StagesReached`) by its index on that stage."""
     table = StagesReached._meta.db_table
-    start, after = _param(_start(query.start)), _param(_after(query.end))
+    start, after = _param(day_start(query.start)), _param(day_after(query.end))
     segment, segment_params = "", []
     for column in ("region", "industry"):
         if value := getattr(query, column):
@@ -338,7 +327,7 @@ def _last_in(period: Q) -> Exists:
 
 
 def run_leakage(query: LeakageQuery) -> LeakageResult:
-    period = Q(changed_at__gte=_start(query.start), changed_at__lt=_after(query.end))
+    period = Q(changed_at__gte=day_start(query.start), changed_at__lt=day_after(query.end))
     beyond_lead = FUNNEL_ORDER[LEAD_INDEX + 1 :]
     died = Q(to_stage=LifecycleStage.DISQUALIFIED) | Q(
         to_stage=LifecycleStage.LEAD, from_stage__in=beyond_lead
@@ -361,8 +350,8 @@ def run_leakage(query: LeakageQuery) -> LeakageResult:
         Handoff.objects.filter(
             query.segment("person__"),
             status=Handoff.Status.REJECTED,
-            decided_at__gte=_start(query.start),
-            decided_at__lt=_after(query.end),
+            decided_at__gte=day_start(query.start),
+            decided_at__lt=day_after(query.end),
         )
         .values("reject_reason")
         .annotate(handoffs=Count("id"))
@@ -427,8 +416,8 @@ def _counted_handoffs(query: MetricsQuery) -> QuerySet[Handoff]:
     the same clocks, so only the handoffs that were not passed on are counted."""
     return Handoff.objects.filter(
         query.segment("person__"),
-        handed_off_at__gte=_start(query.start),
-        handed_off_at__lt=_after(query.end),
+        handed_off_at__gte=day_start(query.start),
+        handed_off_at__lt=day_after(query.end),
     ).exclude(status=Handoff.Status.REASSIGNED)
 
 
@@ -566,8 +555,8 @@ def run_pipeline_by_source(query: PipelineBySourceQuery) -> PipelineBySource:
     sources = [
         SourceRevenue(
             source=row["source"] or "(unknown)",
-            open_pipeline=_money(row["open_pipeline"]),
-            won_revenue=_money(row["won_revenue"]),
+            open_pipeline=to_cents(row["open_pipeline"]),
+            won_revenue=to_cents(row["won_revenue"]),
             won_deals=row["won_deals"],
         )
         for row in rows
@@ -615,7 +604,7 @@ def run_won_revenue(query: WonRevenueQuery) -> WonRevenue:
     )
     return WonRevenue(
         currency=reporting_currency(),
-        won_revenue=_money(won["revenue"]),
+        won_revenue=to_cents(won["revenue"]),
         won_deals=won["deals"],
         left_out=left_out_of(deals),
     )
@@ -659,14 +648,14 @@ def goal_progress(goal: RevenueGoal) -> GoalProgress:
         .values_list("reported", flat=True)
         .first()
     )
-    amount = None if reported is None else _money(reported)
+    amount = None if reported is None else to_cents(reported)
     return GoalProgress(
         goal_id=goal.pk,
         name=goal.name,
         starts_on=goal.starts_on,
         ends_on=goal.ends_on,
         goal=amount,
-        goal_as_set=_money(goal.amount),
+        goal_as_set=to_cents(goal.amount),
         goal_currency=goal.currency,
         currency=won.currency,
         won_revenue=won.won_revenue,
@@ -725,8 +714,8 @@ def run_rejections(query: RejectionsQuery) -> RejectionsResult:
     rejected = Handoff.objects.filter(
         query.segment("person__"),
         status=Handoff.Status.REJECTED,
-        decided_at__gte=_start(query.start),
-        decided_at__lt=_after(query.end),
+        decided_at__gte=day_start(query.start),
+        decided_at__lt=day_after(query.end),
     ).annotate(
         campaign_name=Subquery(last_touch.values("campaign__name")[:1]),
         touch_channel=Subquery(last_touch.values("channel")[:1]),

@@ -11,6 +11,7 @@ from tests.factories import AccountFactory, PersonFactory
 from accord.crm.models import FUNNEL_ORDER, LifecycleChange, LifecycleStage, Person
 from accord.crm.rollups import refresh_people
 from accord.metrics import queries as q
+from accord.periods import day_after, day_start
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def history(seed: int) -> None:
 
 def expected_funnel(query: q.FunnelQuery) -> q.FunnelResult:
     total, by_month = {}, {}
-    start, after = q._start(query.start), q._after(query.end)
+    start, after = day_start(query.start), day_after(query.end)
     for who in query.people().filter(created_at__gte=start, created_at__lt=after):
         reached = [q.STAGE_INDEX.get(who.lifecycle_stage, 0)]
         reached += [q.STAGE_INDEX.get(m.to_stage, 0) for m in who.lifecycle_changes.all()]
@@ -118,7 +119,7 @@ def expected_funnel(query: q.FunnelQuery) -> q.FunnelResult:
 def expected_velocity(query: q.VelocityQuery) -> list[q.StageVelocity]:
     """Each person's first moment in each stage, paired with the next stage's when that one
     is in the period and not earlier; whole seconds; median and 80th percentile in Polars."""
-    start, after = q._start(query.start), q._after(query.end)
+    start, after = day_start(query.start), day_after(query.end)
     stage, seconds = [], []
     for who in query.people():
         first = {}
@@ -156,7 +157,7 @@ def expected_velocity(query: q.VelocityQuery) -> list[q.StageVelocity]:
 
 
 def expected_leaks(query: q.LeakageQuery) -> list[tuple[str, str, int]]:
-    start, after = q._start(query.start), q._after(query.end)
+    start, after = day_start(query.start), day_after(query.end)
     counts = {}
     for who in query.people():
         moves = who.lifecycle_changes.filter(changed_at__gte=start, changed_at__lt=after)
