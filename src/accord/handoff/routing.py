@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change, record_changes
+from accord.audit.services import record_changes
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff.alerts import alert_lead_routed
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
@@ -127,14 +127,12 @@ def _hand_over(
     """The new handoff and its clocks; counts the lead in the member's round robin and makes the
     rep the person's owner (the caller saves the person)."""
     Turns().took(choice)
-    record_change(
-        actor=None,
-        action=Action.CHANGED,
+    # as in a batch (`record_changes`): the owner's history holds changes only; the handoff
+    # keeps the reason of a lead handed to the rep who already owned it
+    record_changes(
+        [(person.pk, person.owner_id, choice.user.pk)],
         record_type="person",
-        record_id=person.pk,
         field="owner",
-        old=person.owner_id,
-        new=choice.user,
         reason=choice.reason,
         at=at,
     )

@@ -6,6 +6,7 @@ from collections import Counter
 
 from tests.factories import AccountFactory
 
+from accord.audit.models import AuditEntry
 from accord.crm.models import Person
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.routing import do_route, route_batch
@@ -76,3 +77,30 @@ def test_people_with_an_open_handoff_keep_it_and_others_are_left_out(make_rule, 
 
     assert handoffs == {first.person_id: first}
     assert Handoff.objects.count() == 1
+
+
+def owner_history(person) -> list[tuple[str, str, str]]:
+    entries = AuditEntry.objects.filter(record_type="person", record_id=str(person.pk))
+    return list(entries.filter(field="owner").values_list("old_value", "new_value", "reason"))
+
+
+def test_one_at_a_time_or_in_a_batch_the_owners_history_holds_the_same_changes(
+    make_rule, rep, other_rep, terms
+):
+    make_rule(RoutingRule.Kind.ACCOUNT_OWNER)
+    make_rule(members=[other_rep])
+    # two leads of an account the rep owns, one the rep already owns; two of nobody's account
+    account = AccountFactory(owner=rep)
+    owned_alone, owned_in_batch = mql(account=account, owner=rep), mql(account=account, owner=rep)
+    new_alone, new_in_batch = mql(account=None), mql(account=None)
+
+    do_route(owned_alone, terms), do_route(new_alone, terms)
+    routed([owned_in_batch, new_in_batch], terms)
+
+    assert owner_history(owned_alone) == owner_history(owned_in_batch) == []
+    assert (
+        owner_history(new_alone)
+        == owner_history(new_in_batch)
+        == [("", str(other_rep.pk), "Round robin (weight 1)")]
+    )
+    assert Handoff.objects.get(person=owned_in_batch).assigned_to == rep
