@@ -55,6 +55,7 @@ Everything else, one row per rule ("a member" is anyone in the marketing or sale
 |            | may_receive_handoff(person, handoff) | an active member of the handoff's team
 | imports    | may_import                           | a head, an admin
 | audit      | may_read_audit_trail                 | an admin
+| health     | may_read_system_health               | an admin (the worker, captures waiting)
 | menu       | sees_inbox_in_menu                   | reps and heads (not admins)
 |            | sees_feedback_in_menu                | marketers and heads (not admins)
 |            | sees_admin_in_menu                   | an admin
@@ -526,6 +527,11 @@ def may_read_sent_mail(user: User) -> bool:
 
 def sees_admin_in_menu(user: User) -> bool:
     return user.is_admin
+
+
+def may_read_system_health(user: User) -> bool:
+    """Whether the worker keeps up and captures wait is for admins, who run Accord."""
+    return user.is_authenticated and user.is_admin
 
 
 # --- imports --------------------------------------------------------------------------------

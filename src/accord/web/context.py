@@ -27,6 +27,7 @@ NAV_ITEMS = [
     ("CRM sync", "crm_sync:index", may_manage_sync),
     ("Audit", "audit:search", access.may_read_audit_trail),
     ("Mail", "mail:outbox", access.may_read_sent_mail),
+    ("Health", "web:health", access.may_read_system_health),
     ("Admin", "admin:index", access.sees_admin_in_menu),
 ]
 

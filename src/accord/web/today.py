@@ -1,6 +1,7 @@
 """What needs each person today, at the top of the home page: a rep's leads waiting and clocks
 running out; a head's drafts and plans awaiting their signature, breaches, the pool and the
-goal; marketing's leads sales rejected this week and sales' ratings of their campaigns.
+goal; marketing's leads sales rejected this week and sales' ratings of their campaigns; an
+admin's failing health checks.
 
 Each line is a count and the page where it is dealt with; reads of several domains meet here,
 in the layer above them."""
@@ -20,6 +21,7 @@ from accord.planning.models import CampaignPlan, CampaignRating
 from accord.teams import access
 from accord.teams.models import Team
 from accord.touchpoints.models import Campaign
+from accord.web.health import system_checks
 
 SOON = dt.timedelta(hours=24)
 WEEK = dt.timedelta(days=7)
@@ -48,6 +50,8 @@ def needs_of(user, now: dt.datetime | None = None) -> list[Need]:
         needs += _marketing(user, now)
     if user.is_head:
         needs += _goal(now)
+    if access.may_read_system_health(user):
+        needs += _admin()
     return needs
 
 
@@ -86,6 +90,13 @@ def _sales_head(user, now) -> list[Need]:
     return [
         Need("breaches", "SLA breaches this week", f"{breaches:,}", reverse("metrics:feedback")),
         Need("pool", "MQLs waiting in the pool", f"{pool:,}", reverse("handoff:inbox"), pool > 0),
+    ]
+
+
+def _admin() -> list[Need]:
+    failing = sum(not check.ok for check in system_checks())
+    return [
+        Need("health", "Health checks failing", f"{failing:,}", reverse("web:health"), failing > 0)
     ]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/sso/callback/", sign_on.callback, name="sso-callback"),
     path("logout/", sign_on.log_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),
     path("search/", views.search, name="search"),
     path("people/", lists.people, name="people"),

@@ -2,17 +2,15 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.crypto import get_random_string
+from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from accord.alerts.health import check_worker
 from accord.alignment.selectors import get_latest_published
-from accord.capture.selectors import check_captures
 from accord.charts import bar_chart
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.crm.selectors import (
@@ -21,7 +19,9 @@ from accord.crm.selectors import (
     find_people,
     get_database_stats,
 )
+from accord.teams import access
 from accord.touchpoints.selectors import find_campaigns
+from accord.web.health import system_checks, worker_state
 from accord.web.prometheus import exposition, may_scrape
 from accord.web.today import needs_of
 
@@ -56,19 +56,28 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return JsonResponse({"status": "ok"})
-    failures = {
-        part: problem
-        for part, check in (
-            ("database", _check_database),
-            ("cache", _check_cache),
-            ("worker", check_worker),
-            ("captures", check_captures),
-        )
-        if (problem := _run_check(check))
-    }
+    checks = system_checks()
+    failures = {check.part: check.problem for check in checks if not check.ok}
     if failures:
         return JsonResponse({"status": "failing", "failing": failures}, status=503)
-    return JsonResponse({"status": "ok", "checked": ["database", "cache", "worker", "captures"]})
+    return JsonResponse({"status": "ok", "checked": [check.part for check in checks]})
+
+
+@login_required
+def health(request):
+    """The same checks for an admin to read, with how far behind the worker is."""
+    if not access.may_read_system_health(request.user):
+        raise PermissionDenied
+    checks = system_checks()
+    return render(
+        request,
+        "web/health.html",
+        {
+            "checks": checks,
+            "failing": sum(not check.ok for check in checks),
+            "worker": worker_state(timezone.now()),
+        },
+    )
 
 
 def metrics(request):
@@ -78,24 +87,6 @@ def metrics(request):
         answer["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return answer
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
-
-
-def _run_check(check) -> str | None:
-    try:
-        return check()
-    except Exception as exc:  # a part that cannot even be asked is failing, with why
-        return f"{type(exc).__name__}: {exc}"
-
-
-def _check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-
-def _check_cache() -> str | None:
-    token = get_random_string(16)
-    cache.set("accord:health", token, timeout=60)
-    return None if cache.get("accord:health") == token else "a value written was not read back"
 
 
 class SearchForm(forms.Form):

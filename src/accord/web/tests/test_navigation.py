@@ -36,7 +36,7 @@ def test_the_admin_also_sees_the_django_admin(client, admin_user):
 
     response = client.get(reverse("web:home"))
 
-    admin_only = ["Import", "CRM sync", "Audit", "Mail", "Admin"]
+    admin_only = ["Import", "CRM sync", "Audit", "Mail", "Health", "Admin"]
     assert nav_labels(response) == ["Home", "Dashboard", *RECORDS, *SHARED, *admin_only]
     assertContains(response, f'href="{reverse("admin:index")}"')
 

@@ -1,6 +1,6 @@
 """The home page says what needs each person today: a rep's leads waiting and clocks running
 out; the sales head's breaches and pool; a head's signatures to give; marketing's rejections
-and sales' ratings of their campaigns."""
+and sales' ratings of their campaigns; an admin's failing health checks."""
 
 import datetime as dt
 
@@ -86,10 +86,19 @@ def test_a_marketer_sees_the_weeks_rejections_and_ratings_of_their_campaigns(cli
     assert "waiting" not in today and "plans" not in today
 
 
-def test_an_admin_has_nothing_waiting_and_sees_the_shared_numbers(client, admin_user):
+def test_an_admin_is_told_of_failing_health_checks_and_sees_the_shared_numbers(
+    client, admin_user
+):
     client.force_login(admin_user)
 
     response = client.get("/")
 
-    assert response.context["needs"] == []
-    assert "<h1>The shared numbers</h1>" in response.content.decode()
+    # no `accord worker` has run here: its check fails
+    [need] = response.context["needs"]
+    assert (need.label, need.value, need.url, need.urgent) == (
+        "Health checks failing",
+        "1",
+        "/health/",
+        True,
+    )
+    assert "<h2 class=\"section\">The shared numbers</h2>" in response.content.decode()
