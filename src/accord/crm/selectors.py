@@ -21,22 +21,27 @@ class DatabaseStats:
     opportunities_open: int
     campaigns: int
     touchpoints: int
+    # Records a CRM deleted or merged away, kept with their history and counted apart.
+    archived: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def get_database_stats() -> DatabaseStats:
-    """The shared numbers: what both teams see on the home page and in `accord stats`."""
-    by_stage = dict(Person.objects.values_list("lifecycle_stage").annotate(n=Count("id")))
+    """The shared numbers: what both teams see on the home page and in `accord stats`. Accounts,
+    people and opportunities are the live ones; those archived are counted in `archived`."""
+    people = Person.objects.filter(archived_at__isnull=True)
+    by_stage = dict(people.values_list("lifecycle_stage").annotate(n=Count("id")))
     people_by_stage = {stage: by_stage.get(stage, 0) for stage in LifecycleStage.values}
-    opp_rows = dict(Opportunity.objects.values_list("stage").annotate(n=Count("id")))
+    opportunities = Opportunity.objects.filter(archived_at__isnull=True)
+    opp_rows = dict(opportunities.values_list("stage").annotate(n=Count("id")))
     opportunities_by_stage = {stage: opp_rows.get(stage, 0) for stage in PipelineStage.values}
     won = opportunities_by_stage[PipelineStage.CLOSED_WON]
     lost = opportunities_by_stage[PipelineStage.CLOSED_LOST]
     total_opps = sum(opportunities_by_stage.values())
     return DatabaseStats(
-        accounts=Account.objects.count(),
+        accounts=Account.objects.filter(archived_at__isnull=True).count(),
         people=sum(people_by_stage.values()),
         people_by_stage=people_by_stage,
         opportunities=total_opps,
@@ -46,6 +51,11 @@ def get_database_stats() -> DatabaseStats:
         opportunities_open=total_opps - won - lost,
         campaigns=Campaign.objects.count(),
         touchpoints=Touchpoint.objects.count(),
+        archived={
+            "accounts": Account.objects.filter(archived_at__isnull=False).count(),
+            "people": Person.objects.filter(archived_at__isnull=False).count(),
+            "opportunities": Opportunity.objects.filter(archived_at__isnull=False).count(),
+        },
     )
 
 

@@ -8,7 +8,8 @@ from accord.crm.selectors import get_database_stats
 
 class Command(BaseCommand):
     help = (
-        "Counts of accounts, people by lifecycle stage, opportunities, campaigns and touchpoints."
+        "Counts of accounts, people by lifecycle stage, opportunities, campaigns and touchpoints "
+        "(live records; those a CRM deleted or merged away are counted apart, as archived)."
     )
 
     def add_arguments(self, parser):
@@ -33,3 +34,5 @@ class Command(BaseCommand):
             out(f"  {PipelineStage(stage).label:<28} {n:>10,}")
         out(f"Campaigns      {stats.campaigns:>10,}")
         out(f"Touchpoints    {stats.touchpoints:>10,}")
+        archived = ", ".join(f"{n:,} {name}" for name, n in stats.archived.items())
+        out(f"Archived       {sum(stats.archived.values()):>10,}  ({archived})")
