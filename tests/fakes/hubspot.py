@@ -1,8 +1,10 @@
 """A stateful HubSpot CRM on loopback, written from HubSpot's public CRM v3 API reference, for
 the sync's tests and bench: the official client talks to it as to api.hubapi.com.
 
-It keeps contacts, companies, deals, calls and meetings with their properties, owners, deal
-pipelines and the associations of deals, calls and meetings, and answers:
+It keeps contacts, companies, deals, calls, meetings and e-mails (the one-to-one e-mails logged
+on a record: `hs_email_direction` EMAIL, INCOMING_EMAIL or FORWARDED_EMAIL, `hs_email_status`
+BOUNCED, FAILED, SCHEDULED, SENDING or SENT) with their properties, owners, deal pipelines and
+the associations of deals, calls, meetings and e-mails, and answers:
 
 - GET  /crm/v3/objects/{type}              list, 100 at most a page, paged by `after`
                                             (`archived=true`: the archived ones)
@@ -52,6 +54,10 @@ DEFAULT_PROPERTIES = {
     "calls": {"hs_timestamp", "hs_call_title", "createdate", "hs_lastmodifieddate", "hs_object_id"},
     "meetings": {
         "hs_timestamp", "hs_meeting_title", "createdate", "hs_lastmodifieddate", "hs_object_id",
+    },
+    "emails": {
+        "hs_timestamp", "hs_email_direction", "hs_email_status", "hs_email_subject",
+        "hs_email_text", "createdate", "hs_lastmodifieddate", "hs_object_id",
     },
 }  # fmt: skip
 PIPELINES = [
@@ -301,7 +307,7 @@ class FakeHubSpot:
         return 404, _error("OBJECT_NOT_FOUND", f"no route {method} {url.path}"), headers
 
     def _routes(self):
-        objects = r"(?P<type_>contacts|companies|deals|calls|meetings)"
+        objects = r"(?P<type_>contacts|companies|deals|calls|meetings|emails)"
         return [
             (rf"GET /crm/v3/objects/{objects}", self._list),
             (rf"POST /crm/v3/objects/{objects}/search", self._search),

@@ -270,6 +270,28 @@ class Opportunity(models.Model):
         return self.stage == PipelineStage.CLOSED_WON
 
 
+class DealContact(models.Model):
+    """A person's part in a deal as the CRM names it (Salesforce's OpportunityContactRole: the
+    role, and whether it is the primary one), so everyone on a deal is known, not only the
+    primary contact the deal names (`Opportunity.primary_contact`, whose touches the person
+    journey credits)."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="contact_roles"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deal_roles")
+    role = models.CharField(max_length=100, blank=True, default="")
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "person"], name="deal_contact_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} as {self.role or 'a contact'} of deal {self.opportunity_id}"
+
+
 class SourceRecord(models.Model):
     """The id a record has in another system (HubSpot, Salesforce), so later imports match it."""
 

@@ -5,8 +5,9 @@
   with the reason until it is mapped;
 - a member becomes a touch of that campaign by the person, at the moment they responded (or,
   having not responded, joined it);
-- a deal's primary contact role names the deal's primary contact (whose touches the person
-  journey credits; the account journey credits every person of the deal's account).
+- every contact role of a deal is kept (its role, whether primary), so everyone on a deal is
+  known; the primary one names the deal's primary contact (whose touches the person journey
+  credits; the account journey credits every person of the deal's account).
 
 Called by the engine inside a page's transaction, like `records.apply_page`; each record the CRM
 sends again is applied again to the same Accord record (the link is kept in SyncedRecord)."""
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 
 from accord.audit.services import Action, record_change
-from accord.crm.models import Opportunity, SourceRecord
+from accord.crm.models import DealContact, Opportunity, SourceRecord
 from accord.crm.services import InvalidChange
 from accord.crm_sync.connector import ObjectType, RemoteRecord, Removal, SyncObject
 from accord.crm_sync.fields import Refused, _amount, _date, _text
@@ -25,7 +26,13 @@ from accord.crm_sync.models import Connection, SyncedRecord
 from accord.crm_sync.records import PageOutcome, _created, _local_links
 from accord.imports.mappings import translate
 from accord.imports.models import ValueMapping
-from accord.touchpoints.members import campaign_kind, member_touch_kind
+from accord.touchpoints.members import (
+    ACTIVITY_CHANNEL,
+    NotATouch,
+    activity_touch,
+    campaign_kind,
+    member_touch_kind,
+)
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 from accord.touchpoints.services import check_campaign_change
 
@@ -245,7 +252,9 @@ def apply_members(
 def apply_activities(
     connection: Connection, obj: SyncObject, records: Sequence[RemoteRecord], *, at: dt.datetime
 ) -> PageOutcome:
-    """A call or meeting a rep logged with a contact is a sales touch of that person, then."""
+    """A call, meeting or e-mail a rep logged with a contact is a sales touch of that person,
+    then, as an import makes it (`activity_touch`); a note or an e-mail never delivered is
+    none, and one that stops being one (an e-mail that bounced) takes its touch with it."""
     outcome = PageOutcome(pulled=len(records))
     crm = connection.get_kind_display()
     synced = _synced(connection, obj, [r.remote_id for r in records])
@@ -266,13 +275,25 @@ def apply_activities(
         if moment is None:
             outcome.skipped.append((rid, "no time it took place"))
             continue
+        touch = touches.get(synced[rid].local_id) if rid in synced else None
+        try:
+            kind = activity_touch(
+                fields["kind"],
+                direction=fields.get("email_direction", ""),
+                status=fields.get("email_status", ""),
+            )
+        except NotATouch as none:
+            outcome.skipped.append((rid, str(none)))
+            if touch is not None:
+                _drop_touch(touch.pk, f"{obj.label[:-1]} {rid} in {crm}: {none}", at)
+                synced[rid].delete()
+            continue
         values = {
             "person_id": person,
-            "channel": Channel.SALES_OUTREACH,
-            "kind": fields["kind"],
+            "channel": ACTIVITY_CHANNEL,
+            "kind": kind,
             "occurred_at": moment,
         }
-        touch = touches.get(synced[rid].local_id) if rid in synced else None
         touch = _write_touch(
             touch, values, outcome, f"pulled from {crm} {obj.label[:-1]} {rid}", at
         )
@@ -334,6 +355,7 @@ def apply_deal_contacts(
             )
             continue
         before = synced.get(rid)
+        _keep_role(deal, person, fields, before, people)
         if fields.get("primary") == "true":
             _set_primary(deal, person, f"primary contact role {rid} in {crm}", at)
         elif before and before.values.get("primary") == "true":
@@ -347,6 +369,23 @@ def apply_deal_contacts(
         if _keep(connection, obj, rid, deal, dict(fields), synced):
             outcome.unchanged += 1
     return outcome
+
+
+def _keep_role(deal: int, person: int, fields: dict, before, people: dict) -> None:
+    """The person's role in the deal as the CRM names it now; a role moved to another contact
+    leaves the one it named."""
+    if before is not None:
+        was = people.get(before.values.get("person", ""))
+        if was is not None and was != person:
+            DealContact.objects.filter(opportunity_id=before.local_id, person_id=was).delete()
+    DealContact.objects.update_or_create(
+        opportunity_id=deal,
+        person_id=person,
+        defaults={
+            "role": fields.get("role", "")[:100],
+            "is_primary": fields.get("primary") == "true",
+        },
+    )
 
 
 def _set_primary(deal_id: int, person_id, reason: str, at, *, only_if=None) -> None:
@@ -378,8 +417,8 @@ def remove_pulled(
 ) -> int:
     """A campaign deleted in the CRM stays in Accord with its touches (history and credit are
     kept), no longer linked; a member removed from a campaign, or a logged call or meeting
-    deleted, takes its touch with it (it was a mistake); a deal's primary role removed leaves
-    the deal without one."""
+    deleted, takes its touch with it (it was a mistake); a deal's contact role removed is no
+    longer kept, and the primary one removed leaves the deal without a primary contact."""
     crm = connection.get_kind_display()
     rows = _synced(connection, obj, [r.remote_id for r in removals])
     gone = 0
@@ -388,27 +427,10 @@ def remove_pulled(
         if row is None:
             continue
         if obj.becomes in (ObjectType.TOUCHPOINT, ObjectType.ACTIVITY):
-            deleted, _ = Touchpoint.objects.filter(pk=row.local_id).delete()
-            if deleted:
-                gone += 1
-                record_change(
-                    actor=None,
-                    action=Action.CHANGED,
-                    record_type="touchpoint",
-                    record_id=row.local_id,
-                    field="",
-                    reason=f"{obj.label[:-1]} {removal.remote_id} removed in {crm}",
-                    at=at,
-                )
-        elif obj.becomes == ObjectType.DEAL_CONTACT and row.values.get("primary") == "true":
-            person = _local_links(connection, ObjectType.PERSON, {row.values.get("person", "")})
-            _set_primary(
-                row.local_id,
-                None,
-                f"primary contact role {removal.remote_id} deleted in {crm}",
-                at,
-                only_if=person.get(row.values.get("person", "")),
-            )
+            reason = f"{obj.label[:-1]} {removal.remote_id} removed in {crm}"
+            gone += _drop_touch(row.local_id, reason, at)
+        elif obj.becomes == ObjectType.DEAL_CONTACT:
+            _remove_role(connection, row, f"contact role {removal.remote_id} deleted in {crm}", at)
             gone += 1
         elif obj.becomes == ObjectType.CAMPAIGN:
             SourceRecord.objects.filter(
@@ -425,6 +447,31 @@ def remove_pulled(
             )
         row.delete()
     return gone
+
+
+def _remove_role(connection: Connection, row: SyncedRecord, reason: str, at) -> None:
+    """The role is no longer kept; the primary one gone leaves the deal without a primary
+    contact (unless another role is primary by now)."""
+    remote_person = row.values.get("person", "")
+    person = _local_links(connection, ObjectType.PERSON, {remote_person}).get(remote_person)
+    DealContact.objects.filter(opportunity_id=row.local_id, person_id=person).delete()
+    if row.values.get("primary") == "true":
+        _set_primary(row.local_id, None, f"primary {reason}", at, only_if=person)
+
+
+def _drop_touch(touch_id: int, reason: str, at: dt.datetime) -> int:
+    deleted, _ = Touchpoint.objects.filter(pk=touch_id).delete()
+    if deleted:
+        record_change(
+            actor=None,
+            action=Action.CHANGED,
+            record_type="touchpoint",
+            record_id=touch_id,
+            field="",
+            reason=reason,
+            at=at,
+        )
+    return 1 if deleted else 0
 
 
 APPLY = {

@@ -54,9 +54,11 @@ OBJECTS = (
     SyncObject("deals", ObjectType.OPPORTUNITY, "deals"),
     SyncObject("calls", ObjectType.ACTIVITY, "calls"),
     SyncObject("meetings", ObjectType.ACTIVITY, "meetings"),
+    SyncObject("emails", ObjectType.ACTIVITY, "e-mails"),
 )
-# Calls and meetings a rep logged: a sales touch of their first contact, at hs_timestamp.
-ACTIVITY_KINDS = {"calls": "call", "meetings": "meeting"}
+# Calls, meetings and one-to-one e-mails logged with a contact: a sales touch of their first
+# contact, at hs_timestamp (touchpoints.members.activity_touch says which).
+ACTIVITY_KINDS = {"calls": "call", "meetings": "meeting", "emails": "email"}
 # Accord's field -> HubSpot's property.
 PROPERTIES = {
     "companies": {
@@ -83,6 +85,11 @@ PROPERTIES = {
     },
     "calls": {"at": "hs_timestamp"},
     "meetings": {"at": "hs_timestamp"},
+    "emails": {
+        "at": "hs_timestamp",
+        "email_direction": "hs_email_direction",
+        "email_status": "hs_email_status",
+    },
     "deals": {
         "name": "dealname",
         "amount": "amount",
@@ -163,7 +170,7 @@ class HubSpot:
             return CrmUnreachable(
                 f"HubSpot refused the token ({status}): check the private app's token and its "
                 "scopes (crm.objects.contacts/companies/deals read and write, "
-                "crm.schemas.contacts.write, crm.objects.owners.read)"
+                "crm.schemas.contacts.write, crm.objects.owners.read, sales-email-read)"
             )
         if status == 429 or status >= 500 or status == 0:
             after = dict(exc.headers or {}).get("Retry-After")

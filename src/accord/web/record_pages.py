@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from accord.agreement.models import LeadScore
 from accord.audit.models import AuditEntry
 from accord.audit.selectors import history_for
 from accord.crm.access import access_account, access_person, opportunities_for, people_for
-from accord.crm.models import Account, Person
+from accord.crm.models import Account, DealContact, Person
 from accord.handoff.models import Handoff
 from accord.teams import access
 from accord.touchpoints.models import Touchpoint
@@ -51,11 +52,23 @@ def person_record(user, pk: int) -> PersonRecord:
             .select_related("assigned_to")
             .order_by("-handed_off_at")
         ),
-        opportunities=list(opportunities_for(user).filter(primary_contact=person)),
+        opportunities=_deals_of(user, person),
         history=list(history_for("person", person.pk)[:TIMELINE]),
         recycled_until=(
             person.recycled_until if person.waits_out_recycling(timezone.now()) else None
         ),
+    )
+
+
+def _deals_of(user, person: Person) -> list:
+    """The deals the person is on: as their primary contact, or in a contact role the CRM names
+    (`role`, blank for none)."""
+    roles = DealContact.objects.filter(person=person)
+    return list(
+        opportunities_for(user)
+        .filter(Q(primary_contact=person) | Q(pk__in=roles.values("opportunity_id")))
+        .annotate(role=Subquery(roles.filter(opportunity=OuterRef("pk")).values("role")[:1]))
+        .order_by("-created_date", "pk")
     )
 
 

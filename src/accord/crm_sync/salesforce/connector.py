@@ -94,6 +94,7 @@ PULLED = {
     "OpportunityContactRole": {
         "OpportunityId": "deal",
         "ContactId": "person",
+        "Role": "role",
         "IsPrimary": "primary",
     },
     "Campaign": {

@@ -352,3 +352,51 @@ def test_calls_and_meetings_logged_with_a_contact_are_its_sales_touches(sync, fa
     sync()
     sync(full=True)
     assert list(Touchpoint.objects.values_list("kind", flat=True)) == ["meeting"]
+
+
+def test_one_to_one_e_mails_are_sales_touches_and_an_undelivered_one_is_none(sync, fake):
+    ana = add_contact(fake, 1)
+    fake.add(
+        "emails",
+        {"contacts": [ana]},
+        hs_timestamp="2026-01-10T08:30:00.000Z",
+        hs_email_direction="EMAIL",
+        hs_email_status="SENT",
+        hs_email_subject="Your demo",
+    )
+    fake.add(
+        "emails",
+        {"contacts": [ana]},
+        hs_timestamp="2026-01-10T12:05:00.000Z",
+        hs_email_direction="INCOMING_EMAIL",
+        hs_email_subject="Re: Your demo",
+    )
+    later = fake.add(
+        "emails",
+        {"contacts": [ana]},
+        hs_timestamp="2026-01-11T09:00:00.000Z",
+        hs_email_direction="EMAIL",
+        hs_email_status="SENT",
+    )
+    scheduled = fake.add(
+        "emails",
+        {"contacts": [ana]},
+        hs_timestamp="2026-01-20T09:00:00.000Z",
+        hs_email_direction="EMAIL",
+        hs_email_status="SCHEDULED",
+    )
+
+    run = sync()
+
+    touches = Touchpoint.objects.filter(person__email="p1@acme.example").order_by("occurred_at")
+    assert [(t.kind, t.channel, t.occurred_at) for t in touches] == [
+        ("email_open", "sales_outreach", dt.datetime(2026, 1, 10, 8, 30, tzinfo=dt.UTC)),
+        ("email_click", "sales_outreach", dt.datetime(2026, 1, 10, 12, 5, tzinfo=dt.UTC)),
+        ("email_open", "sales_outreach", dt.datetime(2026, 1, 11, 9, tzinfo=dt.UTC)),
+    ]
+    problem = SyncProblem.objects.get(run=run, object="emails")
+    assert (problem.remote_id, problem.reason) == (scheduled, "an e-mail not delivered (SCHEDULED)")
+
+    fake.modify("emails", later, hs_email_status="BOUNCED")
+    sync()
+    assert Touchpoint.objects.filter(person__email="p1@acme.example").count() == 2

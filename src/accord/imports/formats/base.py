@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.money import check_amount
+from accord.touchpoints.members import ACTIVITY_CHANNEL, NotATouch, activity_touch
 from accord.touchpoints.models import Channel
 
 Parser = Callable[[str], object]
@@ -383,6 +384,26 @@ UNASSIGNED = "unassigned"
 def first_id(value: str) -> str:
     """HubSpot writes several associated ids as 'id1;id2'; the first is the primary one."""
     return value.split(";")[0].strip()
+
+
+def activity(kind_of: Callable[[dict], str]) -> Callable[[dict], None]:
+    """A `derive` for a CRM's logged activities (calls, meetings, e-mails): the row's touch, as
+    the sync makes it (`touchpoints.members.activity_touch`), or why it is none, under
+    `not_a_touch` (the import skips the row and says so). `kind_of` names the row's activity."""
+
+    def derive(values: dict) -> None:
+        try:
+            values["kind"] = activity_touch(
+                kind_of(values),
+                direction=values.get("email_direction", ""),
+                status=values.get("email_status", ""),
+            )
+        except NotATouch as exc:
+            values["not_a_touch"] = str(exc)
+            return
+        values["channel"] = ACTIVITY_CHANNEL.value
+
+    return derive
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""HubSpot exports (contacts, companies, deals) as HubSpot writes them: display-label headers."""
+"""HubSpot exports (contacts, companies, deals, and the calls, meetings, e-mails and notes reps
+log) as HubSpot writes them: display-label headers."""
 
 from accord.imports.formats.base import (
     Format,
+    activity,
     amount,
     columns,
     currency,
@@ -126,4 +128,42 @@ DEALS = Format(
     scopes={"stage": "pipeline"},
 )
 
-FORMATS = (DEALS, CONTACTS, COMPANIES)
+# An activity export (calls, meetings, e-mails, notes): each row a touch of its first associated
+# contact at its Activity date, as the sync makes it; a note, or an e-mail never delivered, none.
+ACTIVITY_COLUMNS = (
+    ((RECORD_ID, "Activity ID"), "activity_id", text),
+    ("Activity type", "activity", text),
+    (("Activity date", "Activity Date"), "occurred_at", timestamp),
+    (
+        ("Associated Contact IDs", "Associated Contact ID", "Associated Contact IDs (Primary)"),
+        "person_source_id",
+        first_id,
+    ),
+    ("Email direction", "email_direction", text),
+    (("Email send status", "Email status"), "email_status", text),
+)
+
+
+def _activities(name: str, kind: str, *marks: str) -> Format:
+    """The export of one activity type, known by a column only it has (or by Activity type)."""
+    return Format(
+        name=f"HubSpot {name}",
+        system="hubspot",
+        object_type="touchpoint",
+        columns=columns(*ACTIVITY_COLUMNS),
+        signatures=tuple(signature(RECORD_ID, "Activity date", mark) for mark in marks),
+        excludes=signature("Email", "Deal Name"),
+        derive=activity(lambda values: values.get("activity") or kind),
+        required=("occurred_at",),
+    )
+
+
+ACTIVITIES = (
+    _activities("calls", "call", "Call Title", "Call direction", "Call outcome"),
+    _activities("meetings", "meeting", "Meeting name", "Meeting start time", "Meeting outcome"),
+    _activities("e-mails", "email", "Email subject", "Email direction"),
+    _activities("notes", "note", "Note body"),
+    _activities("activities", "", "Activity type"),
+)
+
+FORMATS = (*ACTIVITIES, DEALS, CONTACTS, COMPANIES)

@@ -3,6 +3,7 @@
 from accord.crm.models import LifecycleStage
 from accord.imports.formats.base import (
     Format,
+    activity,
     amount,
     columns,
     currency,
@@ -19,7 +20,6 @@ from accord.imports.formats.base import (
     vocabulary,
     whole_number,
 )
-from accord.touchpoints.models import Channel, Touchpoint
 
 SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -239,17 +239,13 @@ OPPORTUNITY_REPORT = _opportunity(
 )
 
 
-def _activity(kind: str):
-    """A Task or Event is a call or meeting touch of the lead or contact it names (WhoId)."""
-
-    def derive(values: dict) -> None:
-        values["kind"] = kind
-        values["channel"] = Channel.SALES_OUTREACH.value
-
-    return derive
+def _task(values: dict) -> str:
+    """Calls are logged as tasks (TaskSubtype or Type "Call"); other tasks are not touches."""
+    kinds = {values.get("task_subtype", ""), values.get("task_type", "")}
+    return "call" if "call" in {k.casefold() for k in kinds} else "task"
 
 
-# Calls are logged as tasks (TaskSubtype or Type "Call"); other tasks are not touches.
+# A Task or Event is a call or meeting touch of the lead or contact it names (WhoId).
 TASK = Format(
     name="Salesforce tasks",
     system="salesforce",
@@ -264,7 +260,7 @@ TASK = Format(
     ),
     signatures=(signature("Id", "WhoId", "TaskSubtype"), signature("Id", "WhoId", "Subject")),
     excludes=signature("StartDateTime"),
-    derive=_activity(Touchpoint.Kind.CALL.value),
+    derive=activity(_task),
     required=("occurred_at",),
 )
 
@@ -279,7 +275,7 @@ EVENT = Format(
         ("Subject", "subject", text),
     ),
     signatures=(signature("Id", "WhoId", "StartDateTime"),),
-    derive=_activity(Touchpoint.Kind.MEETING.value),
+    derive=activity(lambda values: "meeting"),
     required=("occurred_at",),
 )
 

@@ -2,12 +2,13 @@
 
 Campaigns are matched by the CRM's id, then by name; a member becomes a touch of its campaign by
 the person, at the moment they responded (or became a member), matched again on importing the
-file twice; a deal's primary contact role names the deal's primary contact. The campaigns,
+file twice; every contact role of a deal is kept, the primary one naming the deal's primary
+contact. The campaigns,
 leads, contacts and deals a file names are imported first."""
 
 import datetime as dt
 
-from accord.crm.models import Opportunity, SourceRecord
+from accord.crm.models import DealContact, Opportunity, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
 from accord.touchpoints.members import campaign_kind, member_touch_kind
@@ -125,12 +126,21 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
 
 
 def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
+    """Every contact role of a deal is kept (its role, whether primary); the primary one also
+    names the deal's primary contact."""
     system, label = parsed.fmt.system, SYSTEM_LABELS[parsed.fmt.system]
     people = SourceIndex(SourceRecord.ObjectType.PERSON)
     deals = SourceIndex(SourceRecord.ObjectType.OPPORTUNITY)
     primary_of = dict(Opportunity.objects.values_list("id", "primary_contact_id"))
-    counts = Counts()
+    kept = {
+        (deal, person): (pk, role, primary)
+        for pk, deal, person, role, primary in DealContact.objects.values_list(
+            "id", "opportunity_id", "person_id", "role", "is_primary"
+        )
+    }
+    counts, role_counts = Counts(), Counts()
     chosen: dict[int, int] = {}
+    roles: dict[tuple[int, int], tuple[str, bool]] = {}
     for record in parsed.records:
         values = record.values
         deal = deals.find([(system, values["opportunity_source_id"])])
@@ -151,8 +161,9 @@ def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) 
                 "contacts first",
             )
             continue
+        roles[(deal, person)] = (values.get("role", "")[:100], bool(values.get("primary")))
         if not values.get("primary"):
-            continue  # only the primary role links a deal to a person in Accord
+            continue
         if deal in chosen and chosen[deal] != person:
             parsed.error(record, "primary", "a second primary contact of the same opportunity")
             continue
@@ -162,6 +173,18 @@ def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) 
             counts.unchanged += 1
         else:
             counts.updated += 1
+    new_roles, changed_roles = [], []
+    for (deal, person), (role, primary) in roles.items():
+        found = kept.get((deal, person))
+        if found is None:
+            new_roles.append(
+                DealContact(opportunity_id=deal, person_id=person, role=role, is_primary=primary)
+            )
+        elif found[1:] != (role, primary):
+            changed_roles.append(DealContact(pk=found[0], role=role, is_primary=primary))
+        else:
+            role_counts.unchanged += 1
+    role_counts.created, role_counts.updated = len(new_roles), len(changed_roles)
 
     def write():
         changed = [
@@ -170,5 +193,7 @@ def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) 
             if primary_of.get(deal) != person
         ]
         Opportunity.objects.bulk_update(changed, ["primary_contact_id"], batch_size=1000)
+        DealContact.objects.bulk_create(new_roles, batch_size=1000)
+        DealContact.objects.bulk_update(changed_roles, ["role", "is_primary"], batch_size=1000)
 
-    return Plan(counts={"opportunities": counts}, write=write)
+    return Plan(counts={"opportunities": counts, "contact roles": role_counts}, write=write)

@@ -1,5 +1,6 @@
-"""Touchpoint files: one touch per row; the same person, moment, type, channel, campaign and UTM
-tags is the same touch, so importing a file again adds nothing."""
+"""Touchpoint files, and a CRM's logged calls, meetings and e-mails: one touch per row; the same
+person, moment, type, channel, campaign and UTM tags is the same touch, so importing a file again
+adds nothing."""
 
 from functools import cache
 
@@ -20,14 +21,6 @@ def _classifier():
     from accord.touchpoints.classification import get_classifier
 
     return cache(get_classifier().classify)
-
-
-def _not_a_call(values: dict) -> bool:
-    """A Salesforce task that logs something else than a call (an e-mail, a to-do)."""
-    if "task_subtype" not in values and "task_type" not in values:
-        return False
-    kinds = {values.get("task_subtype", ""), values.get("task_type", "")}
-    return "call" not in {k.casefold() for k in kinds}
 
 
 def _person(values, parsed, record, emails, people: SourceIndex):
@@ -66,10 +59,11 @@ def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) ->
                 parsed.error(record, name, f"is longer than {limit} characters")
                 bad = True
         if by_id and "person_source_id" not in values:
-            skipped.setdefault("names no lead or contact (WhoId is blank)", []).append(record.row)
+            why = f"names no lead or contact ({parsed.headers['person_source_id']} is blank)"
+            skipped.setdefault(why, []).append(record.row)
             continue
-        if _not_a_call(values):
-            skipped.setdefault("a task that is not a call", []).append(record.row)
+        if "not_a_touch" in values:  # a note, a task that is no call, an e-mail not delivered
+            skipped.setdefault(values["not_a_touch"], []).append(record.row)
             continue
         person = _person(values, parsed, record, emails, people)
         if bad or person is None or "kind" not in values or "occurred_at" not in values:

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.core.management.base import CommandError
 
-from accord.crm.models import Opportunity
+from accord.crm.models import DealContact, Opportunity
 from accord.imports.mappings import do_set_mapping
-from accord.imports.tests.helpers import FIXTURES, run_import
+from accord.imports.tests.helpers import FIXTURES, run_import, write_csv
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
 
 
@@ -69,3 +69,27 @@ def test_the_primary_contact_role_names_the_deals_contact(org):
 
     deal = Opportunity.objects.get(name="Tailspin - Pilot")
     assert deal.primary_contact.email == "olivia.brown@tailspin.example"
+
+
+def test_every_contact_role_is_kept_with_its_role_and_only_the_primary_names_the_contact(
+    org, tmp_path
+):
+    roles = write_csv(
+        tmp_path,
+        "roles.csv",
+        '"Id","OpportunityId","ContactId","Role","IsPrimary"\n'
+        '"00K5g00000AbCdAAAV","0065g00000LmNpAAAV","0035g00000PqRsAAAV","Decision Maker","true"\n'
+        '"00K5g00000AbCeAAAV","0065g00000LmNoAAAV","0035g00000PqRsAAAV","Evaluator","false"\n',
+    )
+    said = run_import(roles)
+
+    assert "contact roles          2 created" in said
+    kept = DealContact.objects.order_by("opportunity__name")
+    assert [(r.opportunity.name, r.person.email, r.role, r.is_primary) for r in kept] == [
+        ("Fabrikam - 500 seats", "olivia.brown@tailspin.example", "Evaluator", False),
+        ("Tailspin - Pilot", "olivia.brown@tailspin.example", "Decision Maker", True),
+    ]
+    assert Opportunity.objects.get(name="Fabrikam - 500 seats").primary_contact is None
+
+    again = run_import(roles)
+    assert "contact roles          0 created          0 updated          2 unchanged" in again

@@ -8,6 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from tests.factories import AccountFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
 from accord.agreement.services import do_rescore_people
+from accord.crm.models import DealContact
 from accord.crm.services import do_change_lifecycle_stage, do_update_person
 
 
@@ -77,3 +78,19 @@ def test_an_accounts_page_lists_its_people_and_deals_with_the_deals_history(
     assertContains(page, "Ana García")
     assertContains(page, "Northwind renewal")
     assert any(e.record_id == str(deal.pk) for e in page.context["r"].history)
+
+
+def test_a_persons_page_lists_every_deal_they_have_a_part_in(client, marketer, lead):
+    led = OpportunityFactory(name="Northwind pilot", primary_contact=lead)
+    joined = OpportunityFactory(name="Northwind rollout")
+    DealContact.objects.create(opportunity=led, person=lead, role="Decision Maker", is_primary=True)
+    DealContact.objects.create(opportunity=joined, person=lead, role="Evaluator")
+    OpportunityFactory(name="Someone else's deal")
+    client.force_login(marketer)
+
+    page = client.get(f"/people/{lead.pk}/")
+
+    deals = {o.name: o.role for o in page.context["r"].opportunities}
+    assert deals == {"Northwind pilot": "Decision Maker", "Northwind rollout": "Evaluator"}
+    assertContains(page, "<td>Primary contact (Decision Maker)</td>", html=True)
+    assertContains(page, "<td>Evaluator</td>", html=True)

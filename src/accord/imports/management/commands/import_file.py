@@ -13,11 +13,11 @@ SHOWN_ERRORS = 100
 
 class Command(BaseCommand):
     help = (
-        "Import a HubSpot (contacts, companies, deals), Salesforce (leads, contacts, accounts, "
-        "opportunities, tasks, events), Accord or touchpoints export: CSV (UTF-8, UTF-16, "
-        "Windows-1252 or ISO-8859-1; comma, semicolon or tab) or an XLSX workbook. The format is "
-        "recognised "
-        "from the header row. A file with any bad row is refused whole."
+        "Import a HubSpot (contacts, companies, deals, calls, meetings, e-mails), Salesforce "
+        "(leads, contacts, accounts, opportunities, tasks, events), Accord or touchpoints export: "
+        "CSV (UTF-8, UTF-16, Windows-1252 or ISO-8859-1; comma, semicolon or tab) or an XLSX "
+        "workbook. The format is recognised from the header row. A file with any bad row is "
+        "refused whole."
     )
     # The system checks import every page and API module (the URL configuration) before the
     # first row is read: seconds of start-up that a command-line import does not need.
