@@ -14,11 +14,9 @@ from django.urls import reverse
 
 from accord.alerts.models import Alert, Event
 from accord.alerts.services import do_notify, do_queue_alert
-from accord.handoff.models import Handoff
+from accord.handoff.models import Handoff, SlaClock
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
-
-CLOCK_NAMES = {"first_touch": "first touch", "decision": "accept or reject"}
 
 
 def _handoff_data(handoff: Handoff) -> dict:
@@ -62,9 +60,9 @@ def alert_lead_routed(handoff: Handoff) -> Alert | None:
     )
 
 
-def alert_sla_breached(handoff: Handoff, clock: str, heads: list[User]) -> Alert | None:
+def alert_sla_breached(handoff: Handoff, clock: SlaClock, heads: list[User]) -> Alert | None:
     lead = _who(handoff)
-    name = CLOCK_NAMES[clock]
+    name = clock.label
     due = getattr(handoff, f"{clock}_due_at")
     text = (
         f"The {name} of {lead} ({handoff.person.email}) was due {due:%Y-%m-%d %H:%M} UTC "
@@ -80,9 +78,9 @@ def alert_sla_breached(handoff: Handoff, clock: str, heads: list[User]) -> Alert
     )
 
 
-def notify_clock_running_out(handoff: Handoff, clock: str) -> Alert | None:
+def notify_clock_running_out(handoff: Handoff, clock: SlaClock) -> Alert | None:
     lead = _who(handoff)
-    name = CLOCK_NAMES[clock]
+    name = clock.label
     due = getattr(handoff, f"{clock}_due_at")
     return do_notify(
         Event.SLA_DUE_SOON,

@@ -104,6 +104,14 @@ class RoutingMember(models.Model):
         return f"{self.user} in {self.rule} (weight {self.weight})"
 
 
+class SlaClock(models.TextChoices):
+    """A handoff's two SLA clocks, named as its columns are (`<clock>_due_at`,
+    `<clock>_breached_at`, `<clock>_warned_at`) and labelled as alerts name them."""
+
+    FIRST_TOUCH = "first_touch", "first touch"
+    DECISION = "decision", "accept or reject"
+
+
 class RejectReason(models.TextChoices):
     NOT_DECISION_MAKER = "not_decision_maker", "Not a decision maker"
     NO_BUDGET = "no_budget", "No budget"

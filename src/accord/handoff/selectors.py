@@ -14,7 +14,7 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person
 from accord.crm.selectors import matching, ordered
 from accord.handoff import access as handoff_access
-from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.models import Handoff, RejectReason, SlaClock
 from accord.handoff.terms import SlaTerms
 from accord.periods import day_start
 from accord.scoring import Contribution
@@ -452,10 +452,10 @@ def pool_mqls() -> QuerySet[Person]:
     )
 
 
-def count_breaches() -> dict[str, int]:
+def count_breaches() -> dict[SlaClock, int]:
     """Missed SLA clocks ever marked, by clock (first touch, decision), for /metrics."""
     totals = Handoff.objects.aggregate(
         first_touch=Count("pk", filter=Q(first_touch_breached_at__isnull=False)),
         decision=Count("pk", filter=Q(decision_breached_at__isnull=False)),
     )
-    return {clock: totals[clock] for clock in ("first_touch", "decision")}
+    return {clock: totals[clock] for clock in SlaClock}

@@ -21,7 +21,7 @@ from accord.handoff.alerts import (
     alert_sla_breached,
     notify_clock_running_out,
 )
-from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.models import Handoff, RejectReason, SlaClock
 from accord.handoff.routing import NoRepAvailable, NotRoutable, do_reroute, do_route
 from accord.handoff.selectors import pool_mqls, terms_in_force
 from accord.handoff.terms import SlaTerms
@@ -288,15 +288,15 @@ class Breach:
     """A clock newly run out, and the heads to alert about it."""
 
     handoff: Handoff
-    clock: str  # "first_touch" or "decision"
+    clock: SlaClock
     alert: list[User]
     rerouted_to: Handoff | None = None  # the new handoff when the terms reassign on breach
 
 
 _CLOCKS = (
     # clock, its deadline, the moment that stops it, the breach stamp
-    ("first_touch", "first_touch_due_at", "first_touched_at", "first_touch_breached_at"),
-    ("decision", "decision_due_at", "decided_at", "decision_breached_at"),
+    (SlaClock.FIRST_TOUCH, "first_touch_due_at", "first_touched_at", "first_touch_breached_at"),
+    (SlaClock.DECISION, "decision_due_at", "decided_at", "decision_breached_at"),
 )
 
 
@@ -370,12 +370,12 @@ def do_warn_clocks_running_out(now: dt.datetime | None = None) -> int:
 
 
 def _reroute(breach: Breach, terms: SlaTerms, now: dt.datetime) -> Breach:
-    if breach.clock != "first_touch":
+    if breach.clock != SlaClock.FIRST_TOUCH:
         return breach
     return replace(breach, rerouted_to=do_reroute(breach.handoff, terms, at=now))
 
 
-def _with_heads(claimed: list[tuple[int, str]]) -> list[Breach]:
+def _with_heads(claimed: list[tuple[int, SlaClock]]) -> list[Breach]:
     handoffs = Handoff.objects.select_related("person", "assigned_to", "team").in_bulk(
         [pk for pk, _ in claimed]
     )
