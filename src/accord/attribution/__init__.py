@@ -5,6 +5,8 @@ engine. Build `Paths` with `paths_from_touchpoints` or `paths_from_aggregated`, 
 model, or `attribute` with a model's name.
 """
 
+import enum
+
 from .bootstrap import with_intervals
 from .counterfactual import counterfactual, fit_journeys
 from .files import read_paths, read_touchpoints
@@ -23,40 +25,58 @@ from .rules import (
 )
 from .shapley import shapley
 
+
+class AttributionModel(enum.StrEnum):
+    """The attribution models, by the names the command, the API and the pages take."""
+
+    FIRST_TOUCH = "first_touch"
+    LAST_TOUCH = "last_touch"
+    LAST_NON_DIRECT = "last_non_direct"
+    LINEAR = "linear"
+    TIME_DECAY = "time_decay"
+    POSITION_BASED = "position_based"
+    W_SHAPED = "w_shaped"
+    FULL_PATH = "full_path"
+    MARKOV = "markov"
+    SHAPLEY = "shapley"
+    COUNTERFACTUAL = "counterfactual"
+
+
 RULES = {
-    "first_touch": first_touch,
-    "last_touch": last_touch,
-    "last_non_direct": last_non_direct,
-    "linear": linear,
-    "time_decay": time_decay,
-    "position_based": position_based,
-    "w_shaped": w_shaped,
-    "full_path": full_path,
+    AttributionModel.FIRST_TOUCH: first_touch,
+    AttributionModel.LAST_TOUCH: last_touch,
+    AttributionModel.LAST_NON_DIRECT: last_non_direct,
+    AttributionModel.LINEAR: linear,
+    AttributionModel.TIME_DECAY: time_decay,
+    AttributionModel.POSITION_BASED: position_based,
+    AttributionModel.W_SHAPED: w_shaped,
+    AttributionModel.FULL_PATH: full_path,
 }
 #: The models that divide conversions along paths.
-PATH_MODELS = [*RULES, "markov", "shapley"]
-MODELS = [*PATH_MODELS, "counterfactual"]
-NEEDS_MARKERS = {"w_shaped", "full_path"}
+PATH_MODELS = [*RULES, AttributionModel.MARKOV, AttributionModel.SHAPLEY]
+MODELS = [*PATH_MODELS, AttributionModel.COUNTERFACTUAL]
+NEEDS_MARKERS = {AttributionModel.W_SHAPED, AttributionModel.FULL_PATH}
 #: Models that fit the journeys, and so refuse too few of them.
-FITTED = {"counterfactual"}
+FITTED = {AttributionModel.COUNTERFACTUAL}
 
 
 def attribute(paths: Paths, model: str, *, order: int = 1, half_life: float = 7.0) -> Credit:
     """Run the model called `model` (one of MODELS)."""
-    if model == "markov":
+    if model == AttributionModel.MARKOV:
         return markov(paths, order)
-    if model == "shapley":
+    if model == AttributionModel.SHAPLEY:
         return shapley(paths)
-    if model == "counterfactual":
+    if model == AttributionModel.COUNTERFACTUAL:
         return counterfactual(paths)
-    if model == "time_decay":
+    if model == AttributionModel.TIME_DECAY:
         return time_decay(paths, half_life)
     if model in RULES:
-        return RULES[model](paths)
+        return RULES[AttributionModel(model)](paths)
     raise InputError(f"unknown model {model!r}; choose from {', '.join(MODELS)} or all")
 
 
 __all__ = [
+    "AttributionModel",
     "FITTED",
     "MODELS",
     "NEEDS_MARKERS",

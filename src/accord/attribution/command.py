@@ -8,6 +8,7 @@ management command, which takes the same options and writes the same report.
 from __future__ import annotations
 
 import argparse
+import enum
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import polars as pl
 
 from accord import csvsafe
 
-from . import FITTED, MODELS, NEEDS_MARKERS, attribute, with_intervals
+from . import FITTED, MODELS, NEEDS_MARKERS, AttributionModel, attribute, with_intervals
 from .counterfactual import counterfactual, fit_journeys
 from .engines import Engine, Touches, read_unique_paths
 from .files import read_paths
@@ -25,10 +26,18 @@ from .paths import InputError, Paths
 from .result import Credit
 from .rules import w_shaped
 
+
+class JourneyKind(enum.StrEnum):
+    """Whose touches make a journey: a person's, or (B2B) those of every person of an account."""
+
+    PERSON = "person"
+    ACCOUNT = "account"
+
+
 # The database source's choices; the journeys app reads them from here.
 CONVERSIONS = ("opportunity_created", "won")
 BY = ("channel", "campaign")
-JOURNEYS = ("person", "account")
+JOURNEYS = tuple(JourneyKind)
 FILE_OPTIONS = ("--paths", "--touchpoints")
 
 
@@ -112,11 +121,14 @@ class Models:
         """`name` is a model's name or "all"; an unknown one is refused, naming the choices."""
         if name != "all" and name not in MODELS:
             raise InputError(f"unknown model {name!r}; choose from {', '.join(MODELS)} or all")
-        names = list(MODELS) if name == "all" else [name]
+        names: list[str] = list(MODELS) if name == "all" else [name]
         return cls(names, order, half_life, bootstrap, seed)
 
     def needs_ages(self) -> bool:
-        return "time_decay" in self.names or "counterfactual" in self.names
+        return (
+            AttributionModel.TIME_DECAY in self.names
+            or AttributionModel.COUNTERFACTUAL in self.names
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +189,7 @@ def fit_note(credit: Credit) -> str:
 
 
 def _run(paths: Paths, model: str, models: Models) -> Credit:
-    if model == "counterfactual":
+    if model == AttributionModel.COUNTERFACTUAL:
         fitted = fit_journeys(paths, seed=models.seed)
 
         def run(p: Paths) -> Credit:

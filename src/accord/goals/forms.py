@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from accord.attribution import PATH_MODELS
+from accord.attribution import PATH_MODELS, AttributionModel
 from accord.crm.conversion import reporting_currency
 from accord.goals.models import RevenueGoal, Rotation
 from accord.goals.plan import RewardPlan
@@ -42,7 +42,7 @@ class PlanForm(forms.Form):
     model = forms.ChoiceField(
         label="Attribution model for recognition",
         choices=[(m, m.replace("_", " ")) for m in PATH_MODELS],
-        initial="linear",
+        initial=AttributionModel.LINEAR,
     )
 
     FIELDS = {

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from accord.attribution import (
     PATH_MODELS,
+    AttributionModel,
     InputError,
     attribute,
     counterfactual,
@@ -23,6 +24,7 @@ from accord.attribution import (
     paths_from_touchpoints,
     with_intervals,
 )
+from accord.attribution.command import JourneyKind
 from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.metrics.journeys import Journeys, data_stamp, earlier_stamp, won_journeys
 from accord.metrics.queries import LeftOut, MetricsQuery, left_out_of, won_deals
@@ -31,7 +33,13 @@ from accord.periods import day_after, day_start
 from accord.touchpoints.models import Campaign, Touchpoint
 
 CREDIT_CACHE_SECONDS = 24 * 3600
-COMPARED_MODELS = ("first_touch", "last_touch", "linear", "markov", "shapley")
+COMPARED_MODELS = (
+    AttributionModel.FIRST_TOUCH,
+    AttributionModel.LAST_TOUCH,
+    AttributionModel.LINEAR,
+    AttributionModel.MARKOV,
+    AttributionModel.SHAPLEY,
+)
 #: Resamples behind the counterfactual credit's 95% intervals on the dashboard.
 COUNTERFACTUAL_RESAMPLES = 30
 
@@ -40,7 +48,7 @@ class AttributionQuery(MetricsQuery):
     """Whose touches make a journey: a person's, or (B2B) those of all people of an account,
     converting when the account's first deal is won."""
 
-    journey: Literal["person", "account"] = "person"
+    journey: JourneyKind = JourneyKind.PERSON
     earlier_ok: bool = Field(
         default=False,
         description="When the data changed since attribution was last worked out, answer from "
@@ -68,7 +76,7 @@ class CampaignRoiQuery(AttributionQuery):
     those of people (or accounts) in the segment whose deal was won in the period, and those
     not won yet."""
 
-    model: str = "linear"
+    model: str = AttributionModel.LINEAR
 
     @model_validator(mode="after")
     def _known_model(self):
@@ -90,7 +98,7 @@ def _journeys(query: AttributionQuery, by: str, touches: pl.DataFrame) -> pl.Dat
     """The journeys that count for the query's segment and period: won in the period, or not
     won yet; labelled by `by` in the `channel` column."""
     if query.region or query.industry:
-        if query.journey == "account":
+        if query.journey == JourneyKind.ACCOUNT:
             members = query.people().exclude(account=None).values_list("account_id", flat=True)
         else:
             members = query.people().values_list("id", flat=True)
@@ -144,14 +152,16 @@ def _credit(touches: pl.DataFrame, models: list[str]) -> dict:
     paths keep each touch's age)."""
     if not len(touches) or not touches["converted"].any():
         empty = CounterfactualCredit(refused="there are no won deals")
-        return {model: empty if model == "counterfactual" else {} for model in models}
+        return {
+            model: empty if model == AttributionModel.COUNTERFACTUAL else {} for model in models
+        }
     paths = paths_from_touchpoints(touches)
     credits: dict = {}
     for model in models:
-        if model == "counterfactual":
+        if model == AttributionModel.COUNTERFACTUAL:
             credits[model] = _counterfactual(touches)
             continue
-        if model == "time_decay":
+        if model == AttributionModel.TIME_DECAY:
             credit = attribute(paths_from_touchpoints(touches, with_ages=True), model)
         else:
             credit = attribute(paths, model)
@@ -315,9 +325,9 @@ class AttributionComparison(WorkedOut):
 def run_attribution_comparison(query: AttributionComparisonQuery) -> AttributionComparison:
     """Revenue credited to each channel (or campaign) by several models, side by side, and the
     revenue each one's touches caused (the counterfactual credit)."""
-    worked_out = _credits(query, query.by, [*query.models, "counterfactual"])
+    worked_out = _credits(query, query.by, [*query.models, AttributionModel.COUNTERFACTUAL])
     credits = worked_out.by_model
-    caused: CounterfactualCredit = credits["counterfactual"]
+    caused: CounterfactualCredit = credits[AttributionModel.COUNTERFACTUAL]
     names = sorted({name for m in query.models for name in credits[m]} | set(caused.revenue))
 
     def money(amounts: dict[str, float], name: str) -> Decimal | None:

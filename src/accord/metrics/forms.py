@@ -5,7 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from accord.attribution import PATH_MODELS
+from accord.attribution import PATH_MODELS, AttributionModel
+from accord.attribution.command import JourneyKind
 
 TEAMS = [("", "Both teams"), ("marketing", "Marketing"), ("sales", "Sales")]
 
@@ -27,7 +28,7 @@ class DashboardFilters(forms.Form):
     team = forms.ChoiceField(required=False, choices=TEAMS)
     journey = forms.ChoiceField(
         required=False,
-        choices=[("person", "by person"), ("account", "by account")],
+        choices=[(kind, f"by {kind}") for kind in JourneyKind],
         label="Attribution journeys",
     )
     model = forms.ChoiceField(
@@ -42,8 +43,8 @@ class DashboardFilters(forms.Form):
         for name, value in [
             ("start", _default_start().isoformat()),
             ("end", timezone.now().date().isoformat()),
-            ("model", "linear"),
-            ("journey", "person"),
+            ("model", AttributionModel.LINEAR),
+            ("journey", JourneyKind.PERSON),
         ]:
             if not data.get(name):
                 data[name] = value
@@ -53,8 +54,8 @@ class DashboardFilters(forms.Form):
         data = super().clean()
         data["start"] = data.get("start") or _default_start()
         data["end"] = data.get("end") or timezone.now().date()
-        data["model"] = data.get("model") or "linear"
-        data["journey"] = data.get("journey") or "person"
+        data["model"] = data.get("model") or AttributionModel.LINEAR
+        data["journey"] = data.get("journey") or JourneyKind.PERSON
         if data["end"] < data["start"]:
             self.add_error("end", "The period ends before it starts.")
         return data

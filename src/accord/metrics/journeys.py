@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from accord.attribution.command import JourneyKind
 from accord.crm.conversion import reporting_currency
 from accord.crm.models import (
     ExchangeRate,
@@ -63,11 +64,11 @@ class Journeys:
     data_changed_since: bool = False
 
 
-def _key(journey: str, stamp: str) -> str:
+def _key(journey: JourneyKind, stamp: str) -> str:
     return f"metrics:journeys:{journey}:{stamp}"
 
 
-def _latest_key(journey: str) -> str:
+def _latest_key(journey: JourneyKind) -> str:
     return f"metrics:journeys:{journey}:latest"
 
 
@@ -76,7 +77,7 @@ def _read(stored: tuple[datetime, bytes], stamp: str, data_changed_since: bool =
     return Journeys(pl.read_parquet(io.BytesIO(parquet)), stamp, worked_out_at, data_changed_since)
 
 
-def earlier_stamp(journey: str, stamp: str) -> str | None:
+def earlier_stamp(journey: JourneyKind, stamp: str) -> str | None:
     """The state of the data the journeys were last worked out for, when those of `stamp` are
     not worked out yet; None otherwise. Looked up without reading the journeys themselves."""
     if cache.has_key(_key(journey, stamp)):
@@ -85,7 +86,7 @@ def earlier_stamp(journey: str, stamp: str) -> str | None:
     return latest if latest != stamp else None
 
 
-def won_journeys(journey: str, stamp: str, *, earlier_ok: bool = False) -> Journeys:
+def won_journeys(journey: JourneyKind, stamp: str, *, earlier_ok: bool = False) -> Journeys:
     """Every journey's counted touches up to its first won deal (or up to now), with a
     `channel` and a `campaign` column, from the cache when the data is as it was (`stamp`).
 

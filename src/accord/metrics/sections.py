@@ -1,5 +1,6 @@
 """The dashboard's sections as rows: what the page shows and the CSV exports write."""
 
+from accord.attribution.command import JourneyKind
 from accord.metrics import credit
 from accord.metrics import queries as q
 
@@ -53,7 +54,7 @@ def pipeline_rows(filters):
     return ["source", "open_pipeline", "won_revenue", "won_deals", "currency"], rows
 
 
-def roi_rows(filters, model, journey="person"):
+def roi_rows(filters, model, journey=JourneyKind.PERSON):
     result = credit.run_campaign_roi_report(
         credit.CampaignRoiQuery(**filters, model=model, journey=journey)
     )
@@ -63,7 +64,7 @@ def roi_rows(filters, model, journey="person"):
     return ["campaign", "cost", f"attributed_revenue_{model}", "roi", "currency"], rows
 
 
-def attribution_rows(filters, journey="person"):
+def attribution_rows(filters, journey=JourneyKind.PERSON):
     query = credit.AttributionComparisonQuery(**filters, journey=journey)
     result = credit.run_attribution_comparison(query)
     rows = [

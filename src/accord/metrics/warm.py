@@ -1,5 +1,6 @@
 """Working out the dashboard's attribution before anybody asks for it."""
 
+from accord.attribution.command import JourneyKind
 from accord.metrics import credit
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.journeys import data_stamp, won_journeys
@@ -18,4 +19,5 @@ def work_out_default_dashboard() -> None:
     model = form.cleaned_data["model"]
     credit.run_campaign_roi(credit.CampaignRoiQuery(**filters, model=model, journey=journey))
     if Touchpoint.objects.exists():
-        won_journeys("account" if journey == "person" else "person", data_stamp())
+        other = JourneyKind.ACCOUNT if journey == JourneyKind.PERSON else JourneyKind.PERSON
+        won_journeys(other, data_stamp())
