@@ -8,13 +8,16 @@ writers call it with every id they touched. `rebuild` works both out again from 
 after a restore, for an existing database (the migration that made the tables), and by the
 worker each night, which also takes in what was written around the services (the admin,
 deletions by hand).
+
+Rollups of higher layers that are kept by the lead's segment (the SLA's, `accord.handoff.rollups`)
+follow it with `follow_segments`: `refresh_people` tells them whose region or industry changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 
 from django.db import connection
@@ -30,6 +33,16 @@ from accord.crm.models import (
 
 CHUNK = 5_000  # ids in one statement (SQLite binds at most 32,766 values)
 REBUILD_OVER = 100_000  # people at once: rebuilding every row then costs less
+
+
+_followers: list[Callable[[list[int]], None]] = []
+
+
+def follow_segments(refresh: Callable[[list[int]], None]) -> None:
+    """Have `refresh` called with the people whose segment `refresh_people` saw change, in the
+    same transaction (an app registers it when it is ready: this layer cannot import it)."""
+    if refresh not in _followers:
+        _followers.append(refresh)
 
 
 def stage_case(column: str) -> str:
@@ -107,7 +120,9 @@ def refresh_people(person_ids: Iterable[int]) -> None:
     ids = sorted(set(person_ids))
     if len(ids) > REBUILD_OVER:
         rebuild()
+        _tell_followers(ids)  # whose segment changed is not known: every one of them
         return
+    resegmented: list[int] = []
     table = StagesReached._meta.db_table
     others = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
     chunks = iter(ids)
@@ -134,10 +149,20 @@ def refresh_people(person_ids: Iterable[int]) -> None:
                     f"DELETE FROM {table} WHERE person_id IN ({', '.join(['%s'] * len(gone))})",
                     gone,
                 )
+            resegmented += (
+                pid for pid, (row, _) in now.items() if pid in kept and kept[pid][2:4] != row[2:4]
+            )
             delta = Counter(_key(now[row[0]][0]) for row in changed)
             delta.subtract(_key(kept[row[0]]) for row in changed if row[0] in kept)
             delta.subtract(_key(kept[pid]) for pid in gone)
             _add_counts(cursor, delta)
+    _tell_followers(resegmented)
+
+
+def _tell_followers(person_ids: list[int]) -> None:
+    if person_ids:
+        for refresh in _followers:
+            refresh(person_ids)
 
 
 def refresh_accounts(account_ids: Iterable[int]) -> None:

@@ -191,6 +191,8 @@ class Handoff(models.Model):
         ]
         indexes = [
             models.Index(fields=["assigned_to", "status"], name="handoff_inbox"),
+            # the SLA's rollup works out a day's handoffs again (`handoff.rollups`)
+            models.Index(fields=["handed_off_at"], name="handoff_handed_off_at"),
             models.Index(fields=["team", "status"], name="handoff_team_inbox"),
             models.Index(
                 fields=["first_touch_due_at"],
@@ -218,3 +220,24 @@ class Handoff(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class SlaDay(models.Model):
+    """A rollup kept by `handoff.rollups`: the handoffs of a day (UTC) in a segment (the region
+    and industry of the lead's account) that count for the SLA, those not passed on to another
+    rep, and how many of them had their first touch and their decision in time."""
+
+    day = models.DateField()
+    region = models.CharField(max_length=100, blank=True, default="")
+    industry = models.CharField(max_length=100, blank=True, default="")
+    handoffs = models.IntegerField()
+    touched = models.IntegerField()  # first touched by the deadline
+    decided = models.IntegerField()  # decided by the deadline
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region", "industry"], name="sla_day_key")
+        ]
+
+    def __str__(self):
+        return f"{self.handoffs} handoffs on {self.day}"

@@ -26,7 +26,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accord.audit.services import record_changes
+from accord.crm import rollups as crm_rollups
 from accord.crm.models import Account, LifecycleStage, Person
+from accord.handoff import rollups
 from accord.handoff.alerts import alert_lead_routed
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.terms import SlaTerms
@@ -89,6 +91,9 @@ def route_locked(
         locked.account = account
         changed.append("account")
     locked.save(update_fields=changed)
+    if "account" in changed:  # the lead joins the account's segment
+        crm_rollups.refresh_people([locked.pk])
+    rollups.refresh_days([at])
     return handoff
 
 
@@ -113,6 +118,7 @@ def do_reroute(
     reason = f"{choice.reason}, after {missed.assigned_to} missed the first touch"
     moved = _hand_over(person, replace(choice, reason=reason), terms, at, previous=missed)
     person.save(update_fields=["owner", "updated_at"])
+    rollups.refresh_days([missed.handed_off_at, at])
     return moved
 
 
@@ -229,7 +235,7 @@ def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dic
     """`_hand_over` for many leads: the handoffs, the owners' history and the people in one
     statement each, then each rep's alert."""
     calendars: dict[int, object] = {}
-    handoffs, history = [], []
+    handoffs, history, joined = [], [], []
     for person, choice, account in chosen:
         team = choice.rule.team
         calendar = calendars.get(team.pk) or calendars.setdefault(
@@ -239,6 +245,7 @@ def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dic
         person.owner = choice.user
         if person.account_id is None and account is not None:
             person.account = account
+            joined.append(person.pk)
         person.updated_at = at
         handoff = _handoff(person, choice, terms, at, calendar)
         handoff.captured_at = captured_at.get(person.pk)
@@ -248,6 +255,8 @@ def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dic
         rows = [(pk, old, new) for pk, old, new, why in history if why == reason]
         record_changes(rows, record_type="person", field="owner", reason=reason, at=at)
     Person.objects.bulk_update([p for p, _, _ in chosen], ["owner", "account", "updated_at"])
+    crm_rollups.refresh_people(joined)  # they join their account's segment
+    rollups.refresh_days([at])
     for handoff in handoffs:
         alert_lead_routed(handoff)
     return {h.person_id: h for h in handoffs}

@@ -15,6 +15,7 @@ from accord.audit.services import Action, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
 from accord.handoff import access as handoff_access
+from accord.handoff import rollups
 from accord.handoff.alerts import (
     alert_lead_rejected,
     alert_lead_routed,
@@ -114,6 +115,7 @@ def do_record_first_touch(handoff: Handoff, rep: User, *, at=None) -> Handoff:
     if locked.first_touched_at is None:
         locked.first_touched_at = at or timezone.now()
         locked.save(update_fields=["first_touched_at"])
+        rollups.refresh_days([locked.handed_off_at])
     return _refresh(handoff, locked)
 
 
@@ -135,6 +137,7 @@ def _accept(locked: Handoff, rep: User, at: dt.datetime, *, reason: str = "") ->
     locked.decided_at = at
     locked.first_touched_at = locked.first_touched_at or at
     locked.save(update_fields=["status", "decided_at", "first_touched_at"])
+    rollups.refresh_days([locked.handed_off_at])
     do_change_lifecycle_stage(
         locked.person, LifecycleStage.SAL, by=rep, reason=reason or "accepted by rep", at=at
     )
@@ -172,6 +175,7 @@ def do_reject(
     locked.reject_reason = reason_code
     locked.comment = comment.strip()
     locked.save(update_fields=["status", "decided_at", "reject_reason", "comment"])
+    rollups.refresh_days([locked.handed_off_at])
     label = RejectReason(reason_code).label.lower()
     stage, why = terms.stage_after_reject(reason_code), f"rejected by rep: {label}"
     if stage == LifecycleStage.DISQUALIFIED:
@@ -229,6 +233,7 @@ def do_reassign(handoff: Handoff, head: User, to_rep: User, *, at=None) -> Hando
         status=Handoff.Status.ASSIGNED if locked.decided_at is None else Handoff.Status.ACCEPTED,
         **{field: getattr(locked, field) for field in _CLOCK_FIELDS},
     )
+    rollups.refresh_days([moved.handed_off_at])  # the clocks counted in the new handoff
     _set_owner(locked.person, to_rep, head, moved.reason)
     alert_lead_routed(moved)
     handoff.refresh_from_db()

@@ -1,9 +1,9 @@
 """Every rollup the dashboard reads, worked out again from the records.
 
-The services keep each rollup as they write (`accord.crm.rollups` for the funnel and velocity);
-this rebuilds them all at once: for a database written around the services (the demo, a
-restore from elsewhere, an edit by hand), by `accord rollups --rebuild` and by the worker each
-night.
+The services keep each rollup as they write (`accord.crm.rollups` for the funnel and velocity,
+`accord.handoff.rollups` for the SLA); this rebuilds them all at once: for a database written
+around the services (the demo, a restore from elsewhere, an edit by hand), by `accord rollups
+--rebuild` and by the worker each night.
 """
 
 from dataclasses import dataclass
@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accord.crm import rollups as funnel
+from accord.handoff import rollups as sla
 
 
 @dataclass(frozen=True)
 class RollupsRebuilt:
     people: int
+    handoffs: int  # those the SLA counts
 
 
 @transaction.atomic
 def rebuild_rollups() -> RollupsRebuilt:
     """In one transaction: the dashboard reads the old rollups until the new ones commit."""
-    return RollupsRebuilt(people=funnel.rebuild())
+    return RollupsRebuilt(people=funnel.rebuild(), handoffs=sla.rebuild())

@@ -17,6 +17,7 @@ from accord.agreement.models import AgreementVersion
 from accord.crm.models import LifecycleChange, PipelineStage
 from accord.crm.rollups import refresh_people
 from accord.handoff.models import Handoff, RejectReason
+from accord.handoff.rollups import refresh_days
 from accord.metrics import credit
 from accord.metrics import queries as q
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
@@ -131,7 +132,7 @@ def handoff(team, rep, at, **fields):
     fields.setdefault(
         "decided_at", at + dt.timedelta(hours=1) if "reject_reason" in fields else None
     )
-    return Handoff.objects.create(
+    made = Handoff.objects.create(
         person=PersonFactory(),
         assigned_to=rep,
         team=team,
@@ -141,6 +142,8 @@ def handoff(team, rep, at, **fields):
         decision_due_at=at + dt.timedelta(days=2),
         **fields,
     )
+    refresh_days([at])  # written around the services
+    return made
 
 
 def test_sla_compliance_shows_both_teams_month_by_month(sales_team, rep):

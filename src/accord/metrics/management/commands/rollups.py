@@ -24,6 +24,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rebuilt = rebuild_rollups()
         self.stdout.write(
-            f"Rebuilt the dashboard's rollups: {rebuilt.people:,} people "
+            f"Rebuilt the dashboard's rollups: {rebuilt.people:,} people, "
+            f"{rebuilt.handoffs:,} handoffs "
             f"in {time.perf_counter() - started:.1f} s"
         )
