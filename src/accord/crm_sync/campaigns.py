@@ -34,7 +34,7 @@ from accord.touchpoints.members import (
     member_touch_kind,
 )
 from accord.touchpoints.models import Campaign, Channel, Touchpoint
-from accord.touchpoints.services import check_campaign_change
+from accord.touchpoints.services import check_campaign_change, do_archive_touches
 
 
 def campaign_channel(campaign_type: str) -> str:
@@ -254,7 +254,7 @@ def apply_activities(
 ) -> PageOutcome:
     """A call, meeting or e-mail a rep logged with a contact is a sales touch of that person,
     then, as an import makes it (`activity_touch`); a note or an e-mail never delivered is
-    none, and one that stops being one (an e-mail that bounced) takes its touch with it."""
+    none, and one that stops being one (an e-mail that bounced) has its touch archived."""
     outcome = PageOutcome(pulled=len(records))
     crm = connection.get_kind_display()
     synced = _synced(connection, obj, [r.remote_id for r in records])
@@ -416,8 +416,9 @@ def remove_pulled(
     connection: Connection, obj: SyncObject, removals: Sequence[Removal], *, at: dt.datetime
 ) -> int:
     """A campaign deleted in the CRM stays in Accord with its touches (history and credit are
-    kept), no longer linked; a member removed from a campaign, or a logged call or meeting
-    deleted, takes its touch with it (it was a mistake); a deal's contact role removed is no
+    kept), no longer linked; a member removed from a campaign, or a logged call, meeting or
+    e-mail deleted, has its touch archived (kept, out of every count and credit); a deal's
+    contact role removed is no
     longer kept, and the primary one removed leaves the deal without a primary contact."""
     crm = connection.get_kind_display()
     rows = _synced(connection, obj, [r.remote_id for r in removals])
@@ -460,18 +461,8 @@ def _remove_role(connection: Connection, row: SyncedRecord, reason: str, at) -> 
 
 
 def _drop_touch(touch_id: int, reason: str, at: dt.datetime) -> int:
-    deleted, _ = Touchpoint.objects.filter(pk=touch_id).delete()
-    if deleted:
-        record_change(
-            actor=None,
-            action=Action.CHANGED,
-            record_type="touchpoint",
-            record_id=touch_id,
-            field="",
-            reason=reason,
-            at=at,
-        )
-    return 1 if deleted else 0
+    """The touch leaves the live ones, archived with the reason (kept, out of every count)."""
+    return do_archive_touches([touch_id], reason=reason, at=at)
 
 
 APPLY = {

@@ -124,3 +124,23 @@ class ValueMapping(models.Model):
     def __str__(self):
         where = f" in pipeline {self.pipeline!r}" if self.pipeline else ""
         return f"{self.get_kind_display()} {self.source_value!r}{where} → {self.accord_value}"
+
+
+class CampaignMembership(models.Model):
+    """A person's membership of a campaign as a CRM export last listed it, and the touch it
+    made: a member absent from a later export of that campaign's members was removed in the
+    CRM, and its touch is archived."""
+
+    campaign = models.ForeignKey("touchpoints.Campaign", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("crm.Person", on_delete=models.CASCADE, related_name="+")
+    touch = models.ForeignKey(
+        "touchpoints.Touchpoint", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="campaign_membership_once")
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} in campaign {self.campaign_id}"

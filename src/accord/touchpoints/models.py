@@ -138,6 +138,29 @@ class Touchpoint(models.Model):
         return f"{self.kind} by {self.person_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+class ArchivedTouch(models.Model):
+    """A touch taken off the live ones because the CRM no longer has what made it (a campaign
+    member removed, a logged call deleted): kept here with why and when, out of every count,
+    score and credit, which read the live touches alone. `touch_id` is the id it had, as the
+    audit trail names it."""
+
+    touch_id = models.BigIntegerField()
+    person = models.ForeignKey(
+        "crm.Person", on_delete=models.CASCADE, related_name="archived_touches"
+    )
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    kind = models.CharField("type", max_length=16, choices=TouchKind.choices)
+    occurred_at = models.DateTimeField()
+    archived_at = models.DateTimeField()
+    reason = models.CharField(max_length=500)
+
+    def __str__(self):
+        return f"{self.kind} by {self.person_id}, archived {self.archived_at:%Y-%m-%d}"
+
+
 class ChannelRule(models.Model):
     """One rule of the ordered channel classification; the first match names the channel.
 

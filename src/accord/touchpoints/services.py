@@ -1,12 +1,14 @@
 """Writes to campaigns and to the channel rules. Classification rereads the active rules on every
 call, so a change made here takes effect at the next touch classified, in every process."""
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from accord.audit.services import record_changes
 from accord.crm.services import Conflict, InvalidChange
-from accord.touchpoints.models import Campaign, ChannelRule
+from accord.touchpoints.models import ArchivedTouch, Campaign, ChannelRule, Touchpoint
 
 # Rules of the apps above that every change of a campaign must pass (the joint plan's: no
 # campaign goes live on sales unannounced). Those apps add theirs when they load
@@ -73,3 +75,33 @@ def do_delete_channel_rules(rules) -> int:
     ids = [rule.pk for rule in rules]
     deleted, _ = ChannelRule.objects.filter(pk__in=ids).delete()
     return deleted
+
+
+def do_archive_touches(touch_ids: Iterable[int], *, reason: str, at: dt.datetime) -> int:
+    """Take touches off the live ones, keeping each as an ArchivedTouch with the reason, and
+    say so in the audit trail; returns how many were archived. Call it inside the change's
+    transaction."""
+    fields = ("id", "person_id", "campaign_id", "channel", "kind", "occurred_at")
+    rows = list(Touchpoint.objects.filter(pk__in=list(touch_ids)).values_list(*fields))
+    if not rows:
+        return 0
+    ArchivedTouch.objects.bulk_create(
+        [
+            ArchivedTouch(
+                **dict(zip(("touch_id", *fields[1:]), row, strict=True)),
+                archived_at=at,
+                reason=reason[:500],
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+    Touchpoint.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    record_changes(
+        [(row[0], None, at) for row in rows],
+        record_type="touchpoint",
+        field="archived_at",
+        reason=reason,
+        at=at,
+    )
+    return len(rows)

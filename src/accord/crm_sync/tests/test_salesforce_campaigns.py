@@ -13,7 +13,7 @@ from accord.crm_sync.salesforce.client import Credentials, Pacer
 from accord.crm_sync.salesforce.connector import Salesforce
 from accord.crm_sync.services import do_sync
 from accord.imports.mappings import do_set_mapping
-from accord.touchpoints.models import Campaign, Channel, Touchpoint
+from accord.touchpoints.models import ArchivedTouch, Campaign, Channel, Touchpoint
 
 
 @pytest.fixture
@@ -110,7 +110,9 @@ def test_a_campaign_goes_live_in_accord_only_as_the_joint_plan_allows(sync, sale
     assert "cannot go live on sales unannounced" in reason
 
 
-def test_a_member_removed_in_salesforce_takes_its_touch_and_a_response_moves_it(sync, salesforce):
+def test_a_member_removed_in_salesforce_has_its_touch_archived_and_a_response_moves_it(
+    sync, salesforce
+):
     campaign = salesforce.create("Campaign", Name="Expo", Type="Trade Show")
     first = salesforce.create(
         "CampaignMember", CampaignId=campaign, LeadId=_lead(salesforce, 1), HasResponded=False
@@ -131,6 +133,9 @@ def test_a_member_removed_in_salesforce_takes_its_touch_and_a_response_moves_it(
     assert AuditEntry.objects.filter(
         record_type="touchpoint", reason__contains="removed in Salesforce"
     ).exists()
+    archived = ArchivedTouch.objects.get()
+    assert (archived.person.email, archived.campaign.name) == ("lead2@acme.example", "Expo")
+    assert archived.reason == f"campaign member {second} removed in Salesforce"
 
 
 def test_a_deleted_campaign_stays_in_accord_with_its_touches(sync, salesforce):

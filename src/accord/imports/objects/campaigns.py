@@ -1,18 +1,23 @@
 """A CRM's campaigns, their members and the contacts of its deals, from its export files.
 
 Campaigns are matched by the CRM's id, then by name; a member becomes a touch of its campaign by
-the person, at the moment they responded (or became a member), matched again on importing the
-file twice; every contact role of a deal is kept, the primary one naming the deal's primary
-contact. The campaigns,
+the person, at the moment they responded (or became a member), kept with the membership so that
+importing the file again changes that touch and a member no longer listed has it archived; every
+contact role of a deal is kept, the primary one naming the deal's primary contact. The campaigns,
 leads, contacts and deals a file names are imported first."""
 
 import datetime as dt
+from collections import Counter
+
+from django.utils import timezone
 
 from accord.crm.models import DealContact, Opportunity, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
+from accord.imports.models import CampaignMembership
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
 from accord.touchpoints.members import campaign_kind, member_touch_kind
 from accord.touchpoints.models import Campaign, Touchpoint
+from accord.touchpoints.services import do_archive_touches
 
 CAMPAIGN_FIELDS = ("name", "channel", "kind", "status", "start_date", "end_date", "cost")
 
@@ -68,15 +73,37 @@ def plan_campaigns(parsed: ParsedFile, reason: str, progress: bool = False) -> P
     return Plan(counts={"campaigns": counts}, write=write)
 
 
+def _member_touch(values: dict, campaign: int, person: int, channel: str, at) -> dict:
+    responded = bool(values.get("responded") or values.get("responded_at"))
+    return {
+        "person_id": person,
+        "campaign_id": campaign,
+        "occurred_at": at,
+        "kind": member_touch_kind(channel, responded),
+        "channel": channel,
+    }
+
+
 def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:
+    """Each member is one touch of its campaign, kept with the membership: a member who
+    responded since moves their touch to when they responded. The file lists the whole
+    membership of each campaign it names, so a member an earlier import took that it no longer
+    lists was removed in the CRM: their touch is archived (kept, out of every count and
+    credit), and the result says so."""
     system, label = parsed.fmt.system, SYSTEM_LABELS[parsed.fmt.system]
     people = SourceIndex(SourceRecord.ObjectType.PERSON)
     campaigns = SourceIndex(SourceRecord.ObjectType.CAMPAIGN)
     channels = dict(Campaign.objects.values_list("id", "channel"))
     key_fields = ("person_id", "campaign_id", "occurred_at", "kind", "channel")
-    existing = set(Touchpoint.objects.filter(campaign__isnull=False).values_list(*key_fields))
+    touches = {
+        row[:-1]: row[-1]
+        for row in Touchpoint.objects.filter(campaign__isnull=False).values_list(*key_fields, "id")
+    }
+    memberships = {
+        (m.campaign_id, m.person_id): m for m in CampaignMembership.objects.select_related("touch")
+    }
     counts = Counts()
-    planned: set[tuple] = set()
+    listed: dict[tuple[int, int], dict] = {}  # (campaign, person) -> the touch's fields
     for record in parsed.records:
         values = record.values
         campaign = campaigns.find([(system, values["campaign_source_id"])])
@@ -107,22 +134,69 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
             continue
         if isinstance(at, dt.date) and not isinstance(at, dt.datetime):
             at = dt.datetime.combine(at, dt.time(), dt.UTC)
-        channel = channels[campaign]
-        responded = bool(values.get("responded") or values.get("responded_at"))
-        key = (person, campaign, at, member_touch_kind(channel, responded), channel)
-        if key in existing:
+        listed[(campaign, person)] = _member_touch(values, campaign, person, channels[campaign], at)
+
+    creates, updates, links = [], [], []  # links: memberships of touches made before
+    for key, fields in listed.items():
+        membership = memberships.get(key)
+        touch = membership.touch if membership else None
+        if touch is None:
+            found = touches.get(tuple(fields[f] for f in key_fields))
+            if found is None:
+                creates.append((key, fields))
+                counts.created += 1
+                continue
+            links.append((key, found))
             counts.unchanged += 1
-        elif key not in planned:
-            planned.add(key)
-            counts.created += 1
+        elif any(getattr(touch, f) != v for f, v in fields.items()):
+            updates.append((touch, fields))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    named = {campaign for campaign, _ in listed}
+    removed = [m for key, m in memberships.items() if key[0] in named and key not in listed]
+    names = dict(Campaign.objects.filter(pk__in=named).values_list("id", "name"))
+    notes = [
+        f"{n} member{'s' if n > 1 else ''} of {names[c]!r} no longer listed (removed in "
+        f"{label}): {'their touches' if n > 1 else 'its touch'} archived"
+        for c, n in Counter(m.campaign_id for m in removed if m.touch_id).items()
+    ]
 
     def write():
-        Touchpoint.objects.bulk_create(
-            [Touchpoint(**dict(zip(key_fields, key, strict=True))) for key in planned],
-            batch_size=1000,
+        made = Touchpoint.objects.bulk_create(
+            [Touchpoint(**fields) for _, fields in creates], batch_size=1000
         )
+        for touch, fields in updates:
+            for name, value in fields.items():
+                setattr(touch, name, value)
+        Touchpoint.objects.bulk_update(
+            [touch for touch, _ in updates], ["occurred_at", "kind", "channel"], batch_size=1000
+        )
+        for (campaign, person), touch in [
+            *zip([key for key, _ in creates], [t.pk for t in made], strict=True),
+            *links,
+        ]:
+            memberships[(campaign, person)] = CampaignMembership(
+                pk=getattr(memberships.get((campaign, person)), "pk", None),
+                campaign_id=campaign,
+                person_id=person,
+                touch_id=touch,
+            )
+        CampaignMembership.objects.bulk_create(
+            [m for m in memberships.values() if m.pk is None], batch_size=1000
+        )
+        relinked = {key for key, _ in creates} | {key for key, _ in links}
+        CampaignMembership.objects.bulk_update(
+            [m for key, m in memberships.items() if m.pk and key in relinked], ["touch"]
+        )
+        do_archive_touches(
+            [m.touch_id for m in removed if m.touch_id],
+            reason=f"no longer a member of the campaign in {reason}",
+            at=timezone.now(),
+        )
+        CampaignMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
 
-    return Plan(counts={"touchpoints": counts}, write=write)
+    return Plan(counts={"touchpoints": counts}, write=write, notes=notes)
 
 
 def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from accord.crm.models import DealContact, Opportunity
 from accord.imports.mappings import do_set_mapping
 from accord.imports.tests.helpers import FIXTURES, run_import, write_csv
-from accord.touchpoints.models import Campaign, Channel, Touchpoint
+from accord.touchpoints.models import ArchivedTouch, Campaign, Channel, Touchpoint
 
 
 @pytest.fixture
@@ -93,3 +93,50 @@ def test_every_contact_role_is_kept_with_its_role_and_only_the_primary_names_the
 
     again = run_import(roles)
     assert "contact roles          0 created          0 updated          2 unchanged" in again
+
+
+def test_a_member_no_longer_listed_has_its_touch_archived_and_one_who_responded_moves(
+    org, tmp_path
+):
+    run_import(FIXTURES / "salesforce-campaigns.csv")
+    members = FIXTURES / "salesforce-campaign-members.csv"
+    run_import(members)
+    lines = members.read_text().splitlines()
+    header, olivia = lines[0], lines[2]
+    responded = olivia.replace('"Sent","false","",', '"Opened","true","2024-01-09",')
+    came = (
+        '"00v5g00000AbCfAAAV","7015g000000AbCdAAG","","0035g00000PqRsAAAV","Attended","true",'
+        '"2024-03-01","2024-02-21T09:00:00.000Z"'
+    )
+    # The webinar's members now: Emma was removed in Salesforce and Olivia added; Olivia has
+    # answered the newsletter since.
+    again = write_csv(tmp_path, "members.csv", f"{header}\n{responded}\n{came}\n")
+
+    said = run_import(again)
+
+    assert (
+        "1 member of 'Spring webinar 2024' no longer listed (removed in Salesforce): its touch "
+        "archived" in said
+    )
+    assert "touchpoints            1 created          1 updated          0 unchanged" in said
+    olivia = Touchpoint.objects.filter(person__email="olivia.brown@tailspin.example")
+    assert sorted((t.kind, t.occurred_at.date()) for t in olivia) == [
+        ("email_click", dt.date(2024, 1, 9)),
+        ("event", dt.date(2024, 3, 1)),
+    ]
+    archived = ArchivedTouch.objects.get()
+    assert (archived.person.email, archived.campaign.name, archived.kind) == (
+        "emma.schmidt@fabrikam.example",
+        "Spring webinar 2024",
+        "event",
+    )
+    assert "no longer a member of the campaign in import members.csv" in archived.reason
+
+    # Listed again, the member makes a touch again; the archived one stays as it was (and
+    # Olivia, no longer listed in the webinar, has hers archived).
+    run_import(members)
+    assert Touchpoint.objects.filter(person__email="emma.schmidt@fabrikam.example").count() == 1
+    assert sorted(ArchivedTouch.objects.values_list("person__email", flat=True)) == [
+        "emma.schmidt@fabrikam.example",
+        "olivia.brown@tailspin.example",
+    ]
