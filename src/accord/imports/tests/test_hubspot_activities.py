@@ -69,3 +69,13 @@ def test_an_activity_of_a_contact_not_imported_refuses_the_file(db):
         refused.value
     )
     assert not Touchpoint.objects.exists()
+
+
+def test_the_e_mails_export_as_a_workbook_reads_as_the_csv_does(contacts):
+    output = run_import(FIXTURES / "hubspot-emails.xlsx")
+
+    assert "as HubSpot e-mails (read as XLSX sheet 'Emails')" in output
+    assert [kind for kind, *_ in touches("ana.garcia@northwind.example")] == [
+        "email_open",
+        "email_click",
+    ]
