@@ -19,6 +19,7 @@ from accord.capture.api import router as capture_router
 from accord.crm.api import router as crm_router
 from accord.crm.schemas import ErrorOut
 from accord.crm.services import Conflict, InvalidChange
+from accord.experiments.api import router as experiments_router
 from accord.goals.api import router as goals_router
 from accord.handoff.api import router as handoff_router
 from accord.imports.api import router as imports_router
@@ -102,6 +103,7 @@ api.add_router("", alignment_router)
 api.add_router("", mindset_router)
 api.add_router("", metrics_router)
 api.add_router("", planning_router)
+api.add_router("", experiments_router)
 api.add_router("", goals_router)
 api.add_router("", handoff_router)
 api.add_router("", audit_router)

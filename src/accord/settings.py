@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accord.demo",
     "accord.web",
     "accord.journeys",
+    "accord.experiments",
     "accord.capture",
     "accord.metrics",
     "accord.planning",

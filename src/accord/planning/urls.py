@@ -12,5 +12,6 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("campaigns/<int:campaign_id>/plan/", views.write_plan, name="plan"),
     path("campaigns/<int:campaign_id>/sign/", views.sign, name="sign"),
+    path("campaigns/<int:campaign_id>/holdout/", views.hold_out, name="holdout"),
     path("campaigns/<int:campaign_id>/rate/", views.rate, name="rate"),
 ]

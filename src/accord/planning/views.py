@@ -8,8 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accord.crm.models import FUNNEL_ORDER, LifecycleStage
+from accord.crm.services import Conflict, InvalidChange
+from accord.experiments import selectors as experiments
+from accord.experiments.services import do_start_experiment
 from accord.planning import selectors, services
-from accord.planning.forms import NoticeForm, PlanForm, RatingForm, StageForm
+from accord.planning.forms import HoldoutForm, NoticeForm, PlanForm, RatingForm, StageForm
 from accord.planning.measures import PERIOD_DAYS, Period, measure_stages
 from accord.planning.models import BuyingStep
 from accord.planning.services import NotAllowed, PlanningRefused
@@ -120,7 +123,7 @@ def _plan(campaign: Campaign):
 
 
 @login_required
-def campaign(request, campaign_id: int, plan_form=None):
+def campaign(request, campaign_id: int, plan_form=None, holdout_form=None):
     shown = get_object_or_404(Campaign.objects.select_related("owner_team"), pk=campaign_id)
     user = request.user
     plan = selectors.get_plan(shown)
@@ -128,6 +131,12 @@ def campaign(request, campaign_id: int, plan_form=None):
     may_rate = _allowed(services.check_may_rate, user, shown)
     own = selectors.get_own_rating(user, shown) if may_rate else None
     ratings = list(selectors.list_ratings(user, shown))
+    experiment = experiments.experiment_of(shown)
+    may_hold_out = (
+        experiment is None
+        and access.may_hold_out_audience(user)
+        and shown.status not in (Campaign.Status.COMPLETED, Campaign.Status.CANCELLED)
+    )
     context = {
         "campaign": shown,
         "plan": plan,
@@ -140,8 +149,13 @@ def campaign(request, campaign_id: int, plan_form=None):
         "useful_count": sum(rating.useful for rating in ratings),
         "sees_all_ratings": access.sees_every_rating(user),
         "may_change": access.may_write(user, "campaign", "update"),
+        "experiment": experiment and experiments.measure_experiment(experiment),
+        "holdout_form": holdout_form or (HoldoutForm() if may_hold_out else None),
+        "has_errors": bool(holdout_form and holdout_form.errors),
+        "forms": [holdout_form],
     }
-    return render(request, "planning/campaign.html", context, status=400 if plan_form else 200)
+    status = 400 if plan_form or holdout_form else 200
+    return render(request, "planning/campaign.html", context, status=status)
 
 
 def _rating_form(own) -> RatingForm:
@@ -174,6 +188,37 @@ def write_plan(request, campaign_id: int):
             messages.success(request, "The plan is saved.")
             return redirect("planning:campaign", campaign_id=campaign_id)
     return campaign(request, campaign_id, plan_form=form)
+
+
+# the service's fields as the form names them; a refusal of the campaign itself is the form's
+HOLDOUT_FIELDS = {
+    "held_out_share": "held_out_percent",
+    "minimum_effect": "minimum_effect_points",
+    "seed": "seed",
+}
+
+
+@login_required
+@require_POST
+def hold_out(request, campaign_id: int):
+    """Marketing holds out part of the campaign's audience (`experiments.services`)."""
+    shown = get_object_or_404(Campaign, pk=campaign_id)
+    if not access.may_hold_out_audience(request.user):
+        raise PermissionDenied("Only marketing holds out a campaign's audience")
+    form = HoldoutForm(request.POST)
+    if form.is_valid():
+        try:
+            started = do_start_experiment(request.user, shown, form.holdout())
+        except (InvalidChange, Conflict) as exc:
+            form.add_error(HOLDOUT_FIELDS.get(exc.field), exc.message)
+        else:
+            messages.success(
+                request,
+                f"{started.held_out:,} people are held out of {shown} and "
+                f"{started.exposed:,} may be sent it.",
+            )
+            return redirect("planning:campaign", campaign_id=campaign_id)
+    return campaign(request, campaign_id, holdout_form=form)
 
 
 @login_required

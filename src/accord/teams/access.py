@@ -30,6 +30,7 @@ Everything else, one row per rule ("a member" is anyone in the marketing or sale
 |            | may_write_campaign_plan              | marketers, the marketing head, an admin
 |            | may_sign_campaign_plan, signing_team | the marketing head, the sales head
 |            | may_rate_campaign                    | a sales rep
+|            | may_hold_out_audience                | marketers, the marketing head, an admin
 |            | sees_every_rating                    | all but reps (a rep reads their own)
 | mindset    | may_answer_mindset                   | a member
 |            | may_start_mindset_round              | a head, an admin
@@ -387,6 +388,11 @@ def may_edit_buying_process(user: User) -> bool:
 
 def may_write_campaign_plan(user: User) -> bool:
     """Campaign plans are written by marketing (and admins)."""
+    return audience_of(user) in (Audience.MARKETING, Audience.ADMIN)
+
+
+def may_hold_out_audience(user: User) -> bool:
+    """A campaign's holdout experiment is started by marketing (and admins)."""
     return audience_of(user) in (Audience.MARKETING, Audience.ADMIN)
 
 
