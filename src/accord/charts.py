@@ -32,7 +32,7 @@ def label_lines(label: str) -> list[str]:
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: float
     y: int
     width: float
 
@@ -61,13 +61,14 @@ class BarChart:
     width: int = WIDTH
 
 
-def bar_chart(title: str, rows: list[tuple[str, int]]) -> BarChart:
-    """One horizontal bar per (label, value), scaled so the largest value fills the bar area."""
+def bar_chart(title: str, rows: list[tuple[str, float]]) -> BarChart:
+    """One horizontal bar per (label, value), scaled so the largest value fills the bar area;
+    a value below zero has no bar, only its figure."""
     largest = max((value for _, value in rows), default=0)
     bars, top = [], 0
     for label, value in rows:
         y = top + LABEL_HEIGHT * len(label_lines(label))
-        width = round(BAR_AREA * value / largest, 1) if largest else 0
+        width = round(BAR_AREA * max(value, 0) / largest, 1) if largest > 0 else 0
         bars.append(Bar(label=label, value=value, y=y, width=width))
         top = y + BAR_HEIGHT + ROW_GAP
     return BarChart(title=title, bars=bars, height=max(top, LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP))

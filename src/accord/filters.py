@@ -28,3 +28,15 @@ def money_rounded(amount, currency: str = "") -> str:
 def label(code: str, vocabulary: str) -> str:
     """`{{ v.from_stage|label:"stage" }}` is "Marketing qualified lead"."""
     return label_of(code, vocabulary)
+
+
+@register.filter
+def percent(share) -> str:
+    """A share as a percentage to one decimal: 0.1234 is "12.3%"."""
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+@register.filter
+def points(difference) -> str:
+    """A difference of two rates in percentage points, signed: 0.021 is "+2.1 points"."""
+    return "–" if difference is None else f"{difference * 100:+.1f} points"

@@ -122,6 +122,9 @@ class CounterfactualCredit(BaseModel):
     calibration_error: float | None = None
     baseline_revenue: float | None = None
     refused: str = ""
+    journeys: dict[str, int] = Field(
+        default_factory=dict, description="The journeys each channel touched"
+    )
 
 
 def _counterfactual(touches: pl.DataFrame) -> CounterfactualCredit:
@@ -144,6 +147,7 @@ def _counterfactual(touches: pl.DataFrame) -> CounterfactualCredit:
         held_out_auc=fit["held_out_auc"],
         calibration_error=fit["calibration_error"],
         baseline_revenue=fit["baseline_value"],
+        journeys=dict(touches.group_by("channel").agg(pl.col("journey_id").n_unique()).iter_rows()),
     )
 
 
@@ -193,7 +197,7 @@ class CreditCache:
             include={"start", "end", "region", "industry", "journey"}
         )
         key = hashlib.sha256((stamp + filters).encode()).hexdigest()
-        return {model: f"metrics:credit:v2:{self.by}:{model}:{key}" for model in self.models}
+        return {model: f"metrics:credit:v3:{self.by}:{model}:{key}" for model in self.models}
 
     def lookup(self, stamp: str) -> dict[str, Cached]:
         """The models whose credit is cached for the data as it was at `stamp`."""
@@ -244,6 +248,12 @@ def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
         found |= credits.compute(journeys, [m for m in credits.models if m not in found])
     worked_out_at = min((found[model][0] for model in models), default=None)
     return _Credits({m: found[m][1] for m in models}, worked_out_at, changed_since)
+
+
+def caused_by_channel(query: AttributionQuery) -> tuple[CounterfactualCredit, _Credits]:
+    """The counterfactual credit by channel the comparison shows, from the same cache."""
+    credits = _credits(query, "channel", [AttributionModel.COUNTERFACTUAL])
+    return credits.by_model[AttributionModel.COUNTERFACTUAL], credits
 
 
 class CampaignRoiReport(WorkedOut):

@@ -8,9 +8,11 @@ from accord import csvsafe
 from accord.charts import bar_chart
 from accord.metrics import credit
 from accord.metrics import queries as q
+from accord.metrics.experiments import ExperimentsReport, run_experiments_report
 from accord.metrics.forms import DashboardFilters
 from accord.metrics.sections import SECTIONS, attribution_rows, roi_rows
 from accord.metrics.tasks import work_out_again_if_changed
+from accord.touchpoints.models import Channel
 
 TOP_CAMPAIGNS = 12
 
@@ -23,6 +25,7 @@ PANELS = [
     ("attribution", "Attribution compared across models"),
     ("roi", "ROI by campaign"),
     ("pipeline", "Pipeline and revenue by source"),
+    ("experiments", "Experiments: what campaigns added"),
 ]
 
 
@@ -93,6 +96,34 @@ def _attribution(filters, data) -> dict:
     }
 
 
+def _experiments(filters, data) -> dict:
+    report = run_experiments_report(credit.AttributionQuery(**filters, earlier_ok=True))
+    return _worked_out(report) | {"report": report} | _experiment_charts(report)
+
+
+def _experiment_charts(report: ExperimentsReport) -> dict:
+    """Conversion of each arm side by side; each calibrated channel's caused revenue by the
+    model and by its experiment."""
+    rates = [
+        (f"{row.campaign} · {arm}", round(rate * 100, 1))
+        for row in report.experiments
+        for arm, rate in (("exposed", row.exposed_rate), ("held out", row.held_out_rate))
+    ]
+    caused = [
+        (f"{Channel(row.channel).label} · {source}", int(amount))
+        for row in report.calibrations
+        for source, amount in (("model", row.counterfactual), ("experiment", row.calibrated))
+    ]
+    return {
+        "rates_chart": bar_chart("Conversion rate of each arm (%)", rates),
+        "calibration_chart": bar_chart(
+            f"Caused won revenue in {report.currency}: the model's, and calibrated to the "
+            "experiment",
+            caused,
+        ),
+    }
+
+
 def _pipeline(filters, data) -> dict:
     return {
         "pipeline": q.run_pipeline_by_source(q.PipelineBySourceQuery(**filters)),
@@ -108,6 +139,7 @@ PANEL_CONTEXT = {
     "attribution": _attribution,
     "roi": _roi,
     "pipeline": _pipeline,
+    "experiments": _experiments,
 }
 
 
