@@ -28,20 +28,35 @@ class DatabaseStats:
         return asdict(self)
 
 
+LIVE, ARCHIVED = Q(archived_at__isnull=True), Q(archived_at__isnull=False)
+
+
+def _live_and_archived(model, group: str) -> tuple[dict[str, int], int]:
+    """Live records per value of `group`, and how many are archived, in one query."""
+    rows = (
+        model.objects.order_by()
+        .values_list(group)
+        .annotate(live=Count("id", filter=LIVE), archived=Count("id", filter=ARCHIVED))
+    )
+    counts = {value: (live, archived) for value, live, archived in rows}
+    return {k: live for k, (live, _) in counts.items()}, sum(a for _, a in counts.values())
+
+
 def get_database_stats() -> DatabaseStats:
     """The shared numbers: what both teams see on the home page and in `accord stats`. Accounts,
     people and opportunities are the live ones; those archived are counted in `archived`."""
-    people = Person.objects.filter(archived_at__isnull=True)
-    by_stage = dict(people.values_list("lifecycle_stage").annotate(n=Count("id")))
+    by_stage, people_archived = _live_and_archived(Person, "lifecycle_stage")
     people_by_stage = {stage: by_stage.get(stage, 0) for stage in LifecycleStage.values}
-    opportunities = Opportunity.objects.filter(archived_at__isnull=True)
-    opp_rows = dict(opportunities.values_list("stage").annotate(n=Count("id")))
+    opp_rows, opportunities_archived = _live_and_archived(Opportunity, "stage")
     opportunities_by_stage = {stage: opp_rows.get(stage, 0) for stage in PipelineStage.values}
     won = opportunities_by_stage[PipelineStage.CLOSED_WON]
     lost = opportunities_by_stage[PipelineStage.CLOSED_LOST]
     total_opps = sum(opportunities_by_stage.values())
+    accounts = Account.objects.aggregate(
+        live=Count("id", filter=LIVE), archived=Count("id", filter=ARCHIVED)
+    )
     return DatabaseStats(
-        accounts=Account.objects.filter(archived_at__isnull=True).count(),
+        accounts=accounts["live"],
         people=sum(people_by_stage.values()),
         people_by_stage=people_by_stage,
         opportunities=total_opps,
@@ -52,9 +67,9 @@ def get_database_stats() -> DatabaseStats:
         campaigns=Campaign.objects.count(),
         touchpoints=Touchpoint.objects.count(),
         archived={
-            "accounts": Account.objects.filter(archived_at__isnull=False).count(),
-            "people": Person.objects.filter(archived_at__isnull=False).count(),
-            "opportunities": Opportunity.objects.filter(archived_at__isnull=False).count(),
+            "accounts": accounts["archived"],
+            "people": people_archived,
+            "opportunities": opportunities_archived,
         },
     )
 
