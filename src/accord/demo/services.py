@@ -12,6 +12,7 @@ from accord.agreement.services import do_rescore_all
 from accord.crm.models import Account, Opportunity, Person
 from accord.demo.agreement import demo_lead_definition
 from accord.demo.alignment import seed_demo as seed_alignment
+from accord.demo.experiments import seed_experiment
 from accord.demo.generator import SIZES, generate_company
 from accord.demo.goals import seed_demo as seed_goals
 from accord.demo.handoff import seed_demo as seed_handoffs
@@ -101,6 +102,7 @@ def _write_company(seed: int, size: str, today: dt.date, progress: bool) -> dict
     rows.update(seed_mindset(today, seed))
     rows.update(seed_alignment(today, seed))
     rows.update(seed_joint_plan(today, seed))
+    rows.update(seed_experiment(today, seed))
     rows.update(seed_handoffs(today, seed, demo_lead_definition()))
     rows.update(seed_goals(today, seed))
     rows["teams.user"] = len(users)
