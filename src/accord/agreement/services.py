@@ -13,7 +13,7 @@ from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.agreement.tasks import rescore_under
 from accord.alerts.models import Event
 from accord.alerts.services import do_notify
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams import access
 from accord.teams.models import User
@@ -47,7 +47,7 @@ def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
         record_change(
             actor=actor,
             action=action,
-            record_type="agreement",
+            record_type=RecordType.AGREEMENT,
             record_id=version.pk,
             field=field,
             new=detail,
@@ -174,7 +174,7 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
         record_change(
             actor=user,
             action=Action.CHANGED,
-            record_type="agreement",
+            record_type=RecordType.AGREEMENT,
             record_id=previous.pk,
             field="status",
             old=Status.IN_FORCE,

@@ -17,6 +17,24 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
+    class RecordType(models.TextChoices):
+        """What an entry is about: the trail's search and each record's history filter on it
+        (a CRM sync's records also write the type they become, `crm_sync.connector.ObjectType`)."""
+
+        ACCOUNT = "account", "Account"
+        AGREEMENT = "agreement", "Agreement"
+        CAMPAIGN = "campaign", "Campaign"
+        EXPORT = "export", "Export"
+        MINDSET_ROUND = "mindset round", "Mindset round"
+        OPPORTUNITY = "opportunity", "Opportunity"
+        PERSON = "person", "Person"
+        REWARD_PLAN = "reward_plan", "Reward plan"
+        SYNC_CONNECTION = "sync_connection", "CRM sync connection"
+        SYNC_FIELD_OWNER = "sync_field_owner", "CRM sync field owner"
+        TOUCHPOINT = "touchpoint", "Touchpoint"
+        USER = "user", "User"
+        VALUE_MAPPING = "value_mapping", "Value mapping"
+
     class Action(models.TextChoices):
         CREATED = "created", "Created"
         CHANGED = "changed", "Changed"

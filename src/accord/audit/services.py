@@ -19,6 +19,7 @@ from accord.crm import bulk
 from accord.logs import current_request_id
 
 Action = AuditEntry.Action
+RecordType = AuditEntry.RecordType
 BATCH = 20_000
 
 
@@ -192,7 +193,7 @@ def record_column_changes(
         "at": at or timezone.now(),
         "actor_id": _actor_id(actor),
         "action": Action.CHANGED.value,
-        "record_type": record_type,
+        "record_type": str(record_type),  # a RecordType as its stored text, like the action
         "field": field,
         "reason": reason[:500],
         "request_id": current_request_id.get(),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm.models import DealContact, Opportunity, SourceRecord
 from accord.crm.services import InvalidChange
 from accord.crm_sync.connector import ObjectType, RemoteRecord, Removal, SyncObject
@@ -124,7 +124,7 @@ def apply_campaigns(
             record_change(
                 actor=None,
                 action=Action.CREATED,
-                record_type="campaign",
+                record_type=RecordType.CAMPAIGN,
                 record_id=campaign.pk,
                 field="",
                 new=campaign.name,
@@ -137,7 +137,7 @@ def apply_campaigns(
                 record_change(
                     actor=None,
                     action=Action.CHANGED,
-                    record_type="campaign",
+                    record_type=RecordType.CAMPAIGN,
                     record_id=campaign.pk,
                     field=name,
                     old=getattr(campaign, name),
@@ -318,7 +318,7 @@ def _write_touch(
         record_change(
             actor=None,
             action=Action.CHANGED,
-            record_type="touchpoint",
+            record_type=RecordType.TOUCHPOINT,
             record_id=touch.pk,
             field=",".join(changed),
             reason=reason,
@@ -397,7 +397,7 @@ def _set_primary(deal_id: int, person_id, reason: str, at, *, only_if=None) -> N
     record_change(
         actor=None,
         action=Action.CHANGED,
-        record_type="opportunity",
+        record_type=RecordType.OPPORTUNITY,
         record_id=deal.pk,
         field="primary_contact_id",
         old=deal.primary_contact_id,
@@ -440,7 +440,7 @@ def remove_pulled(
             record_change(
                 actor=None,
                 action=Action.CHANGED,
-                record_type="campaign",
+                record_type=RecordType.CAMPAIGN,
                 record_id=row.local_id,
                 field="",
                 reason=f"deleted in {crm}; kept in Accord with its touches",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm_sync.campaigns import APPLY, remove_pulled
 from accord.crm_sync.connector import Change, Connector, CrmUnreachable, SyncObject
 from accord.crm_sync.connectors import (
@@ -250,7 +250,7 @@ def do_set_owner(kind: str, obj: str, field: str, owner: Side, *, by=None) -> bo
     record_change(
         actor=by,
         action=Action.CHANGED,
-        record_type="sync_field_owner",
+        record_type=RecordType.SYNC_FIELD_OWNER,
         record_id=f"{kind}:{obj}:{field}",
         field="owner",
         old=old,
@@ -278,7 +278,7 @@ def do_connect(
     record_change(
         actor=by,
         action=Action.CHANGED,
-        record_type="sync_connection",
+        record_type=RecordType.SYNC_CONNECTION,
         record_id=kind,
         field="secret",
         new=connection.masked_secret,

@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm.services import InvalidChange
 from accord.goals.models import Rotation
 from accord.teams import access
@@ -50,7 +50,7 @@ def do_set_liaison(user: User, person: User, is_liaison: bool) -> User:
         record_change(
             actor=user,
             action=Action.CHANGED,
-            record_type="user",
+            record_type=RecordType.USER,
             record_id=person.pk,
             field="is_liaison",
             old=person.is_liaison,

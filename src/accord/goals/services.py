@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from accord.audit.services import Action, record_diff
+from accord.audit.services import Action, RecordType, record_diff
 from accord.crm.conversion import reporting_currency
 from accord.crm.services import InvalidChange
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
@@ -99,7 +99,7 @@ def do_save_plan(user: User, data) -> RewardPlanVersion:
     record_diff(
         actor=user,
         action=Action.CREATED if latest is None else Action.CHANGED,
-        record_type="reward_plan",
+        record_type=RecordType.REWARD_PLAN,
         record_id="shared",
         old=_flat(latest.plan if latest else None),
         new=_flat(plan),

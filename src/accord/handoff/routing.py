@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.audit.services import record_changes
+from accord.audit.services import RecordType, record_changes
 from accord.crm import rollups as crm_rollups
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff import rollups
@@ -137,7 +137,7 @@ def _hand_over(
     # keeps the reason of a lead handed to the rep who already owned it
     record_changes(
         [(person.pk, person.owner_id, choice.user.pk)],
-        record_type="person",
+        record_type=RecordType.PERSON,
         field="owner",
         reason=choice.reason,
         at=at,
@@ -253,7 +253,7 @@ def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dic
     Handoff.objects.bulk_create(handoffs)
     for reason in sorted({row[3] for row in history}):
         rows = [(pk, old, new) for pk, old, new, why in history if why == reason]
-        record_changes(rows, record_type="person", field="owner", reason=reason, at=at)
+        record_changes(rows, record_type=RecordType.PERSON, field="owner", reason=reason, at=at)
     Person.objects.bulk_update([p for p, _, _ in chosen], ["owner", "account", "updated_at"])
     crm_rollups.refresh_people(joined)  # they join their account's segment
     rollups.refresh_days([at])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from django.db import models, transaction
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm.models import LifecycleStage, Person
 from accord.crm.services import WITH_SALES, do_change_lifecycle_stage, do_recycle
 from accord.handoff import access as handoff_access
@@ -96,7 +96,7 @@ def _set_owner(person: Person, owner: User | None, by: User, reason: str) -> Non
     record_change(
         actor=by,
         action=Action.CHANGED,
-        record_type="person",
+        record_type=RecordType.PERSON,
         record_id=person.pk,
         field="owner",
         old=person.owner_id,

@@ -11,7 +11,7 @@ import re
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm.models import LifecycleStage, PipelineStage
 from accord.imports.formats import base
 from accord.imports.formats.base import UNASSIGNED, Unmapped, vocabulary_key, with_mappings
@@ -90,7 +90,7 @@ def do_set_mapping(
     record_change(
         actor=by,
         action=Action.CHANGED if old is not None else Action.CREATED,
-        record_type="value_mapping",
+        record_type=RecordType.VALUE_MAPPING,
         record_id=f"{kind}:{pipeline_key}:{key}" if pipeline_key else f"{kind}:{key}",
         field="accord_value",
         old=old,

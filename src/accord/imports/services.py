@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from accord import csvsafe
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.crm import bulk
 from accord.crm.models import Account, LifecycleChange, Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file, timed
@@ -144,7 +144,7 @@ def write_export(
     record_change(
         actor=by,
         action=Action.EXPORTED,
-        record_type="export",
+        record_type=RecordType.EXPORT,
         record_id=kind,
         field="rows",
         new=written,

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change
+from accord.audit.services import Action, RecordType, record_change
 from accord.mindset.models import ADVANTAGE_LENGTH, Answer, Round, author_key
 from accord.teams import access
 from accord.teams.models import User
@@ -52,7 +52,7 @@ def _close(user: User, round: Round, now) -> None:
     record_change(
         actor=user,
         action=Action.CHANGED,
-        record_type="mindset round",
+        record_type=RecordType.MINDSET_ROUND,
         record_id=round.pk,
         field="status",
         old="open",
@@ -89,7 +89,7 @@ def do_start_round(user: User, title: str = "") -> Round:
     record_change(
         actor=user,
         action=Action.CREATED,
-        record_type="mindset round",
+        record_type=RecordType.MINDSET_ROUND,
         record_id=started.pk,
         field="title",
         new=started.title,

@@ -53,7 +53,7 @@ def person_record(user, pk: int) -> PersonRecord:
             .order_by("-handed_off_at")
         ),
         opportunities=_deals_of(user, person),
-        history=list(history_for("person", person.pk)[:TIMELINE]),
+        history=list(history_for(AuditEntry.RecordType.PERSON, person.pk)[:TIMELINE]),
         recycled_until=(
             person.recycled_until if person.waits_out_recycling(timezone.now()) else None
         ),
@@ -85,7 +85,8 @@ def account_record(user, pk: int) -> AccountRecord:
     account = access_account(user, pk)
     opportunities = list(opportunities_for(user).filter(account=account).order_by("-created_date"))
     history = AuditEntry.objects.filter(
-        record_type="opportunity", record_id__in=[str(o.pk) for o in opportunities]
+        record_type=AuditEntry.RecordType.OPPORTUNITY,
+        record_id__in=[str(o.pk) for o in opportunities],
     ).select_related("actor")
     return AccountRecord(
         account=account,

@@ -1,5 +1,6 @@
 from django import template
 
+from accord.audit.models import AuditEntry
 from accord.audit.selectors import history_for
 
 register = template.Library()
@@ -7,10 +8,10 @@ register = template.Library()
 HISTORY_ROWS = 200
 # The admin's models whose change view has a "History" of audit entries, and their record type.
 RECORD_TYPES = {
-    "crm.person": "person",
-    "crm.account": "account",
-    "crm.opportunity": "opportunity",
-    "agreement.agreementversion": "agreement",
+    "crm.person": AuditEntry.RecordType.PERSON,
+    "crm.account": AuditEntry.RecordType.ACCOUNT,
+    "crm.opportunity": AuditEntry.RecordType.OPPORTUNITY,
+    "agreement.agreementversion": AuditEntry.RecordType.AGREEMENT,
 }
 
 
