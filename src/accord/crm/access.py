@@ -7,7 +7,7 @@ the pool; marketing and admins everything. A record out of scope answers 404."""
 from django.db.models import QuerySet
 
 from accord.crm.models import Account, Opportunity, Person
-from accord.teams.access import Reference, access_one, resolve_changes, scoped
+from accord.teams.access import Reference, Write, access_one, resolve_changes, scoped
 from accord.teams.models import User
 
 # Records a CRM deleted or merged away are archived: kept for history and credit (the reports
@@ -44,7 +44,7 @@ REFERENCES: dict[str, Reference] = {
 }
 
 
-def check_changes(user: User, record: str, action: str, data: dict) -> dict:
+def check_changes(user: User, record: str, action: Write, data: dict) -> dict:
     """The changes a request may make to a person, an account or an opportunity
     (`teams.access.resolve_changes`): an account or a contact named by id must be one the user
     can see."""

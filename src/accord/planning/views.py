@@ -148,7 +148,7 @@ def campaign(request, campaign_id: int, plan_form=None, holdout_form=None):
         "ratings": ratings,
         "useful_count": sum(rating.useful for rating in ratings),
         "sees_all_ratings": access.sees_every_rating(user),
-        "may_change": access.may_write(user, "campaign", "update"),
+        "may_change": access.may_write(user, "campaign", access.Write.UPDATE),
         "experiment": experiment and experiments.measure_experiment(experiment),
         "holdout_form": holdout_form or (HoldoutForm() if may_hold_out else None),
         "has_errors": bool(holdout_form and holdout_form.errors),

@@ -83,6 +83,13 @@ class Audience(StrEnum):
     ADMIN = "admin"
 
 
+class Write(StrEnum):
+    """What a request does to a record, as the field rules (`WRITABLE`) tell them apart."""
+
+    CREATE = "create"
+    UPDATE = "update"
+
+
 def audience_of(user: User) -> Audience:
     if user.is_admin:
         return Audience.ADMIN
@@ -214,19 +221,19 @@ def _by_audience(sales: frozenset[str], marketing: frozenset[str]) -> dict:
     }
 
 
-WRITABLE: dict[tuple[str, str], dict[Audience, frozenset[str]]] = {
-    ("person", "create"): _by_audience(PERSON_FIELDS | {"owner_id"}, PERSON_FIELDS),
-    ("person", "update"): _by_audience(PERSON_FIELDS | {"owner_id"}, PERSON_FIELDS),
-    ("account", "create"): _by_audience(ACCOUNT_FIELDS | {"owner_id"}, ACCOUNT_FIELDS),
-    ("account", "update"): _by_audience(ACCOUNT_FIELDS | {"owner_id"}, ACCOUNT_FIELDS),
-    ("opportunity", "create"): _by_audience(OPPORTUNITY_FIELDS, NOTHING),
-    ("opportunity", "update"): _by_audience(OPPORTUNITY_FIELDS, NOTHING),
-    ("campaign", "create"): _by_audience(NOTHING, CAMPAIGN_FIELDS),
-    ("campaign", "update"): _by_audience(NOTHING, CAMPAIGN_FIELDS),
-    ("touchpoint", "create"): _by_audience(
+WRITABLE: dict[tuple[str, Write], dict[Audience, frozenset[str]]] = {
+    ("person", Write.CREATE): _by_audience(PERSON_FIELDS | {"owner_id"}, PERSON_FIELDS),
+    ("person", Write.UPDATE): _by_audience(PERSON_FIELDS | {"owner_id"}, PERSON_FIELDS),
+    ("account", Write.CREATE): _by_audience(ACCOUNT_FIELDS | {"owner_id"}, ACCOUNT_FIELDS),
+    ("account", Write.UPDATE): _by_audience(ACCOUNT_FIELDS | {"owner_id"}, ACCOUNT_FIELDS),
+    ("opportunity", Write.CREATE): _by_audience(OPPORTUNITY_FIELDS, NOTHING),
+    ("opportunity", Write.UPDATE): _by_audience(OPPORTUNITY_FIELDS, NOTHING),
+    ("campaign", Write.CREATE): _by_audience(NOTHING, CAMPAIGN_FIELDS),
+    ("campaign", Write.UPDATE): _by_audience(NOTHING, CAMPAIGN_FIELDS),
+    ("touchpoint", Write.CREATE): _by_audience(
         TOUCHPOINT_FIELDS | {"person_id"}, TOUCHPOINT_FIELDS | {"person_id"}
     ),
-    ("touchpoint", "update"): _by_audience(TOUCHPOINT_FIELDS, TOUCHPOINT_FIELDS),
+    ("touchpoint", Write.UPDATE): _by_audience(TOUCHPOINT_FIELDS, TOUCHPOINT_FIELDS),
 }
 
 _NOUNS = {
@@ -237,7 +244,7 @@ _NOUNS = {
 }
 
 
-def check_writable(user: User, record: str, action: str, fields) -> None:
+def check_writable(user: User, record: str, action: Write, fields) -> None:
     """Refuse (403) every field of `fields` the user's role may not send for this action."""
     audience = audience_of(user)
     allowed = WRITABLE[(record, action)][audience]
@@ -250,12 +257,12 @@ def check_writable(user: User, record: str, action: str, fields) -> None:
         raise AccessDenied([(field, reason) for field in refused])
 
 
-def writable_fields(user: User, record: str, action: str) -> frozenset[str]:
+def writable_fields(user: User, record: str, action: Write) -> frozenset[str]:
     """The fields of a record the user's role may send for this action (`WRITABLE`)."""
     return WRITABLE[(record, action)][audience_of(user)]
 
 
-def may_write(user: User, record: str, action: str) -> bool:
+def may_write(user: User, record: str, action: Write) -> bool:
     """Whether the user may create (or change) such a record at all: a person or an account
     everyone, a deal sales and admins, a campaign marketing and admins."""
     return bool(writable_fields(user, record, action))
@@ -324,7 +331,7 @@ def _resolve(user: User, field: str, pk: int | None, access: Callable[[User, int
 
 
 def resolve_changes(
-    user: User, record: str, action: str, data: dict, references: Mapping[str, Reference]
+    user: User, record: str, action: Write, data: dict, references: Mapping[str, Reference]
 ) -> dict:
     """The model-field changes a request may make: field rules checked, ids turned into the
     records they name (`references`: id field -> (model field, access function), so only
@@ -345,7 +352,7 @@ def resolve_changes(
         else:
             changes[field] = value
     owned = record in ("person", "account", "opportunity")
-    if action == "create" and owned and "owner_id" not in data:
+    if action == Write.CREATE and owned and "owner_id" not in data:
         if audience_of(user) == Audience.REP:
             changes["owner"] = user
     return changes

@@ -5,7 +5,7 @@ to marketing's records. Everyone reads every campaign; a touchpoint is visible w
 from django.db.models import QuerySet
 
 from accord.crm.access import access_person, people_for
-from accord.teams.access import Reference, access_one, owned_scope, resolve_changes
+from accord.teams.access import Reference, Write, access_one, owned_scope, resolve_changes
 from accord.teams.models import User
 from accord.touchpoints.models import Campaign, Touchpoint
 
@@ -35,7 +35,7 @@ REFERENCES: dict[str, Reference] = {
 }
 
 
-def check_changes(user: User, record: str, action: str, data: dict) -> dict:
+def check_changes(user: User, record: str, action: Write, data: dict) -> dict:
     """The changes a request may make to a campaign or a touchpoint
     (`teams.access.resolve_changes`): a person or a campaign named by id must be one the user
     can see."""

@@ -24,7 +24,7 @@ class RecordForm(forms.Form):
     record = ""
     references: dict[str, str] = {}  # form field → access field (account → account_id)
 
-    def __init__(self, user, *args, action: str = "create", **kwargs):
+    def __init__(self, user, *args, action: str = access.Write.CREATE, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         allowed = access.writable_fields(user, self.record, action)
@@ -34,7 +34,7 @@ class RecordForm(forms.Form):
         if "owner_id" in self.fields:
             owners = [(str(u.pk), str(u)) for u in access.assignable_owners(user)]
             self.fields["owner_id"].choices = [(UNASSIGNED, "Unassigned"), *owners]
-        if action == "create" and not self.is_bound and "owner_id" in self.fields:
+        if action == access.Write.CREATE and not self.is_bound and "owner_id" in self.fields:
             if access.audience_of(user) == access.Audience.REP:
                 self.initial.setdefault("owner_id", str(user.pk))
 
@@ -49,7 +49,7 @@ class RecordForm(forms.Form):
         """What the user sent, keyed as `check_changes` takes it: every field for a new
         record, only the fields changed for an existing one."""
         names = list(self.fields)
-        if self.action == "update":
+        if self.action == access.Write.UPDATE:
             names = [n for n in names if n in self.changed_data]
         return {self.references.get(n, n): self._value(n) for n in names}
 
@@ -167,9 +167,10 @@ class CampaignForm(RecordForm):
     advantage = _text("Competitive advantage it promotes", 200)
     status = forms.ChoiceField(label="Status", choices=Campaign.Status.choices)
 
-    def __init__(self, user, *args, action: str = "create", **kwargs):
+    def __init__(self, user, *args, action: str = access.Write.CREATE, **kwargs):
         super().__init__(user, *args, action=action, **kwargs)
-        if action == "create":  # a new campaign is planned until both heads sign its plan
+        # a new campaign is planned until both heads sign its plan
+        if action == access.Write.CREATE:
             self.fields.pop("status", None)
 
 

@@ -246,8 +246,8 @@ def show_list(request, listing: Listing):
         "form": form,
         "forms": [form],
         "params": urlencode(params),
-        "new_url": reverse(listing.new_url) if may("create") else None,
-        "may_edit": may("update"),
+        "new_url": reverse(listing.new_url) if may(access.Write.CREATE) else None,
+        "may_edit": may(access.Write.UPDATE),
     }
     if not form.is_valid():
         context["has_errors"] = any_errors([form])

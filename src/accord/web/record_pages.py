@@ -99,12 +99,12 @@ def account_record(user, pk: int) -> AccountRecord:
 @login_required
 def person(request, pk: int):
     record = person_record(request.user, pk)
-    may_edit = access.may_write(request.user, "person", "update")
+    may_edit = access.may_write(request.user, "person", access.Write.UPDATE)
     return render(request, "crm/person.html", {"r": record, "may_edit": may_edit})
 
 
 @login_required
 def account(request, pk: int):
     record = account_record(request.user, pk)
-    may_edit = access.may_write(request.user, "account", "update")
+    may_edit = access.may_write(request.user, "account", access.Write.UPDATE)
     return render(request, "crm/account.html", {"r": record, "may_edit": may_edit})

@@ -149,7 +149,7 @@ def _render(request, editor: Editor, forms, title: str, record=None, status: int
 
 def create_view(request, editor: Editor):
     user = request.user
-    if not access.may_write(user, editor.record, "create"):
+    if not access.may_write(user, editor.record, access.Write.CREATE):
         raise PermissionDenied(f"Your role may not add a {editor.noun}")
     form = editor.form(user, request.POST or None)
     title = f"Add a {editor.noun}"
@@ -158,7 +158,7 @@ def create_view(request, editor: Editor):
 
     try:
         with transaction.atomic():
-            changes = editor.check_changes(user, editor.record, "create", form.changes())
+            changes = editor.check_changes(user, editor.record, access.Write.CREATE, form.changes())
             pk = editor.create(user, changes).pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
@@ -171,15 +171,17 @@ def create_view(request, editor: Editor):
 def edit_view(request, editor: Editor, pk: int):
     user = request.user
     record = editor.access_one(user, pk)
-    if not access.may_write(user, editor.record, "update"):
+    if not access.may_write(user, editor.record, access.Write.UPDATE):
         raise PermissionDenied(f"Your role may not change a {editor.noun}")
-    form = editor.form(user, request.POST or None, action="update", initial=editor.initial(record))
+    form = editor.form(
+        user, request.POST or None, action=access.Write.UPDATE, initial=editor.initial(record)
+    )
     title = f"Change {record}"
     if request.method != "POST" or not form.is_valid():
         return _render(request, editor, [form], title, record, status=400 if form.errors else 200)
     try:
         with transaction.atomic():
-            changes = editor.check_changes(user, editor.record, "update", form.changes())
+            changes = editor.check_changes(user, editor.record, access.Write.UPDATE, form.changes())
             record = editor.update(user, record, changes)
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
@@ -192,7 +194,7 @@ def edit_view(request, editor: Editor, pk: int):
 def new_campaign(request):
     """Marketing files a campaign with its plan; it stays planned until both heads sign."""
     user = request.user
-    if not access.may_write(user, "campaign", "create"):
+    if not access.may_write(user, "campaign", access.Write.CREATE):
         raise PermissionDenied("Campaigns are filed by marketing")
     form = CampaignForm(user, request.POST or None)
     plan = PlanForm(request.POST or None, prefix="plan")
@@ -207,7 +209,7 @@ def new_campaign(request):
         data["owner_team_id"] = user.team_id
     try:
         with transaction.atomic():
-            changes = touchpoints_access.check_changes(user, "campaign", "create", data)
+            changes = touchpoints_access.check_changes(user, "campaign", access.Write.CREATE, data)
             pk = do_file_campaign(user, changes, plan.plan()).campaign.pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors(forms, e)
