@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from accord.audit.services import record_changes
+from accord.audit.services import RecordType, record_changes
 from accord.crm.services import Conflict, InvalidChange
 from accord.touchpoints.models import ArchivedTouch, Campaign, ChannelRule, Touchpoint
 
@@ -99,7 +99,7 @@ def do_archive_touches(touch_ids: Iterable[int], *, reason: str, at: dt.datetime
     Touchpoint.objects.filter(pk__in=[row[0] for row in rows]).delete()
     record_changes(
         [(row[0], None, at) for row in rows],
-        record_type="touchpoint",
+        record_type=RecordType.TOUCHPOINT,
         field="archived_at",
         reason=reason,
         at=at,
