@@ -9,8 +9,6 @@ switch them off.
 
 from dataclasses import dataclass
 
-import polars as pl
-
 from accord.touchpoints.models import ChannelRule
 from accord.touchpoints.rules import DEFAULT_RULES, UNASSIGNED, Classifier, Rule, traffic_source
 
@@ -52,12 +50,6 @@ def classify_channel(
 ) -> str:
     """The channel (a `Channel` value) of one touch from its UTM tags and referrer."""
     return get_classifier().classify(utm_source, utm_medium, utm_campaign, referrer)
-
-
-def classify_channels(frame: pl.DataFrame) -> pl.Series:
-    """The channel of every row of a frame with utm_source, utm_medium, utm_campaign and referrer
-    columns, computed on whole columns; row for row the same as `classify_channel`."""
-    return get_classifier().classify_frame(frame)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.touchpoints.classification import classify_channel, classify_channels
+from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Channel, ChannelRule
 from accord.touchpoints.rules import DEFAULT_RULES, PAID_MEDIUM
 from accord.touchpoints.services import do_delete_channel_rules, do_save_channel_rule
@@ -46,7 +46,9 @@ def test_a_touch_gets_its_ga4_channel(db, touch, channel):
 def test_columns_get_the_same_channels_as_single_touches(db):
     touches = [touch for touch, _ in GA4_CASES]
 
-    assert classify_channels(_frame(touches)).to_list() == [channel for _, channel in GA4_CASES]
+    channels = get_classifier().classify_frame(_frame(touches)).to_list()
+
+    assert channels == [channel for _, channel in GA4_CASES]
 
 
 def test_a_rule_an_admin_adds_before_a_default_wins_at_once(db, marketing_head):
@@ -55,7 +57,7 @@ def test_a_rule_an_admin_adds_before_a_default_wins_at_once(db, marketing_head):
     do_save_channel_rule(_inmail_rule(50), by=marketing_head)
 
     assert classify_channel(*INMAIL) == Channel.SALES_OUTREACH
-    assert classify_channels(_frame([INMAIL])).to_list() == [Channel.SALES_OUTREACH]
+    assert get_classifier().classify_frame(_frame([INMAIL])).to_list() == [Channel.SALES_OUTREACH]
     assert classify_channel("linkedin", "social", "", "") == Channel.ORGANIC_SOCIAL
 
 
@@ -81,7 +83,7 @@ def test_an_inactive_rule_is_ignored(db):
     do_save_channel_rule(_inmail_rule(50, is_active=False))
 
     assert classify_channel(*INMAIL) == Channel.ORGANIC_SOCIAL
-    assert classify_channels(_frame([INMAIL])).to_list() == [Channel.ORGANIC_SOCIAL]
+    assert get_classifier().classify_frame(_frame([INMAIL])).to_list() == [Channel.ORGANIC_SOCIAL]
 
 
 def test_editing_and_deleting_a_rule_take_effect_at_once(db):
@@ -208,6 +210,6 @@ def test_columns_and_single_touches_always_agree(db, touches):
         },
     )
 
-    columns = classify_channels(_frame(touches)).to_list()
+    columns = get_classifier().classify_frame(_frame(touches)).to_list()
 
     assert columns == [classify_channel(*touch) for touch in touches]
