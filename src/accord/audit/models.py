@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
         ACCOUNT = "account", "Account"
         AGREEMENT = "agreement", "Agreement"
         CAMPAIGN = "campaign", "Campaign"
+        EXPERIMENT = "experiment", "Experiment"
         EXPORT = "export", "Export"
         MINDSET_ROUND = "mindset round", "Mindset round"
         OPPORTUNITY = "opportunity", "Opportunity"

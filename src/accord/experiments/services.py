@@ -103,7 +103,7 @@ def do_start_experiment(user: User, campaign: Campaign, request: HoldoutRequest)
     record_change(
         actor=user,
         action=AuditEntry.Action.CREATED,
-        record_type="experiment",
+        record_type=AuditEntry.RecordType.EXPERIMENT,
         record_id=experiment.pk,
         new=f"{campaign}: {held_out} of {len(people)} held out, seed {seed}",
     )
