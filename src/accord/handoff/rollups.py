@@ -27,6 +27,7 @@ from accord.handoff.models import Handoff, SlaDay
 
 CHUNK = 5_000  # ids in one statement (SQLite binds at most 32,766 values)
 REBUILD_OVER = 366  # days at once: rebuilding every row then costs less
+DAY_LOCKS = 0x534C41  # the namespace of the advisory locks, one per day, that refreshers take
 COLUMNS = "day, region, industry, handoffs, touched, decided"
 
 
@@ -64,22 +65,25 @@ def _param(day: dt.date):
 
 def refresh_days(moments: Iterable[dt.datetime | dt.date]) -> None:
     """Work the rollup out again for the days (UTC) of these moments handoffs were made; call
-    it in the transaction that changed the handoffs, after the change."""
+    it in the transaction that changed the handoffs, after the change (and after the funnel's
+    rollups, so two writers take their locks in one order).
+
+    On PostgreSQL a writer holds the day's advisory lock until it commits: the next one to
+    work the day out then reads the rows and handoffs it committed, so no row a writer made
+    for a segment the other emptied is left behind (SQLite runs one writer at a time)."""
     days = sorted({_utc_day(moment) for moment in moments})
     if len(days) > REBUILD_OVER:
         rebuild()
         return
     table = SlaDay._meta.db_table
-    others = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS.split(", ")[3:])
     select = _sla_select(" AND h.handed_off_at >= %s AND h.handed_off_at < %s")
     with connection.cursor() as cursor:
         for day in days:  # in one order: two writers never wait on each other crosswise
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DAY_LOCKS, day.toordinal()])
             cursor.execute(f"DELETE FROM {table} WHERE day = %s", [day.isoformat()])
-            # a writer that deleted the day's rows first commits its own: the upsert takes
-            # them over with the counts as of now
             cursor.execute(
-                f"INSERT INTO {table} ({COLUMNS}) {select} "
-                f"ON CONFLICT (day, region, industry) DO UPDATE SET {others}",
+                f"INSERT INTO {table} ({COLUMNS}) {select}",
                 [_param(day), _param(day + dt.timedelta(days=1))],
             )
 

@@ -129,6 +129,7 @@ def do_accept(handoff: Handoff, rep: User, *, at=None, where: str = "") -> Hando
         raise HandoffRefused("This lead is already accepted")
     check_with_sales(locked)
     _accept(locked, rep, at, reason=f"accepted by rep in {where}" if where else "")
+    rollups.refresh_days([locked.handed_off_at])  # after the funnel's rollups
     return _refresh(handoff, locked)
 
 
@@ -137,7 +138,6 @@ def _accept(locked: Handoff, rep: User, at: dt.datetime, *, reason: str = "") ->
     locked.decided_at = at
     locked.first_touched_at = locked.first_touched_at or at
     locked.save(update_fields=["status", "decided_at", "first_touched_at"])
-    rollups.refresh_days([locked.handed_off_at])
     do_change_lifecycle_stage(
         locked.person, LifecycleStage.SAL, by=rep, reason=reason or "accepted by rep", at=at
     )
@@ -175,7 +175,6 @@ def do_reject(
     locked.reject_reason = reason_code
     locked.comment = comment.strip()
     locked.save(update_fields=["status", "decided_at", "reject_reason", "comment"])
-    rollups.refresh_days([locked.handed_off_at])
     label = RejectReason(reason_code).label.lower()
     stage, why = terms.stage_after_reject(reason_code), f"rejected by rep: {label}"
     if stage == LifecycleStage.DISQUALIFIED:
@@ -184,6 +183,7 @@ def do_reject(
         until = at + dt.timedelta(days=terms.recycle_after_days)
         do_recycle(locked.person, stage, until, by=rep, reason=why, at=at)
     _set_owner(locked.person, None, rep, f"rejected by rep: {label}")
+    rollups.refresh_days([locked.handed_off_at])  # after the funnel's rollups
     alert_lead_rejected(locked)
     return _refresh(handoff, locked)
 
@@ -202,6 +202,7 @@ def do_convert(handoff: Handoff, rep: User, *, at=None) -> Handoff:
     do_change_lifecycle_stage(
         locked.person, LifecycleStage.SQL, by=rep, reason="converted by rep", at=at
     )
+    rollups.refresh_days([locked.handed_off_at])  # after the funnel's rollups
     return _refresh(handoff, locked)
 
 
