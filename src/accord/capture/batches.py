@@ -1,7 +1,8 @@
 """The worker's side of a capture: score the people of a batch of captures and route the MQLs.
 
 A batch is one transaction: the captures still `received` are claimed (locked and skipped by any
-other worker on PostgreSQL; SQLite has one writer at a time), their people rescored together
+other worker on PostgreSQL; SQLite has one writer at a time), the funnel's rollups brought up to
+date for their people (made or given an account by the requests), their people rescored together
 under the agreement in force (which promotes MQLs, recycle pause and all), the MQLs routed with
 one locking read of the routing members, and the handoffs, their alerts (the outbox) and the
 captures' new status written. A worker that stops half-way through a batch commits nothing of
@@ -20,6 +21,7 @@ from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import Capture
+from accord.crm import rollups
 from accord.crm.models import Person
 from accord.handoff.routing import route_batch
 from accord.handoff.terms import SlaTerms
@@ -66,6 +68,7 @@ def do_process_captures(*, limit: int = BATCH_SIZE, only: list[int] | None = Non
     for _, person_id, received_at in claimed:
         first_captured.setdefault(person_id, received_at)
     person_ids = sorted(first_captured)
+    rollups.refresh_people(person_ids)  # the people the requests made or gave an account
     version = get_agreement_in_force()
     do_rescore_people(person_ids, version)
     handoffs = {}

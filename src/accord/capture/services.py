@@ -17,10 +17,9 @@ from django.utils import timezone
 from accord.capture.models import Capture, FormFill
 from accord.capture.selectors import status_url
 from accord.capture.sql import insert_or_nothing
-from accord.crm import rollups
 from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, Person
-from accord.crm.services import do_record_lifecycle_changes
+from accord.crm.services import record_lifecycle_history
 from accord.telemetry import record_capture
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -78,7 +77,9 @@ def find_or_create_person(email: str, fields: dict, *, by=None) -> tuple[Person,
     taken and reads that person. A capture never sets an owner, so there is no owner to audit."""
     person = Person(email=email, **fields)
     if insert_or_nothing(person):
-        do_record_lifecycle_changes(
+        # the funnel's rollups are the worker's, for the whole batch (`batches.py`): writing
+        # today's count row here would make concurrent captures wait on each other
+        record_lifecycle_history(
             [(person.pk, "", person.lifecycle_stage)], by=by, reason=CAPTURE_REASON
         )
         return person, True
@@ -93,9 +94,7 @@ def _fill_blanks(person: Person, fields: dict) -> None:
             if Person.objects.filter(pk=person.pk, **blank).update(
                 **{name: value}, updated_at=timezone.now()
             ):
-                setattr(person, name, value)
-                if name == "account":  # the person joins the account's segment
-                    rollups.refresh_people([person.pk])
+                setattr(person, name, value)  # a new account's segment: the worker's rollups
 
 
 def _campaign_for(utm_campaign: str) -> Campaign | None:

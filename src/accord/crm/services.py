@@ -104,6 +104,16 @@ def do_record_lifecycle_changes(
     The rows go in as plain tuples (COPY on PostgreSQL, executemany on SQLite): an import of a
     million people writes a million, and as many audit entries, batch by batch.
     """
+    moved = record_lifecycle_history(changes, by=by, reason=reason, at=at, batch_size=batch_size)
+    rollups.refresh_people(moved)
+    return len(moved)
+
+
+def record_lifecycle_history(
+    changes: Iterable[tuple[int, str, str]], *, by=None, reason: str = "", at=None, batch_size=5000
+) -> list[int]:
+    """`do_record_lifecycle_changes` without the funnel's rollups, for a writer that refreshes
+    them itself later in the same flow (a capture's, in the worker's batch); the people moved."""
     at = at or timezone.now()
     by_id = getattr(by, "pk", by)
     moved: list[int] = []
@@ -116,8 +126,7 @@ def do_record_lifecycle_changes(
             batch, record_type="person", field="lifecycle_stage", actor=by_id, reason=reason, at=at
         )
         moved += (pid for pid, _, _ in batch)
-    rollups.refresh_people(moved)
-    return len(moved)
+    return moved
 
 
 # --- records created and changed by users (the JSON API) ------------------------------------
