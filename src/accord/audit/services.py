@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accord.audit.models import AuditEntry
-from accord.crm import bulk
+from accord.columns import writes
 from accord.logs import current_request_id
 
 Action = AuditEntry.Action
@@ -153,7 +153,7 @@ def record_changes(
                 written += 1
                 yield (*head, str(record_id), field, old, new, *tail)
 
-    bulk.insert_rows(AuditEntry, _BULK_FIELDS, entries(), batch_size=batch_size)
+    writes.insert_rows(AuditEntry, _BULK_FIELDS, entries(), batch_size=batch_size)
     return written
 
 
@@ -173,7 +173,7 @@ def record_column_changes(
     of a million score changes)."""
     import polars as pl
 
-    if changes.height < bulk.FEW:  # a capture's one score: Polars' fixed cost outweighs the rows
+    if changes.height < writes.FEW:  # a capture's one score: Polars' fixed cost outweighs the rows
         return record_changes(
             changes.iter_rows(),
             record_type=record_type,
@@ -198,5 +198,5 @@ def record_column_changes(
         "reason": reason[:500],
         "request_id": current_request_id.get(),
     }
-    bulk.insert_frame(AuditEntry, entries, constants=shared)
+    writes.insert_frame(AuditEntry, entries, constants=shared)
     return entries.height

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import Action, record_change, record_changes, record_diff
-from accord.crm import bulk, rollups
+from accord.columns import writes
+from accord.crm import rollups
 from accord.crm.models import (
     FUNNEL_ORDER,
     Account,
@@ -121,7 +122,7 @@ def record_lifecycle_history(
     fields = ("person_id", "from_stage", "to_stage", "changed_at", "changed_by_id", "reason")
     while batch := list(islice(moves, batch_size)):
         rows = ((pid, old, new, at, by_id, reason) for pid, old, new in batch)
-        bulk.insert_rows(LifecycleChange, fields, rows, batch_size=batch_size)
+        writes.insert_rows(LifecycleChange, fields, rows, batch_size=batch_size)
         record_changes(
             batch, record_type="person", field="lifecycle_stage", actor=by_id, reason=reason, at=at
         )

@@ -21,7 +21,7 @@ from accord.agreement.models import AgreementVersion
 from accord.agreement.rescoring import rescore
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_create_draft, do_sign
-from accord.crm.bulk import insert_rows
+from accord.columns.writes import insert_rows
 from accord.crm.models import LifecycleChange, LifecycleStage, Person
 from accord.handoff.models import Handoff, RejectReason, RoutingMember, RoutingRule
 from accord.handoff.routing import do_route

@@ -9,7 +9,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from tqdm import tqdm
 
-from accord.crm.bulk import large_page_cache
+from accord.columns.writes import large_page_cache
 
 CHUNK_ROWS = 200_000
 # Tables that get at least this many rows are loaded without their secondary indexes and

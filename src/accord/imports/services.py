@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from accord import csvsafe
 from accord.audit.services import Action, RecordType, record_change
-from accord.crm import bulk
+from accord.columns import writes
 from accord.crm.models import Account, LifecycleChange, Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file, timed
 from accord.imports.formats import accord as native
@@ -71,7 +71,7 @@ def do_import_file(
     with timed(timings, "read and validate"):
         parsed = read_file(path, progress=progress, options=options or ReadOptions())
     planner = PLANNERS[parsed.fmt.object_type]
-    with transaction.atomic(), bulk.large_page_cache():
+    with transaction.atomic(), writes.large_page_cache():
         rows = parsed.size
         tell("matching rows with the records already here", rows)
         with timed(timings, "plan"):

@@ -234,8 +234,8 @@ def test_the_worker_knows_everybody_was_scored_under_a_version_that_changed_nobo
 def test_many_scores_are_written_in_bulk_with_their_version_and_time(
     signed_in_force, marketer, marketing_head, sales_head
 ):
-    from accord.agreement.rescoring import FEW
     from accord.agreement.tests.conftest import document_data
+    from accord.columns.writes import FEW
 
     people = PersonFactory.create_batch(FEW + 20)
     TouchpointFactory(person=people[0], kind="form_fill")
@@ -310,14 +310,14 @@ def test_every_seniority_stage_and_decision_maker_flag_reads_back_as_written(db)
 def test_a_scan_split_for_readers_side_by_side_reads_every_touch_once(db):
     from django.db import connection
 
-    from accord.agreement.rescoring import _scan_parts
+    from accord.columns.reads import scan_parts
     from accord.touchpoints.models import Touchpoint
 
     someone = PersonFactory()
     TouchpointFactory.create_batch(600, person=someone)  # several pages on PostgreSQL
     table = Touchpoint._meta.db_table
 
-    parts = _scan_parts(table, "t", 3)
+    parts = scan_parts(table, "t", 3)
 
     with connection.cursor() as cursor:
         read = []

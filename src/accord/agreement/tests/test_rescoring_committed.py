@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tests.factories import AccountFactory, PersonFactory, TouchpointFactory
 
-from accord.agreement import rescoring
 from accord.agreement.models import LeadScore
 from accord.agreement.services import do_create_draft, do_rescore_all, do_sign
 from accord.agreement.tests.conftest import document_data
+from accord.columns import reads as column_reads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def arrow_reads(monkeypatch, tmp_path):
     """The tables each read as Arrow columns went to. On SQLite the test database is in memory,
     which no other connection sees: `on_file()` copies it to a file and points the reads there."""
-    original = rescoring._read_apart
+    original = column_reads.read_apart
 
-    def read_apart(queries, desc, progress):
-        reads.tables.append([sql.split(" FROM ")[1].split()[0] for sql, _, _ in queries])
+    def read_apart(queries, desc="", progress=False):
+        reads.tables.append([sql.rsplit(" FROM ", 1)[1].split()[0] for sql, _, _ in queries])
         reads.sql.append([sql for sql, _, _ in queries])
         return original(queries, desc, progress)
 
@@ -40,7 +40,7 @@ def arrow_reads(monkeypatch, tmp_path):
             monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "accord.sqlite3"))
 
     reads = SimpleNamespace(tables=[], sql=[], on_file=on_file)
-    monkeypatch.setattr(rescoring, "_read_apart", read_apart)
+    monkeypatch.setattr(column_reads, "read_apart", read_apart)
     return reads
 
 

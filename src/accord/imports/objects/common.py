@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accord.crm import bulk
+from accord.columns import writes
 from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, SourceRecord
 from accord.imports.engine import Counts, ParsedFile, Record
@@ -66,7 +66,8 @@ class SourceIndex:
             (system, self.object_type, ext, resolve(target))
             for (system, ext), target in self.new.items()
         )
-        bulk.insert_rows(SourceRecord, ("system", "object_type", "external_id", "object_id"), rows)
+        fields = ("system", "object_type", "external_id", "object_id")
+        writes.insert_rows(SourceRecord, fields, rows)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class AccountDirectory:
             return
         before = max_id(Account)
         now = timezone.now()
-        bulk.insert_rows(
+        writes.insert_rows(
             Account,
             ("domain", "name", "industry", "region", "created_at"),
             ((d, f["name"][:255], f["industry"][:100], "", now) for d, f in self.new.items()),
@@ -174,7 +175,7 @@ def write_planned(model, fields: tuple, inserts: list, updates: list, sources) -
     created = model.objects.bulk_create([row for row, _ in inserts], batch_size=5000)
     for row, (_, pairs) in zip(created, inserts, strict=True):
         sources.link(pairs, row.pk)
-    bulk.update_rows(model, fields, updates)
+    writes.update_rows(model, fields, updates)
     sources.write(lambda pk: pk)
 
 

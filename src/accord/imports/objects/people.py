@@ -10,7 +10,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accord.audit.services import record_column_changes
-from accord.crm import bulk, rollups
+from accord.columns import reads, writes
+from accord.crm import rollups
 from accord.crm.emails import FREE_MAIL
 from accord.crm.models import (
     FUNNEL_ORDER,
@@ -87,7 +88,7 @@ def _pairs(fmt) -> list[tuple[str, str]]:
 
 
 def _existing_people() -> pl.DataFrame:
-    return bulk.read_frame(Person, ("id", *FIELDS, "account_id", "recycled_until"))
+    return reads.read_model(Person, ("id", *FIELDS, "account_id", "recycled_until"))
 
 
 def _refuse_moves_off_the_funnel(parsed: ParsedFile, matched: pl.DataFrame) -> pl.DataFrame:
@@ -133,14 +134,14 @@ def _refusal(person: Person, from_stage: str, to_stage: str) -> str:
 
 
 def _sources(object_type: str) -> pl.DataFrame:
-    frame = bulk.read_frame(
+    frame = reads.read_model(
         SourceRecord, ("system", "external_id", "object_id"), "object_type = %s", [object_type]
     )
     return frame.rename({"external_id": "ext"})
 
 
 def _accounts() -> pl.DataFrame:
-    frame = bulk.read_frame(Account, ("id", "domain"))
+    frame = reads.read_model(Account, ("id", "domain"))
     return frame.with_columns(_lower("domain").alias("domain"))
 
 
@@ -372,9 +373,9 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
     def write():
         at = timezone.now()
         with timed(timings, "write accounts"):
-            ids = bulk.reserve_ids(Account, new_accounts.height)
+            ids = writes.reserve_ids(Account, new_accounts.height)
             created = new_accounts.with_columns(pl.Series("id", ids, dtype=pl.Int64))
-            bulk.insert_frame(
+            writes.insert_frame(
                 Account,
                 created.select(
                     "id",
@@ -402,9 +403,9 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             disable=not progress,
         )
         with bar, timed(timings, "write people"):
-            ids = bulk.reserve_ids(Person, inserts.height)
+            ids = writes.reserve_ids(Person, inserts.height)
             people = with_accounts(inserts).with_columns(pl.Series("id", ids, dtype=pl.Int64))
-            bulk.insert_frame(
+            writes.insert_frame(
                 Person,
                 people.select(
                     "id",
@@ -422,7 +423,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             changed = with_accounts(updates).select(
                 *FIELDS, "account_id", pl.lit(at, UTC).alias("updated_at"), "pid"
             )
-            bulk.update_rows(
+            writes.update_rows(
                 Person, (*FIELDS, "account_id", "updated_at"), changed.iter_rows(), progress=bar
             )
         with timed(timings, "write source ids"):
@@ -433,14 +434,14 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 "external_id",
                 pl.coalesce("pid", "new_pid").alias("object_id"),
             )
-            bulk.insert_frame(SourceRecord, stored)
+            writes.insert_frame(SourceRecord, stored)
         with timed(timings, "write lifecycle history"):
             first = people.select(
                 pl.col("id").alias("person_id"),
                 pl.lit("").alias("from_stage"),
                 pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value).alias("to_stage"),
             )
-            bulk.insert_frame(LifecycleChange, _history(people, at, reason))
+            writes.insert_frame(LifecycleChange, _history(people, at, reason))
             record_column_changes(
                 first, record_type="person", field="lifecycle_stage", reason=reason, at=at
             )

@@ -4,7 +4,7 @@ adds nothing."""
 
 from functools import cache
 
-from accord.crm import bulk
+from accord.columns import writes
 from accord.crm.models import Person, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
@@ -120,12 +120,12 @@ def plan_touchpoints(parsed: ParsedFile, reason: str, progress: bool = False) ->
             [Campaign(name=name, **fields) for name, fields in new_campaigns.items()]
         )
         campaigns.update({c.name: c.pk for c in created})
-        bulk.insert_rows(
+        writes.insert_rows(
             Touchpoint,
             (*KEY, *EXTRA),
             ((*key[:4], campaigns.get(key[4]), *key[5:], *extra) for key, extra in inserts),
         )
-        bulk.update_rows(Touchpoint, EXTRA, updates)
+        writes.update_rows(Touchpoint, EXTRA, updates)
 
     notes = [
         f"{len(rows)} row{'s' if len(rows) > 1 else ''} skipped, each {why}: {_rows(rows)}"

@@ -41,6 +41,7 @@ def read_sqlite_apart(path: str, sql: str, wait_ms: int) -> pa.Table:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert child.stdin and child.stdout and child.stderr  # all three are pipes
     request = json.dumps({"path": path, "sql": sql, "wait_ms": wait_ms})
     child.stdin.write(request.encode() + b"\n")
     child.stdin.close()

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from accord.agreement.arrow_reads import read_sqlite_apart
+from accord.columns.arrow import read_sqlite_apart
 
 
 @pytest.fixture
