@@ -10,23 +10,25 @@ now. Its lead moment is the person's first move into the lead stage (or their cr
 account the earliest of its people's. Its segment is its account's industry and size, which the
 counterfactual model adjusts for.
 
-Everything is read as columns with one SQL statement per table (COPY on PostgreSQL), never as
+Everything is read as columns with one SQL statement per table (`accord.columns`), never as
 model instances: the large demo has ten million touches.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from django.db import connection
 from django.db.models import FloatField, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accord.attribution.command import BY, CONVERSIONS, JOURNEYS
 from accord.attribution.paths import UNKNOWN_SEGMENT
+from accord.columns import reads
+from accord.columns.reads import TIME
+from accord.columns.vendor import moment_sql
 from accord.crm.conversion import with_reported_value
 from accord.crm.models import (
     Account,
@@ -39,60 +41,11 @@ from accord.crm.models import (
 from accord.touchpoints.models import Campaign, Touchpoint
 
 NO_CAMPAIGN = "(no campaign)"
-BATCH = 100_000
-TIME = pl.Datetime("us", "UTC")
 
 
-def _moment(column: str) -> str:
-    """A datetime column as integer microseconds since 1970 (PostgreSQL) or as the text SQLite
-    stores (cast, so the driver does not parse each value), so no float rounding ever moves a
-    touch across a window's edge."""
-    if connection.vendor == "postgresql":
-        return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
-    return f"CAST({column} AS TEXT)"
-
-
-def _read(sql: str, schema: dict[str, pl.DataType], params: tuple = ()) -> pl.DataFrame:
-    """Rows of `sql` as columns: datetimes (see `_moment`) and dates arrive raw and are parsed
-    here, booleans arrive as integers."""
-    as_read = {}
-    for name, dtype in schema.items():
-        if dtype == TIME:
-            as_read[name] = pl.Int64 if connection.vendor == "postgresql" else pl.String
-        elif dtype == pl.Date:
-            as_read[name] = pl.String
-        else:
-            as_read[name] = dtype
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            copying = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-            with cursor.cursor.copy(copying, params or None) as copy:
-                for block in copy:
-                    buffer.write(block)
-            if buffer.tell():
-                buffer.seek(0)
-                frame = pl.read_csv(buffer, has_header=False, schema=as_read)
-            else:
-                frame = pl.DataFrame(schema=as_read)
-        else:
-            cursor.execute(sql, params)
-            chunks = [pl.DataFrame(schema=as_read)]
-            while rows := cursor.fetchmany(BATCH):
-                chunks.append(pl.DataFrame(rows, schema=as_read, orient="row", strict=False))
-            frame = pl.concat(chunks)
-    return frame.with_columns(_parsed(name, dtype) for name, dtype in schema.items())
-
-
-def _parsed(name: str, dtype: pl.DataType) -> pl.Expr:
-    column = pl.col(name)
-    if dtype == TIME and connection.vendor == "postgresql":
-        return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    if dtype == TIME:
-        return column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC")
-    if dtype == pl.Date:
-        return column.str.to_date("%Y-%m-%d")
-    return column.cast(dtype)
+def _read(sql: str, schema: dict, params: Sequence = ()) -> pl.DataFrame:
+    """A whole table's rows as columns: moments selected with `moment_sql`, dates as text."""
+    return reads.read(sql, params, schema, whole=True)
 
 
 def _touches(labels: tuple[str, ...], journey: str) -> pl.DataFrame:
@@ -106,7 +59,7 @@ def _touches(labels: tuple[str, ...], journey: str) -> pl.DataFrame:
         key = "p.account_id"
         joins += f" JOIN {person} p ON p.id = t.person_id AND p.account_id IS NOT NULL"
     read = ", ".join(columns[label] for label in labels)
-    sql = f"SELECT {key}, {_moment('t.occurred_at')}, {read} FROM {touch} t{joins}"
+    sql = f"SELECT {key}, {moment_sql('t.occurred_at')}, {read} FROM {touch} t{joins}"
     schema = {"journey_id": pl.Int64, "occurred_at": TIME} | dict.fromkeys(labels, pl.String)
     frame = _read(sql, schema)
     if "campaign" in labels:
@@ -131,7 +84,7 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
         currency="currency",
         day="close_date",
     )
-    # dates as text and amounts as floats, so no driver parses them one by one (see `_read`)
+    # dates as text and amounts as floats, so no driver parses them one by one
     columns = deals.annotate(
         created_on=Cast("created_date", TextField()),
         closed_on=Cast("close_date", TextField()),
@@ -190,12 +143,12 @@ def _lead_dates(journey: str) -> pl.DataFrame:
     """When each person became a lead: their first move into the lead stage, or their creation;
     an account, when the first of its people did."""
     moves = _read(
-        f"SELECT person_id, {_moment('changed_at')} FROM {LifecycleChange._meta.db_table} "
+        f"SELECT person_id, {moment_sql('changed_at')} FROM {LifecycleChange._meta.db_table} "
         f"WHERE to_stage = '{LifecycleStage.LEAD.value}'",
         {"person_id": pl.Int64, "moved_at": TIME},
     )
     people = _read(
-        f"SELECT id, account_id, {_moment('created_at')} FROM {Person._meta.db_table}",
+        f"SELECT id, account_id, {moment_sql('created_at')} FROM {Person._meta.db_table}",
         {"person_id": pl.Int64, "account_id": pl.Int64, "created_at": TIME},
     )
     first = moves.group_by("person_id").agg(pl.col("moved_at").min())
