@@ -24,7 +24,7 @@ class RecordForm(forms.Form):
     record = ""
     references: dict[str, str] = {}  # form field → access field (account → account_id)
 
-    def __init__(self, user, *args, action: str = access.Write.CREATE, **kwargs):
+    def __init__(self, user, *args, action: access.Write = access.Write.CREATE, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.action = user, action
         allowed = access.writable_fields(user, self.record, action)
@@ -167,7 +167,7 @@ class CampaignForm(RecordForm):
     advantage = _text("Competitive advantage it promotes", 200)
     status = forms.ChoiceField(label="Status", choices=Campaign.Status.choices)
 
-    def __init__(self, user, *args, action: str = access.Write.CREATE, **kwargs):
+    def __init__(self, user, *args, action: access.Write = access.Write.CREATE, **kwargs):
         super().__init__(user, *args, action=action, **kwargs)
         # a new campaign is planned until both heads sign its plan
         if action == access.Write.CREATE:

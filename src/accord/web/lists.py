@@ -238,7 +238,7 @@ def show_list(request, listing: Listing):
     form = listing.form(request.user, request.GET)
     params = _params(form)
 
-    def may(action: str) -> bool:
+    def may(action: access.Write) -> bool:
         return access.may_write(request.user, listing.record, action)
 
     context = {
