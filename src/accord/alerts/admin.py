@@ -59,8 +59,7 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ["channel", "email", "endpoint", "status", "attempts", "last_error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("channel", "email", "endpoint", "status", "attempts", "last_error")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -49,7 +49,7 @@ class NotificationQuery(Schema):
 )
 @paginate(Page)
 def list_notifications(request: HttpRequest, filters: Query[NotificationQuery]):
-    notifications = notifications_for(request.auth)
+    notifications = notifications_for(request.auth)  # type: ignore[attr-defined]
     if filters.unread:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications

@@ -164,7 +164,10 @@ class Delivery(models.Model):
 
     @property
     def target(self) -> str:
-        return self.email if self.channel == self.Channel.EMAIL else self.endpoint.url
+        if self.channel == self.Channel.EMAIL:
+            return self.email
+        assert self.endpoint is not None  # a webhook's always names one (delivery_has_one_target)
+        return self.endpoint.url
 
 
 class Attempt(models.Model):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
 from accord.alerts.models import Alert, Attempt, Delivery, Endpoint, Notification
 from accord.alerts.webhooks import WebhookFailed, post_webhook
+from accord.teams.models import User
 
 
 def do_queue_alert(
@@ -43,7 +44,7 @@ def do_notify(
 
 
 def _queue(event, subject, text, data, people, *, link: str, by_email: bool) -> Alert | None:
-    emails = {}
+    emails: dict[str, User] = {}
     for person in people:
         if person.is_active and person.email:
             emails.setdefault(person.email.lower(), person)
@@ -225,6 +226,7 @@ def _attempt(pk: int, policy: DeliveryPolicy) -> None:
 def _send(delivery: Delivery, policy: DeliveryPolicy) -> int | None:
     alert = delivery.alert
     if delivery.channel == Delivery.Channel.WEBHOOK:
+        assert delivery.endpoint is not None  # a webhook's always names one (the constraint)
         return post_webhook(alert, delivery.endpoint, policy.timeout)
     send_mail(one_line(alert.subject), alert.text, settings.DEFAULT_FROM_EMAIL, [delivery.email])
     return None

@@ -22,6 +22,6 @@ def trend_chart(trend: list[TrendPoint]) -> BarChart:
         (f"Round {point.number} · {group.name}", group.mean_total)
         for point in trend
         for group in (point.overall, point.sales, point.marketing)
-        if not group.hidden
+        if group.mean_total is not None  # not hidden
     ]
     return bar_chart("Mean total per round (20 to 100)", rows)

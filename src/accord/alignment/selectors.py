@@ -43,7 +43,7 @@ class GroupScore:
 
     @property
     def stage(self) -> Stage | None:
-        return None if self.hidden else stage_for(self.mean_total)
+        return None if self.mean_total is None else stage_for(self.mean_total)
 
     @property
     def description(self) -> str:
@@ -201,7 +201,7 @@ def get_results(round_: AssessmentRound | None = None) -> Results:
     round_ = round_ or get_current_round()
     trend = get_trend()
     point = next((p for p in trend if round_ and p.number == round_.number), None)
-    if point is None:
+    if round_ is None or point is None:  # with no round there is no point either
         sales, marketing = GroupScore("Sales", 0, None), GroupScore("Marketing", 0, None)
         return Results(round_, sales, marketing, GroupScore("Overall", 0, None), [], trend)
     if not point.published:

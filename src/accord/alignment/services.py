@@ -57,7 +57,7 @@ def check_ratings(ratings: Mapping[str, object], version: int) -> dict[str, int]
         if value in (None, ""):
             continue
         try:
-            score = int(value)
+            score = int(value)  # type: ignore[call-overload]  # whatever was sent: checked here
         except (TypeError, ValueError):
             score = None
         if score is None or not LOWEST <= score <= HIGHEST:
