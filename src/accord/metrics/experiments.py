@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from accord.attribution.command import JourneyKind
 from accord.attribution.experiments import Interval, calibrated_credit
 from accord.crm.conversion import reporting_currency
 from accord.experiments.selectors import Measured, measure_experiments
@@ -124,7 +125,7 @@ def run_experiments_report(query: AttributionQuery) -> ExperimentsReport:
     rows = [_row(each) for each in measured]
     if not (calibrating := _most_precise(measured)):
         return ExperimentsReport(experiments=rows, calibrations=[], currency=reporting_currency())
-    caused, credits = caused_by_channel(query.model_copy(update={"journey": "person"}))
+    caused, credits = caused_by_channel(query.model_copy(update={"journey": JourneyKind.PERSON}))
     calibrations = [
         _calibration(channel, experiment, caused)
         for channel, experiment in sorted(calibrating.items())
