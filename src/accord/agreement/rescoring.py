@@ -19,7 +19,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from accord.agreement.models import AgreementVersion, LeadScore
-from accord.audit.services import record_column_changes
+from accord.audit.services import RecordType, record_column_changes
 from accord.columns import reads
 from accord.columns.reads import chunks, in_clause, read, read_in, readable_apart
 from accord.columns.vendor import moment_sql, stored_time
@@ -354,7 +354,7 @@ def _record_new_totals(
     old_totals = stored.select("person_id", pl.col("total").alias("old_total"))
     record_column_changes(
         changed.join(old_totals, "person_id", "left").select("person_id", "old_total", "total"),
-        record_type="person",
+        record_type=RecordType.PERSON,
         field="score",
         reason=f"agreement v{version.number}",
         at=at,

@@ -10,7 +10,7 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
-from accord.audit.services import Action, record_change, record_changes, record_diff
+from accord.audit.services import Action, RecordType, record_change, record_changes, record_diff
 from accord.columns import writes
 from accord.crm import rollups
 from accord.crm.models import (
@@ -69,7 +69,7 @@ def do_change_lifecycle_stage(
     record_change(
         actor=by,
         action=Action.CHANGED,
-        record_type="person",
+        record_type=RecordType.PERSON,
         record_id=locked.pk,
         field="lifecycle_stage",
         old=locked.lifecycle_stage,
@@ -124,7 +124,12 @@ def record_lifecycle_history(
         rows = ((pid, old, new, at, by_id, reason) for pid, old, new in batch)
         writes.insert_rows(LifecycleChange, fields, rows, batch_size=batch_size)
         record_changes(
-            batch, record_type="person", field="lifecycle_stage", actor=by_id, reason=reason, at=at
+            batch,
+            record_type=RecordType.PERSON,
+            field="lifecycle_stage",
+            actor=by_id,
+            reason=reason,
+            at=at,
         )
         moved += (pid for pid, _, _ in batch)
     return moved
@@ -212,11 +217,11 @@ def do_create_person(fields: dict, *, by=None, reason: str = "") -> Person:
         check_move_by_hand(Person(email=fields["email"]), "", fields["lifecycle_stage"])
     person = Person.objects.create(**fields)
     do_record_lifecycle_changes([(person.pk, "", person.lifecycle_stage)], by=by, reason=reason)
-    _audit_owner(person, "person", None, by, reason)
+    _audit_owner(person, RecordType.PERSON, None, by, reason)
     return person
 
 
-def _audit_owner(record, record_type: str, old_owner_id, by, reason: str = "") -> None:
+def _audit_owner(record, record_type: RecordType, old_owner_id, by, reason: str = "") -> None:
     if record.owner_id != old_owner_id:
         record_change(
             actor=by,
@@ -250,7 +255,7 @@ def do_update_person(person: Person, changes: dict, *, by=None, reason: str = ""
     _save_changes(person, changes, "updated_at")
     if SEGMENTED.intersection(changes):
         rollups.refresh_people([person.pk])
-    _audit_owner(person, "person", old_owner_id, by, reason)
+    _audit_owner(person, RecordType.PERSON, old_owner_id, by, reason)
     if stage is not None:
         do_change_lifecycle_stage(person, stage, by=by, reason=reason)
     return person
@@ -265,7 +270,7 @@ def check_domain_free(domain: str, *, exclude_pk: int | None = None) -> None:
 def do_create_account(fields: dict, *, by=None) -> Account:
     check_domain_free(fields.get("domain", ""))
     account = Account.objects.create(**fields)
-    _audit_owner(account, "account", None, by)
+    _audit_owner(account, RecordType.ACCOUNT, None, by)
     return account
 
 
@@ -277,7 +282,7 @@ def do_update_account(account: Account, changes: dict, *, by=None) -> Account:
     _save_changes(account, changes)
     if SEGMENTED.intersection(changes):
         rollups.refresh_accounts([account.pk])
-    _audit_owner(account, "account", old_owner_id, by)
+    _audit_owner(account, RecordType.ACCOUNT, old_owner_id, by)
     return account
 
 
@@ -314,7 +319,7 @@ def _audit_deal(opportunity: Opportunity, before: dict, by, action=Action.CHANGE
     record_diff(
         actor=by,
         action=action,
-        record_type="opportunity",
+        record_type=RecordType.OPPORTUNITY,
         record_id=opportunity.pk,
         old=before,
         new=new,

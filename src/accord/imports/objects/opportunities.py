@@ -1,6 +1,6 @@
 """Deal / opportunity files: match by external id, then by Accord id and name."""
 
-from accord.audit.services import record_changes
+from accord.audit.services import RecordType, record_changes
 from accord.crm.models import Opportunity, Person, SourceRecord
 from accord.imports.engine import Counts, ParsedFile
 from accord.imports.objects.common import (
@@ -106,6 +106,6 @@ def plan_opportunities(parsed: ParsedFile, reason: str, progress: bool = False) 
             changed = ((row[-1], existing[row[-1]][i], row[i]) for row in updates)
             added = ((deal.pk, None, getattr(deal, field)) for deal, _ in inserts)
             for rows in (added, changed):
-                record_changes(rows, record_type="opportunity", field=field, reason=reason)
+                record_changes(rows, record_type=RecordType.OPPORTUNITY, field=field, reason=reason)
 
     return Plan(counts={"opportunities": counts}, write=write)

@@ -9,7 +9,7 @@ import polars as pl
 from django.utils import timezone
 from tqdm import tqdm
 
-from accord.audit.services import record_column_changes
+from accord.audit.services import RecordType, record_column_changes
 from accord.columns import reads, writes
 from accord.crm import rollups
 from accord.crm.emails import FREE_MAIL
@@ -443,7 +443,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
             )
             writes.insert_frame(LifecycleChange, _history(people, at, reason))
             record_column_changes(
-                first, record_type="person", field="lifecycle_stage", reason=reason, at=at
+                first, record_type=RecordType.PERSON, field="lifecycle_stage", reason=reason, at=at
             )
             moves = updates.filter(pl.col("lifecycle_stage") != pl.col("old_stage"))
             do_record_lifecycle_changes(
