@@ -146,6 +146,11 @@ def _submit(request, endpoint: str, key: str | None, data, handler):
         return Status(409, _errors([(["header", "Idempotency-Key"], str(exc), "conflict")]))
 
 
+def _lead_answer(lead: services.CapturedLead) -> tuple[int, dict]:
+    """A person made answers 201, one found 200."""
+    return (201 if lead.created else 200), lead.answer
+
+
 class WaitIn(Schema):
     wait: float = Field(0, ge=0, le=MAX_WAIT, description="Seconds to wait for routing")
 
@@ -175,7 +180,7 @@ def capture_lead(
         "leads",
         idempotency_key,
         data,
-        lambda: services.do_capture_lead(fields, by=request.auth),
+        lambda: _lead_answer(services.do_capture_lead(fields, by=request.auth)),
     )
     if query.wait and answer.status_code in (200, 201):
         batches.do_wait_for([answer.value["capture_id"]], query.wait)
@@ -208,7 +213,7 @@ def capture_touchpoints(
             "touchpoints",
             idempotency_key,
             data,
-            lambda: services.do_capture_touchpoints(items, by=request.auth),
+            lambda: (201, services.do_capture_touchpoints(items, by=request.auth).answer),
         )
     except services.BatchRefused as exc:
         errors = [

@@ -9,6 +9,8 @@ the touch, its form, its campaign, the capture and the worker's wake-up in one s
 (bench/README.md, "Lead capture load").
 """
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
@@ -156,10 +158,25 @@ def _record_touch(
     return touchpoint_id, capture_id
 
 
+@dataclass(frozen=True)
+class CapturedLead:
+    """What a form fill did: whether it made the person, and the answer its sender gets."""
+
+    created: bool
+    answer: dict
+
+
+@dataclass(frozen=True)
+class CapturedTouches:
+    """What a batch of touches did: the answer its sender gets."""
+
+    answer: dict
+
+
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
-def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
-    """A form fill: the person (201 if new, 200 if known), their touch, and the capture the
-    worker scores and routes (`capture/batches.py`); the answer says it was received."""
+def do_capture_lead(data: dict, *, by=None) -> CapturedLead:
+    """A form fill: the person (made if new), their touch, and the capture the worker scores
+    and routes (`capture/batches.py`); the answer says it was received."""
     email = data["email"]
     touch = {name: data.get(name) or "" for name in TOUCH_FIELDS}
     channel = classify_channel(
@@ -180,24 +197,27 @@ def do_capture_lead(data: dict, *, by=None) -> tuple[int, dict]:
         person, created, by, channel, touch, occurred_at, form_name
     )
     _count_when_kept("leads")
-    return (201 if created else 200), {
-        "capture_id": capture_id,
-        "status": Capture.Status.RECEIVED.value,
-        "status_url": status_url(capture_id),
-        "person_id": person.pk,
-        "created": created,
-        "email": person.email,
-        "account_id": person.account_id,
-        "lifecycle_stage": person.lifecycle_stage,
-        "score": None,
-        "grade": None,
-        "is_mql": None,
-        "touchpoint_id": touchpoint_id,
-        "handoff_id": None,
-        "owner_id": None,
-        "channel": channel,
-        "form_name": form_name,
-    }
+    return CapturedLead(
+        created,
+        {
+            "capture_id": capture_id,
+            "status": Capture.Status.RECEIVED.value,
+            "status_url": status_url(capture_id),
+            "person_id": person.pk,
+            "created": created,
+            "email": person.email,
+            "account_id": person.account_id,
+            "lifecycle_stage": person.lifecycle_stage,
+            "score": None,
+            "grade": None,
+            "is_mql": None,
+            "touchpoint_id": touchpoint_id,
+            "handoff_id": None,
+            "owner_id": None,
+            "channel": channel,
+            "form_name": form_name,
+        },
+    )
 
 
 def wake_worker() -> None:
@@ -248,7 +268,7 @@ def _people_by_email(items: list[dict], channels: list[str], *, by=None) -> tupl
 
 
 @transaction.atomic
-def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
+def do_capture_touchpoints(items: list[dict], *, by=None) -> CapturedTouches:
     """A batch of touches, all or nothing: unknown e-mails become people; each person touched
     gets a capture the worker scores and routes."""
     campaigns = _campaigns_by_name(items)
@@ -276,17 +296,19 @@ def do_capture_touchpoints(items: list[dict], *, by=None) -> tuple[int, dict]:
     )
     wake_worker()
     _count_when_kept("touchpoints")
-    return 201, {
-        "accepted": len(touches),
-        "people_created": len(made),
-        "touchpoint_ids": [t.pk for t in touches],
-        "status": Capture.Status.RECEIVED.value,
-        "captures": [
-            {"capture_id": c.pk, "person_id": c.person_id, "status_url": status_url(c.pk)}
-            for c in captures
-        ],
-        "handoff_ids": [],
-    }
+    return CapturedTouches(
+        {
+            "accepted": len(touches),
+            "people_created": len(made),
+            "touchpoint_ids": [t.pk for t in touches],
+            "status": Capture.Status.RECEIVED.value,
+            "captures": [
+                {"capture_id": c.pk, "person_id": c.person_id, "status_url": status_url(c.pk)}
+                for c in captures
+            ],
+            "handoff_ids": [],
+        }
+    )
 
 
 def _count_when_kept(endpoint: str) -> None:
