@@ -52,7 +52,7 @@ def seed_experiment(today: dt.date, seed: int) -> dict[str, int]:
         ),
         batch_size=5000,
     )
-    held_out = [p for p, h in zip(people, held, strict=True) if h]
+    held_out = experiment.assignments.filter(held_out=True).values("person_id")
     Touchpoint.objects.filter(
         campaign=campaign, occurred_at__gte=started, person_id__in=held_out
     ).delete()

@@ -112,11 +112,12 @@ def _arms(experiment: Experiment) -> tuple[Arm, Arm, int]:
     for person, value in won:
         revenue[person] += 0.0 if value is None else float(value)
         left_out += value is None
-    arm_of = dict(
-        experiment.assignments.filter(person_id__in=list(revenue)).values_list(
-            "person_id", "held_out"
-        )
+    # the converted people's arms, read through a subquery: a list of ids could pass SQLite's
+    # limit on a statement's parameters
+    converted = experiment.assignments.filter(
+        person_id__in=_won_since(experiment).values("primary_contact_id")
     )
+    arm_of = dict(converted.values_list("person_id", "held_out"))
     arms = []
     for held_out in (False, True):
         values = [amount for person, amount in revenue.items() if arm_of[person] is held_out]
