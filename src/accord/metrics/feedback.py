@@ -1,37 +1,18 @@
 """Marketing's feedback page (why Sales rejects leads, and both sides of the SLA over time) and
 its CSV downloads, from the one metrics query layer."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from pydantic import ValidationError
 
 from accord import csvsafe
 from accord.charts import bar_chart
 from accord.metrics import queries as q
+from accord.metrics.forms import FeedbackFilters
 
-DEFAULT_MONTHS = 6
 TOP_ROWS = 12
-
-
-def period_from(params) -> tuple[dict, str]:
-    """Filters from a query string: the last six months to today unless given. Raises
-    pydantic's ValidationError on a bad date or an unknown grain."""
-    today = timezone.now().date()
-    start = (today.replace(day=1) - dt.timedelta(days=31 * (DEFAULT_MONTHS - 1))).replace(day=1)
-    data = {
-        "start": params.get("start") or start,
-        "end": params.get("end") or today,
-        "region": params.get("region") or None,
-        "industry": params.get("industry") or None,
-    }
-    grain = params.get("grain") or "month"
-    q.SalesSlaTrendQuery(**data, grain=grain)  # validates the lot
-    return q.MetricsQuery(**data).model_dump(), grain
 
 
 def rejection_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
@@ -81,15 +62,16 @@ SECTIONS = {"rejections": rejection_rows, "sla": sla_rows}
 @login_required
 def feedback(request):
     """Marketing's view of the handoff: why Sales rejects leads, and both sides of the SLA."""
-    try:
-        filters, grain = period_from(request.GET)
-    except ValidationError as exc:
-        return render(request, "metrics/feedback.html", {"errors": _problems(exc)}, status=400)
+    form = FeedbackFilters(FeedbackFilters.with_defaults(request.GET))
+    if not form.is_valid():
+        context = {"form": form, "forms": [form], "has_errors": True}
+        return render(request, "metrics/feedback.html", context, status=400)
+    filters, grain = form.period(), form.cleaned_data["grain"]
     rejections = q.run_rejections(q.RejectionsQuery(**filters))
     sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
     marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters))
     context = {
-        "filters": filters,
+        "form": form,
         "grain": grain,
         "query": request.GET.urlencode(),
         "rejections": rejections,
@@ -151,20 +133,17 @@ def _period_label(period, grain: str) -> str:
     return period.strftime("%b %Y") if grain == "month" else f"Week of {period:%d %b}"
 
 
-def _problems(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(map(str, e['loc'])) or 'period'}: {e['msg']}" for e in exc.errors()]
-
-
 @login_required
 def feedback_export(request, section: str):
     """One part of the feedback page as CSV, for the same period; formula-like cells are
     neutralised so a spreadsheet shows them as text."""
     if section not in SECTIONS:
         raise Http404(f"No feedback section {section!r}")
-    try:
-        filters, grain = period_from(request.GET)
-    except ValidationError as exc:
-        return HttpResponse("\n".join(_problems(exc)), status=400, content_type="text/plain")
+    form = FeedbackFilters(FeedbackFilters.with_defaults(request.GET))
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        return HttpResponse("\n".join(problems), status=400, content_type="text/plain")
+    filters, grain = form.period(), form.cleaned_data["grain"]
     headers, rows = SECTIONS[section](filters, grain)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accord-feedback-{section}.csv"'

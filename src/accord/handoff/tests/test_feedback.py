@@ -176,3 +176,18 @@ def test_marketers_and_heads_find_the_feedback_page_in_the_navigation(
         client.force_login(user)
         nav = [item["label"] for item in client.get("/feedback/").context["nav"]]
         assert ("Feedback" in nav) is sees
+
+
+def test_a_bad_filter_is_named_beside_its_field_and_the_rest_is_kept(client, marketer):
+    client.force_login(marketer)
+
+    answer = client.get(
+        "/feedback/", {"start": "2026-11-10", "end": "2026-11-01", "region": "EMEA", "grain": "day"}
+    )
+    page = answer.content.decode()
+
+    assert answer.status_code == 400
+    assert 'data-testid="error-summary"' in page
+    assert '<a href="#id_end">To: The period ends before it starts.</a>' in page
+    assert 'id="id_grain_error"' in page
+    assert 'name="region" value="EMEA"' in page and 'value="2026-11-10"' in page
