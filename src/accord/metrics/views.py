@@ -21,12 +21,15 @@ PANELS = [
     ("funnel", "Funnel: first touch to evangelist"),
     ("velocity", "Velocity (days per stage)"),
     ("leakage", "Leakage: where leads die"),
+    ("pipeline", "Pipeline and revenue by source"),
     ("sla", "SLA compliance"),
     ("attribution", "Attribution compared across models"),
     ("roi", "ROI by campaign"),
-    ("pipeline", "Pipeline and revenue by source"),
     ("experiments", "Experiments: what campaigns added"),
 ]
+# Panels across the page's full width: the SLA's two sides sit next to each other, the
+# attribution table has a column per model, and ROI's chart sits beside its table.
+WIDE_PANELS = {"sla", "attribution", "roi"}
 
 
 @login_required
@@ -37,7 +40,12 @@ def dashboard(request):
     if not form.is_valid():
         context = {"form": form, "forms": [form], "has_errors": True}
         return render(request, "metrics/dashboard.html", context, status=400)
-    context = {"form": form, "panels": PANELS, "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "panels": PANELS,
+        "wide": WIDE_PANELS,
+        "query": request.GET.urlencode(),
+    }
     return render(request, "metrics/dashboard.html", context)
 
 
