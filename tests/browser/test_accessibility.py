@@ -25,7 +25,11 @@ PERSONAS = [
 NOT_OURS = ("/admin/", "/api/v1/docs")
 TABS = 6  # the first stops of each page: the menu, then the page's own controls
 # Pages reached from the header or another page rather than the menu, and who reaches them.
-OFF_MENU = {"/notifications/": PERSONAS, "/goals/digest/": ["admin@demo.accord"]}
+OFF_MENU = {
+    "/notifications/": PERSONAS,
+    "/notifications/settings/": PERSONAS,
+    "/goals/digest/": ["admin@demo.accord"],
+}
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.suggestion import DEFAULT_MONTHS, suggest_from_history
 from accord.agreement.tasks import rescore_under
 from accord.alerts.models import Event
-from accord.alerts.services import do_notify
+from accord.alerts.services import do_queue_alert
 from accord.audit.services import Action, RecordType, record_change
 from accord.scoring import AgreementDocument, check_document
 from accord.teams import access
@@ -79,7 +79,7 @@ def do_create_draft(user: User, data) -> AgreementVersion:
 def _ask_heads_to_sign(version: AgreementVersion, author: User, changes: list[str]) -> None:
     """Each head but the author finds the new draft in their bell, once it commits."""
     summary = "\n".join(f"- {change}" for change in changes[:10])
-    do_notify(
+    do_queue_alert(
         Event.AGREEMENT_TO_SIGN,
         f"Agreement v{version.number} awaits your signature",
         f"{author} drafted v{version.number} of the agreement.\n{summary}".strip(),

@@ -21,7 +21,7 @@ class Event(models.TextChoices):
     SLA_BREACHED = "sla.breached", "A rep missed an SLA clock"
     LEAD_REJECTED = "lead.rejected", "A rep rejected a lead back to marketing"
     CAMPAIGN_ANNOUNCED = "campaign.announced", "Both heads signed a campaign's plan for sales"
-    # In the bell only (no e-mail): something waits on the person, who sees it when in Accord.
+    # By default in the bell only: something waits on the person, who sees it when in Accord.
     AGREEMENT_TO_SIGN = "agreement.to_sign", "An agreement draft awaits a head's signature"
     PLAN_TO_SIGN = "plan.to_sign", "A campaign plan awaits a head's signature"
     SLA_DUE_SOON = "sla.due_soon", "An SLA clock runs out within two working hours"
@@ -210,3 +210,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.alert} → {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """How one person chose to hear of one kind of event; without a row, the event's default
+    (`alerts.preferences`)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=32, choices=Event.choices)
+    bell = models.BooleanField()
+    email = models.BooleanField()
+
+    class Meta:
+        ordering = ["person", "event"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "event"], name="one_preference_per_event")
+        ]
+
+    def __str__(self):
+        ways = [w for w, on in (("bell", self.bell), ("e-mail", self.email)) if on]
+        return f"{self.person} · {self.event}: {' and '.join(ways) or 'nothing'}"

@@ -1,9 +1,11 @@
 """Reads about alerts: deliveries, for the admin's figures and /metrics; the bell, each person's
-notifications newest first and how many they have not read."""
+notifications newest first and how many they have not read; how each person hears of each kind
+of event."""
 
 from django.db.models import Count, QuerySet
 
-from accord.alerts.models import Delivery, Notification
+from accord.alerts.models import Delivery, Notification, NotificationPreference
+from accord.alerts.preferences import IN_MY_WORDS, Channels, default_channels
 from accord.teams.models import User
 
 
@@ -23,3 +25,23 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def channels_for(event: str, people: list[User]) -> dict[int, Channels]:
+    """How each of `people` hears of `event`: as they chose, else the event's default."""
+    chosen = NotificationPreference.objects.filter(
+        event=event, person_id__in=[p.pk for p in people]
+    ).values_list("person_id", "bell", "email")
+    channels = {pk: Channels(bell=bell, email=email) for pk, bell, email in chosen}
+    return {p.pk: channels.get(p.pk) or default_channels(event, p) for p in people}
+
+
+def channels_of(person: User) -> dict[str, Channels]:
+    """How `person` hears of each kind of event, in the order the settings page lists them."""
+    chosen = {
+        event: Channels(bell=bell, email=email)
+        for event, bell, email in NotificationPreference.objects.filter(person=person).values_list(
+            "event", "bell", "email"
+        )
+    }
+    return {event: chosen.get(event) or default_channels(event, person) for event in IN_MY_WORDS}

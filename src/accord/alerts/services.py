@@ -1,11 +1,11 @@
 """Queue alerts in the transaction of the change they tell about, send what is due, replay.
 
-`do_queue_alert` writes the alert, one delivery per person and per subscribed endpoint, and one
-notification in each person's bell (one statement on PostgreSQL) in the caller's transaction: a
-rolled-back change alerts nobody, and a committed one is in the outbox even if the worker is down.
-After the commit a job for the worker is queued, unless one is already waiting to run.
-`do_notify` is the same without the e-mail, for what waits on a person in Accord itself (a
-draft to sign, a clock about to run out). `do_send_due` is what the worker runs.
+`do_queue_alert` writes the alert, one notification in the bell and one e-mail delivery for each
+person as they chose for the event (`alerts.preferences`: each event's default until they
+choose), and one delivery per subscribed endpoint, in the caller's transaction (one statement on
+PostgreSQL): a rolled-back change alerts nobody, and a committed one is in the outbox even if the
+worker is down. After the commit a job for the worker is queued, unless one is already waiting
+to run. `do_send_due` is what the worker runs.
 """
 
 import datetime as dt
@@ -21,7 +21,16 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
-from accord.alerts.models import Alert, Attempt, Delivery, Endpoint, Notification
+from accord.alerts.models import (
+    Alert,
+    Attempt,
+    Delivery,
+    Endpoint,
+    Notification,
+    NotificationPreference,
+)
+from accord.alerts.preferences import Channels, default_channels
+from accord.alerts.selectors import channels_for, channels_of
 from accord.alerts.webhooks import WebhookFailed, post_webhook
 from accord.teams.models import User
 
@@ -29,38 +38,32 @@ from accord.teams.models import User
 def do_queue_alert(
     event: str, subject: str, text: str, data: dict, people, *, link: str = ""
 ) -> Alert | None:
-    """The alert, its deliveries to `people` (by e-mail and in their bell) and to every active
-    endpoint that subscribes to `event`; None when nobody is to be told. `link` is the path of
-    the record the alert is about, where a notification opens."""
-    return _queue(event, subject, text, data, people, link=link, by_email=True)
-
-
-def do_notify(
-    event: str, subject: str, text: str, data: dict, people, *, link: str = ""
-) -> Alert | None:
-    """The alert in the bell of each of `people` (no e-mail) and to every active endpoint that
-    subscribes to `event`; None when nobody is to be told."""
-    return _queue(event, subject, text, data, people, link=link, by_email=False)
-
-
-def _queue(event, subject, text, data, people, *, link: str, by_email: bool) -> Alert | None:
-    emails: dict[str, User] = {}
+    """The alert in the bell and by e-mail to each of `people` as they chose for `event`, and to
+    every active endpoint that subscribes to it; None when nobody is to be told. `link` is the
+    path of the record the alert is about, where a notification opens. On PostgreSQL the alert
+    is kept even when every person chose neither (it is written in the same statement)."""
+    reachable: dict[str, User] = {}
     for person in people:
         if person.is_active and person.email:
-            emails.setdefault(person.email.lower(), person)
-    if by_email and emails and connection.vendor == "postgresql":
-        alert = _queue_in_one_statement(event, subject, text, data, link, list(emails.values()))
-        _wake_worker()
+            reachable.setdefault(person.email.lower(), person)
+    people = list(reachable.values())
+    if people and connection.vendor == "postgresql":
+        alert, sent = _queue_in_one_statement(event, subject, text, data, link, people)
+        if sent:
+            _wake_worker()
         return alert
+    channels = channels_for(event, people)
+    ringing = [p for p in people if channels[p.pk].bell]
+    mailed = [p for p in people if channels[p.pk].email]
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event)]
-    if not emails and not endpoints:
+    if not ringing and not mailed and not endpoints:
         return None
     now = timezone.now()
     alert = Alert.objects.create(
         event=event, subject=subject[:200], text=text, data=data, link=link, created_at=now
     )
     Notification.objects.bulk_create(
-        [Notification(alert=alert, recipient=person) for person in emails.values()]
+        [Notification(alert=alert, recipient=person) for person in ringing]
     )
     Delivery.objects.bulk_create(
         [
@@ -71,8 +74,7 @@ def _queue(event, subject, text, data, people, *, link: str, by_email: bool) -> 
                 email=person.email,
                 next_attempt_at=now,
             )
-            for person in emails.values()
-            if by_email
+            for person in mailed
         ]
         + [
             Delivery(
@@ -84,22 +86,33 @@ def _queue(event, subject, text, data, people, *, link: str, by_email: bool) -> 
             for endpoint in endpoints
         ]
     )
-    if by_email or endpoints:
+    if mailed or endpoints:
         _wake_worker()
     return alert
 
 
-# The alert, each person's notification, its e-mail deliveries in the order given and its webhook
-# deliveries in endpoint order, in one round trip: what `do_queue_alert` writes with four
-# queries elsewhere.
+# The alert, a notification for each person whose choice (or the event's default) rings the
+# bell, the e-mail deliveries in the order given and the webhook deliveries in endpoint order, in
+# one round trip: what `do_queue_alert` writes with five queries elsewhere. Answers the alert's
+# id and how many deliveries it made.
 QUEUE_SQL = """
     WITH alert AS (
         INSERT INTO alerts_alert (message_id, event, subject, text, data, link, created_at)
         VALUES (%(message_id)s, %(event)s, %(subject)s, %(text)s, %(data)s, %(link)s, %(now)s)
         RETURNING id
+    ), person AS (
+        SELECT given.id, given.email, given.n,
+               coalesce(chosen.bell, given.bell) AS bell,
+               coalesce(chosen.email, given.by_email) AS by_email
+        FROM unnest(
+            %(ids)s::bigint[], %(emails)s::text[], %(bells)s::boolean[], %(by_emails)s::boolean[]
+        ) WITH ORDINALITY AS given(id, email, bell, by_email, n)
+        LEFT JOIN alerts_notificationpreference chosen
+            ON chosen.person_id = given.id AND chosen.event = %(event)s
     ), notifications AS (
         INSERT INTO alerts_notification (alert_id, recipient_id, read_at)
-        SELECT alert.id, person.id, NULL FROM alert, unnest(%(ids)s::bigint[]) AS person(id)
+        SELECT alert.id, person.id, NULL FROM alert, person WHERE person.bell
+        ORDER BY person.n
     ), deliveries AS (
         INSERT INTO alerts_delivery (
             alert_id, channel, recipient_id, email, endpoint_id, status, attempts,
@@ -110,8 +123,7 @@ QUEUE_SQL = """
         FROM alert, (
             SELECT 0 AS kind, person.n AS n, %(email)s AS channel, person.id AS recipient_id,
                    person.email AS email, NULL::bigint AS endpoint_id
-            FROM unnest(%(ids)s::bigint[], %(emails)s::text[]) WITH ORDINALITY
-                AS person(id, email, n)
+            FROM person WHERE person.by_email
             UNION ALL
             SELECT 1, row_number() OVER (ORDER BY e.name, e.id), %(webhook)s, NULL, '', e.id
             FROM alerts_endpoint e
@@ -121,12 +133,13 @@ QUEUE_SQL = """
             )
         ) AS target
         ORDER BY target.kind, target.n
+        RETURNING 1
     )
-    SELECT id FROM alert
+    SELECT alert.id, (SELECT count(*) FROM deliveries) FROM alert
 """
 
 
-def _queue_in_one_statement(event, subject, text, data, link, people) -> Alert:
+def _queue_in_one_statement(event, subject, text, data, link, people) -> tuple[Alert, int]:
     now = timezone.now()
     alert = Alert(
         message_id=f"msg_{uuid.uuid4().hex}",
@@ -137,6 +150,7 @@ def _queue_in_one_statement(event, subject, text, data, link, people) -> Alert:
         link=link,
         created_at=now,
     )
+    defaults = [default_channels(event, person) for person in people]
     params = {
         "message_id": alert.message_id,
         "event": event,
@@ -150,12 +164,29 @@ def _queue_in_one_statement(event, subject, text, data, link, people) -> Alert:
         "webhook": Delivery.Channel.WEBHOOK,
         "ids": [person.pk for person in people],
         "emails": [person.email for person in people],
+        "bells": [d.bell for d in defaults],
+        "by_emails": [d.email for d in defaults],
     }
     with connection.cursor() as cursor:
         cursor.execute(QUEUE_SQL, params)
-        alert.pk = cursor.fetchone()[0]
+        alert.pk, deliveries = cursor.fetchone()
     alert._state.adding, alert._state.db = False, connection.alias
-    return alert
+    return alert, deliveries
+
+
+@transaction.atomic
+def do_choose_channels(person, chosen: dict[str, Channels]) -> int:
+    """Keep how `person` wants to hear of each event in `chosen` (the others keep what they
+    had); returns how many events now reach them otherwise than before."""
+    before = channels_of(person)
+    changed = [event for event, channels in chosen.items() if before[event] != channels]
+    for event in changed:
+        NotificationPreference.objects.update_or_create(
+            person=person,
+            event=event,
+            defaults={"bell": chosen[event].bell, "email": chosen[event].email},
+        )
+    return len(changed)
 
 
 def _wake_worker() -> None:

@@ -1,4 +1,5 @@
-"""The bell's page: a person's notifications, opened (and so read) one by one or all read."""
+"""The bell's page: a person's notifications, opened (and so read) one by one or all read; and
+the settings of how they hear of each kind of event."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.template.defaultfilters import pluralize
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accord.alerts.selectors import notifications_for, unread_count
-from accord.alerts.services import do_mark_all_read, do_open_notification
+from accord.alerts.forms import ChannelsForm
+from accord.alerts.selectors import channels_of, notifications_for, unread_count
+from accord.alerts.services import do_choose_channels, do_mark_all_read, do_open_notification
 
 PER_PAGE = 50
 
@@ -58,3 +60,21 @@ def mark_all_read(request):
     else:
         messages.info(request, "Every notification was already read.")
     return redirect("alerts:notifications")
+
+
+@login_required
+def settings(request):
+    """For each kind of event: the bell, e-mail, both or neither."""
+    form = ChannelsForm(request.POST or None, current=channels_of(request.user))
+    if request.method == "POST":
+        if not form.is_valid():
+            context = {"form": form, "forms": [form], "has_errors": True}
+            return render(request, "alerts/settings.html", context, status=400)
+        changed = do_choose_channels(request.user, form.chosen())
+        if changed:
+            kinds = f"{changed} kind{pluralize(changed)} of event"
+            messages.success(request, f"Saved: {kinds} changed.")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect("alerts:settings")
+    return render(request, "alerts/settings.html", {"form": form, "forms": [form]})

@@ -2,9 +2,12 @@
 
 - a new lead routed to a rep: the rep;
 - an SLA clock run out: the rep and the sales heads;
-- a clock about to run out (within two working hours): the rep, in the bell only;
+- a clock about to run out (within two working hours): the rep;
 - a lead rejected back to marketing: marketing's heads and liaisons, and the teams that own
   the campaigns the lead came through.
+
+Each person hears of it in the bell, by e-mail, both or neither, as they chose for the kind of
+event (`alerts.preferences` has the defaults).
 
 Each is called inside the transaction of the change, so it is queued exactly when that commits.
 """
@@ -13,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accord.alerts.models import Alert, Event
-from accord.alerts.services import do_notify, do_queue_alert
+from accord.alerts.services import do_queue_alert
 from accord.handoff.models import Handoff, SlaClock
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
@@ -82,7 +85,7 @@ def notify_clock_running_out(handoff: Handoff, clock: SlaClock) -> Alert | None:
     lead = _who(handoff)
     name = clock.label
     due = getattr(handoff, f"{clock}_due_at")
-    return do_notify(
+    return do_queue_alert(
         Event.SLA_DUE_SOON,
         f"Due by {due:%H:%M} UTC: {name} of {lead}",
         f"The {name} of {lead} ({handoff.person.email}) is due {due:%Y-%m-%d %H:%M} UTC.",
@@ -94,7 +97,7 @@ def notify_clock_running_out(handoff: Handoff, clock: SlaClock) -> Alert | None:
 
 def alert_lead_rejected(handoff: Handoff) -> Alert | None:
     """Marketing's heads and liaisons, and every member of the teams that own the campaigns the
-    lead came through, so a campaign's owner hears of it the same day (bell and e-mail)."""
+    lead came through, so a campaign's owner hears of it the same day."""
     lead = _who(handoff)
     reason = handoff.get_reject_reason_display()
     campaigns = list(

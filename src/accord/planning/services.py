@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from pydantic import ValidationError as PydanticError
 
 from accord.alerts.models import Event
-from accord.alerts.services import do_notify, do_queue_alert
+from accord.alerts.services import do_queue_alert
 from accord.crm.models import FUNNEL_ORDER
 from accord.planning.models import (
     BuyingStage,
@@ -191,7 +191,7 @@ def _ask_heads_to_sign(plan: CampaignPlan, campaign: Campaign, author: User, aga
     signatures were cleared. Edits of a plan nobody has signed yet ask nobody again."""
     text = f"{author} {'changed' if again else 'wrote'} the plan of {campaign.name}"
     text += "; the signatures it had are cleared." if again else "."
-    do_notify(
+    do_queue_alert(
         Event.PLAN_TO_SIGN,
         f"Campaign plan awaits your signature: {campaign.name}",
         f"{text}\n\nWhat it should achieve: {plan.objective}",
