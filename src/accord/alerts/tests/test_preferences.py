@@ -10,6 +10,7 @@ from accord.alerts.models import Delivery, Event, Notification
 from accord.alerts.preferences import IN_MY_WORDS, Channels
 from accord.alerts.services import do_choose_channels, do_send_due
 from accord.handoff.alerts import notify_clock_running_out
+from accord.handoff.models import SlaClock
 from accord.handoff.routing import do_route
 from accord.handoff.services import do_reject
 from accord.handoff.tests.helpers import mql
@@ -87,11 +88,11 @@ def test_a_rep_who_wants_new_leads_by_email_only_has_nothing_in_the_bell(round_r
 
 def test_a_clock_running_out_is_emailed_to_a_rep_who_asks_for_it(round_robin, rep, terms):
     handoff = do_route(mql(first_name="Ann", last_name="Lee"), terms)
-    assert notify_clock_running_out(handoff, "first_touch") is not None
+    assert notify_clock_running_out(handoff, SlaClock.FIRST_TOUCH) is not None
     assert mailed(Event.SLA_DUE_SOON) == set()  # the bell only, by default
 
     do_choose_channels(rep, {Event.SLA_DUE_SOON: Channels(bell=True, email=True)})
-    notify_clock_running_out(handoff, "first_touch")
+    notify_clock_running_out(handoff, SlaClock.FIRST_TOUCH)
     do_send_due()
 
     assert mailed(Event.SLA_DUE_SOON) == {rep.email}
