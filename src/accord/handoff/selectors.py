@@ -5,16 +5,16 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from accord.agreement.selectors import get_agreement_in_force
 from accord.crm.models import Account, LifecycleChange, LifecycleStage, Person
-from accord.crm.selectors import matching, ordered
+from accord.crm.selectors import count_up_to_cap, matching, ordered
 from accord.handoff import access as handoff_access
-from accord.handoff.models import Handoff, RejectReason, SlaClock
+from accord.handoff.models import Handoff, RejectReason, SlaClock, next_due
 from accord.handoff.terms import SlaTerms
 from accord.periods import day_start
 from accord.scoring import Contribution
@@ -35,8 +35,11 @@ def handoffs_for(user: User) -> QuerySet[Handoff]:
 
 def open_handoffs_for(user: User) -> QuerySet[Handoff]:
     """A rep's own open handoffs; a head's whole team; an admin's everything. A lead the CRM
-    deleted (archived in Accord) waits in nobody's inbox."""
-    return handoffs_for(user).filter(status__in=Handoff.OPEN, person__archived_at__isnull=True)
+    deleted (archived in Accord) waits in nobody's inbox. The few archived people are left out
+    by their own index rather than by joining every open lead's person: the join read a
+    team's 68,000 people to count its inbox (0.7 s on the large demo)."""
+    archived = Person.objects.filter(pk=OuterRef("person_id"), archived_at__isnull=False)
+    return handoffs_for(user).filter(~Exists(archived), status__in=Handoff.OPEN)
 
 
 def access_handoff(user: User, pk: int) -> Handoff:
@@ -232,16 +235,6 @@ class InboxQuery:
     sort: str = ""
 
 
-def _next_due():
-    """The deadline of the lead's next running clock, None once both have stopped."""
-    return Case(
-        When(first_touched_at__isnull=True, then=F("first_touch_due_at")),
-        When(decided_at__isnull=True, then=F("decision_due_at")),
-        default=None,
-        output_field=models.DateTimeField(),
-    )
-
-
 def _clock_states(user: User, now: dt.datetime) -> dict[str, Q]:
     """Each clock state as a filter on `next_due`. "Due soon" is less than `DUE_SOON_HOURS` of
     working time left, measured in each team's own hours (two hours on Friday evening may end
@@ -288,7 +281,7 @@ def inbox_handoffs(
     to breach (overdue ones first), then the leads with no clock running, latest first."""
     query = query or InboxQuery(rep_id=rep_id)
     now = now or timezone.now()
-    handoffs = open_handoffs_for(user).annotate(next_due=_next_due())
+    handoffs = open_handoffs_for(user).annotate(next_due=next_due())
     handoffs = _found(handoffs, query.text)
     if query.rep_id is not None:
         handoffs = handoffs.filter(assigned_to_id=query.rep_id)
@@ -450,6 +443,12 @@ def pool_mqls() -> QuerySet[Person]:
         .annotate(qualified_at=Subquery(qualified))
         .order_by(F("qualified_at").asc(nulls_first=True), "id")
     )
+
+
+def count_pool() -> tuple[int, bool]:
+    """How many MQLs wait in the pool, up to `COUNT_CAP`, and whether more do: counting every
+    one of a pool of 50,000 took a quarter of the inbox's time (large demo)."""
+    return count_up_to_cap(pool_mqls())
 
 
 def count_breaches() -> dict[SlaClock, int]:

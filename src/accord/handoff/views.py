@@ -29,6 +29,7 @@ from accord.handoff.selectors import (
     Waiting,
     access_handoff,
     campaigns_to_filter_by,
+    count_pool,
     inbox_counts,
     inbox_handoffs,
     inbox_item,
@@ -36,7 +37,6 @@ from accord.handoff.selectors import (
     inbox_page,
     lead_touches,
     open_or_closed_handoffs,
-    pool_mqls,
     team_reps,
 )
 from accord.handoff.services import BulkAction, HandoffRefused
@@ -204,10 +204,16 @@ def inbox(request, handoff_id: int | None = None):
         context |= _panel_context(request, access_handoff(request.user, handoff_id), form.reps)
     context |= {
         "narrowed": sum(1 for name in form.params() if name != "q") + bool(context["sort"]),
-        "pool": pool_mqls().count() if form.reps else 0,
+        **_pool(form),
         "pool_batch": services.POOL_BATCH,
     }
     return render(request, "handoff/inbox.html", context, status=status)
+
+
+def _pool(form: InboxForm) -> dict:
+    """The pool a head may hand out (a rep has none to hand out)."""
+    pool, more = count_pool() if form.reps else (0, False)
+    return {"pool": pool, "pool_more": more}
 
 
 def _panel_context(request, handoff, reps: list[User]) -> dict:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accord.agreement.models import AgreementVersion
 from accord.goals.selectors import goal_on, goal_progress
 from accord.handoff.models import Handoff
-from accord.handoff.selectors import handoffs_for, open_handoffs_for, pool_mqls
+from accord.handoff.selectors import count_pool, handoffs_for, open_handoffs_for
 from accord.planning.models import CampaignPlan, CampaignRating
 from accord.teams import access
 from accord.teams.models import Team
@@ -86,10 +86,11 @@ def _inbox(user, now) -> list[Need]:
 def _sales_head(user, now) -> list[Need]:
     breached = Q(first_touch_breached_at__gte=now - WEEK) | Q(decision_breached_at__gte=now - WEEK)
     breaches = handoffs_for(user).filter(breached).count()
-    pool = pool_mqls().count()
+    pool, more = count_pool()
+    waiting = f"more than {pool:,}" if more else f"{pool:,}"
     return [
         Need("breaches", "SLA breaches this week", f"{breaches:,}", reverse("metrics:feedback")),
-        Need("pool", "MQLs waiting in the pool", f"{pool:,}", reverse("handoff:inbox"), pool > 0),
+        Need("pool", "MQLs waiting in the pool", waiting, reverse("handoff:inbox"), pool > 0),
     ]
 
 
