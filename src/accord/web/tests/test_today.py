@@ -86,9 +86,7 @@ def test_a_marketer_sees_the_weeks_rejections_and_ratings_of_their_campaigns(cli
     assert "waiting" not in today and "plans" not in today
 
 
-def test_an_admin_is_told_of_failing_health_checks_and_sees_the_shared_numbers(
-    client, admin_user
-):
+def test_an_admin_is_told_of_failing_health_checks_and_sees_the_shared_numbers(client, admin_user):
     client.force_login(admin_user)
 
     response = client.get("/")
@@ -101,4 +99,4 @@ def test_an_admin_is_told_of_failing_health_checks_and_sees_the_shared_numbers(
         "/health/",
         True,
     )
-    assert "<h2 class=\"section\">The shared numbers</h2>" in response.content.decode()
+    assert '<h2 class="section">The shared numbers</h2>' in response.content.decode()
