@@ -109,33 +109,29 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
         (pl.col("amount").is_null() & pl.col("amount_as_set").is_not_null()).alias("left_out"),
         pl.col("amount").fill_null(0.0),
     )
-    created = (
-        deals.sort("created_date", "id")
-        .group_by("journey_id", maintain_order=True)
-        .first()
-        .select(
-            "journey_id",
-            _end_of(pl.col("created_date")).alias("opportunity_at"),
-            pl.col("amount").alias("opportunity_value"),
-            pl.col("left_out").alias("opportunity_left_out"),
-        )
+    created = _first_deal(deals, "created_date", ("created_date", "id"), "opportunity")
+    won = deals.filter(
+        (pl.col("stage") == PipelineStage.CLOSED_WON.value) & pl.col("close_date").is_not_null()
     )
-    won = (
-        deals.filter(
-            (pl.col("stage") == PipelineStage.CLOSED_WON.value) & pl.col("close_date").is_not_null()
-        )
-        .sort("close_date", "created_date", "id")
-        .group_by("journey_id", maintain_order=True)
-        .first()
-        .select(
-            "journey_id",
-            _end_of(pl.col("close_date")).alias("won_at"),
-            pl.col("amount").alias("won_value"),
-            pl.col("left_out").alias("won_left_out"),
-        )
-    )
+    won = _first_deal(won, "close_date", ("close_date", "created_date", "id"), "won")
     return created.join(won, on="journey_id", how="left").with_columns(
         pl.col("won_value").fill_null(0.0), pl.col("won_left_out").fill_null(False)
+    )
+
+
+def _first_deal(deals: pl.DataFrame, dated: str, order: tuple[str, ...], name: str):
+    """Each journey's first deal in `order`: its day's end as `{name}_at`, its value and
+    whether its amount was left out (no rate to the reporting currency)."""
+    return (
+        deals.sort(*order)
+        .group_by("journey_id", maintain_order=True)
+        .first()
+        .select(
+            "journey_id",
+            _end_of(pl.col(dated)).alias(f"{name}_at"),
+            pl.col("amount").alias(f"{name}_value"),
+            pl.col("left_out").alias(f"{name}_left_out"),
+        )
     )
 
 
