@@ -147,6 +147,9 @@ def accord(args, rate: float | None = None, seconds: float | None = None) -> dic
         "duplicates in the database": report["duplicates in the database"],
         "leads lost": report["leads lost"],
         "alert deliveries by status": report["alert deliveries by status"],
+        "seconds after the last routing until every alert was sent": report[
+            "seconds after the last routing until every alert was sent"
+        ],
         "CPU seconds during the run": report["CPU seconds during the run"],
         "whole machine CPU ms per 2xx answer": round(
             whole * 1000 / max(report["answered 2xx"], 1), 2

@@ -21,7 +21,8 @@ comes first; then the database is read back:
   clients on this machine), once the worker has routed every capture of the run;
 - duplicates in the database (people or touchpoints beyond one per new lead): must be 0;
 - leads lost (a 2xx answer but no person, touchpoint or handoff in the database): must be 0;
-- alerts: routed leads whose rep e-mail the worker had sent when the run ended;
+- alerts: routed leads whose rep e-mail the worker had sent, read once the outbox is empty (or
+  two minutes after the last routing), and how long after the last routing it emptied;
 - CPU seconds during the run of the client, the server, the worker, this database's
   PostgreSQL backends and the whole machine (others' work included), and the load average.
 
@@ -416,6 +417,20 @@ def wait_for_the_worker(database_url: str, seconds: float) -> None:
             time.sleep(0.2)
 
 
+def wait_for_the_outbox(database_url: str, seconds: float) -> float | None:
+    """Until no alert waits to be sent (or `seconds` passed): how long that took, or None."""
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as db:
+        while time.monotonic() - started < seconds:
+            pending = db.execute(
+                "SELECT count(*) FROM alerts_delivery WHERE status = 'pending'"
+            ).fetchone()[0]
+            if not pending:
+                return round(time.monotonic() - started, 1)
+            time.sleep(0.2)
+    return None
+
+
 def percentile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -507,7 +522,7 @@ def main() -> None:
             "whole machine (every process, all cores)": machine_busy_seconds() - before[3],
         }
         wait_for_the_worker(database_url, 60)
-        time.sleep(5)  # the worker's next pass over the outbox
+        outbox_seconds = wait_for_the_outbox(database_url, 120)
         found = read_back(database_url, load)
     finally:
         for process in (server, worker):
@@ -533,6 +548,7 @@ def main() -> None:
         "duplicates in the database": found["duplicates"],
         "leads lost": found["lost"],
         "alert deliveries by status": found["alerts"],
+        "seconds after the last routing until every alert was sent": outbox_seconds,
         "concurrency": args.concurrency,
         "offered requests per second (open loop)": args.rate,
         "gunicorn workers": args.server_workers,
