@@ -30,8 +30,13 @@ from .result import Credit
 
 #: Fewer converted (or unconverted) journeys than this are too few to fit.
 MIN_OUTCOMES = 100
-#: Shapley values are exact over the channels of each journey, up to this many.
-MAX_CHANNELS_PER_JOURNEY = 12
+#: Shapley values are exact over the channels of each journey up to this many; beyond, each
+#: journey's are estimated from random orders of its channels.
+EXACT_SHAPLEY_CHANNELS = 12
+#: Random orders of a journey's channels that estimate its Shapley values beyond the exact.
+SHAPLEY_ORDERS = 200
+#: A journey's channels are the bits of one 64-bit mask.
+MAX_CHANNELS_PER_JOURNEY = 62
 #: Pairs of channels the interaction design may add, the most often seen together first.
 MAX_PAIRS = 45
 #: Touches evaluated at once when journeys' channel subsets are scored.
@@ -111,13 +116,15 @@ def play(paths: Paths, learner: Learner, worth: np.ndarray, seed: int = 0) -> Ga
 
     Removal effects are exact. Shapley values, which only split what removal effects leave
     over, are exact over all paths up to SHAPLEY_SAMPLE distinct paths; beyond, they are
-    estimated without bias from that many paths drawn in proportion to their journeys.
+    estimated without bias from that many paths drawn in proportion to their journeys. A
+    journey of more than EXACT_SHAPLEY_CHANNELS channels has its Shapley values estimated from
+    SHAPLEY_ORDERS random orders of them (`_sampled_shapley`).
     """
     channel, first, per_path, local = _channel_sets(paths)
     if per_path.max() > MAX_CHANNELS_PER_JOURNEY:
         raise InputError(
             f"a journey touches {per_path.max()} different channels; the counterfactual model "
-            f"takes at most {MAX_CHANNELS_PER_JOURNEY} (attribute by channel, not campaign)"
+            f"takes at most {MAX_CHANNELS_PER_JOURNEY} (attribute by channel, not by campaign)"
         )
     n, kinds = len(paths.channels), worth.shape[1]
     # removal: per path, all its channels, none, and all but each one
@@ -151,12 +158,19 @@ def _shapley(paths: Paths, learner: Learner, worth: np.ndarray, seed: int) -> np
         chosen = rng.choice(paths.n_paths, SHAPLEY_SAMPLE, p=journeys / journeys.sum())
         scale = journeys.sum() / SHAPLEY_SAMPLE / journeys[chosen]
     shapley = np.zeros((n, kinds))
-    subsets = 1 << per_path[chosen]
+    k = per_path[chosen]
+    exact = k <= EXACT_SHAPLEY_CHANNELS
+    shapley += _sampled_shapley(
+        paths, learner, worth, chosen[~exact], scale[~exact], np.random.default_rng([seed, 1])
+    )
+    chosen, scale, k = chosen[exact], scale[exact], k[exact]
+    if not len(chosen):
+        return shapley
+    subsets = 1 << k
     path = np.repeat(chosen, subsets)
     mask = np.arange(len(path)) - np.repeat(np.cumsum(subsets) - subsets, subsets)
     chance = _chances(paths, learner, local, path, mask)
     row = np.cumsum(subsets) - subsets
-    k = per_path[chosen]
     for players in np.unique(k):
         weights = _shapley_weights(int(players))
         these = np.flatnonzero(k == players)
@@ -170,6 +184,39 @@ def _shapley(paths: Paths, learner: Learner, worth: np.ndarray, seed: int) -> np
             owner = channel[first[chosen[these]] + i]
             for j in range(kinds):
                 shapley[:, j] += np.bincount(owner, share * worth[chosen[these], j], minlength=n)
+    return shapley
+
+
+def _sampled_shapley(
+    paths: Paths,
+    learner: Learner,
+    worth: np.ndarray,
+    chosen: np.ndarray,
+    scale: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Shapley values of journeys with too many channels for every subset: each channel's mean
+    marginal contribution over SHAPLEY_ORDERS random orders of the journey's channels (an
+    unbiased estimate). Each order's contributions add up to the journey's whole, so the
+    estimates do too, exactly."""
+    channel, first, per_path, local = _channel_sets(paths)
+    n, kinds = len(paths.channels), worth.shape[1]
+    shapley = np.zeros((n, kinds))
+    k = per_path[chosen]
+    for players in np.unique(k):
+        these = np.flatnonzero(k == players)
+        games = np.repeat(these, SHAPLEY_ORDERS)
+        order = rng.permuted(np.tile(np.arange(players), (len(games), 1)), axis=1)
+        # each order's growing coalitions: none, the first channel, the first two, ... all
+        grown = np.cumsum(np.left_shift(1, order, dtype=np.int64), axis=1)
+        masks = np.hstack([np.zeros((len(games), 1), dtype=np.int64), grown])
+        path = np.repeat(chosen[games], players + 1)
+        chance = _chances(paths, learner, local, path, masks.ravel()).reshape(masks.shape)
+        share = np.diff(chance, axis=1) * (scale[games] / SHAPLEY_ORDERS)[:, None]
+        owner = channel[first[chosen[games]][:, None] + order]
+        for j in range(kinds):
+            weights = share * worth[chosen[games], j][:, None]
+            shapley[:, j] += np.bincount(owner.ravel(), weights.ravel(), minlength=n)
     return shapley
 
 

@@ -1,6 +1,7 @@
 """Counterfactual credit: the conversions each channel's touches caused, on journeys whose
 causal truth is known (`accord.attribution.synthetic`)."""
 
+import importlib
 import io
 
 import numpy as np
@@ -15,7 +16,11 @@ from accord.attribution import (
     with_intervals,
 )
 from accord.attribution.command import run_on_file
+from accord.attribution.paths import Paths
 from accord.attribution.synthetic import generate, touchpoints
+
+# the module, which the package's `counterfactual` (the function) hides
+counterfactual_module = importlib.import_module("accord.attribution.counterfactual")
 
 
 def shares(credit):
@@ -106,3 +111,43 @@ def test_all_models_leave_out_the_counterfactual_one_when_journeys_are_too_few(t
     assert run_on_file(["--touchpoints", str(source)], out, err) == 0
     assert "left out counterfactual: the counterfactual model needs at least" in err.getvalue()
     assert "linear" in out.getvalue()
+
+
+def test_shapley_from_random_orders_gives_the_exact_credit_within_a_hair(additive, monkeypatch):
+    paths = additive.paths
+    fitted = fit_journeys(paths)
+    exact = counterfactual(paths, fitted)
+    monkeypatch.setattr(counterfactual_module, "EXACT_SHAPLEY_CHANNELS", 2)  # 3+ channels drawn
+
+    drawn = counterfactual(paths, fitted)
+
+    assert drawn.conversions.sum() == pytest.approx(exact.conversions.sum(), rel=1e-9)
+    assert drawn.value.sum() == pytest.approx(exact.value.sum(), rel=1e-9)
+    assert np.abs(drawn.conversions - exact.conversions).max() < 0.01 * exact.conversions.sum()
+
+
+def test_a_journey_through_fourteen_channels_is_credited_and_credits_add_up():
+    channels = tuple(f"channel_{n}" for n in range(14))
+    # every channel together, one channel alone, and the first two: journeys of each that
+    # convert and do not, the channel alone converting less than together
+    steps = [list(range(14))] + [[c] for c in range(14)] + [[0, 1]]
+    converted = [400.0] + [30.0] * 14 + [60.0]
+    unconverted = [200.0] + [120.0] * 14 + [90.0]
+    lengths = [len(s) for s in steps]
+    paths = Paths(
+        channels=channels,
+        touches=np.concatenate(steps).astype(np.int32),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        conversions=np.array(converted),
+        nulls=np.array(unconverted),
+        value=np.array(converted) * 1_000.0,
+    )
+
+    result = counterfactual(paths)
+
+    fit = result.details["fit"].row(0, named=True)
+    assert result.conversions.sum() + fit["baseline_conversions"] == pytest.approx(
+        paths.conversions.sum()
+    )
+    assert result.value.sum() + fit["baseline_value"] == pytest.approx(paths.value.sum())
+    assert len(result.conversions) == 14
