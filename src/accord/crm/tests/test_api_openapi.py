@@ -62,6 +62,10 @@ MINDSET_ENDPOINTS = {
     ("/api/v1/mindset/answers/mine", "get"),
 }
 GOALS_ENDPOINTS = {
+    ("/api/v1/experiments", "get"),
+    ("/api/v1/experiments", "post"),
+    ("/api/v1/experiments/{experiment_id}", "get"),
+    ("/api/v1/experiments/{experiment_id}/exposed", "get"),
     ("/api/v1/goals", "get"),
     ("/api/v1/goals", "post"),
     ("/api/v1/goals/plan", "get"),
