@@ -144,11 +144,18 @@ def play(paths: Paths, learner: Learner, worth: np.ndarray, seed: int = 0) -> Ga
     removal = np.zeros((n, kinds))
     for j in range(kinds):
         removal[:, j] = np.bincount(pair, drop[removed] * worth[path[removed], j], minlength=n)
-    return Games(removal, _shapley(paths, learner, worth, seed), full, baseline)
+    sets = (channel, first, per_path, local)
+    return Games(removal, _shapley(paths, learner, worth, sets, seed), full, baseline)
 
 
-def _shapley(paths: Paths, learner: Learner, worth: np.ndarray, seed: int) -> np.ndarray:
-    channel, first, per_path, local = _channel_sets(paths)
+def _shapley(
+    paths: Paths,
+    learner: Learner,
+    worth: np.ndarray,
+    sets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    seed: int,
+) -> np.ndarray:
+    channel, first, per_path, local = sets
     n, kinds = len(paths.channels), worth.shape[1]
     journeys = paths.conversions + paths.nulls
     if paths.n_paths <= SHAPLEY_SAMPLE:
@@ -160,9 +167,10 @@ def _shapley(paths: Paths, learner: Learner, worth: np.ndarray, seed: int) -> np
     shapley = np.zeros((n, kinds))
     k = per_path[chosen]
     exact = k <= EXACT_SHAPLEY_CHANNELS
-    shapley += _sampled_shapley(
-        paths, learner, worth, chosen[~exact], scale[~exact], np.random.default_rng([seed, 1])
-    )
+    if not exact.all():
+        shapley += _sampled_shapley(
+            paths, learner, worth, sets, chosen[~exact], scale[~exact], seed
+        )
     chosen, scale, k = chosen[exact], scale[exact], k[exact]
     if not len(chosen):
         return shapley
@@ -191,15 +199,17 @@ def _sampled_shapley(
     paths: Paths,
     learner: Learner,
     worth: np.ndarray,
+    sets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     chosen: np.ndarray,
     scale: np.ndarray,
-    rng: np.random.Generator,
+    seed: int,
 ) -> np.ndarray:
     """Shapley values of journeys with too many channels for every subset: each channel's mean
     marginal contribution over SHAPLEY_ORDERS random orders of the journey's channels (an
     unbiased estimate). Each order's contributions add up to the journey's whole, so the
-    estimates do too, exactly."""
-    channel, first, per_path, local = _channel_sets(paths)
+    estimates do too, exactly. `sets` is the paths' `_channel_sets`."""
+    channel, first, per_path, local = sets
+    rng = np.random.default_rng([seed, 1])
     n, kinds = len(paths.channels), worth.shape[1]
     shapley = np.zeros((n, kinds))
     k = per_path[chosen]
