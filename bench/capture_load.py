@@ -404,31 +404,29 @@ def read_back(database_url: str, load: Load) -> dict:
     }
 
 
+def wait_until_none(database_url: str, count_sql: str, seconds: float) -> float | None:
+    """Until `count_sql` counts none (or `seconds` passed): how long that took, or None."""
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as db:
+        while time.monotonic() - started < seconds:
+            if not db.execute(count_sql).fetchone()[0]:
+                return round(time.monotonic() - started, 1)
+            time.sleep(0.2)
+    return None
+
+
 def wait_for_the_worker(database_url: str, seconds: float) -> None:
     """Until no capture waits for the worker (or `seconds` passed)."""
-    deadline = time.monotonic() + seconds
-    with psycopg.connect(database_url, autocommit=True) as db:
-        while time.monotonic() < deadline:
-            waiting = db.execute(
-                "SELECT count(*) FROM capture_capture WHERE status = 'received'"
-            ).fetchone()[0]
-            if not waiting:
-                return
-            time.sleep(0.2)
+    wait_until_none(
+        database_url, "SELECT count(*) FROM capture_capture WHERE status = 'received'", seconds
+    )
 
 
 def wait_for_the_outbox(database_url: str, seconds: float) -> float | None:
     """Until no alert waits to be sent (or `seconds` passed): how long that took, or None."""
-    started = time.monotonic()
-    with psycopg.connect(database_url, autocommit=True) as db:
-        while time.monotonic() - started < seconds:
-            pending = db.execute(
-                "SELECT count(*) FROM alerts_delivery WHERE status = 'pending'"
-            ).fetchone()[0]
-            if not pending:
-                return round(time.monotonic() - started, 1)
-            time.sleep(0.2)
-    return None
+    return wait_until_none(
+        database_url, "SELECT count(*) FROM alerts_delivery WHERE status = 'pending'", seconds
+    )
 
 
 def percentile(values: list[float], q: float) -> float:

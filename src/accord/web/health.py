@@ -34,7 +34,8 @@ class WorkerState:
     jobs_waiting: dict[str, int]
 
 
-def _check_database() -> None:
+def check_database() -> None:
+    """The database answers (raises when it does not): `/healthz`'s cheap check."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
 
@@ -46,7 +47,7 @@ def _check_cache() -> str | None:
 
 
 CHECKS: list[tuple[str, str, Callable[[], str | None]]] = [
-    ("database", "Database", _check_database),
+    ("database", "Database", check_database),
     ("cache", "Shared cache", _check_cache),
     ("worker", "Worker (accord worker)", check_worker),
     ("captures", "Captured leads waiting to be routed", check_captures),
