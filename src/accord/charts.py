@@ -7,6 +7,7 @@ Every app's pages draw with it, so it sits below them all and imports nothing of
 """
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 360
@@ -61,7 +62,7 @@ class BarChart:
     width: int = WIDTH
 
 
-def bar_chart(title: str, rows: list[tuple[str, float]]) -> BarChart:
+def bar_chart(title: str, rows: Sequence[tuple[str, float]]) -> BarChart:
     """One horizontal bar per (label, value), scaled so the largest value fills the bar area;
     a value below zero has no bar, only its figure."""
     largest = max((value for _, value in rows), default=0)

@@ -12,7 +12,14 @@ import csv
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, Protocol
+
+
+class Writable(Protocol):
+    """Where CSV goes: an open text file, a StringIO, an HTTP response."""
+
+    def write(self, text: str, /) -> object: ...
+
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,7 +48,7 @@ def cell(value: Any) -> str:
 class SafeWriter:
     """`csv.writer`, with every cell written as `cell` writes it."""
 
-    def __init__(self, handle: TextIO):
+    def __init__(self, handle: Writable):
         self._writer = csv.writer(handle)
 
     def writerow(self, row: Iterable[Any]) -> None:
@@ -52,5 +59,5 @@ class SafeWriter:
             self.writerow(row)
 
 
-def writer(handle: TextIO) -> SafeWriter:
+def writer(handle: Writable) -> SafeWriter:
     return SafeWriter(handle)

@@ -7,6 +7,7 @@ dotted path (`fit_rules.0.points`), are mapped back to the field or row they cam
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accord.scoring import AgreementDocument
@@ -128,7 +129,7 @@ def _or_none(value: str) -> str | None:
 
 
 def _fit_rule(data: FormData, i: int) -> dict:
-    rule = {
+    rule: dict[str, object] = {
         "name": data.one(f"fit-{i}-name"),
         "field": data.one(f"fit-{i}-field"),
         "points": _or_none(data.one(f"fit-{i}-points")),
@@ -270,7 +271,7 @@ def place_problem(problem: str, data: FormData | None = None) -> Problem:
     return Problem(target="document", label="The document", message=message or problem)
 
 
-def place_problems(problems: list[str], data: FormData | None = None) -> list[Problem]:
+def place_problems(problems: Sequence[str], data: FormData | None = None) -> list[Problem]:
     return [place_problem(problem, data) for problem in problems]
 
 
@@ -349,7 +350,7 @@ def editor_sections(data: FormData, values: dict[str, list[str]], problems: list
         }
         for channel in CHANNELS
     ]
-    single = {}
+    single: dict[str, list[str]] = {}
     for problem in problems:
         single.setdefault(problem.target.replace("-", "_"), []).append(problem.message)
     return {

@@ -95,9 +95,10 @@ def _since(documents: list[AgreementDocument], now: dt.datetime) -> dt.datetime 
     """The oldest touch any of these documents' engagement windows reaches (None: every touch,
     a document without a window counts them all)."""
     days = [doc.engagement.window_days for doc in documents]
-    if not all(days):
+    windows = [day for day in days if day]
+    if len(windows) < len(days):
         return None
-    return now - dt.timedelta(days=max(days))
+    return now - dt.timedelta(days=max(windows))
 
 
 def _reading(since: dt.datetime | None, now: dt.datetime) -> _Reading:

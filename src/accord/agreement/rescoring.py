@@ -129,7 +129,7 @@ def load_everybody(
     Read side by side on connections of their own where that sees what Django's does, the
     touches in as many parts as there are readers; else one after the other."""
     apart = readable_apart()
-    queries = [
+    queries: list[tuple[str, list, reads.Schema]] = [
         (_touch_sql(where), params, TOUCHES)
         for where, params in _touch_parts(since, reads.READERS if apart else 1)
     ]

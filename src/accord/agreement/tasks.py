@@ -19,4 +19,5 @@ def rescore_under(version_id: int) -> str:
     if everybody_scored_under(version):  # e.g. the demo scored them as it loaded
         return f"everybody is already scored under v{version.number}"
     result = do_rescore_all(version)
+    assert result is not None  # a version to score under was given
     return f"{result.scored} people scored under v{result.version}, {result.changed} changed"

@@ -1,6 +1,7 @@
 """The agreement's pages: the version in force in plain language, drafts, comments, signatures."""
 
 import json
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -171,7 +172,7 @@ def sign(request, number: int):
     return redirect("agreement:version", number=number)
 
 
-def _editor_page(request, data: FormData, problems: list[str] = (), version=None, status=200):
+def _editor_page(request, data: FormData, problems: Sequence[str] = (), version=None, status=200):
     placed = place_problems(problems, data)
     values = list_field_values()
     return render(

@@ -19,6 +19,7 @@ from accord.goals.plan import RewardPlan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.inputs import Day, Id, StrictIn
 from accord.money import Money
+from accord.teams.auth import ApiRequest
 from accord.teams.models import User
 from accord.touchpoints.access import access_campaign
 
@@ -108,17 +109,17 @@ def _goal_out(goal: RevenueGoal) -> GoalOut:
 
 
 @router.get("/goals", response=list[GoalOut])
-def list_goals(request):
+def list_goals(request: ApiRequest):
     return [_goal_out(goal) for goal in s.list_goals()]
 
 
 @router.post("/goals", response={201: GoalOut, **ERRORS})
-def set_goal(request, payload: GoalIn):
+def set_goal(request: ApiRequest, payload: GoalIn):
     return Status(201, _goal_out(do_set_goal(request.auth, **payload.dict())))
 
 
 @router.get("/goals/plan", response={200: RewardPlanOut, **ERRORS})
-def get_plan(request):
+def get_plan(request: ApiRequest):
     version = s.plan_in_force()
     if version is None:
         return Status(404, {"detail": "No reward plan yet"})
@@ -133,7 +134,7 @@ def get_plan(request):
     "are percent, and the split must sum to 100. A plan that does not add up answers 422 with the "
     "field and the reason.",
 )
-def save_plan(request, payload: RewardPlan):
+def save_plan(request: ApiRequest, payload: RewardPlan):
     version = do_save_plan(request.auth, payload)
     return Status(
         201, RewardPlanOut(number=version.number, created_at=version.created_at, plan=version.plan)
@@ -145,7 +146,7 @@ def save_plan(request, payload: RewardPlan):
     response={200: PayoutsOut, **ERRORS},
     description="Payouts of the goal's period under the reward plan in force at its end.",
 )
-def payouts(request, goal_id: int):
+def payouts(request: ApiRequest, goal_id: int):
     goal = get_object_or_404(RevenueGoal, pk=goal_id)
     result = s.goal_payouts(goal)
     if result is None:
@@ -176,7 +177,7 @@ def payouts(request, goal_id: int):
 
 
 @router.post("/goals/ideas", response={201: IdeaOut, **ERRORS})
-def record_idea(request, payload: IdeaIn):
+def record_idea(request: ApiRequest, payload: IdeaIn):
     campaign = access_campaign(request.auth, payload.campaign_id)
     person = get_object_or_404(User, pk=payload.person_id)
     idea = do_record_idea(request.auth, campaign=campaign, person=person)

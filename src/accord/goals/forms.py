@@ -1,5 +1,7 @@
 """The forms of the goals page: a goal for a period, the reward plan's terms, a campaign idea."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from accord.money import CENT, MoneyFormField
 from accord.teams import access
 from accord.touchpoints.models import Campaign
 
-PERCENT = {"max_digits": 6, "decimal_places": 2}
+PERCENT: dict[str, Any] = {"max_digits": 6, "decimal_places": 2}
 
 
 class GoalForm(forms.Form):

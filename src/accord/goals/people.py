@@ -27,7 +27,7 @@ def team_directory() -> list[tuple[Team, list[User]]]:
     people = User.objects.filter(is_active=True, team__in=teams).order_by(
         "-is_liaison", "full_name", "email"
     )
-    by_team = {team.pk: [] for team in teams}
+    by_team: dict[int | None, list[User]] = {team.pk: [] for team in teams}
     for person in people:
         by_team[person.team_id].append(person)
     return [(team, by_team[team.pk]) for team in teams]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from typing import Generic, TypeVar
 
 from accord.goals.plan import RewardPlan
 
@@ -65,11 +66,14 @@ def split_in_proportion(amount: Decimal, weights: dict) -> dict:
     return shares
 
 
+Person = TypeVar("Person")  # whoever the caller pays: a `teams.models.User` in Accord
+
+
 @dataclass(frozen=True)
-class Payout:
+class Payout(Generic[Person]):
     """What one person gets: their part of their team's pool plus any recognition."""
 
-    person: object
+    person: Person
     team_share: Decimal = Decimal("0.00")
     recognition: Decimal = Decimal("0.00")
 

@@ -74,7 +74,7 @@ def _flat(plan: RewardPlan | None) -> dict:
     if plan is None:
         return {}
     data = plan.model_dump(mode="json")
-    flat = {}
+    flat: dict[str, object] = {}
     for key, value in data.items():
         if isinstance(value, dict):
             flat |= {f"{key}.{inner}": v for inner, v in value.items()}

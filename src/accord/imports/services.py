@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -114,7 +113,7 @@ EVERY_RECORD = "none (every record)"
 
 def write_export(
     kind: str,
-    handle: TextIO,
+    handle: csvsafe.Writable,
     *,
     by=None,
     destination: str = "",

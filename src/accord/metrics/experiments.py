@@ -11,6 +11,7 @@ figure is the attribution panel's own (`credit.caused_by_channel`), under the sa
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -80,7 +81,7 @@ def _bounds(interval: Interval) -> Bounds:
 
 def _row(measured: Measured) -> ExperimentRow:
     lift, exposed, held_out = measured.lift, measured.exposed, measured.held_out
-    measures = {}
+    measures: dict[str, Any] = {}
     if lift is not None:
         measures = {
             "conversion_lift": _bounds(lift.conversion),

@@ -2,6 +2,7 @@
 its CSV downloads, from the one metrics query layer."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -28,7 +29,7 @@ def rejection_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
     return ["by", "value", "rejections", "share"], rows
 
 
-def sla_rows(filters: dict, grain: str) -> tuple[list[str], list[list]]:
+def sla_rows(filters: dict, grain: Literal["week", "month"]) -> tuple[list[str], list[list]]:
     sales = q.run_sales_sla_trend(q.SalesSlaTrendQuery(**filters, grain=grain))
     marketing = q.run_sla_compliance(q.SlaComplianceQuery(**filters)).marketing
     rows = [
@@ -141,7 +142,7 @@ def feedback_export(request, section: str):
         raise Http404(f"No feedback section {section!r}")
     form = FeedbackFilters(FeedbackFilters.with_defaults(request.GET))
     if not form.is_valid():
-        problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        problems = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain")
     filters, grain = form.period(), form.cleaned_data["grain"]
     headers, rows = SECTIONS[section](filters, grain)

@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import NegatedExpression
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
@@ -42,11 +43,11 @@ from accord.crm.models import (
     StagesReached,
 )
 from accord.goals.models import RevenueGoal
-from accord.handoff.models import Handoff, SlaDay
+from accord.handoff.models import Handoff, RejectReason, SlaDay
 from accord.handoff.selectors import mqls_delivered_by_month
 from accord.money import to_cents
 from accord.periods import day_after, day_start
-from accord.touchpoints.models import Touchpoint
+from accord.touchpoints.models import Channel, Touchpoint
 
 STAGE_INDEX = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
 LEAD_INDEX = STAGE_INDEX[LifecycleStage.LEAD]
@@ -127,11 +128,11 @@ def _reported(deals: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 
 def left_out_of(deals: QuerySet[Opportunity]) -> LeftOut:
     """Which of `deals` (annotated by `_reported`) have no rate to the reporting currency."""
-    missing = deals.filter(amount__isnull=False, reported__isnull=True)
-    listed = missing.order_by("close_date", "id").values(
+    missing = deals.filter(Q(reported__isnull=True), amount__isnull=False)
+    rows = missing.order_by("close_date", "id").values(
         "id", "name", "amount", "currency", "close_date"
     )[:LISTED_LEFT_OUT]
-    listed = [UnconvertedDeal(**row) for row in listed]
+    listed = [UnconvertedDeal(**row) for row in rows]
     count = len(listed) if len(listed) < LISTED_LEFT_OUT else missing.count()
     return LeftOut(deals=count, listed=listed)
 
@@ -317,7 +318,7 @@ class LeakageResult(BaseModel):
     rejections: list[Rejection]
 
 
-def _last_in(period: Q) -> Exists:
+def _last_in(period: Q) -> NegatedExpression:
     """No later move of the same person in the period (by time, then by order of writing)."""
     later = LifecycleChange.objects.filter(period, person_id=OuterRef("person_id")).filter(
         Q(changed_at__gt=OuterRef("changed_at"))
@@ -357,11 +358,13 @@ def run_leakage(query: LeakageQuery) -> LeakageResult:
         .annotate(handoffs=Count("id"))
         .order_by("-handoffs", "reject_reason")
     )
-    labels = dict(Handoff._meta.get_field("reject_reason").choices)
+    labels = dict(RejectReason.choices)
     return LeakageResult(
         leaks=leaks,
         rejections=[
-            Rejection(reason=r["reject_reason"], label=labels[r["reject_reason"]], **r)
+            Rejection(
+                reason=r["reject_reason"], label=labels[r["reject_reason"]], handoffs=r["handoffs"]
+            )
             for r in rejected
         ],
     )
@@ -438,7 +441,7 @@ def _running_clocks(query: MetricsQuery, trunc) -> dict[dt.date, dict]:
         .annotate(touch_running=Count("id", filter=touch), deciding=Count("id", filter=decision))
         .order_by()
     )
-    return {_as_date(row["period"]): row for row in rows}
+    return {_as_date(row["period"]): dict(row) for row in rows}
 
 
 def _handoffs_in_time(query: MetricsQuery, trunc) -> dict[dt.date, dict]:
@@ -504,7 +507,9 @@ def run_sla_compliance(query: SlaComplianceQuery) -> SlaComplianceResult:
         )
         for month in months
     ]
-    source = "agreement" if agreement else "parameter" if commitment is not None else "none"
+    source: Literal["agreement", "parameter", "none"] = (
+        "agreement" if agreement else "parameter" if commitment is not None else "none"
+    )
     return SlaComplianceResult(
         commitment_source=source,
         sales=sales,
@@ -737,8 +742,8 @@ def run_rejections(query: RejectionsQuery) -> RejectionsResult:
         touch_channel=Subquery(last_touch.values("channel")[:1]),
     )
     total = rejected.count()
-    channels = dict(Touchpoint._meta.get_field("channel").choices)
-    reasons = dict(Handoff._meta.get_field("reject_reason").choices)
+    channels = dict(Channel.choices)
+    reasons = dict(RejectReason.choices)
 
     def by(field: str, labels: dict[str, str]) -> list[RejectionShare]:
         rows = (

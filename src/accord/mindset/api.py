@@ -115,7 +115,7 @@ def _team(t: TeamResult) -> dict:
     }
 
 
-EMPTY = {
+EMPTY: dict[str, object] = {
     "round": None,
     "title": None,
     "method": "lexical",

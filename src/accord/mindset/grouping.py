@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -153,9 +154,9 @@ def cluster(similarity: np.ndarray, threshold: float) -> list[int]:
         s[a, a] = -np.inf
         s[b], s[:, b] = -np.inf, -np.inf
         sizes[a] += sizes[b]
-        owner = [a if o == b else o for o in owner]
+        owner = [int(a) if o == b else o for o in owner]
         count -= 1
-    firsts = {}
+    firsts: dict[int, int] = {}
     return [firsts.setdefault(o, len(firsts)) for o in owner]
 
 
@@ -191,4 +192,4 @@ def group_lexically(texts: list[str]) -> Grouping:
         labels.update(other_labels)
         for row, key in other_keys.items():
             keys[row] = key
-    return Grouping(keys=keys, labels=labels)
+    return Grouping(keys=cast(list[str], keys), labels=labels)  # every row has its key now

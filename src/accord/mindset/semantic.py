@@ -9,6 +9,7 @@ is close enough, and the rest are clustered among themselves by the similarity o
 import importlib.util
 import os
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 
@@ -84,4 +85,4 @@ def group_semantically(texts: list[str]) -> Grouping:
         labels.update(other_labels)
         for row, key in other_keys.items():
             keys[row] = key
-    return Grouping(keys=keys, labels=labels)
+    return Grouping(keys=cast(list[str], keys), labels=labels)  # every row has its key now

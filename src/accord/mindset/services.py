@@ -20,9 +20,11 @@ class MindsetRefused(Exception):
         super().__init__("; ".join(message for _, message in errors))
 
 
-def check_can_answer(user: User) -> None:
-    if not access.may_answer_mindset(user):
+def check_can_answer(user: User) -> str:
+    """The kind of team the user answers for: only the sales and the marketing team answer."""
+    if not access.may_answer_mindset(user) or user.team_kind is None:
         raise MindsetRefused([("__all__", "Only members of the sales or marketing team answer")])
+    return user.team_kind
 
 
 def check_can_start_round(user: User) -> None:
@@ -100,7 +102,7 @@ def do_start_round(user: User, title: str = "") -> Round:
 @transaction.atomic
 def do_answer(user: User, advantages: dict[str, str]) -> Answer:
     """Record the user's three advantages in the open round; a second answer replaces the first."""
-    check_can_answer(user)
+    team_kind = check_can_answer(user)
     cleaned = check_advantages(advantages)
     current = Round.objects.select_for_update().filter(is_open=True).first()
     if current is None:
@@ -108,6 +110,6 @@ def do_answer(user: User, advantages: dict[str, str]) -> Answer:
     answer, _ = Answer.objects.update_or_create(
         round=current,
         author_key=author_key(current.pk, user.pk),
-        defaults={**cleaned, "team_kind": user.team_kind, "answered_at": timezone.now()},
+        defaults={**cleaned, "team_kind": team_kind, "answered_at": timezone.now()},
     )
     return answer

@@ -7,7 +7,6 @@ invalid content, named by field.
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -18,6 +17,7 @@ from accord.crm.schemas import UtcDatetime
 from accord.inputs import StrictIn, Text
 from accord.planning import selectors, services
 from accord.planning.models import BuyingStep, CampaignPlan, CampaignRating
+from accord.teams.auth import ApiRequest
 from accord.teams.models import User
 from accord.touchpoints import access
 
@@ -81,22 +81,23 @@ class CampaignPlanOut(Schema):
 
     @staticmethod
     def resolve_notice(plan: CampaignPlan) -> dict:
-        notice = selectors.get_notice(plan, plan.campaign.start_date, plan.notice_days)
+        notice_days = plan.notice_days  # type: ignore[attr-defined]  # by selectors.list_plans
+        notice = selectors.get_notice(plan, plan.campaign.start_date, notice_days)
         return {**notice.__dict__, "may_go_live": notice.may_go_live}
 
 
 class CampaignPlanIn(StrictIn):
     buying_stage: BuyingStep | None = None
-    objective: Text(5000) = None
-    audience: Text(5000) = None
-    message: Text(5000) = None
-    sales_material: Text(5000) = None
-    sales_follow_up: Text(5000) = None
+    objective: Text(5000) = None  # type: ignore[valid-type]
+    audience: Text(5000) = None  # type: ignore[valid-type]
+    message: Text(5000) = None  # type: ignore[valid-type]
+    sales_material: Text(5000) = None  # type: ignore[valid-type]
+    sales_follow_up: Text(5000) = None  # type: ignore[valid-type]
 
 
 class CampaignRatingIn(StrictIn):
     useful: bool = Field(description="Was the campaign and its material useful to you?")
-    comment: Text(5000) = ""
+    comment: Text(5000) = ""  # type: ignore[valid-type]
 
 
 class CampaignRatingOut(Schema):
@@ -133,12 +134,12 @@ def _plan_or_404(campaign_id: int, user: User) -> CampaignPlan:
     description="Every campaign plan, latest launch first, with its signatures and notice.",
 )
 @paginate(Page)
-def list_plans(request: HttpRequest):
+def list_plans(request: ApiRequest):
     return selectors.list_plans()
 
 
 @router.get("/planning/campaign-plans/{campaign_id}", response={200: CampaignPlanOut, **ERRORS})
-def get_plan(request: HttpRequest, campaign_id: int):
+def get_plan(request: ApiRequest, campaign_id: int):
     return _plan_or_404(campaign_id, request.auth)
 
 
@@ -148,7 +149,7 @@ def get_plan(request: HttpRequest, campaign_id: int):
     description="Marketing writes or changes a planned campaign's plan; only the fields sent "
     "change. A change to a signed plan clears both signatures.",
 )
-def write_plan(request: HttpRequest, campaign_id: int, payload: CampaignPlanIn):
+def write_plan(request: ApiRequest, campaign_id: int, payload: CampaignPlanIn):
     campaign = access.access_campaign(request.auth, campaign_id)
     fields = payload.model_dump(exclude_unset=True)
     if "buying_stage" in fields:
@@ -163,7 +164,7 @@ def write_plan(request: HttpRequest, campaign_id: int, payload: CampaignPlanIn):
     description="The marketing head or the sales head signs for their team, once; the second "
     "signature announces the plan to sales (an e-mail to the sales team).",
 )
-def sign_plan(request: HttpRequest, campaign_id: int):
+def sign_plan(request: ApiRequest, campaign_id: int):
     campaign = access.access_campaign(request.auth, campaign_id)
     _refusals(services.do_sign_plan, request.auth, campaign)
     return selectors.get_plan(campaign)
@@ -184,7 +185,7 @@ def _rating_out(rating: CampaignRating) -> dict:
     response={200: list[CampaignRatingOut], **ERRORS},
     description="Marketing, the heads and admins read every rep's rating; a rep their own.",
 )
-def list_ratings(request: HttpRequest, campaign_id: int):
+def list_ratings(request: ApiRequest, campaign_id: int):
     campaign = access.access_campaign(request.auth, campaign_id)
     return [_rating_out(r) for r in selectors.list_ratings(request.auth, campaign)]
 
@@ -194,7 +195,7 @@ def list_ratings(request: HttpRequest, campaign_id: int):
     response={201: CampaignRatingOut, **ERRORS},
     description="A rep rates a campaign that reached sales; a second rating replaces the first.",
 )
-def rate_campaign(request: HttpRequest, campaign_id: int, payload: CampaignRatingIn):
+def rate_campaign(request: ApiRequest, campaign_id: int, payload: CampaignRatingIn):
     campaign = access.access_campaign(request.auth, campaign_id)
     rating = _refusals(
         services.do_rate_campaign, request.auth, campaign, payload.useful, payload.comment

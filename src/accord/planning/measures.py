@@ -79,7 +79,7 @@ class _Readings:
 
     def value(self, metric: str) -> str:
         if metric in FUNNEL_METRICS:
-            return f"{self.funnel[FUNNEL_METRICS[metric]]:,}"
+            return f"{self.funnel[FUNNEL_METRICS[Metric(metric)]]:,}"
         if metric == Metric.WON_DEALS:
             return f"{self.won.won_deals:,}"
         if metric == Metric.WON_REVENUE:

@@ -212,9 +212,10 @@ def do_file_campaign(user: User, campaign_fields: dict, plan_fields: dict) -> Ca
 
 def check_may_sign(user: User) -> str:
     """The team the user signs for: only the two heads sign."""
-    if not access.may_sign_campaign_plan(user):
+    team = access.signing_team(user)
+    if not access.may_sign_campaign_plan(user) or team is None:
         raise NotAllowed("Only the marketing head and the sales head sign campaign plans")
-    return access.signing_team(user)
+    return team
 
 
 @transaction.atomic

@@ -47,8 +47,8 @@ Channel = Literal[
     "unassigned",
 ]
 SENIORITIES: tuple[str, ...] = get_args(Seniority)
-TOUCHPOINT_KINDS: tuple[str, ...] = get_args(TouchpointKind)
-CHANNELS: tuple[str, ...] = get_args(Channel)
+TOUCHPOINT_KINDS: tuple[TouchpointKind, ...] = get_args(TouchpointKind)
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
 GRADES = ("A", "B", "C", "D")
 
 TEXT_FIELDS = ("industry", "region", "title", "seniority")

@@ -1,10 +1,18 @@
 """Bearer tokens on the API: who the caller is (401 when nobody) and whether the token's scope
 reaches the operation (403 `insufficient_scope` when it does not, as RFC 6750 says)."""
 
+from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from accord.teams.models import ApiToken
+from accord.teams.models import ApiToken, User
 from accord.teams.tokens import access_token
+
+
+class ApiRequest(HttpRequest):
+    """A request to an API operation that `BearerToken` let through: `auth` is the token's
+    owner. For annotations only; django-ninja passes an HttpRequest."""
+
+    auth: User
 
 
 class InsufficientScope(Exception):

@@ -4,6 +4,8 @@ Each form offers only the fields the user's role may write (`teams.access.WRITAB
 the services the same changes the JSON API would (`crm.access.check_changes`). A record is named by
 what people know it by: an account by its domain, a person by their e-mail."""
 
+from typing import cast
+
 from django import forms
 
 from accord.crm.access import accounts_for, people_for
@@ -33,7 +35,8 @@ class RecordForm(forms.Form):
                 del self.fields[name]
         if "owner_id" in self.fields:
             owners = [(str(u.pk), str(u)) for u in access.assignable_owners(user)]
-            self.fields["owner_id"].choices = [(UNASSIGNED, "Unassigned"), *owners]
+            owner_field = cast(forms.ChoiceField, self.fields["owner_id"])
+            owner_field.choices = [(UNASSIGNED, "Unassigned"), *owners]
         if action == access.Write.CREATE and not self.is_bound and "owner_id" in self.fields:
             if access.audience_of(user) == access.Audience.REP:
                 self.initial.setdefault("owner_id", str(user.pk))

@@ -267,7 +267,7 @@ def export_list(request, listing: Listing):
     cells neutralised, the export kept in the audit trail with its filters)."""
     form = listing.form(request.user, request.GET)
     if not form.is_valid():
-        problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        problems = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accord-{listing.kind}.csv"'

@@ -5,7 +5,7 @@ user's role may do, through the same checks (`teams.access`, `crm.access`,
 Errors come back in the form: a summary at the top, each beside its field. A form submitted
 twice (a double click, a resend) is carried out once by `web.submissions`, for every form."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -44,7 +44,7 @@ class Editor:
     form: type
     access_one: Callable  # (user, pk) -> record, 404 out of scope
     check_changes: Callable  # (user, record, action, data) -> changes, from its app's access
-    create: Callable  # (user, changes) -> record
+    create: Callable | None  # (user, changes) -> record
     update: Callable  # (user, record, changes) -> record
     initial: Callable  # record -> the form's initial values
     shown_at: Callable  # record -> the URL that shows it
@@ -122,6 +122,7 @@ CAMPAIGN = Editor(
 
 def _show_errors(forms, exc: Exception) -> None:
     """Each refusal of the checks and services beside the field it names (or at the top)."""
+    problems: Sequence[tuple[str | None, str]]
     if isinstance(exc, AccessDenied):
         problems = exc.errors
     elif isinstance(exc, UnknownReference | crm.Conflict | crm.InvalidChange):
@@ -159,6 +160,7 @@ def create_view(request, editor: Editor):
     try:
         with transaction.atomic():
             changes = editor.check_changes(user, editor.record, access.Write.CREATE, form.changes())
+            assert editor.create is not None, "campaigns are filed with their plan: new_campaign"
             pk = editor.create(user, changes).pk
     except (AccessDenied, UnknownReference, crm.Conflict, crm.InvalidChange, ValidationError) as e:
         _show_errors([form], e)
