@@ -18,6 +18,7 @@ from accord.goals.meetings import do_add_action_item, do_complete_action_item, d
 from accord.goals.models import ActionItem, CampaignIdea, RevenueGoal, RewardPlanVersion, Rotation
 from accord.goals.people import do_sign_up
 from accord.goals.periods import QUARTER, period_bounds, previous_period
+from accord.goals.plan import check_plan
 from accord.goals.selectors import goal_progress
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.teams.models import Team, User
@@ -57,8 +58,8 @@ def _plans(heads: dict[str, User], today: dt.date) -> None:
     quarter's payouts follow its own version. (Dated by hand: the demo writes history.)"""
     last_quarter, _ = previous_period(QUARTER, today)
     this_quarter, _ = period_bounds(QUARTER, today)
-    first = do_save_plan(heads[Team.Kind.MARKETING], PLAN | {"rate": "0.03"})
-    second = do_save_plan(heads[Team.Kind.SALES], PLAN)
+    first = do_save_plan(heads[Team.Kind.MARKETING], check_plan(PLAN | {"rate": "0.03"}))
+    second = do_save_plan(heads[Team.Kind.SALES], check_plan(PLAN))
     for version, day in ((first, last_quarter), (second, this_quarter)):
         moment = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
         RewardPlanVersion.objects.filter(pk=version.pk).update(created_at=moment)

@@ -16,7 +16,7 @@ from accord.crm.conversion import reporting_currency
 from accord.crm.services import InvalidChange
 from accord.goals.models import CampaignIdea, RevenueGoal, RewardPlanVersion
 from accord.goals.periods import period_bounds
-from accord.goals.plan import RewardPlan, check_plan
+from accord.goals.plan import RewardPlan
 from accord.money import check_amount
 from accord.teams import access
 from accord.teams.access import AccessDenied
@@ -86,11 +86,11 @@ def _flat(plan: RewardPlan | None) -> dict:
 
 
 @transaction.atomic
-def do_save_plan(user: User, data) -> RewardPlanVersion:
+def do_save_plan(user: User, plan: RewardPlan) -> RewardPlanVersion:
     """A new version of the reward plan, in force at once; each changed term goes to the audit
-    trail. Raises PlanError (field and reason) for a plan that does not add up."""
+    trail. The plan is checked already (`goals.plan.check_plan` raises PlanError, by field and
+    reason, for one that does not add up)."""
     check_can_steer(user, "plan")
-    plan = check_plan(data)
     latest = RewardPlanVersion.objects.select_for_update().first()
     number = (RewardPlanVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     version = RewardPlanVersion(number=number, created_by=user)

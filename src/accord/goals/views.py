@@ -13,8 +13,8 @@ from accord.crm.services import InvalidChange
 from accord.goals import selectors as s
 from accord.goals.forms import GoalForm, IdeaForm, PlanForm
 from accord.goals.models import CampaignIdea, RevenueGoal
-from accord.goals.plan import PlanError, describe_plan
-from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
+from accord.goals.plan import PlanError, check_plan, describe_plan
+from accord.goals.services import check_can_steer, do_record_idea, do_save_plan, do_set_goal
 from accord.inputs import read_id
 from accord.teams import access
 from accord.teams.access import AccessDenied
@@ -89,7 +89,8 @@ def save_plan(request):
     form = PlanForm(request.POST)
     if form.is_valid():
         try:
-            version = do_save_plan(request.user, form.document())
+            check_can_steer(request.user, "plan")
+            version = do_save_plan(request.user, check_plan(form.document()))
         except PlanError as exc:
             form.add_problems(exc.problems)
         except AccessDenied as exc:

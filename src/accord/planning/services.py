@@ -98,11 +98,12 @@ def check_stage_plan(data: dict) -> StagePlan:
 
 
 @transaction.atomic
-def do_edit_stage(user: User, step: str, data: dict) -> BuyingStage:
+def do_edit_stage(user: User, step: BuyingStep, plan: StagePlan) -> BuyingStage:
+    """Who owns a stage of the buying process, its tactics and its measure (the plan is
+    checked already: `check_stage_plan`)."""
     check_may_edit_process(user)
-    plan = check_stage_plan(data)
     stage, _ = BuyingStage.objects.update_or_create(
-        step=BuyingStep(step),
+        step=step,
         defaults=dict(
             owner=plan.owner,
             tactics="\n".join(plan.tactics),

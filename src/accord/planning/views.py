@@ -77,7 +77,8 @@ def edit_stage(request, step: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_edit_stage(request.user, step, form.cleaned_data)
+            plan = services.check_stage_plan(form.cleaned_data)
+            services.do_edit_stage(request.user, BuyingStep(step), plan)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

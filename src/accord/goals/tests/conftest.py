@@ -8,6 +8,7 @@ import time_machine
 from tests.factories import CampaignFactory, OpportunityFactory, PersonFactory, TouchpointFactory
 
 from accord.crm.models import PipelineStage
+from accord.goals.plan import check_plan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 
 Q1 = dt.date(2026, 2, 15)
@@ -37,7 +38,7 @@ def quarter(marketing_head, sales_head, marketer, rep, other_rep):
     1,755.00 over Ray, Rita and Sam = 585.00 each; marketing 1,170.00 over Maria and Mia."""
     goal = do_set_goal(sales_head, period="quarter", day=Q1, amount=Decimal("100000"))
     with time_machine.travel(dt.datetime(2025, 12, 15, 9, tzinfo=dt.UTC), tick=False):
-        do_save_plan(marketing_head, PLAN)  # in force from before the quarter
+        do_save_plan(marketing_head, check_plan(PLAN))  # in force from before the quarter
     webinar = CampaignFactory(name="Webinar")
     buyer = PersonFactory()
     TouchpointFactory(

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from accord.goals import selectors as s
+from accord.goals.plan import check_plan
 from accord.goals.services import do_save_plan, do_set_goal
 from accord.goals.tests.conftest import PLAN, Q1
 from accord.metrics import queries as q
@@ -76,7 +77,7 @@ def test_without_a_plan_there_are_no_payouts(sales_head):
 def test_each_period_is_paid_under_the_plan_in_force_in_it(quarter, marketing_head, sales_head):
     """Q1 closed under the plan of the fixture (5%); a plan of 10% saved in May pays Q2 only."""
     with time_machine.travel(dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC), tick=False):
-        do_save_plan(sales_head, PLAN | {"rate": "0.10"})
+        do_save_plan(sales_head, check_plan(PLAN | {"rate": "0.10"}))
     q2 = do_set_goal(sales_head, period="quarter", day=dt.date(2026, 5, 1), amount=Decimal("40000"))
 
     first, second = s.goal_payouts(quarter), s.goal_payouts(q2)

@@ -9,7 +9,7 @@ from tests.factories import CampaignFactory
 from accord.audit.models import AuditEntry
 from accord.crm.services import InvalidChange
 from accord.goals.models import RevenueGoal, RewardPlanVersion
-from accord.goals.plan import PlanError
+from accord.goals.plan import PlanError, check_plan
 from accord.goals.services import do_record_idea, do_save_plan, do_set_goal
 from accord.goals.tests.conftest import PLAN
 from accord.teams.access import AccessDenied
@@ -53,14 +53,14 @@ def test_a_rep_or_a_marketer_may_not_set_goals_or_plans(rep, marketer):
     with pytest.raises(AccessDenied):
         do_set_goal(rep, period="month", day=dt.date(2026, 2, 1), amount=Decimal("1"))
     with pytest.raises(AccessDenied):
-        do_save_plan(marketer, PLAN)
+        do_save_plan(marketer, check_plan(PLAN))
 
 
 def test_each_plan_is_a_new_version_and_its_changed_terms_are_in_the_audit_trail(
     marketing_head, sales_head
 ):
-    do_save_plan(marketing_head, PLAN)
-    do_save_plan(sales_head, PLAN | {"split": {"sales": "50", "marketing": "50"}})
+    do_save_plan(marketing_head, check_plan(PLAN))
+    do_save_plan(sales_head, check_plan(PLAN | {"split": {"sales": "50", "marketing": "50"}}))
 
     assert list(RewardPlanVersion.objects.values_list("number", flat=True)) == [2, 1]
     changes = AuditEntry.objects.filter(record_type="reward_plan", reason="reward plan v2")
@@ -73,7 +73,7 @@ def test_each_plan_is_a_new_version_and_its_changed_terms_are_in_the_audit_trail
 
 def test_a_plan_that_does_not_add_up_is_not_stored(marketing_head):
     with pytest.raises(PlanError) as refused:
-        do_save_plan(marketing_head, PLAN | {"rate": "-0.1"})
+        do_save_plan(marketing_head, check_plan(PLAN | {"rate": "-0.1"}))
 
     assert refused.value.problems[0][0] == "rate"
     assert not RewardPlanVersion.objects.exists()
