@@ -5,7 +5,9 @@ person as they chose for the event (`alerts.preferences`: each event's default u
 choose), and one delivery per subscribed endpoint, in the caller's transaction (one statement on
 PostgreSQL): a rolled-back change alerts nobody, and a committed one is in the outbox even if the
 worker is down. After the commit a job for the worker is queued, unless one is already waiting
-to run. `do_send_due` is what the worker runs.
+to run. `do_queue_alerts` writes a batch of alerts of one event (the worker's leads routed) a
+statement per table. `do_send_due` is what the worker runs: e-mails a hundred at a time over one
+connection to the mail server, webhooks one by one.
 """
 
 import datetime as dt
@@ -13,11 +15,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
@@ -32,6 +35,7 @@ from accord.alerts.models import (
 from accord.alerts.preferences import Channels, default_channels
 from accord.alerts.selectors import channels_for, channels_of
 from accord.alerts.webhooks import WebhookFailed, post_webhook
+from accord.columns import writes
 from accord.teams.models import User
 
 
@@ -42,11 +46,7 @@ def do_queue_alert(
     every active endpoint that subscribes to it; None when nobody is to be told. `link` is the
     path of the record the alert is about, where a notification opens. On PostgreSQL the alert
     is kept even when every person chose neither (it is written in the same statement)."""
-    reachable: dict[str, User] = {}
-    for person in people:
-        if person.is_active and person.email:
-            reachable.setdefault(person.email.lower(), person)
-    people = list(reachable.values())
+    people = _reachable(people)
     if people and connection.vendor == "postgresql":
         alert, sent = _queue_in_one_statement(event, subject, text, data, link, people)
         if sent:
@@ -89,6 +89,77 @@ def do_queue_alert(
     if mailed or endpoints:
         _wake_worker()
     return alert
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """One alert of a batch (`do_queue_alerts`): what `do_queue_alert` takes for one."""
+
+    subject: str
+    text: str
+    data: dict
+    people: list[User]
+    link: str = ""
+
+
+def do_queue_alerts(event: str, alerts: list[NewAlert]) -> int:
+    """`do_queue_alert` for many alerts of one event (a batch of leads routed): the people's
+    choices and the endpoints read once, the alerts, notifications and deliveries written a
+    statement per table, and one wake-up after the commit. An alert nobody is to be told of
+    (every person chose neither, no endpoint wants it) is not kept. Returns how many were."""
+    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event)]
+    reachable = [_reachable(alert.people) for alert in alerts]
+    channels = channels_for(event, list({p.pk: p for ps in reachable for p in ps}.values()))
+    told = []  # (alert, those whose bell rings, those e-mailed)
+    for alert, people in zip(alerts, reachable, strict=True):
+        ringing = [p for p in people if channels[p.pk].bell]
+        mailed = [p for p in people if channels[p.pk].email]
+        if ringing or mailed or endpoints:
+            told.append((alert, ringing, mailed))
+    if not told:
+        return 0
+    now = timezone.now()
+    data = Alert._meta.get_field("data")
+    ids = writes.reserve_ids(Alert, len(told))
+    writes.insert_rows(
+        Alert,
+        ("id", "message_id", "event", "subject", "text", "data", "link", "created_at"),
+        (
+            (pk, f"msg_{uuid.uuid4().hex}", event, alert.subject[:200], alert.text,
+             data.get_db_prep_save(alert.data, connection), alert.link, now)
+            for pk, (alert, _, _) in zip(ids, told, strict=True)
+        ),
+    )  # fmt: skip
+    writes.insert_rows(
+        Notification,
+        ("alert_id", "recipient_id", "read_at"),
+        ((pk, p.pk, None) for pk, (_, ringing, _) in zip(ids, told, strict=True) for p in ringing),
+    )
+    pending, email = Delivery.Status.PENDING.value, Delivery.Channel.EMAIL.value
+    webhook = Delivery.Channel.WEBHOOK.value
+    deliveries: list[tuple] = []
+    for pk, (_, _, mailed) in zip(ids, told, strict=True):
+        deliveries += [(pk, email, p.pk, p.email, None, pending, 0, now) for p in mailed]
+        deliveries += [(pk, webhook, None, "", e.pk, pending, 0, now) for e in endpoints]
+    writes.insert_rows(Delivery, DELIVERY_FIELDS, (row + (None, None, "") for row in deliveries))
+    if deliveries:
+        _wake_worker()
+    return len(told)
+
+
+def _reachable(people) -> list[User]:
+    """The active people with an e-mail address, each once (by address in any case)."""
+    reachable: dict[str, User] = {}
+    for person in people:
+        if person.is_active and person.email:
+            reachable.setdefault(person.email.lower(), person)
+    return list(reachable.values())
+
+
+DELIVERY_FIELDS = (
+    "alert_id", "channel", "recipient_id", "email", "endpoint_id", "status", "attempts",
+    "next_attempt_at", "claimed_until", "delivered_at", "last_error",
+)  # fmt: skip
 
 
 # The alert, a notification for each person whose choice (or the event's default) rings the
@@ -205,23 +276,36 @@ def due_deliveries(now: dt.datetime):
     )
 
 
+EMAILS_AT_ONCE = 100  # e-mails claimed together and sent over one connection to the server
+
+
 def do_send_due(
     *, policy: DeliveryPolicy | None = None, limit: int = 500, stop: Callable[[], bool] = bool
 ) -> int:
     """Send every delivery that is due, oldest first, until `stop()` says to stop (the rest stay
-    queued); returns how many were attempted."""
+    queued); returns how many were attempted.
+
+    E-mails are claimed `EMAILS_AT_ONCE` at a time, sent over one connection to the mail server
+    and their attempts recorded together; a webhook is claimed, posted and recorded on its own,
+    as a receiver may take its whole timeout. A worker killed half-way through leaves what it
+    claimed to the next once the claim lapses: sent at least once."""
     policy = policy or delivery_policy()
     sent = 0
     while True:  # one job sends a whole burst: `limit` at a time, until none is due
         due = due_deliveries(timezone.now()).order_by("next_attempt_at", "id")
-        pks = list(due.values_list("pk", flat=True)[:limit])
-        for pk in pks:
+        rows = list(due.values_list("pk", "channel")[:limit])
+        emails = [pk for pk, channel in rows if channel == Delivery.Channel.EMAIL]
+        for start in range(0, len(emails), EMAILS_AT_ONCE):
             if stop():
                 return sent
-            if _claim(pk, policy):
-                _attempt(pk, policy)
+            sent += _send_emails(emails[start : start + EMAILS_AT_ONCE], policy)
+        for pk in (pk for pk, channel in rows if channel == Delivery.Channel.WEBHOOK):
+            if stop():
+                return sent
+            if claimed := _claim([pk], policy):
+                _record([_attempt(claimed[0], policy)], policy)
                 sent += 1
-        if len(pks) < limit:
+        if len(rows) < limit:
             return sent
 
 
@@ -233,33 +317,90 @@ def next_retry_at() -> dt.datetime | None:
     return waiting.aggregate(at=Min("next_attempt_at"))["at"]
 
 
-def _claim(pk: int, policy: DeliveryPolicy) -> bool:
-    """Hold the delivery for one attempt; False when another worker got it first."""
+def _claim(pks: list[int], policy: DeliveryPolicy) -> list[Delivery]:
+    """Hold these deliveries for one attempt each: those this worker got (another may have got
+    some first), with their alert and endpoint. The claim's end, to the microsecond, tells this
+    worker's claims from another's."""
     now = timezone.now()
-    return due_deliveries(now).filter(pk=pk).update(claimed_until=now + policy.lease) == 1
+    until = now + policy.lease
+    if not due_deliveries(now).filter(pk__in=pks).update(claimed_until=until):
+        return []
+    claimed = Delivery.objects.filter(pk__in=pks, claimed_until=until)
+    return list(claimed.select_related("alert", "endpoint").order_by("next_attempt_at", "id"))
 
 
-def _attempt(pk: int, policy: DeliveryPolicy) -> None:
-    delivery = Delivery.objects.select_related("alert", "endpoint").get(pk=pk)
+@dataclass(frozen=True)
+class Outcome:
+    """One attempt at a delivery: when it started, how long it took, what came back."""
+
+    delivery: Delivery
+    started: dt.datetime
+    duration_ms: int
+    code: int | None
+    error: str
+
+
+def _attempt(delivery: Delivery, policy: DeliveryPolicy, mailer=None) -> Outcome:
     started, clock = timezone.now(), time.monotonic()
     code, error = None, ""
     try:
-        code = _send(delivery, policy)
+        code = _send(delivery, policy, mailer)
     except WebhookFailed as exc:
         code, error = exc.code, str(exc)
     except Exception as exc:  # whatever one send raises fails that delivery alone, recorded
         what = "mail" if delivery.channel == Delivery.Channel.EMAIL else "webhook"
         error = f"{what} not sent: {exc}"
+        if mailer is not None:
+            mailer.close()  # the next e-mail opens a fresh connection
     duration_ms = round((time.monotonic() - clock) * 1000)
-    _record(delivery, started, duration_ms, code, error, policy)
+    return Outcome(delivery, started, duration_ms, code, error)
 
 
-def _send(delivery: Delivery, policy: DeliveryPolicy) -> int | None:
+def _send_emails(pks: list[int], policy: DeliveryPolicy) -> int:
+    """Claim these e-mails, send those claimed over one connection, record every attempt."""
+    claimed = _claim(pks, policy)
+    if not claimed:
+        return 0
+    mailer = Mailer()
+    try:
+        outcomes = [_attempt(delivery, policy, mailer) for delivery in claimed]
+    finally:
+        mailer.close()
+    _record(outcomes, policy)
+    return len(outcomes)
+
+
+class Mailer:
+    """One connection to the mail server for many e-mails, opened at the first one to send and
+    again after a failure."""
+
+    def __init__(self):
+        self._connection = None
+
+    def send(self, subject: str, text: str, to: str) -> None:
+        if self._connection is None:
+            connection = get_connection()
+            connection.open()
+            self._connection = connection
+        EmailMessage(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [to], connection=self._connection
+        ).send()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a connection the server already dropped  # noqa: S110
+                pass
+
+
+def _send(delivery: Delivery, policy: DeliveryPolicy, mailer: Mailer | None = None) -> int | None:
     alert = delivery.alert
     if delivery.channel == Delivery.Channel.WEBHOOK:
         assert delivery.endpoint is not None  # a webhook's always names one (the constraint)
         return post_webhook(alert, delivery.endpoint, policy.timeout)
-    send_mail(one_line(alert.subject), alert.text, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+    (mailer or Mailer()).send(one_line(alert.subject), alert.text, delivery.email)
     return None
 
 
@@ -273,25 +414,39 @@ def one_line(value: str) -> str:
 
 
 @transaction.atomic
-def _record(delivery, started, duration_ms, code, error, policy: DeliveryPolicy) -> None:
-    Attempt.objects.create(
-        delivery=delivery,
-        started_at=started,
-        duration_ms=duration_ms,
-        succeeded=not error,
-        response_code=code,
-        error=error,
+def _record(outcomes: list[Outcome], policy: DeliveryPolicy) -> None:
+    """Every attempt logged, the deliveries sent marked delivered in one statement, the others
+    waiting out their backoff or given up."""
+    Attempt.objects.bulk_create(
+        Attempt(
+            delivery=o.delivery,
+            started_at=o.started,
+            duration_ms=o.duration_ms,
+            succeeded=not o.error,
+            response_code=o.code,
+            error=o.error,
+        )
+        for o in outcomes
     )
-    attempts = delivery.attempts + 1
     now = timezone.now()
-    changes = {"attempts": attempts, "claimed_until": None, "last_error": error}
-    if not error:
-        changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
-    elif attempts >= policy.max_attempts:
-        changes.update(status=Delivery.Status.FAILED)
-    else:
-        changes.update(next_attempt_at=now + policy.wait_after(attempts))
-    Delivery.objects.filter(pk=delivery.pk).update(**changes)
+    done = {"attempts": F("attempts") + 1, "claimed_until": None, "last_error": ""}
+    Delivery.objects.filter(pk__in=[o.delivery.pk for o in outcomes if not o.error]).update(
+        **done, status=Delivery.Status.DELIVERED, delivered_at=now
+    )
+    for o in outcomes:
+        if not o.error:
+            continue
+        attempts = o.delivery.attempts + 1
+        changes: dict[str, object] = {
+            "attempts": attempts,
+            "claimed_until": None,
+            "last_error": o.error,
+        }
+        if attempts >= policy.max_attempts:
+            changes.update(status=Delivery.Status.FAILED)
+        else:
+            changes.update(next_attempt_at=now + policy.wait_after(attempts))
+        Delivery.objects.filter(pk=o.delivery.pk).update(**changes)
 
 
 @transaction.atomic

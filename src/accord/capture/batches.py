@@ -21,8 +21,9 @@ from accord.agreement.models import AgreementVersion
 from accord.agreement.selectors import get_agreement_in_force
 from accord.agreement.services import do_rescore_people
 from accord.capture.models import Capture
+from accord.columns import writes
 from accord.crm import rollups
-from accord.crm.models import Person
+from accord.crm.models import LifecycleStage, Person
 from accord.handoff.routing import route_batch
 from accord.handoff.terms import SlaTerms
 
@@ -68,27 +69,37 @@ def do_process_captures(*, limit: int = BATCH_SIZE, only: list[int] | None = Non
     for _, person_id, received_at in claimed:
         first_captured.setdefault(person_id, received_at)
     person_ids = sorted(first_captured)
-    rollups.refresh_people(person_ids)  # the people the requests made or gave an account
     version = get_agreement_in_force()
-    do_rescore_people(person_ids, version)
+    # the funnel's rollups of the people the requests made or gave an account, and of those the
+    # rescoring promotes: worked out once for the batch, before the routing's SLA rollup
+    with rollups.refreshed_once():
+        rollups.refresh_people(person_ids)
+        do_rescore_people(person_ids, version)
     handoffs = {}
     if version is not None:
-        # locked in id order, as every router locks people, before the routing members
+        # the MQLs (only they are routed) locked in id order, as every router locks people,
+        # before the routing members
         people = list(
             Person.objects.select_for_update(of=("self",))
             .select_related("account")
-            .filter(pk__in=person_ids)
+            .filter(pk__in=person_ids, lifecycle_stage=LifecycleStage.MQL)
             .order_by("pk")
         )
         handoffs = route_batch(people, sla_terms(version), captured_at=first_captured)
     now = timezone.now()
-    captures = []
-    for pk, person_id, _ in claimed:
-        handoff = handoffs.get(person_id)
-        status = Capture.Status.ROUTED if handoff else Capture.Status.SCORED
-        captures.append(Capture(pk=pk, status=status, processed_at=now, handoff=handoff))
-    Capture.objects.bulk_update(captures, ["status", "processed_at", "handoff"])
+    writes.update_rows(
+        Capture,
+        ("status", "processed_at", "handoff_id"),
+        (_processed(pk, handoffs.get(person_id), now) for pk, person_id, _ in claimed),
+    )
     return BatchResult(len(claimed), len(person_ids), len(handoffs))
+
+
+def _processed(pk: int, handoff, now: dt.datetime) -> tuple:
+    """A capture's row as the batch leaves it: routed with the handoff, or scored."""
+    if handoff is None:
+        return (Capture.Status.SCORED.value, now, None, pk)
+    return (Capture.Status.ROUTED.value, now, handoff.pk, pk)
 
 
 def do_process_all_waiting(*, limit: int = BATCH_SIZE) -> int:

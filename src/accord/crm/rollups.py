@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import islice
 
 from django.db import connection
@@ -114,9 +116,33 @@ def _add_counts(cursor, delta: Counter) -> None:
         )
 
 
+_noted: ContextVar[set[int] | None] = ContextVar("people_to_refresh", default=None)
+
+
+@contextmanager
+def refreshed_once() -> Iterator[None]:
+    """Within the block, `refresh_people` notes its people instead of working them out; they are
+    worked out once, together, when the block ends without an error (the worker's batch makes,
+    scores and promotes the same people in steps). A block within another joins it."""
+    if _noted.get() is not None:
+        yield
+        return
+    noted: set[int] = set()
+    token = _noted.set(noted)
+    try:
+        yield
+    finally:
+        _noted.reset(token)
+    refresh_people(noted)
+
+
 def refresh_people(person_ids: Iterable[int]) -> None:
     """Work the rollups out again for these people (deleted ones leave them); call it in the
     transaction that changed them. Only the rows that differ are written."""
+    noted = _noted.get()
+    if noted is not None:
+        noted.update(person_ids)
+        return
     ids = sorted(set(person_ids))
     if len(ids) > REBUILD_OVER:
         rebuild()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accord.alerts.models import Alert, Event
-from accord.alerts.services import do_queue_alert
+from accord.alerts.services import NewAlert, do_queue_alert, do_queue_alerts
 from accord.handoff.models import Handoff, SlaClock
 from accord.teams.models import Team, User
 from accord.touchpoints.models import Campaign
@@ -46,21 +46,30 @@ def _who(handoff: Handoff) -> str:
     return data["person_name"] or data["person_email"]
 
 
-def alert_lead_routed(handoff: Handoff) -> Alert | None:
-    lead = _who(handoff)
+def _lead_routed(handoff: Handoff) -> NewAlert:
+    data = _handoff_data(handoff)
+    lead = data["person_name"] or data["person_email"]
     text = (
         f"{lead} ({handoff.person.email}) is yours: {handoff.reason}.\n"
         f"First touch due {handoff.first_touch_due_at:%Y-%m-%d %H:%M} UTC, "
         f"accept or reject by {handoff.decision_due_at:%Y-%m-%d %H:%M} UTC."
     )
-    return do_queue_alert(
-        Event.LEAD_ROUTED,
-        f"New lead for you: {lead}",
-        text,
-        _handoff_data(handoff),
-        [handoff.assigned_to],
-        link=_in_inbox(handoff),
+    return NewAlert(
+        f"New lead for you: {lead}", text, data, [handoff.assigned_to], link=_in_inbox(handoff)
     )
+
+
+def alert_lead_routed(handoff: Handoff) -> Alert | None:
+    new = _lead_routed(handoff)
+    return do_queue_alert(
+        Event.LEAD_ROUTED, new.subject, new.text, new.data, new.people, link=new.link
+    )
+
+
+def alert_leads_routed(handoffs: list[Handoff]) -> int:
+    """Each rep told of their new lead (a batch routed at once): the outbox written a statement
+    per table. How many alerts were queued."""
+    return do_queue_alerts(Event.LEAD_ROUTED, [_lead_routed(h) for h in handoffs])
 
 
 def alert_sla_breached(handoff: Handoff, clock: SlaClock, heads: list[User]) -> Alert | None:

@@ -26,10 +26,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accord.audit.services import RecordType, record_changes
+from accord.columns import writes
 from accord.crm import rollups as crm_rollups
 from accord.crm.models import Account, LifecycleStage, Person
 from accord.handoff import rollups
-from accord.handoff.alerts import alert_lead_routed
+from accord.handoff.alerts import alert_lead_routed, alert_leads_routed
 from accord.handoff.models import Handoff, RoutingMember, RoutingRule
 from accord.handoff.terms import SlaTerms
 from accord.teams.models import Team, User
@@ -143,15 +144,32 @@ def _hand_over(
         at=at,
     )
     person.owner = choice.user
-    handoff = _handoff(person, choice, terms, at, get_working_calendar(choice.rule.team))
+    handoff = _handoff(person, choice, terms, at, _deadlines(choice.rule.team, terms, at))
     handoff.previous = previous
     handoff.save()
     alert_lead_routed(handoff)
     return handoff
 
 
-def _handoff(person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime, calendar):
+def _deadlines(team: Team, terms: SlaTerms, at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """When the first touch and the decision are due for a lead the team gets `at`, in the
+    team's working time."""
+    calendar = get_working_calendar(team)
+    return (
+        calendar.add_hours(at, terms.first_touch_hours),
+        calendar.add_days(at, terms.decision_days),
+    )
+
+
+def _handoff(
+    person: Person,
+    choice: Choice,
+    terms: SlaTerms,
+    at: dt.datetime,
+    deadlines: tuple[dt.datetime, dt.datetime],
+) -> Handoff:
     """The unsaved handoff of the person to the chosen rep, its clocks starting `at`."""
+    first_touch_due_at, decision_due_at = deadlines
     return Handoff(
         person=person,
         assigned_to=choice.user,
@@ -160,8 +178,8 @@ def _handoff(person: Person, choice: Choice, terms: SlaTerms, at: dt.datetime, c
         reason=choice.reason,
         agreement_version=terms.agreement_version,
         handed_off_at=at,
-        first_touch_due_at=calendar.add_hours(at, terms.first_touch_hours),
-        decision_due_at=calendar.add_days(at, terms.decision_days),
+        first_touch_due_at=first_touch_due_at,
+        decision_due_at=decision_due_at,
     )
 
 
@@ -233,32 +251,35 @@ def _accounts_of(people: list[Person]) -> dict[int, Account | None]:
 
 def _hand_over_all(chosen, terms: SlaTerms, at: dt.datetime, captured_at) -> dict[int, Handoff]:
     """`_hand_over` for many leads: the handoffs, the owners' history and the people in one
-    statement each, then each rep's alert."""
-    calendars: dict[int, object] = {}
+    statement each, then the reps' alerts. Every lead a team gets in the batch is handed over
+    at the same moment, so its clocks are worked out once per team."""
+    deadlines: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     handoffs, history, joined = [], [], []
     for person, choice, account in chosen:
         team = choice.rule.team
-        calendar = calendars.get(team.pk) or calendars.setdefault(
-            team.pk, get_working_calendar(team)
-        )
+        if team.pk not in deadlines:
+            deadlines[team.pk] = _deadlines(team, terms, at)
         history.append((person.pk, person.owner_id, choice.user.pk, choice.reason))
         person.owner = choice.user
         if person.account_id is None and account is not None:
             person.account = account
             joined.append(person.pk)
         person.updated_at = at
-        handoff = _handoff(person, choice, terms, at, calendar)
+        handoff = _handoff(person, choice, terms, at, deadlines[team.pk])
         handoff.captured_at = captured_at.get(person.pk)
         handoffs.append(handoff)
     Handoff.objects.bulk_create(handoffs)
     for reason in sorted({row[3] for row in history}):
         rows = [(pk, old, new) for pk, old, new, why in history if why == reason]
         record_changes(rows, record_type=RecordType.PERSON, field="owner", reason=reason, at=at)
-    Person.objects.bulk_update([p for p, _, _ in chosen], ["owner", "account", "updated_at"])
+    writes.update_rows(
+        Person,
+        ("owner_id", "account_id", "updated_at"),
+        ((p.owner_id, p.account_id, at, p.pk) for p, _, _ in chosen),
+    )
     crm_rollups.refresh_people(joined)  # they join their account's segment
     rollups.refresh_days([at])
-    for handoff in handoffs:
-        alert_lead_routed(handoff)
+    alert_leads_routed(handoffs)
     return {h.person_id: h for h in handoffs}
 
 

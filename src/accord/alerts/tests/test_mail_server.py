@@ -22,9 +22,11 @@ LOGIN, PASSWORD = "alerts@accord.test", "p@ss:w/rd%"
 class Mailbox:
     def __init__(self):
         self.messages: list[email.message.Message] = []
+        self.connections: set[tuple] = set()  # the client's address of each connection
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content))
+        self.connections.add(session.peer)
         return "250 OK"
 
 
@@ -164,3 +166,20 @@ def test_a_wrong_password_is_recorded_on_the_delivery(settings, mail_server):
 )
 def test_the_mail_url_sets_host_port_login_and_tls(url, expected):
     assert env_email_url_of(url) == expected
+
+
+@pytest.mark.django_db
+def test_a_burst_of_alerts_reaches_the_mail_server_over_one_connection(settings, mail_server):
+    scheme, port, mailbox = mail_server
+    use_mail_url(
+        settings, f"{scheme}://{quote(LOGIN, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}"
+    )
+    for n in range(3):
+        rep = User.objects.create_user(f"rep{n}@accord.test")
+        do_queue_alert("sla.breached", f"SLA missed: Lead {n}", "First touch missed", {}, [rep])
+
+    assert do_send_due() == 3
+
+    assert sorted(m["To"] for m in mailbox.messages) == [f"rep{n}@accord.test" for n in range(3)]
+    assert len(mailbox.connections) == 1
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.DELIVERED}

@@ -6,10 +6,12 @@ from django.core import mail
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from accord.alerts.models import Alert, Delivery
-from accord.alerts.services import do_send_due
+from accord.alerts.models import Alert, Delivery, Event, Notification
+from accord.alerts.preferences import Channels
+from accord.alerts.services import do_choose_channels, do_send_due
 from accord.alerts.tasks import send_alerts
-from accord.handoff.routing import do_route
+from accord.handoff.models import RoutingMember
+from accord.handoff.routing import do_route, route_batch
 from accord.handoff.services import do_reject
 from accord.handoff.tests.helpers import mql
 from accord.teams.models import User
@@ -111,3 +113,29 @@ def test_an_unreachable_mail_server_is_retried(round_robin, terms, settings):
     assert delivery.attempts == 1
     assert delivery.last_error.startswith("mail not sent:")
     assert delivery.next_attempt_at > delivery.attempt_log.get().started_at
+
+
+def test_a_batch_of_leads_tells_each_rep_as_they_chose_and_queues_one_job(
+    round_robin, rep, other_rep, terms, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    RoutingMember.objects.create(rule=round_robin, user=other_rep)
+    do_choose_channels(other_rep, {Event.LEAD_ROUTED: Channels(bell=True, email=False)})
+    people = [mql(email=f"lead{n}@northwind.example", first_name=f"Lead{n}", last_name="Lee")
+              for n in range(4)]  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        handoffs = route_batch(people, terms)
+    send_alerts.call()
+
+    assert DBTaskResult.objects.count() == 1
+    mine = sorted(h.person.first_name for h in handoffs.values() if h.assigned_to == rep)
+    assert sorted(m.subject for m in mail.outbox) == [f"New lead for you: {n} Lee" for n in mine]
+    assert {tuple(m.to) for m in mail.outbox} == {(rep.email,)}
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == sorted(
+        h.assigned_to.pk for h in handoffs.values()
+    )
+    assert sorted(receiver.json(n)["data"]["handoff_id"] for n in range(4)) == sorted(
+        h.pk for h in handoffs.values()
+    )
+    assert len(set(receiver.ids())) == 4
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.DELIVERED}

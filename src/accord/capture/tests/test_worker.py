@@ -5,10 +5,13 @@ doubled in a batch, or with the worker stopping half-way through."""
 import pytest
 from tests.factories import AccountFactory
 
+from accord.alerts.models import Alert, Delivery, Event
 from accord.capture import batches
 from accord.capture.models import Capture
 from accord.capture.tests.test_routing import LEAD, round_robin
-from accord.crm.models import Person
+from accord.crm import rollups
+from accord.crm.models import FunnelCount, Person, StagesReached
+from accord.crm.rollups import KEY, STAGE_COLUMNS
 from accord.handoff import routing
 from accord.handoff.models import Handoff
 from accord.teams.models import ApiToken
@@ -126,28 +129,50 @@ def test_a_worker_stopping_half_way_through_a_batch_routes_each_capture_once_whe
     round_robin(sales_team, rep)
     for name in ["ann", "bo", "cy"]:
         capture.post("/leads", {**LEAD, "email": f"{name}@northwind.example"})
-    real_alert = routing.alert_lead_routed
-    alerts = []
+    real_alerts = routing.alert_leads_routed
 
-    def dies_after_the_first_alert(handoff):
-        if alerts:
-            raise SystemExit("the worker was stopped")
-        alerts.append(real_alert(handoff))
+    def dies_once_the_outbox_is_written(handoffs):
+        real_alerts(handoffs)
+        raise SystemExit("the worker was stopped")
 
-    monkeypatch.setattr(routing, "alert_lead_routed", dies_after_the_first_alert)
+    monkeypatch.setattr(routing, "alert_leads_routed", dies_once_the_outbox_is_written)
     with pytest.raises(SystemExit):
         run_worker()
 
     assert not Handoff.objects.exists()
+    assert not Alert.objects.filter(event=Event.LEAD_ROUTED).exists()
     assert Capture.objects.filter(status="received").count() == 3
 
-    monkeypatch.setattr(routing, "alert_lead_routed", real_alert)
+    monkeypatch.setattr(routing, "alert_leads_routed", real_alerts)
     run_worker()
 
     assert Handoff.objects.count() == 3
     assert Capture.objects.filter(status="routed").count() == 3
+    assert Delivery.objects.filter(recipient=rep).count() == 3  # one alert per lead
     assert run_worker() == 0
 
 
 def _bearer(capture):
     return {"Authorization": f"Bearer {capture.secret}"}
+
+
+def funnel() -> tuple[list, list]:
+    stages = sorted(StagesReached.objects.values_list(*STAGE_COLUMNS.split(", ")))
+    counts = FunnelCount.objects.filter(people__gt=0).values_list(*KEY.split(", "), "people")
+    return stages, sorted(counts)
+
+
+def test_a_batch_leaves_the_funnels_rollups_as_working_them_out_again_would(
+    capture, quick_mql_agreement, sales_team, rep, software_company, run_worker
+):
+    round_robin(sales_team, rep)
+    for name in ["ann", "bo"]:  # new people on a software company: MQLs, routed
+        capture.post("/leads", {**LEAD, "email": f"{name}@northwind.example"})
+    capture.post("/leads", {**LEAD, "email": "cy@gmail.com"})  # a lead, no more
+
+    run_worker()
+    kept = funnel()
+    rollups.rebuild()
+
+    assert kept == funnel()
+    assert sum(n for *_, n in kept[1]) == Person.objects.count()

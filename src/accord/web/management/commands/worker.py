@@ -1,5 +1,6 @@
 """accord worker: score and route captured leads in batches as they arrive (a thread of its own,
-woken by PostgreSQL's NOTIFY, polling on SQLite); run the queued jobs (alert deliveries, imports,
+woken by PostgreSQL's NOTIFY, polling on SQLite), their reps' alerts sent as each batch commits
+(a thread woken by the batches); run the queued jobs (alert deliveries, imports,
 rescoring) and, every minute, the
 SLA breach sweep, a sweep of the alert outbox (retries, and deliveries a stopped worker left)
 and one of the checks and imports a stopped worker left running;
@@ -24,8 +25,9 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from accord.alerts.conf import delivery_policy
 from accord.alerts.health import do_beat
+from accord.alerts.services import do_send_due
 from accord.alerts.tasks import STOPPING, send_alerts
-from accord.capture.batches import do_process_all_waiting
+from accord.capture.batches import do_process_all_waiting, do_process_captures
 from accord.capture.wakeups import Wakeups
 from accord.crm_sync.tasks import SYNC_SECONDS, sync_crms
 from accord.env import env_int
@@ -73,6 +75,7 @@ class Command(BaseCommand):
         self.capture_poll = capture_poll
         delivery_policy()  # a bad delivery setting stops the worker now, not at the first alert
         self.stopping = threading.Event()
+        self.alerts_queued = threading.Event()  # set by the captures' thread after its batches
         STOPPING.clear()
         self.workers = {}
         worker_id = f"accord-{get_random_string(12)}"
@@ -98,12 +101,14 @@ class Command(BaseCommand):
                 for queue in ("dashboard", "sync")
             ]
             threads.append(threading.Thread(target=self._route_captures, name="captures"))
+            threads.append(threading.Thread(target=self._send_routed_alerts, name="alerts"))
             for thread in threads:
                 thread.start()
         try:
             self._sweep_and_run(worker_id, every, poll, reassign_on_breach, once)
         finally:
             self.stopping.set()
+            self.alerts_queued.set()
             for thread in threads:
                 thread.join()
 
@@ -165,12 +170,31 @@ class Command(BaseCommand):
         try:
             while not self.stopping.is_set():
                 try:
-                    do_process_all_waiting()
+                    while do_process_captures().captures:  # batch after batch
+                        self.alerts_queued.set()  # its alerts, sent as it commits
                     wakeups.wait()
                 except DatabaseError:
                     logger.exception("captures could not be routed; trying again")
                     connection.close()
                     self.stopping.wait(self.capture_poll)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _send_routed_alerts(self) -> None:
+        """Send the alerts of the leads just routed as soon as their batch commits, rather than
+        at the next look at the job queue (which also sends them, and every other alert): woken
+        by the captures' thread. Two senders never send one delivery twice (its claim)."""
+        try:
+            while not self.stopping.is_set():
+                self.alerts_queued.wait()
+                self.alerts_queued.clear()
+                try:
+                    do_send_due(stop=STOPPING.is_set)
+                except DatabaseError:
+                    logger.exception("alerts could not be sent; trying again")
+                    connection.close()
+                    self.stopping.wait(self.capture_poll)
+                    self.alerts_queued.set()
         finally:
             connection.close()  # this thread's own connection
 
@@ -196,6 +220,7 @@ class Command(BaseCommand):
             self.stdout.flush()
         self.stopping.set()
         STOPPING.set()
+        self.alerts_queued.set()
         for worker in list(self.workers.values()):
             worker.running = False
 
