@@ -17,6 +17,12 @@ the associations of deals, calls, meetings and e-mails, and answers:
 - POST /crm/v3/objects/{type}/merge, DELETE /crm/v3/objects/{type}/{id}
 - GET/POST /crm/v3/properties/{type}[/{name}], GET /crm/v3/owners/, GET /crm/v3/pipelines/deals
 - POST /crm/v4/associations/{from}/{to}/batch/read
+                                            each record's associated ids with their types: the
+                                            unlabeled HUBSPOT_DEFINED one (label null) always,
+                                            beside each custom label (USER_DEFINED, its own
+                                            typeId: "Decision maker"); a record with more than
+                                            `association_page` of them is paged by `after`,
+                                            given back beside its id in the next request's inputs
 
 Every answer carries X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds; past the
 burst (`burst` requests in `interval` seconds, rolling) it answers 429 with Retry-After, as it
@@ -82,6 +88,14 @@ PIPELINES = [
         ],
     }
 ]
+# HubSpot's own (unlabeled) association type ids, from its list of default association types.
+DEFAULT_TYPES = {
+    ("deals", "contacts"): 3,
+    ("deals", "companies"): 341,
+    ("calls", "contacts"): 194,
+    ("emails", "contacts"): 198,
+    ("meetings", "contacts"): 200,
+}
 OPERATORS = {
     "EQ": lambda a, b: a == b,
     "NEQ": lambda a, b: a != b,
@@ -106,6 +120,7 @@ class Record:
     updated: int
     archived_at: int | None = None
     associations: dict = field(default_factory=dict)  # type -> [ids]
+    labels: dict = field(default_factory=dict)  # (type, id) -> [custom labels]
 
 
 class FakeHubSpot:
@@ -126,6 +141,8 @@ class FakeHubSpot:
         self.throttled = 0
         self.during_request = None  # called (method, path) before a request is answered
         self.window: deque[float] = deque()
+        self.association_page = 500  # a record's associations in one answer (then `after`)
+        self.label_types: dict[tuple[str, str, str], int] = {}  # (from, to, label) -> typeId
 
     # --- the company's HubSpot, as a test sets it up ------------------------------------------
 
@@ -188,6 +205,25 @@ class FakeHubSpot:
             winner.properties["hs_merged_object_ids"] = ";".join([*ids, loser.id])
             winner.updated = self.now()
             self.merged[merged] = primary
+
+    def associate(self, type_: str, rid: str, to: str, to_id: str, *labels: str) -> None:
+        """Associate two records, with custom labels if given ("Decision maker"); the record's
+        modified time moves, as its count of associations (num_associated_contacts) changes."""
+        with self.lock:
+            record = self.records[type_][rid]
+            ids = record.associations.setdefault(to, [])
+            if to_id not in ids:
+                ids.append(to_id)
+            kept = record.labels.setdefault((to, to_id), [])
+            kept.extend(label for label in labels if label not in kept)
+            record.updated = self.now()
+
+    def dissociate(self, type_: str, rid: str, to: str, to_id: str) -> None:
+        with self.lock:
+            record = self.records[type_][rid]
+            record.associations[to] = [i for i in record.associations.get(to, []) if i != to_id]
+            record.labels.pop((to, to_id), None)
+            record.updated = self.now()
 
     def add_owner(self, email: str, first="", last="") -> str:
         oid = str(next(self.ids))
@@ -485,13 +521,29 @@ class FakeHubSpot:
             record = self.records[type_].get(str(item["id"]))
             if record is None:
                 continue
-            results.append({
+            start = int(item.get("after") or 0)
+            ids = record.associations.get(to, [])
+            page = ids[start : start + self.association_page]
+            result = {
                 "from": {"id": record.id},
-                "to": [{"toObjectId": int(i), "associationTypes": [
-                    {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": None}
-                ]} for i in record.associations.get(to, [])],
-            })  # fmt: skip
-        return 200, {"status": "COMPLETE", "results": results}
+                "to": [
+                    {"toObjectId": int(i), "associationTypes": self._types(type_, to, record, i)}
+                    for i in page
+                ],
+            }
+            if start + len(page) < len(ids):
+                result["paging"] = {"next": {"after": str(start + len(page))}}
+            results.append(result)
+        return 200, {"status": "COMPLETE", "results": results,
+                     "startedAt": iso(self.clock), "completedAt": iso(self.clock)}  # fmt: skip
+
+    def _types(self, type_, to, record: Record, to_id) -> list[dict]:
+        types = [{"category": "HUBSPOT_DEFINED", "typeId": DEFAULT_TYPES.get((type_, to), 1),
+                  "label": None}]  # fmt: skip
+        for label in record.labels.get((to, to_id), []):
+            type_id = self.label_types.setdefault((type_, to, label), 100 + len(self.label_types))
+            types.append({"category": "USER_DEFINED", "typeId": type_id, "label": label})
+        return types
 
 
 def _error(category, message):

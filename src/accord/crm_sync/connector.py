@@ -43,14 +43,27 @@ class SyncObject:
 
 
 @dataclass(frozen=True)
+class DealRole:
+    """A contact of a deal and the part the CRM names them for ("Decision maker"; '' for none)."""
+
+    person: str  # the contact's CRM id
+    role: str = ""
+
+
+@dataclass(frozen=True)
 class RemoteRecord:
     """A CRM record: its id and its fields under Accord's names (crm_sync.fields), values as the
     CRM writes them ('' for empty). Links to other records are the other record's CRM id under
     `account`, `primary_contact`; an owner is the owner's e-mail under `owner`; when the CRM
-    made the record, under `created_at` (ISO 8601 or milliseconds; a new record takes it)."""
+    made the record, under `created_at` (ISO 8601 or milliseconds; a new record takes it).
+
+    A deal whose CRM gives its contacts with it (HubSpot's associations) has every one of them
+    under `contacts`, the one it names under `primary_contact` first; None: the CRM keeps them
+    apart (Salesforce's OpportunityContactRole, an object of its own)."""
 
     remote_id: str
     fields: dict[str, str]
+    contacts: tuple[DealRole, ...] | None = None
 
 
 @dataclass(frozen=True)

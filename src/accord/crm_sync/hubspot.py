@@ -29,6 +29,7 @@ from accord.crm.models import LifecycleStage
 from accord.crm_sync.connector import (
     Change,
     CrmUnreachable,
+    DealRole,
     ObjectType,
     Page,
     RemoteRecord,
@@ -262,26 +263,35 @@ class HubSpot:
         names = self._names(obj)
         while True:
             within = cursor.get("within")
+            since = str(cursor["since"])
             if within is not None:
-                filters = [
-                    {"propertyName": modified, "operator": "EQ", "value": str(cursor["since"])},
-                    {"propertyName": "hs_object_id", "operator": "GT", "value": within},
+                groups = [
+                    [
+                        {"propertyName": modified, "operator": "EQ", "value": since},
+                        {"propertyName": "hs_object_id", "operator": "GT", "value": within},
+                    ]
                 ]
                 sort = "hs_object_id"
-            else:
-                since = str(cursor["since"])
-                filters = [{"propertyName": modified, "operator": "GTE", "value": since}]
-                if cursor["tied"]:
-                    filters.append(
+            elif cursor["tied"]:
+                # later than the cursor, or at its millisecond and not taken yet (a record taken
+                # there and modified again since is later: it comes again)
+                groups = [
+                    [{"propertyName": modified, "operator": "GT", "value": since}],
+                    [
+                        {"propertyName": modified, "operator": "EQ", "value": since},
                         {
                             "propertyName": "hs_object_id",
                             "operator": "NOT_IN",
                             "values": cursor["tied"],
-                        }
-                    )
+                        },
+                    ],
+                ]
+                sort = modified
+            else:
+                groups = [[{"propertyName": modified, "operator": "GTE", "value": since}]]
                 sort = modified
             body = {
-                "filterGroups": [{"filters": filters}],
+                "filterGroups": [{"filters": filters} for filters in groups],
                 "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
                 "properties": names,
                 "limit": SEARCH_PAGE,
@@ -340,7 +350,10 @@ class HubSpot:
         owners = self.owners()
         stages = self.stages() if obj.name == "deals" else {}
         ids = [r["id"] for r in results]
-        links = self._deal_links(ids) if obj.name == "deals" else {}
+        links: dict[str, dict[str, str]] = {}
+        roles: dict[str, tuple[DealRole, ...]] = {}
+        if obj.name == "deals":
+            links, roles = self._deal_links(ids)
         if obj.name in ACTIVITY_KINDS:
             links = self._contacts_of(obj.name, ids)
         records, removals = [], []
@@ -358,37 +371,57 @@ class HubSpot:
             fields["created_at"] = props.get("createdate") or result.get("createdAt") or ""
             if obj.name in ACTIVITY_KINDS:
                 fields["kind"] = ACTIVITY_KINDS[obj.name]
-            records.append(RemoteRecord(result["id"], fields))
+            records.append(RemoteRecord(result["id"], fields, roles.get(result["id"])))
             for merged in (props.get("hs_merged_object_ids") or "").split(";"):
                 if merged.strip():
                     removals.append(Removal(merged.strip(), merged_into=result["id"]))
         return records, removals
 
+    def _associated(self, name: str, to: str, ids: list[str]) -> dict[str, list[dict]]:
+        """Every record of `to` associated with each of `ids` (the v4 batch read), with the
+        association's types; a record with more than one answer holds is read on by `after`."""
+        found: dict[str, list[dict]] = {i: [] for i in ids}
+        batch = self.client.crm.associations.v4.batch_api
+        inputs = [{"id": i} for i in ids]
+        while inputs:
+            page = self._call(batch.get_page, name, to, {"inputs": inputs})
+            inputs = []
+            for result in page.get("results", []):
+                rid = str(result["from"]["id"])
+                found.setdefault(rid, []).extend(result.get("to") or [])
+                after = (result.get("paging") or {}).get("next", {}).get("after")
+                if after:
+                    inputs.append({"id": rid, "after": after})
+        return found
+
     def _contacts_of(self, name: str, ids: list[str]) -> dict[str, dict[str, str]]:
         """The contact a call or meeting was logged with (its first associated contact)."""
-        links: dict[str, dict[str, str]] = {i: {"person": ""} for i in ids}
         if not ids:
-            return links
-        batch = self.client.crm.associations.v4.batch_api
-        page = self._call(batch.get_page, name, "contacts", {"inputs": [{"id": i} for i in ids]})
-        for result in page.get("results", []):
-            targets = result.get("to") or []
-            if targets:
-                links[str(result["from"]["id"])]["person"] = str(targets[0]["toObjectId"])
-        return links
+            return {}
+        return {
+            rid: {"person": str(targets[0]["toObjectId"]) if targets else ""}
+            for rid, targets in self._associated(name, "contacts", ids).items()
+        }
 
-    def _deal_links(self, ids: list[str]) -> dict[str, dict[str, str]]:
-        """A deal's account and primary contact: its first associated company and contact."""
-        links: dict[str, dict[str, str]] = {i: {"account": "", "primary_contact": ""} for i in ids}
-        batch = self.client.crm.associations.v4.batch_api
-        for to, name in (("companies", "account"), ("contacts", "primary_contact")):
-            body = {"inputs": [{"id": i} for i in ids]}
-            page = self._call(batch.get_page, "deals", to, body)
-            for result in page.get("results", []):
-                targets = result.get("to") or []
-                if targets:
-                    links[str(result["from"]["id"])][name] = str(targets[0]["toObjectId"])
-        return links
+    def _deal_links(self, ids: list[str]):
+        """A deal's account (its first associated company), every contact associated with it and
+        the part each plays by the association's labels ("Decision maker"; HubSpot's unlabeled
+        association names none), the first of them its primary contact."""
+        if not ids:
+            return {}, {}
+        companies = self._associated("deals", "companies", ids)
+        contacts = self._associated("deals", "contacts", ids)
+        links, roles = {}, {}
+        for rid in ids:
+            firms, people = companies.get(rid, []), contacts.get(rid, [])
+            links[rid] = {
+                "account": str(firms[0]["toObjectId"]) if firms else "",
+                "primary_contact": str(people[0]["toObjectId"]) if people else "",
+            }
+            roles[rid] = tuple(
+                DealRole(str(target["toObjectId"]), _labels(target)) for target in people
+            )
+        return links, roles
 
     # --- writing back -------------------------------------------------------------------------
 
@@ -456,6 +489,12 @@ class HubSpot:
             Written(c.remote_id, c.remote_id not in refused, refused.get(c.remote_id, ""))
             for c in changes
         ]
+
+
+def _labels(target: dict) -> str:
+    """An association's custom labels, as one role ("Decision maker, Budget holder")."""
+    labels = [t["label"] for t in target.get("associationTypes") or [] if t.get("label")]
+    return ", ".join(dict.fromkeys(labels))
 
 
 def _message(exc: ObjectsError) -> str:

@@ -59,6 +59,9 @@ class Cursor(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="cursors")
     object = models.CharField(max_length=40)
     value = models.JSONField(default=dict, blank=True)
+    # Where the last complete write-back of the object began, and the fields it wrote: the
+    # next one looks at what changed since ({"began": ISO time, "fields": [...]}).
+    pushed = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -142,6 +145,9 @@ class SyncedRecord(models.Model):
     remote_id = models.CharField(max_length=64)
     local_id = models.BigIntegerField()
     values = models.JSONField(default=dict)
+    # when a pull last changed what was exchanged (or linked it): the write-back looks at the
+    # records pulled since its last look, beside those Accord changed since
+    exchanged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -149,7 +155,12 @@ class SyncedRecord(models.Model):
                 fields=["connection", "object", "remote_id"], name="synced_record_unique"
             )
         ]
-        indexes = [models.Index(fields=["connection", "object", "local_id"])]
+        indexes = [
+            models.Index(fields=["connection", "object", "local_id"]),
+            models.Index(
+                fields=["connection", "object", "exchanged_at"], name="synced_record_exchanged"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.object} {self.remote_id} → {self.local_id}"

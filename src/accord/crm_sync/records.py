@@ -8,11 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db import connection as db_connection
+from django.db.models import JSONField
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accord.audit.services import Action, record_change, record_changes
+from accord.columns import writes
 from accord.crm import rollups
-from accord.crm.models import LifecycleChange, LifecycleStage, Opportunity, Person, SourceRecord
+from accord.crm.models import (
+    DealContact,
+    LifecycleChange,
+    LifecycleStage,
+    Opportunity,
+    Person,
+    SourceRecord,
+)
 from accord.crm.services import (
     SEGMENTED,
     InvalidChange,
@@ -51,6 +62,8 @@ class PageOutcome:
 
 def _owner_ids(emails: set[str]) -> dict[str, int]:
     """Accord users by CRM owner e-mail (any case), through an owner mapping when one is kept."""
+    if not emails:
+        return {}
     mapped = dict(
         ValueMapping.objects.filter(kind=ValueMapping.Kind.OWNER).values_list("key", "accord_value")
     )
@@ -160,6 +173,7 @@ def apply_page(
     accepted: list[tuple[str, int]] = []  # (remote id, person) a rep accepted in the CRM
     audit_rows: dict[tuple[str, str], list] = defaultdict(list)
     new_synced, changed_synced = [], []
+    local_by_rid: dict[str, object] = {}
     for record in records:
         rid = record.remote_id
         if rid not in parsed:
@@ -218,8 +232,11 @@ def apply_page(
         for f in fields:
             if f.name in record.fields:
                 exchanged[f.name] = record.fields[f.name]
+        if record.contacts is not None:
+            exchanged["contacts"] = _roles_text(record.contacts)
         if before is not None and exchanged == before.values and local.pk == before.local_id:
             outcome.unchanged += 1
+        local_by_rid[rid] = local
         if before is None:
             new_synced.append((rid, local, exchanged))
         elif exchanged != before.values or before.local_id != local.pk:
@@ -227,18 +244,23 @@ def apply_page(
             changed_synced.append((before, local))
 
     if creates:
-        model.objects.bulk_create([local for _, local in creates], batch_size=500)
+        insert(model, [local for _, local in creates], ids=True)
         outcome.created = len(creates)
         if becomes == ObjectType.PERSON:
-            LifecycleChange.objects.bulk_create(
-                LifecycleChange(
-                    person=p,
-                    from_stage="",
-                    to_stage=p.lifecycle_stage or LifecycleStage.LEAD,
-                    changed_at=at,
-                    reason=f"pulled from {crm}",
-                )
-                for _, p in creates
+            insert_values(
+                LifecycleChange,
+                ("person", "from_stage", "to_stage", "changed_at", "changed_by", "reason"),
+                [
+                    (
+                        p.pk,
+                        "",
+                        p.lifecycle_stage or LifecycleStage.LEAD,
+                        at,
+                        None,
+                        f"pulled from {crm}",
+                    )
+                    for _, p in creates
+                ],
             )
     for (attribute, reason), rows in audit_rows.items():
         record_changes(rows, record_type=becomes.value, field=attribute, reason=reason, at=at)
@@ -251,28 +273,112 @@ def apply_page(
         model.objects.bulk_update(locals_, changed_fields, batch_size=500)
     outcome.changed = len(updates)
     _refresh_rollups(becomes, [local for _, local in creates], updates.values())
-    SourceRecord.objects.bulk_create(
+    # after the page's own writes to Accord's records: one Accord changes later is newer
+    exchanged_at = timezone.now()
+    insert_values(
+        SourceRecord,
+        ("system", "object_type", "external_id", "object_id"),
         [
-            SourceRecord(
-                system=connection.kind, object_type=becomes, external_id=rid, object_id=local.pk
-            )
+            (connection.kind, becomes.value, rid, local.pk)
             for rid, local, _ in new_synced
+            if rid not in imported  # an import linked it already
         ],
-        ignore_conflicts=True,
     )
-    SyncedRecord.objects.bulk_create(
-        SyncedRecord(
-            connection=connection, object=obj.name, remote_id=rid, local_id=local.pk, values=v
-        )
-        for rid, local, v in new_synced
+    insert_values(
+        SyncedRecord,
+        ("connection", "object", "remote_id", "local_id", "values", "exchanged_at"),
+        [(connection.pk, obj.name, rid, local.pk, v, exchanged_at) for rid, local, v in new_synced],
     )
     for row, local in changed_synced:
-        row.local_id = local.pk
+        row.local_id, row.exchanged_at = local.pk, exchanged_at
     SyncedRecord.objects.bulk_update(
-        [row for row, _ in changed_synced], ["values", "local_id"], batch_size=500
+        [row for row, _ in changed_synced], ["values", "local_id", "exchanged_at"], batch_size=500
     )
     _accept_handoffs(accepted, crm, at, outcome)
+    deals = {
+        local.pk: r.contacts
+        for r in records
+        if r.contacts is not None and (local := local_by_rid.get(r.remote_id)) is not None
+    }
+    if deals:
+        _keep_deal_contacts(connection, deals)
     return outcome
+
+
+def insert(model, objs: list, *, ids: bool = False) -> None:
+    """INSERT these unsaved instances as rows (accord.columns), without the ORM's work per
+    value: a page of records in a statement or two. `ids`: their primary keys are drawn first
+    and set on them (the records others then point at)."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if ids:
+        fields = [model._meta.pk, *fields]
+        for obj, pk in zip(objs, writes.reserve_ids(model, len(objs)), strict=True):
+            obj.pk = pk
+    json_fields = {n for n, f in enumerate(fields) if isinstance(f, JSONField)}
+    rows = []
+    for obj in objs:
+        row = [f.pre_save(obj, True) for f in fields]  # auto_now stamps, as a save makes them
+        for n in json_fields:
+            row[n] = fields[n].get_db_prep_save(row[n], db_connection)
+        rows.append(tuple(row))
+    writes.insert_rows(model, [f.name for f in fields], rows)
+
+
+def insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT rows of plain values of these fields (every NOT NULL column); a JSON value as
+    the database takes it."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    json_fields = [n for n, f in enumerate(fields) if isinstance(f, JSONField)]
+    if json_fields:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for n in json_fields:
+                row[n] = fields[n].get_db_prep_save(row[n], db_connection)
+        rows = [tuple(row) for row in rows]
+    writes.insert_rows(model, names, rows)
+
+
+def _roles_text(roles) -> str:
+    """A deal's contacts as kept with the values exchanged: "id:role;id:role"."""
+    return ";".join(f"{r.person}:{r.role}" for r in roles)
+
+
+def _keep_deal_contacts(connection: Connection, deals: dict[int, tuple]) -> None:
+    """Each deal's contacts as the CRM has them now, with their parts (crm.DealContact): a
+    contact no longer on the deal leaves it; the first, the contact the deal names, is its
+    primary one. A contact not in Accord is left out, as the deal's link to it is."""
+    people = _local_links(
+        connection, ObjectType.PERSON, {r.person for roles in deals.values() for r in roles}
+    )
+    wanted: dict[tuple[int, int], tuple[str, bool]] = {}
+    for deal, roles in deals.items():
+        for n, role in enumerate(roles):
+            person = people.get(role.person)
+            if person is not None and (deal, person) not in wanted:
+                wanted[(deal, person)] = (role.role[:100], n == 0)
+    kept = {
+        (row.opportunity_id, row.person_id): row
+        for row in DealContact.objects.filter(opportunity_id__in=list(deals))
+    }
+    DealContact.objects.filter(
+        pk__in=[row.pk for key, row in kept.items() if key not in wanted]
+    ).delete()
+    changed = []
+    for key, (role, primary) in wanted.items():
+        row = kept.get(key)
+        if row is not None and (row.role, row.is_primary) != (role, primary):
+            row.role, row.is_primary = role, primary
+            changed.append(row)
+    DealContact.objects.bulk_update(changed, ["role", "is_primary"])
+    DealContact.objects.bulk_create(
+        DealContact(opportunity_id=deal, person_id=person, role=role, is_primary=primary)
+        for (deal, person), (role, primary) in wanted.items()
+        if (deal, person) not in kept
+    )
 
 
 def _accepted_in_crm(becomes, local, values: dict, record: RemoteRecord, exchanged: dict) -> bool:

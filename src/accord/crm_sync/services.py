@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accord.agreement.models import LeadScore
 from accord.audit.services import Action, RecordType, record_change
+from accord.crm.models import Person
 from accord.crm_sync.campaigns import APPLY, remove_pulled
-from accord.crm_sync.connector import Change, Connector, CrmUnreachable, SyncObject
+from accord.crm_sync.connector import Change, Connector, CrmUnreachable, ObjectType, SyncObject
 from accord.crm_sync.connectors import (
     ENV_TOKENS,
     OBJECTS,
@@ -103,7 +106,7 @@ def do_sync(
         for obj in connector.objects:
             _pull(run, connection, connector, obj, full, progress)
         for obj in connector.objects:
-            _push(run, connection, connector, obj, progress)
+            _push(run, connection, connector, obj, progress, full)
     except CrmUnreachable as exc:
         run.status, run.message = SyncRun.Status.FAILED, str(exc)
         connection.last_error = str(exc)
@@ -165,9 +168,13 @@ def _problems(run, obj, direction, problems: Sequence[tuple[str, str]]) -> int:
     return len(problems)
 
 
-def _push(run, connection, connector, obj, progress) -> None:
+def _push(run, connection, connector, obj, progress, full=False) -> None:
     """Accord's values of the fields it owns, written back where they differ from the value
-    last exchanged with the CRM, in batches; each batch's outcome recorded as it comes back."""
+    last exchanged with the CRM, in batches; each batch's outcome recorded as it comes back.
+
+    A push looks at the records pulled since the last push began and at those whose Accord
+    values changed since (`_candidates`); the first push, a full sync and a push of fields not
+    written back before look at every record."""
     if obj.becomes not in FIELDS:
         return  # pulled only: campaigns, their members, the people of deals
     field_owners = owners(connection.kind, obj.name, obj.becomes)
@@ -182,8 +189,13 @@ def _push(run, connection, connector, obj, progress) -> None:
     if refused:
         _problems(run, obj, SyncProblem.Direction.PUSH, [("", r) for r in refused.values()])
         pushed = [name for name in pushed if name not in refused]
+    mark, _ = Cursor.objects.get_or_create(connection=connection, object=obj.name)
+    began = timezone.now()
+    since = None
+    if not full and mark.pushed.get("fields") == pushed and mark.pushed.get("began"):
+        since = dt.datetime.fromisoformat(mark.pushed["began"])
     done = 0
-    for batch in _changes(connection, connector, obj, pushed):
+    for batch in _changes(connection, connector, obj, pushed, since):
         results = connector.push(obj, [change for change, _ in batch])
         ok = {w.remote_id for w in results if w.ok}
         with transaction.atomic():
@@ -206,13 +218,43 @@ def _push(run, connection, connector, obj, progress) -> None:
         done += len(batch)
         if progress:
             progress(Progress(obj, done, None, "push"))
+    mark.pushed = {"began": began.isoformat(), "fields": pushed}
+    mark.save(update_fields=["pushed"])
 
 
-def _changes(connection, connector, obj, pushed: list[str]):
+# Accord's own changes are looked for from a while before the last push began: a change
+# stamped before it (a rescoring stamps its start) may commit after. One later than this is
+# written back by the next full sync, which looks at every record.
+ACCORD_CHANGE_MARGIN = dt.timedelta(minutes=1)
+
+
+def _candidates(connection, obj, since: dt.datetime | None):
+    """The synced records a push looks at: every one (`since` None), or those a pull changed
+    since `since` and those whose Accord record's owned values Accord changed since, after it
+    was last exchanged (its stage, owner or MQL moment: Person.updated_at; its score:
+    LeadScore.scored_at)."""
+    rows = SyncedRecord.objects.filter(connection=connection, object=obj.name)
+    if since is None or obj.becomes != ObjectType.PERSON:
+        return rows  # (only people have fields Accord writes back)
+    earlier = since - ACCORD_CHANGE_MARGIN
+    window = Person.objects.filter(updated_at__gte=earlier).values("pk")
+    after_exchange = Exists(
+        Person.objects.filter(pk=OuterRef("local_id"), updated_at__gt=OuterRef("exchanged_at"))
+    )
+    scored = LeadScore.objects.filter(scored_at__gte=earlier).values("person_id")
+    return rows.filter(
+        Q(exchanged_at__gte=since)
+        | Q(local_id__in=window, exchanged_at__isnull=True)
+        | (Q(local_id__in=window) & after_exchange)
+        | Q(local_id__in=scored)
+    )
+
+
+def _changes(connection, connector, obj, pushed: list[str], since: dt.datetime | None):
     """Batches of (change, the record's SyncedRecord) for the records whose Accord value of a
     pushed field differs from the one last exchanged; read a thousand records at a time."""
     batch: list[tuple[Change, SyncedRecord]] = []
-    rows = SyncedRecord.objects.filter(connection=connection, object=obj.name).order_by("id")
+    rows = _candidates(connection, obj, since).order_by("id")
     last = 0
     while chunk := list(rows.filter(id__gt=last)[:1000]):
         last = chunk[-1].id

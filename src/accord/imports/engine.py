@@ -69,6 +69,9 @@ class ReadOptions:
     time_zone: str = "UTC"
     sheet: str | None = None
     map_unknown: str | None = None  # "other": lifecycle stages no mapping names become other
+    # A campaign member file: the CRM ids of campaigns whose every member was removed (a file
+    # has no row for a campaign with none): the members an earlier import took go.
+    emptied_campaigns: tuple[str, ...] = ()
 
     def dates(self, values: list[str]) -> DateReading:
         """How a date column with these cells is read (AmbiguousDates when they cannot say)."""
@@ -111,6 +114,7 @@ class ParsedFile:
     # a blank cell), in place of `records`.
     frame: object = None
     read_as: str = ""  # how the file was read: encoding and delimiter, or the workbook sheet
+    options: ReadOptions = field(default_factory=ReadOptions)  # what the user said of it
     notes: list[str] = field(default_factory=list)  # what was skipped or merged, and why
     # Values no mapping names: (header, kind, name, key, pipeline key) -> [value, rows, pipeline].
     unmapped: dict[tuple, list] = field(default_factory=dict)

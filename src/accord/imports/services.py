@@ -69,6 +69,7 @@ def do_import_file(
     tell("reading and checking every row", None)
     with timed(timings, "read and validate"):
         parsed = read_file(path, progress=progress, options=options or ReadOptions())
+        parsed.options = options or ReadOptions()
     planner = PLANNERS[parsed.fmt.object_type]
     with transaction.atomic(), writes.large_page_cache():
         rows = parsed.size

@@ -2,6 +2,7 @@
 pages, the ownership of fields, and write-back without echoes."""
 
 import pytest
+from django.utils import timezone
 
 from accord.audit.models import AuditEntry
 from accord.crm.access import people_for
@@ -141,7 +142,7 @@ def test_what_accord_owns_is_written_back_once_and_a_crm_change_written_over(hub
 def test_a_refused_write_is_listed_and_tried_again_next_time(hubspot):
     crm = MemoryCrm({"001": contact(1), "002": contact(2)}, refuse={"002"})
     do_sync(hubspot, crm)
-    Person.objects.update(lifecycle_stage=LifecycleStage.MQL)
+    Person.objects.update(lifecycle_stage=LifecycleStage.MQL, updated_at=timezone.now())
 
     run = do_sync(hubspot, crm)
 

@@ -4,10 +4,12 @@ CRM v3 API on loopback (tests/fakes/hubspot.py)."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from tests.fakes.hubspot import TOKEN, FakeHubSpot
 
 from accord.agreement.models import LeadScore
-from accord.crm.models import LifecycleStage, Opportunity, Person, PipelineStage
+from accord.crm.models import DealContact, LifecycleStage, Opportunity, Person, PipelineStage
+from accord.crm.services import do_change_lifecycle_stage
 from accord.crm_sync.hubspot import HubSpot
 from accord.crm_sync.models import Connection, Cursor, SyncProblem, SyncRun
 from accord.crm_sync.polite import Politeness
@@ -111,6 +113,19 @@ def test_the_list_is_paged_and_later_syncs_pull_only_changes(sync, fake):
     assert run.counts["contacts"] == {"pulled": 1}
     assert Person.objects.get(email="p7@acme.example").title == "CFO"
     assert len([p for _, p, _ in fake.log if p.endswith("/search")]) > searched_before
+
+
+def test_the_last_contact_changed_changed_again_is_pulled_again(sync, fake):
+    ids = [add_contact(fake, n) for n in range(3)]
+    sync()
+    fake.modify("contacts", ids[2], jobtitle="CTO")
+    sync()
+
+    fake.modify("contacts", ids[2], jobtitle="CEO")  # nothing else changed in between
+    run = sync()
+
+    assert run.counts["contacts"] == {"pulled": 1}
+    assert Person.objects.get(email="p2@acme.example").title == "CEO"
 
 
 def test_changes_past_the_search_cap_are_all_pulled(db, naps):
@@ -221,7 +236,7 @@ def test_scores_are_written_back_in_batches_and_a_refused_record_is_listed(sync,
     sync()
     people = list(Person.objects.order_by("email"))
     _score(people)
-    Person.objects.update(lifecycle_stage=LifecycleStage.MQL)
+    Person.objects.update(lifecycle_stage=LifecycleStage.MQL, updated_at=timezone.now())
     fake.failing = {ids[5]}
 
     run = sync()
@@ -267,7 +282,7 @@ def test_a_sync_killed_midway_and_run_again_has_everything_once(sync, fake):
 def test_a_write_back_killed_midway_writes_each_value_once(sync, fake):
     ids = [add_contact(fake, n) for n in range(250)]
     sync()
-    Person.objects.update(lifecycle_stage=LifecycleStage.MQL)
+    Person.objects.update(lifecycle_stage=LifecycleStage.MQL, updated_at=timezone.now())
 
     def kill(progress):
         if progress.phase == "push" and progress.done >= 100:
@@ -294,7 +309,7 @@ def _score(people):
             engagement=20,
             total=70,
             is_mql=True,
-            scored_at=person.created_at,
+            scored_at=timezone.now(),  # as a rescoring stamps what it changed
         )
         for person in people
     )
@@ -304,7 +319,7 @@ def test_the_rep_accord_routed_a_lead_to_is_written_back_once(sync, fake, rep):
     owner = fake.add_owner(rep.email.upper())
     rid = add_contact(fake, 1)
     sync()
-    Person.objects.update(owner=rep)
+    Person.objects.update(owner=rep, updated_at=timezone.now())
 
     sync()
     sync()
@@ -400,3 +415,71 @@ def test_one_to_one_e_mails_are_sales_touches_and_an_undelivered_one_is_none(syn
     fake.modify("emails", later, hs_email_status="BOUNCED")
     sync()
     assert Touchpoint.objects.filter(person__email="p1@acme.example").count() == 2
+
+
+def test_every_contact_of_a_deal_is_kept_with_the_part_its_label_names(sync, fake):
+    ana, ben, cy = (add_contact(fake, n) for n in (1, 2, 3))
+    deal = fake.add("deals", dealname="Acme renewal", dealstage="contractsent")
+    fake.associate("deals", deal, "contacts", ana)
+    fake.associate("deals", deal, "contacts", ben, "Decision maker")
+    fake.associate("deals", deal, "contacts", cy, "Budget holder", "Champion")
+    fake.association_page = 2  # Cy's association comes on a second page of the deal's
+
+    sync()
+
+    def roles():
+        return sorted(
+            (r.person.email, r.role, r.is_primary)
+            for r in DealContact.objects.filter(opportunity__name="Acme renewal")
+        )
+
+    assert roles() == [
+        ("p1@acme.example", "", True),
+        ("p2@acme.example", "Decision maker", False),
+        ("p3@acme.example", "Budget holder, Champion", False),
+    ]
+    assert Opportunity.objects.get().primary_contact.email == "p1@acme.example"
+
+    fake.dissociate("deals", deal, "contacts", cy)
+    fake.associate("deals", deal, "contacts", ana, "Economic buyer")
+    run = sync()
+
+    assert run.counts["deals"] == {"pulled": 1}
+    assert roles() == [
+        ("p1@acme.example", "Economic buyer", True),
+        ("p2@acme.example", "Decision maker", False),
+    ]
+    assert sync(full=True).counts.get("deals", {}).get("pulled", 0) == 0
+    assert len(roles()) == 2
+
+
+def test_a_plain_sync_writes_back_what_accord_changed_since_and_a_full_one_everything(sync, fake):
+    ids = [add_contact(fake, n) for n in range(3)]
+    sync()
+    ana = Person.objects.get(email="p0@acme.example")
+    do_change_lifecycle_stage(ana, LifecycleStage.OPPORTUNITY, reason="a deal opened")
+    # A change no Accord service makes: written without the stamp every one of them leaves.
+    Person.objects.filter(email="p1@acme.example").update(lifecycle_stage=LifecycleStage.CUSTOMER)
+
+    run = sync()
+
+    assert run.counts["contacts"]["pushed"] == 1
+    assert fake.value("contacts", ids[0], "lifecyclestage") == "opportunity"
+    assert fake.value("contacts", ids[1], "lifecyclestage") == "lead"
+
+    run = sync(full=True)
+
+    assert run.counts["contacts"]["pushed"] == 1
+    assert fake.value("contacts", ids[1], "lifecyclestage") == "customer"
+    assert "pushed" not in sync().counts.get("contacts", {})
+
+
+def test_a_value_changed_in_hubspot_on_a_field_accord_owns_is_written_back(sync, fake):
+    rid = add_contact(fake, 1)
+    sync()
+    fake.modify("contacts", rid, lifecyclestage="customer")  # a rep, in HubSpot
+
+    run = sync()
+
+    assert run.counts["contacts"]["pushed"] == 1
+    assert fake.value("contacts", rid, "lifecyclestage") == "lead"

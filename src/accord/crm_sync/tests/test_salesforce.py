@@ -2,6 +2,7 @@
 Accord after a sync, and what sales sees in Salesforce after Accord writes back."""
 
 import pytest
+from django.utils import timezone
 
 from accord.agreement.models import LeadScore
 from accord.crm.models import Account, LifecycleStage, Opportunity, Person, SourceRecord
@@ -186,7 +187,7 @@ def _score(person, total, grade):
         engagement=0,
         total=total,
         is_mql=True,
-        scored_at=person.created_at,
+        scored_at=timezone.now(),  # as a rescoring stamps what it changed
     )
 
 
@@ -226,7 +227,7 @@ def test_a_lead_accord_accepted_gets_its_status_and_owner_in_salesforce(sync, sa
     lead = add_lead(salesforce, 1)
     sync()
     Person.objects.filter(email="lead1@acme.example").update(
-        lifecycle_stage=LifecycleStage.SAL, owner=rep
+        lifecycle_stage=LifecycleStage.SAL, owner=rep, updated_at=timezone.now()
     )
 
     sync()

@@ -138,6 +138,29 @@ def test_a_member_removed_in_salesforce_has_its_touch_archived_and_a_response_mo
     assert archived.reason == f"campaign member {second} removed in Salesforce"
 
 
+def test_a_campaign_whose_every_member_was_removed_has_every_touch_archived(sync, salesforce):
+    campaign = salesforce.create("Campaign", Name="Expo", Type="Trade Show")
+    members = [
+        salesforce.create(
+            "CampaignMember", CampaignId=campaign, LeadId=_lead(salesforce, n), HasResponded=False
+        )
+        for n in (1, 2)
+    ]
+    sync()
+
+    for member in members:
+        salesforce.delete("CampaignMember", member)
+    run = sync()
+
+    assert run.counts["CampaignMember"]["removed"] == 2
+    assert not Touchpoint.objects.exists()
+    assert sorted(ArchivedTouch.objects.values_list("person__email", flat=True)) == [
+        "lead1@acme.example",
+        "lead2@acme.example",
+    ]
+    assert Campaign.objects.get().name == "Expo"
+
+
 def test_a_deleted_campaign_stays_in_accord_with_its_touches(sync, salesforce):
     campaign = salesforce.create("Campaign", Name="Old expo", Type="Trade Show")
     salesforce.create(

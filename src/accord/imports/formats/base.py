@@ -386,6 +386,11 @@ def first_id(value: str) -> str:
     return value.split(";")[0].strip()
 
 
+def all_ids(value: str) -> tuple[str, ...]:
+    """Every id of HubSpot's 'id1;id2' (a deal's contacts), the primary one first."""
+    return tuple(dict.fromkeys(i.strip() for i in value.split(";") if i.strip()))
+
+
 def activity(kind_of: Callable[[dict], str]) -> Callable[[dict], None]:
     """A `derive` for a CRM's logged activities (calls, meetings, e-mails): the row's touch, as
     the sync makes it (`touchpoints.members.activity_touch`), or why it is none, under

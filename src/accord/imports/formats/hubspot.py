@@ -4,6 +4,7 @@ log) as HubSpot writes them: display-label headers."""
 from accord.imports.formats.base import (
     Format,
     activity,
+    all_ids,
     amount,
     columns,
     currency,
@@ -122,7 +123,9 @@ DEALS = Format(
             "account_source_id",
             first_id,
         ),
-        (("Associated Contact IDs", "Associated Contact ID"), "contact_source_id", first_id),
+        # every contact of the deal: each one of its contacts (crm.DealContact), the first the
+        # contact it names
+        (("Associated Contact IDs", "Associated Contact ID"), "contact_source_ids", all_ids),
     ),
     signatures=(signature(RECORD_ID, "Deal Name"), signature("Deal ID", "Deal Name")),
     scopes={"stage": "pipeline"},

@@ -12,7 +12,7 @@ from collections import Counter
 from django.utils import timezone
 
 from accord.crm.models import DealContact, Opportunity, SourceRecord
-from accord.imports.engine import Counts, ParsedFile
+from accord.imports.engine import Counts, ImportRefused, ParsedFile
 from accord.imports.models import CampaignMembership
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
 from accord.touchpoints.members import campaign_kind, member_touch_kind
@@ -154,12 +154,40 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
         else:
             counts.unchanged += 1
     named = {campaign for campaign, _ in listed}
-    removed = [m for key, m in memberships.items() if key[0] in named and key not in listed]
-    names = dict(Campaign.objects.filter(pk__in=named).values_list("id", "name"))
+    emptied = _emptied(parsed, campaigns, named)
+    removed = [
+        m
+        for key, m in memberships.items()
+        if (key[0] in named and key not in listed) or key[0] in emptied
+    ]
+    left_alone = Counter(
+        m.campaign_id
+        for key, m in memberships.items()
+        if key[0] not in named and key[0] not in emptied and m.touch_id
+    )
+    names = dict(
+        Campaign.objects.filter(pk__in=named | set(emptied) | set(left_alone)).values_list(
+            "id", "name"
+        )
+    )
     notes = [
         f"{n} member{'s' if n > 1 else ''} of {names[c]!r} no longer listed (removed in "
         f"{label}): {'their touches' if n > 1 else 'its touch'} archived"
         for c, n in Counter(m.campaign_id for m in removed if m.touch_id).items()
+        if c not in emptied
+    ]
+    notes += [
+        f"every member of {names[c]!r} removed in {label} (--emptied-campaign {emptied[c]}): "
+        f"{n} touch{'es' if n > 1 else ''} archived"
+        for c, n in Counter(m.campaign_id for m in removed if m.touch_id).items()
+        if c in emptied
+    ]
+    ids = _source_ids(system, set(left_alone))
+    notes += [
+        f"{names[c]!r} has no row in this file: the touches of its {n} member"
+        f"{'s' if n > 1 else ''} imported before are kept; if every member was removed in "
+        f"{label}, import it with --emptied-campaign {ids.get(c, '?')}"
+        for c, n in left_alone.items()
     ]
 
     def write():
@@ -197,6 +225,34 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
         CampaignMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
 
     return Plan(counts={"touchpoints": counts}, write=write, notes=notes)
+
+
+def _emptied(parsed: ParsedFile, campaigns: SourceIndex, named: set[int]) -> dict[int, str]:
+    """The campaigns the user says lost every member ({campaign: its CRM id}); an id no
+    campaign has, or one of a campaign the file lists members of, refuses the file."""
+    system, label = parsed.fmt.system, SYSTEM_LABELS[parsed.fmt.system]
+    emptied = {}
+    for ext in parsed.options.emptied_campaigns:
+        campaign = campaigns.find([(system, ext)])
+        if campaign is None:
+            raise ImportRefused(
+                f"--emptied-campaign {ext}: no campaign has {label} id {ext!r}; nothing was written"
+            )
+        if campaign in named:
+            raise ImportRefused(
+                f"--emptied-campaign {ext}: the file lists members of that campaign; nothing "
+                "was written"
+            )
+        emptied[campaign] = ext
+    return emptied
+
+
+def _source_ids(system: str, campaigns: set[int]) -> dict[int, str]:
+    return dict(
+        SourceRecord.objects.filter(
+            system=system, object_type=SourceRecord.ObjectType.CAMPAIGN, object_id__in=campaigns
+        ).values_list("object_id", "external_id")
+    )
 
 
 def plan_deal_contacts(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan:

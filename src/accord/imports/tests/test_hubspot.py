@@ -1,10 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import time_machine
+from django.core.management.base import CommandError
 
 from accord.crm.models import (
     Account,
+    DealContact,
     LifecycleChange,
     LifecycleStage,
     Opportunity,
@@ -73,6 +76,50 @@ def test_deals_link_their_company_and_contact_by_hubspot_id(db):
     expansion = Opportunity.objects.get(name="Contoso - Expansion")
     assert expansion.account.domain == "contoso.example"  # the primary of "9002;9001"
     assert expansion.stage == PipelineStage.NEGOTIATION
+
+
+def test_every_associated_contact_of_a_deal_is_one_of_its_contacts(db, tmp_path):
+    run_import(FIXTURES / "hubspot-contacts.csv")
+    run_import(FIXTURES / "hubspot-companies.csv")
+    output = run_import(FIXTURES / "hubspot-deals.csv")
+
+    def contacts(name):
+        return sorted(
+            (role.person.email.lower(), role.is_primary)
+            for role in DealContact.objects.filter(opportunity__name=name)
+        )
+
+    assert contacts("Northwind - Platform") == [
+        ("ana.garcia@northwind.example", True),  # "51;52": the first is the one it names
+        ("bo.chen@northwind.example", False),
+    ]
+    assert contacts("Contoso - Renewal") == [("dev.patel@contoso.example", True)]
+    assert contacts("Contoso - Expansion") == []
+    assert "contact roles" in output
+
+    later = tmp_path / "deals.csv"
+    later.write_text(
+        "Record ID,Deal Name,Associated Contact IDs\n7001,Northwind - Platform,52\n",
+        encoding="utf-8",
+    )
+    output = run_import(later)
+
+    assert contacts("Northwind - Platform") == [("bo.chen@northwind.example", True)]
+    assert Opportunity.objects.get(name="Northwind - Platform").primary_contact.first_name == "Bo"
+    assert "1 contact no longer listed on their deal: removed from it" in output
+
+
+def test_a_deal_naming_a_contact_not_imported_is_refused_with_its_row(db, tmp_path):
+    run_import(FIXTURES / "hubspot-contacts.csv")
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Record ID,Deal Name,Associated Contact IDs\n7009,Fabrikam,51;99\n", encoding="utf-8"
+    )
+
+    with pytest.raises(CommandError, match="row 2, column Associated Contact IDs: no person has "
+                       "HubSpot id '99'; import the contacts first"):  # fmt: skip
+        run_import(deals)
+    assert not Opportunity.objects.exists()
 
 
 def test_importing_the_same_exports_again_changes_nothing(db):

@@ -140,3 +140,48 @@ def test_a_member_no_longer_listed_has_its_touch_archived_and_one_who_responded_
         "emma.schmidt@fabrikam.example",
         "olivia.brown@tailspin.example",
     ]
+
+
+def test_a_campaign_whose_every_member_was_removed_is_named_and_emptied_when_told(org, tmp_path):
+    run_import(FIXTURES / "salesforce-campaigns.csv")
+    members = FIXTURES / "salesforce-campaign-members.csv"
+    run_import(members)
+    header, webinar, newsletter = members.read_text().splitlines()[:3]
+    # Olivia, the newsletter's one member, was removed from it in Salesforce: the export has
+    # no row for the newsletter at all.
+    now = write_csv(tmp_path, "members.csv", f"{header}\n{webinar}\n")
+
+    said = run_import(now, "--dry-run")
+
+    assert (
+        "'Q1 newsletter' has no row in this file: the touches of its 1 member "
+        "imported before are kept; if every member was removed in Salesforce, import it with "
+        "--emptied-campaign 7015g000000AbCeAAG" in said
+    )
+    run_import(now)
+    assert not ArchivedTouch.objects.exists()
+
+    said = run_import(now, "--emptied-campaign", "7015g000000AbCeAAG")
+
+    assert (
+        "every member of 'Q1 newsletter' removed in Salesforce (--emptied-campaign "
+        "7015g000000AbCeAAG): 1 touch archived" in said
+    )
+    archived = ArchivedTouch.objects.get()
+    assert (archived.person.email, archived.campaign.name) == (
+        "olivia.brown@tailspin.example",
+        "Q1 newsletter",
+    )
+    assert Touchpoint.objects.filter(campaign__name="Spring webinar 2024").count() == 1
+    assert "has no row" not in run_import(now)  # nothing of it left to keep
+
+
+def test_an_emptied_campaign_the_file_lists_or_no_campaign_has_refuses_the_file(org, tmp_path):
+    run_import(FIXTURES / "salesforce-campaigns.csv")
+    members = FIXTURES / "salesforce-campaign-members.csv"
+
+    with pytest.raises(CommandError, match="the file lists members of that campaign"):
+        run_import(members, "--emptied-campaign", "7015g000000AbCeAAG")
+    with pytest.raises(CommandError, match="no campaign has Salesforce id '701NOSUCH'"):
+        run_import(members, "--emptied-campaign", "701NOSUCH")
+    assert not Touchpoint.objects.filter(campaign__isnull=False).exists()

@@ -46,6 +46,15 @@ class Command(BaseCommand):
             choices=("other",),
             help="import lifecycle stages no mapping names as other (and say how many)",
         )
+        parser.add_argument(
+            "--emptied-campaign",
+            action="append",
+            default=[],
+            metavar="CAMPAIGN_ID",
+            help="with a campaign member file: a campaign (its CRM id) whose every member was "
+            "removed in the CRM, so the file has no row for it; the touches of the members an "
+            "earlier import took are archived (repeat for several)",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -58,7 +67,11 @@ class Command(BaseCommand):
             zone = options["time_zone"]
             raise CommandError(f"--time-zone: {zone!r} is not an IANA time zone") from None
         reading = ReadOptions(
-            options["date_format"], options["time_zone"], options["sheet"], options["map_unknown"]
+            options["date_format"],
+            options["time_zone"],
+            options["sheet"],
+            options["map_unknown"],
+            tuple(options["emptied_campaign"]),
         )
         try:
             report = do_import_file(
