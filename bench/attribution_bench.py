@@ -20,11 +20,15 @@ the paths as CSV for the whole-process comparison).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -47,10 +51,24 @@ def cached(kind: str, n: int) -> Path:
 
 
 def generate(kind: str, n: int) -> None:
-    from attribution_data import touchpoints, unique_paths
+    """The data set to Parquet; touches part by part (10^8 of them do not fit in memory
+    comfortably), each part its own row groups."""
+    import pyarrow.parquet as pq
+    from attribution_data import PART, touchpoint_parts, touchpoints, unique_paths
 
-    frame = (unique_paths if kind == "paths" else touchpoints)(n)
-    frame.write_parquet(CACHE / f"{kind}-{n}.parquet")
+    path = CACHE / f"{kind}-{n}.parquet"
+    if kind == "paths" or n <= PART:
+        (unique_paths if kind == "paths" else touchpoints)(n).write_parquet(path)
+        return
+    partial = path.with_suffix(".partial")
+    writer = None
+    for part in touchpoint_parts(n):
+        table = part.to_arrow()
+        writer = writer or pq.ParquetWriter(partial, table.schema, compression="zstd")
+        writer.write_table(table, row_group_size=1_000_000)
+    assert writer is not None
+    writer.close()
+    partial.rename(path)
 
 
 # Each tool: (load the input, untimed) -> (run, timed) -> {channel: credited conversions}.
@@ -267,6 +285,12 @@ def main() -> None:
     parser.add_argument(
         "--engines", metavar="N,N", help="touches grouped by each --engine, whole processes"
     )
+    parser.add_argument("--engine-names", default="polars,duckdb,spark", metavar="E,E")
+    parser.add_argument(
+        "--memory-cap-mb",
+        type=float,
+        help="--engines: stop a run whose processes together pass this much memory",
+    )
     args = parser.parse_args()
     if args.generate:
         generate(args.generate[0], int(args.generate[1]))
@@ -275,7 +299,11 @@ def main() -> None:
         whole_process(args)
         return
     if args.engines:
-        engines([int(n) for n in args.engines.split(",") if n])
+        engines(
+            [int(n) for n in args.engines.split(",") if n],
+            [e for e in args.engine_names.split(",") if e],
+            args.memory_cap_mb,
+        )
         return
     if args.one:
         tool, n, order, seed = args.one
@@ -350,16 +378,80 @@ def touch(n: int) -> None:
 # Whole processes -----------------------------------------------------------------------------
 
 
-def timed(command: list[str]) -> dict:
-    """Wall and CPU seconds and peak memory of one whole process, from the kernel's accounting."""
+def timed(command: list[str], memory_cap_mb: float | None = None) -> dict:
+    """Wall and CPU seconds and peak memory of one whole process and the processes it starts
+    (Spark's JVM), from the kernel's accounting and /proc sampled every 0.2 s. Past
+    `memory_cap_mb` (all of them together) the run is stopped and reported as over the cap."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-500:]}")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+        tree = TreeSampler(process.pid, memory_cap_mb)
+        tree.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        tree.stop()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever it started and left running
+        if tree.over_cap:
+            raise SystemExit(f"stopped past {memory_cap_mb:.0f} MB (all its processes)")
+        if status:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()[-500:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return {"wall": wall, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}
+    return {
+        "wall": wall,
+        "cpu": max(cpu, tree.cpu_seconds()),
+        "peak_mb": max(usage.ru_maxrss / 1024, tree.peak_mb),
+    }
+
+
+class TreeSampler(threading.Thread):
+    """The summed resident memory of a process and its descendants, sampled, and the CPU seconds
+    each was last seen to have used (a JVM that its parent never waits for is in no rusage)."""
+
+    PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, root: int, cap_mb: float | None) -> None:
+        super().__init__(daemon=True)
+        self.root, self.cap_mb = root, cap_mb
+        self.peak_mb, self.over_cap = 0.0, False
+        self.cpu: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            stats = {}
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    stats[int(entry.name)] = fields
+            tree, grown = {self.root}, True
+            while grown:
+                children = {p for p, f in stats.items() if int(f[1]) in tree} - tree
+                tree |= children
+                grown = bool(children)
+            rss = 0.0
+            for pid in tree & stats.keys():
+                fields = stats[pid]
+                rss += int(fields[21]) * self.PAGE_MB
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self.TICK
+            self.peak_mb = max(self.peak_mb, rss)
+            if self.cap_mb and rss > self.cap_mb and not self.over_cap:
+                self.over_cap = True
+                os.killpg(self.root, signal.SIGKILL)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
 
 def in_turn(ours: list[str], theirs: list[str], runs: int) -> tuple[dict, dict, float]:
@@ -412,9 +504,10 @@ def whole_process(args: argparse.Namespace) -> None:
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
-def engines(sizes: list[int]) -> None:
+def engines(sizes: list[int], names: list[str], memory_cap_mb: float | None) -> None:
     """`accord attribution --touchpoints FILE.parquet --engine E --model markov` per engine, as
-    whole processes; peak memory is the largest process's (Spark's JVM is its own process)."""
+    whole processes; peak memory and CPU seconds are those of all the processes the command
+    starts (Spark's JVM too). A run past `memory_cap_mb` is stopped and reported."""
     accord = str(Path(sys.executable).with_name("accord"))
     out = CACHE / "out.csv"
     print("| touches | Parquet MB | engine | wall s | CPU s | peak MB |")
@@ -422,11 +515,11 @@ def engines(sizes: list[int]) -> None:
     for n in sizes:
         source = cached("touchpoints", n)
         size_mb = source.stat().st_size / 2**20
-        for engine in ("polars", "duckdb", "spark"):
+        for engine in names:
             command = [accord, "attribution", "--touchpoints", str(source), "--engine", engine,
                        "--model", "markov", "--out", str(out)]  # fmt: skip
             try:
-                r = timed(command)
+                r = timed(command, memory_cap_mb)
             except SystemExit as failed:
                 print(f"| {n:,} | {size_mb:.0f} | {engine} | – | – | – | {failed} |")
                 continue

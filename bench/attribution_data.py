@@ -8,6 +8,8 @@ channel has its own pull towards conversion, so the models have something to tel
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import polars as pl
 
@@ -56,9 +58,29 @@ def unique_paths(n: int, seed: int = 20261123) -> pl.DataFrame:
     )
 
 
-def touchpoints(n: int, seed: int = 20261123) -> pl.DataFrame:
+#: Past this many touches, `touchpoint_parts` draws them in parts of this many, each of its own
+#: seed, so that 10^8 touches are written to Parquet without holding them all in memory.
+PART = 10_000_000
+
+
+def touchpoint_parts(n: int, seed: int = 20261123) -> Iterator[pl.DataFrame]:
+    """About `n` raw touches as `touchpoints(n)` has them, in parts of about PART touches when
+    there are more (each part's journeys numbered after the previous part's)."""
+    if n <= PART:
+        yield touchpoints(n, seed)
+        return
+    first = 0
+    for part in range(-(-n // PART)):
+        frame = touchpoints(min(PART, n - part * PART), seed, part=part, first_journey=first)
+        first = frame["journey_id"].max() + 1
+        yield frame
+
+
+def touchpoints(
+    n: int, seed: int = 20261123, *, part: int = 0, first_journey: int = 0
+) -> pl.DataFrame:
     """About `n` raw touches of journeys, in no particular order, as a warehouse holds them."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, part] if part else seed)
     lengths, codes = _random_paths(rng, int(n / 4.5))
     journey = np.repeat(np.arange(len(lengths)), lengths)
     pull = np.bincount(journey, PULL[codes], minlength=len(lengths))
@@ -71,7 +93,7 @@ def touchpoints(n: int, seed: int = 20261123) -> pl.DataFrame:
     order = rng.permutation(len(codes))
     return pl.DataFrame(
         {
-            "journey_id": journey[order],
+            "journey_id": journey[order] + first_journey,
             "occurred_at": pl.Series(occurred[order] * 1_000_000).cast(pl.Datetime("us")),
             "channel": pl.Series(CHANNELS[codes][order]).cast(pl.Categorical),
             "converted": converted[journey][order],

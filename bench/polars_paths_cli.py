@@ -17,7 +17,7 @@ source, out = sys.argv[1], sys.argv[2]
     .agg(pl.col("channel"), pl.col("converted").max(), pl.col("value").max())
     .group_by("channel")
     .agg(pl.col("converted").sum(), pl.len().alias("journeys"), pl.col("value").sum())
-    .with_columns(pl.col("channel").list.join(" > "))
+    .with_columns(pl.col("channel").cast(pl.List(pl.String)).list.join(" > "))
     .collect()
     .write_csv(out)
 )

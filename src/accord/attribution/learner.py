@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit, log_expit
 
 from .features import Design, Touches
 
@@ -41,6 +40,8 @@ class Learner:
         return self.predict_matrix(self.design.matrix(touches))
 
     def predict_matrix(self, matrix: sp.csr_matrix) -> np.ndarray:
+        from scipy.special import expit  # as in fit_matrix
+
         chances: np.ndarray = expit(matrix @ (self.scale * self.coef[1:]) + self.coef[0])
         return chances
 
@@ -65,6 +66,9 @@ def fit_matrix(
     start: np.ndarray | None = None,
 ) -> Learner:
     """`fit` on the journeys' feature matrix (built once for all folds)."""
+    # Here, not at the top: a command crediting a file with another model never loads them.
+    from scipy.special import expit, log_expit
+
     weight = converted + not_converted
     total = max(weight.sum(), 1.0)
     square = np.asarray(matrix.multiply(matrix).T @ weight).ravel() / total

@@ -1,14 +1,22 @@
 """Grouping touches on DuckDB or Spark gives the credit that grouping them in Polars gives."""
 
 import datetime as dt
+import io
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
 from accord.attribution import attribute, paths_from_touchpoints
+from accord.attribution.command import run_on_file
 from accord.attribution.engines import Engine, Touches, read_unique_paths
 from accord.attribution.paths import InputError
 
@@ -141,3 +149,86 @@ def test_spark_credits_a_table_by_its_name(spark, touches_file):
     spark.read.parquet(str(touches_file)).createOrReplaceTempView("touches")
     ours = read_unique_paths(Touches("touches", Engine.SPARK))
     assert_same_credit(ours, paths_from_touchpoints(pl.read_parquet(touches_file)))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def spark_connect_server(tmp_path_factory):
+    """A Spark Connect server on loopback (`local[2]`), started from PySpark's own
+    `spark-submit` as `sbin/start-connect-server.sh` starts it: the address a client connects to
+    as it would to a cluster's."""
+    if not JAVA and not os.environ.get("CI"):
+        pytest.skip("Spark needs Java")
+    pyspark = pytest.importorskip("pyspark")
+    pytest.importorskip("pyspark.sql.connect.session")
+    home = Path(pyspark.__file__).parent
+    port = free_port()
+    logs = tmp_path_factory.mktemp("spark-connect") / "server.log"
+    command = [
+        str(home / "bin" / "spark-submit"),
+        "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
+        "--master", "local[2]",
+        "--conf", f"spark.connect.grpc.binding.port={port}",
+        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+        "--conf", "spark.sql.shuffle.partitions=2",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.session.timeZone=UTC",
+    ]  # fmt: skip
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_CONNECT_MODE": "0"}
+    env.pop("SPARK_REMOTE", None)
+    with open(logs, "wb") as log:
+        server = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the Spark Connect server exited: {logs.read_text()[-2000:]}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"no Spark Connect server after 300 s: {logs.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+@pytest.mark.spark
+def test_accord_attribution_over_spark_connect_credits_as_polars_does(
+    spark_connect_server, touches_file, tmp_path
+):
+    """`accord attribution --engine spark --spark-remote sc://...`, run as a user runs it
+    against Databricks: every path model's credit is the Polars grouping's."""
+    argv = ["--touchpoints", str(touches_file), "--model", "all", "--order", "3"]
+    polars_out, spark_out = tmp_path / "polars.csv", tmp_path / "spark.csv"
+    assert run_on_file([*argv, "--out", str(polars_out)], io.StringIO(), io.StringIO()) == 0
+    remote = ["--engine", "spark", "--spark-remote", spark_connect_server]
+    subprocess.run(
+        [sys.executable, "-m", "accord", "attribution", *argv, *remote, "--out", str(spark_out)],
+        check=True,
+        capture_output=True,
+        timeout=900,  # a server that died would leave the client retrying
+    )
+    key = ["model", "channel_name"]
+    # The counterfactual model's folds are drawn over the paths in the order they come.
+    expected, got = (
+        pl.read_csv(f).filter(pl.col("model") != "counterfactual").sort(key)
+        for f in (polars_out, spark_out)
+    )
+    assert got.select(key).equals(expected.select(key))
+    assert set(expected["model"]) >= {"markov_3", "time_decay", "w_shaped", "shapley"}
+    for column in ("total_conversions", "total_conversion_value"):
+        assert np.allclose(got[column], expected[column], rtol=1e-12, atol=1e-9), column
