@@ -472,7 +472,14 @@ def _match_natural_keys(becomes, parsed, local_of, existing, outcome) -> None:
         return
     model = MODELS[becomes]
     wanted = {v[key].lower() for v in parsed.values() if v.get(key)}
-    found = dict(model.objects.annotate(k=Lower(key)).filter(k__in=wanted).values_list("k", "id"))
+    # (not blank: so the database reads its index of the lower-case values, which leaves the
+    # blank ones out, rather than every record)
+    found = dict(
+        model.objects.annotate(k=Lower(key))
+        .filter(k__in=wanted)
+        .exclude(**{key: ""})
+        .values_list("k", "id")
+    )
     taken: dict[str, str] = {}
     for rid in list(parsed):
         value = (parsed[rid].get(key) or "").lower()
