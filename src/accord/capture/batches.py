@@ -28,6 +28,11 @@ from accord.handoff.routing import route_batch
 from accord.handoff.terms import SlaTerms
 
 BATCH_SIZE = 500
+# Seconds at least between the starts of two batches while captures keep arriving: a batch has
+# a fixed cost (its statements, the scoring engine's set-up) beside its cost per lead, so a
+# trickle of captures is taken a few at a time rather than one by one, for at most this delay
+# more. Under load a batch takes longer than this and none waits.
+BATCH_SPACING = 0.2
 WAIT_STEP = 0.05  # seconds between looks while the worker holds a capture a caller waits for
 
 

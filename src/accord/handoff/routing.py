@@ -183,7 +183,7 @@ def _handoff(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's batch
 def route_batch(
     people: list[Person],
     terms: SlaTerms,

@@ -27,7 +27,7 @@ from accord.alerts.conf import delivery_policy
 from accord.alerts.health import do_beat
 from accord.alerts.services import do_send_due
 from accord.alerts.tasks import STOPPING, send_alerts
-from accord.capture.batches import do_process_all_waiting, do_process_captures
+from accord.capture.batches import BATCH_SPACING, do_process_all_waiting, do_process_captures
 from accord.capture.wakeups import Wakeups
 from accord.crm_sync.tasks import SYNC_SECONDS, sync_crms
 from accord.env import env_int
@@ -163,14 +163,19 @@ class Command(BaseCommand):
             connection.close()  # this thread's own connection
 
     def _route_captures(self) -> None:
-        """Score and route the captures waiting, batch after batch, then wait to be told of more
-        (`capture/wakeups.py`); the database being away for a moment is logged and tried
-        again. A batch stopped half-way is rolled back and taken again by the next run."""
+        """Score and route the captures waiting, batch after batch (their starts at least
+        `BATCH_SPACING` apart), then wait to be told of more (`capture/wakeups.py`); the
+        database being away for a moment is logged and tried again. A batch stopped half-way
+        is rolled back and taken again by the next run."""
         wakeups = Wakeups(self.capture_poll, self.stopping)
+        started = 0.0
         try:
             while not self.stopping.is_set():
                 try:
-                    while do_process_captures().captures:  # batch after batch
+                    while not self.stopping.wait(started + BATCH_SPACING - time.monotonic()):
+                        started = time.monotonic()
+                        if not do_process_captures().captures:  # batch after batch
+                            break
                         self.alerts_queued.set()  # its alerts, sent as it commits
                     wakeups.wait()
                 except DatabaseError:
