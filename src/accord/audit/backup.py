@@ -38,6 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 from pydantic import ValidationError as PydanticError
 from tqdm import tqdm
 
+from accord.columns import vendor, writes
+
 FORMAT = "accord-backup"
 FORMAT_VERSION = 2  # 2: a SHA-256 per table file, and the manifest's signature
 MANIFEST = "manifest.json"
@@ -147,11 +149,10 @@ def do_backup(path: Path, *, progress: bool = False) -> BackupReport:
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     tables = []
-    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        if snapshot:  # one consistent view of every table (SQLite's transaction is one already)
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if outermost:  # one consistent view of every table
+            vendor.read_one_snapshot()
         for model in backed_up_models():
             tables.append(_backup_table(archive, model, progress))
         manifest = json.dumps(_manifest(tables), indent=2).encode()
@@ -193,7 +194,7 @@ def _manifest(tables: list[TableCount]) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created_at": timezone.now().isoformat(),
-        "database": connection.vendor,
+        "database": vendor.name(),
         "schema": schema_version(),
         "tables": [
             {
@@ -429,7 +430,7 @@ def _from_json(model, fields: list[models.Field], number: int, line: bytes) -> t
     table = model._meta.db_table
     try:
         values = json.loads(line)
-        if connection.vendor == "postgresql" and b"\\u0000" in line:
+        if not vendor.stores_nul() and b"\\u0000" in line:
             _refuse_nul(model, fields, number, values)
         return tuple(
             None if value is None else field.get_db_prep_value(field.to_python(value), connection)
@@ -462,19 +463,9 @@ def _holds_nul(value) -> bool:
 
 
 def _insert(table: str, fields: list[models.Field], rows: list[tuple], *, first: int) -> None:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(cast(str, f.column)) for f in fields)  # concrete: each has one
+    columns = [cast(str, f.column) for f in fields]  # concrete: each has one
     try:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})", rows
-            )
+        writes.insert_prepared(table, columns, rows)
     except (DatabaseError, connection.Database.Error) as exc:  # type: ignore[attr-defined]
         raise RestoreRefused(
             f"{table} rows {first:,} to {first + len(rows) - 1:,} cannot be written here ({exc})"

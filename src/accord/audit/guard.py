@@ -8,6 +8,8 @@ empties the whole database, history included, on purpose (PostgreSQL's TRUNCATE 
 import threading
 from contextlib import contextmanager
 
+from accord.columns.vendor import postgresql
+
 _state = threading.local()
 
 
@@ -16,7 +18,7 @@ def _locked() -> int:
 
 
 def register_sqlite_guard(sender, connection, **kwargs) -> None:
-    if connection.vendor == "sqlite":
+    if not postgresql(connection):
         connection.connection.create_function("accord_audit_locked", 0, _locked)
 
 

@@ -117,6 +117,22 @@ def insert_rows(
                 progress.update(len(batch))
 
 
+def insert_prepared(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """INSERT rows whose values the database takes as they are (each field's
+    `get_db_prep_value` applied already, as a restore does): COPY on PostgreSQL, executemany on
+    SQLite."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if vendor.postgresql():
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+
+
 def values_placeholders(width: int, count: int) -> str:
     """`(%s, %s), (%s, %s)` for `count` rows of `width` values: a few rows in one statement."""
     row = f"({', '.join(['%s'] * width)})"

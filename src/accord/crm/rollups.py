@@ -24,6 +24,7 @@ from itertools import islice
 
 from django.db import connection
 
+from accord.columns.vendor import greatest_sql, utc_day_sql
 from accord.crm.models import (
     FUNNEL_ORDER,
     Account,
@@ -59,17 +60,16 @@ def _stages_select(where: str) -> str:
     funnel's stages still entered it: 0), and the first move into each stage."""
     person, account = Person._meta.db_table, Account._meta.db_table
     move = LifecycleChange._meta.db_table
-    if connection.vendor == "postgresql":
-        day, greatest = "(p.created_at AT TIME ZONE 'UTC')::date", "GREATEST"
-    else:  # SQLite keeps UTC times as text
-        day, greatest = "substr(p.created_at, 1, 10)", "MAX"
+    furthest = greatest_sql(
+        f"COALESCE({stage_case('p.lifecycle_stage')}, 0)",
+        f"COALESCE(MAX({stage_case('m.to_stage')}), 0)",
+    )
     firsts = ", ".join(
         f"MIN(CASE WHEN m.to_stage = '{stage}' THEN m.changed_at END)" for stage in FUNNEL_ORDER
     )
     return f"""
-        SELECT p.id, {day}, COALESCE(a.region, ''), COALESCE(a.industry, ''),
-            {greatest}(COALESCE({stage_case("p.lifecycle_stage")}, 0),
-                COALESCE(MAX({stage_case("m.to_stage")}), 0)),
+        SELECT p.id, {utc_day_sql("p.created_at")}, COALESCE(a.region, ''),
+            COALESCE(a.industry, ''), {furthest},
             {firsts}
         FROM {person} p
         LEFT JOIN {account} a ON a.id = p.account_id

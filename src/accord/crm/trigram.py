@@ -9,6 +9,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
 from django.db.models.functions import Upper
 
+from accord.columns.vendor import postgresql
+
 
 def _indexes(model_name: str, fields: tuple[str, ...]) -> list[GinIndex]:
     return [
@@ -21,7 +23,7 @@ def trigram_indexes(app_label: str, model_name: str, fields: tuple[str, ...]):
     """A migration operation that indexes `fields` of a model for `icontains`, on PostgreSQL."""
 
     def forward(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
+        if not postgresql(schema_editor.connection):
             return
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         model = apps.get_model(app_label, model_name)
@@ -29,7 +31,7 @@ def trigram_indexes(app_label: str, model_name: str, fields: tuple[str, ...]):
             schema_editor.add_index(model, index)
 
     def backward(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
+        if not postgresql(schema_editor.connection):
             return
         model = apps.get_model(app_label, model_name)
         for index in _indexes(model_name, fields):

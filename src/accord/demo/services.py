@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.agreement.services import do_rescore_all
+from accord.columns.load import write_tables
 from accord.crm.models import Account, Opportunity, Person
 from accord.demo.agreement import demo_lead_definition
 from accord.demo.alignment import seed_demo as seed_alignment
@@ -20,7 +21,6 @@ from accord.demo.mindset import seed_demo as seed_mindset
 from accord.demo.models import DemoDataset
 from accord.demo.personas import REP_TERRITORIES, do_create_personas, do_create_teams
 from accord.demo.planning import seed_demo as seed_joint_plan
-from accord.demo.writer import write_tables
 from accord.metrics.rollups import rebuild_rollups
 from accord.metrics.warm import work_out_default_dashboard
 from accord.teams.models import Team

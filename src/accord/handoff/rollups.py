@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from accord.columns.vendor import lock_until_commit, utc_day_sql
 from accord.crm.models import Account, Person
 from accord.handoff.models import Handoff, SlaDay
 
@@ -36,12 +37,9 @@ def _sla_select(where: str) -> str:
     a reassigned handoff is passed on and its clocks counted in the one that took it over."""
     handoff, person = Handoff._meta.db_table, Person._meta.db_table
     account = Account._meta.db_table
-    if connection.vendor == "postgresql":
-        day = "(h.handed_off_at AT TIME ZONE 'UTC')::date"
-    else:  # SQLite keeps UTC times as text
-        day = "substr(h.handed_off_at, 1, 10)"
     return f"""
-        SELECT {day}, COALESCE(a.region, ''), COALESCE(a.industry, ''), COUNT(*),
+        SELECT {utc_day_sql("h.handed_off_at")}, COALESCE(a.region, ''),
+            COALESCE(a.industry, ''), COUNT(*),
             SUM(CASE WHEN h.first_touched_at <= h.first_touch_due_at THEN 1 ELSE 0 END),
             SUM(CASE WHEN h.decided_at <= h.decision_due_at THEN 1 ELSE 0 END)
         FROM {handoff} h
@@ -79,8 +77,7 @@ def refresh_days(moments: Iterable[dt.datetime | dt.date]) -> None:
     select = _sla_select(" AND h.handed_off_at >= %s AND h.handed_off_at < %s")
     with connection.cursor() as cursor:
         for day in days:  # in one order: two writers never wait on each other crosswise
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DAY_LOCKS, day.toordinal()])
+            lock_until_commit(cursor, DAY_LOCKS, day.toordinal())
             cursor.execute(f"DELETE FROM {table} WHERE day = %s", [day.isoformat()])
             cursor.execute(
                 f"INSERT INTO {table} ({COLUMNS}) {select}",

@@ -31,6 +31,7 @@ from django.utils import timezone
 from pydantic import BaseModel, Field, model_validator
 
 from accord.agreement.selectors import get_agreement_in_force
+from accord.columns.vendor import microseconds_sql
 from accord.crm.conversion import reporting_currency, with_reported_value
 from accord.crm.models import (
     FUNNEL_ORDER,
@@ -229,17 +230,6 @@ class StageVelocity(BaseModel):
     p80_days: float | None
 
 
-def _microseconds(column: str) -> str:
-    """SQL for a time column as integer microseconds since the epoch, exactly."""
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS bigint)"
-    # SQLite keeps 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); its date functions stop at milliseconds
-    return (
-        f"(CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
-        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
-    )
-
-
 def _velocity_sql(query: VelocityQuery) -> tuple[str, list]:
     """Per stage pair: whole seconds from first reaching a stage to first reaching the next,
     for people whose first move into the next stage is in the period (and not before the
@@ -255,7 +245,7 @@ def _velocity_sql(query: VelocityQuery) -> tuple[str, list]:
     pairs, params = [], []
     for i in range(len(FUNNEL_ORDER) - 1):
         pairs.append(
-            f"SELECT {i} AS stage, ({_microseconds(f's{i + 1}')} - {_microseconds(f's{i}')})"
+            f"SELECT {i} AS stage, ({microseconds_sql(f's{i + 1}')} - {microseconds_sql(f's{i}')})"
             f" / 1000000 AS seconds FROM {table}"
             f" WHERE s{i + 1} >= %s AND s{i + 1} < %s AND s{i + 1} >= s{i}{segment}"
         )

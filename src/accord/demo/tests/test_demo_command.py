@@ -10,8 +10,8 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from tests.factories import AccountFactory
 
+from accord.columns import load
 from accord.crm.models import Account, LifecycleChange, Opportunity, Person, PipelineStage
-from accord.demo import writer
 from accord.demo.models import DemoDataset
 from accord.demo.personas import DEMO_PASSWORD
 from accord.teams.models import Team, User
@@ -222,7 +222,7 @@ def _indexes_and_keys(table: str) -> set:
 def test_a_bulk_load_rebuilds_every_index_and_foreign_key(monkeypatch):
     tables = [Touchpoint._meta.db_table, Person._meta.db_table, Account._meta.db_table]
     before = {table: _indexes_and_keys(table) for table in tables}
-    monkeypatch.setattr(writer, "REBUILD_FROM_ROWS", 0)
+    monkeypatch.setattr(load, "REBUILD_FROM_ROWS", 0)
     demo("--size", "tiny")
     assert {table: _indexes_and_keys(table) for table in tables} == before
     assert Touchpoint.objects.filter(person__account__isnull=False).count() > 1000

@@ -1,4 +1,5 @@
-"""Writing generated columns to the database fast: COPY on PostgreSQL, executemany on SQLite."""
+"""Loading empty tables fast from frames that carry their own ids (the demo company): COPY on
+PostgreSQL, executemany on SQLite, the secondary indexes and foreign keys built once afterwards."""
 
 import sys
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from tqdm import tqdm
 
+from accord.columns import vendor
 from accord.columns.writes import large_page_cache
 
 CHUNK_ROWS = 200_000
@@ -37,9 +39,7 @@ def write_tables(frames: dict[str, pl.DataFrame], *, progress: bool = True) -> d
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
             cursor.execute(sql)
-        if connection.vendor == "postgresql":
-            for model in models.values():
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    vendor.analyze(model._meta.db_table for model in models.values())
     return written
 
 
@@ -58,7 +58,7 @@ def _bar(total: int, name: str, progress: bool, unit: str):
 def _bulk_session():
     """SQLite: a page cache big enough for the indexes. PostgreSQL: check foreign keys now,
     so no check is left pending on a table whose constraints are about to be rebuilt."""
-    if connection.vendor == "postgresql":
+    if vendor.postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         yield
@@ -75,7 +75,7 @@ def _without_indexes(tables: list[str], progress: bool):
         yield
         return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if vendor.postgresql():
             drops, creates = _postgresql_indexes(cursor, tables)
         else:
             drops, creates = _sqlite_indexes(cursor, tables)
@@ -133,7 +133,7 @@ def _postgresql_indexes(cursor, tables):
 
 
 def _write(table: str, frame: pl.DataFrame, bar) -> None:
-    if connection.vendor == "postgresql":
+    if vendor.postgresql():
         _copy_postgresql(table, frame, bar)
     else:
         _executemany(table, frame, bar)
