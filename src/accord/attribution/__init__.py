@@ -5,7 +5,7 @@ engine. Build `Paths` with `paths_from_touchpoints` or `paths_from_aggregated`, 
 model, or `attribute` with a model's name.
 """
 
-import enum
+from accord.attribution_names import AttributionModel
 
 from .bootstrap import with_intervals
 from .counterfactual import counterfactual, fit_journeys
@@ -24,23 +24,6 @@ from .rules import (
     w_shaped,
 )
 from .shapley import shapley
-
-
-class AttributionModel(enum.StrEnum):
-    """The attribution models, by the names the command, the API and the pages take."""
-
-    FIRST_TOUCH = "first_touch"
-    LAST_TOUCH = "last_touch"
-    LAST_NON_DIRECT = "last_non_direct"
-    LINEAR = "linear"
-    TIME_DECAY = "time_decay"
-    POSITION_BASED = "position_based"
-    W_SHAPED = "w_shaped"
-    FULL_PATH = "full_path"
-    MARKOV = "markov"
-    SHAPLEY = "shapley"
-    COUNTERFACTUAL = "counterfactual"
-
 
 RULES = {
     AttributionModel.FIRST_TOUCH: first_touch,

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from accord.attribution_names import AttributionModel
+
 
 class PlanError(ValueError):
     """A plan that does not add up; `problems` holds one (field, reason) per fault."""
@@ -58,7 +60,7 @@ class Recognition(_Part):
     in proportion to the revenue the attribution `model` credits to those campaigns."""
 
     share: Decimal = Field(ge=0, le=100)
-    model: str = "linear"
+    model: str = AttributionModel.LINEAR
 
     @model_validator(mode="after")
     def _known_model(self):

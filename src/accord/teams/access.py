@@ -319,6 +319,9 @@ def _check_team(team_id: int | None) -> Team | None:
 
 
 Reference = tuple[str, Callable[[User, int], object]]
+# A domain's check of the changes a request may make: (user, record, action, data) -> changes
+# (`crm.access.check_changes`, `touchpoints.access.check_changes`).
+ChangeCheck = Callable[[User, str, Write, dict], dict]
 
 
 def _resolve(user: User, field: str, pk: int | None, access: Callable[[User, int], object]):

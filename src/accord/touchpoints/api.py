@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from accord.crm import services
-from accord.crm.api import ERRORS, Page
+from accord.crm.api import ERRORS, Page, requested_changes
 from accord.crm.schemas import Currency, UtcDatetime
 from accord.inputs import Day, Id, Moment, Name, StrictIn, Text
 from accord.money import Money
@@ -22,13 +22,6 @@ from accord.touchpoints.services import do_create_campaign, do_update_campaign
 router = Router()
 campaigns = Router(tags=["campaigns"])
 touchpoints = Router(tags=["touchpoints"])
-
-
-def requested_changes(request: HttpRequest, record: str, action: Write, payload) -> dict:
-    """The fields sent (and only those), checked against the caller's role."""
-    return access.check_changes(
-        request.auth, record, action, payload.model_dump(exclude_unset=True)
-    )
 
 
 # --- campaigns --------------------------------------------------------------------------------
@@ -95,14 +88,14 @@ def get_campaign(request: HttpRequest, campaign_id: int):
     description="Campaigns are Marketing's: Sales reads them. Names are unique (409).",
 )
 def create_campaign(request: HttpRequest, payload: CampaignCreate):
-    changes = requested_changes(request, "campaign", Write.CREATE, payload)
+    changes = requested_changes(request, "campaign", Write.CREATE, payload, access.check_changes)
     return Status(201, do_create_campaign(changes, by=request.auth))
 
 
 @campaigns.patch("/{campaign_id}", response={200: CampaignOut, **ERRORS})
 def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
     campaign = access.access_campaign(request.auth, campaign_id)
-    changes = requested_changes(request, "campaign", Write.UPDATE, payload)
+    changes = requested_changes(request, "campaign", Write.UPDATE, payload, access.check_changes)
     return do_update_campaign(campaign, changes, by=request.auth)
 
 
@@ -172,14 +165,14 @@ def get_touchpoint(request: HttpRequest, touchpoint_id: int):
     description="Record a touch on a person you can see.",
 )
 def create_touchpoint(request: HttpRequest, payload: TouchpointCreate):
-    changes = requested_changes(request, "touchpoint", Write.CREATE, payload)
+    changes = requested_changes(request, "touchpoint", Write.CREATE, payload, access.check_changes)
     return Status(201, services.do_create_touchpoint(changes, by=request.auth))
 
 
 @touchpoints.patch("/{touchpoint_id}", response={200: TouchpointOut, **ERRORS})
 def update_touchpoint(request: HttpRequest, touchpoint_id: int, payload: TouchpointPatch):
     touchpoint = access.access_touchpoint(request.auth, touchpoint_id)
-    changes = requested_changes(request, "touchpoint", Write.UPDATE, payload)
+    changes = requested_changes(request, "touchpoint", Write.UPDATE, payload, access.check_changes)
     return services.do_update_touchpoint(touchpoint, changes, by=request.auth)
 
 

@@ -43,7 +43,7 @@ class Editor:
     noun: str
     form: type
     access_one: Callable  # (user, pk) -> record, 404 out of scope
-    check_changes: Callable  # (user, record, action, data) -> changes, from its app's access
+    check_changes: access.ChangeCheck  # from its app's access
     create: Callable | None  # (user, changes) -> record
     update: Callable  # (user, record, changes) -> record
     initial: Callable  # record -> the form's initial values
