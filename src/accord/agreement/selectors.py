@@ -1,13 +1,14 @@
 """Reads of the agreement that pages, API and CLI share."""
 
 import re
+from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accord.agreement.diff import diff_documents
 from accord.agreement.models import AgreementVersion, LeadScore
 from accord.crm.models import Account, Person
-from accord.scoring.document import SENIORITIES
+from accord.scoring.document import SENIORITIES, AgreementDocument, FitRule, Segment
 
 
 def get_agreement_in_force() -> AgreementVersion | None:
@@ -18,7 +19,7 @@ def get_version(number: int) -> AgreementVersion:
     return AgreementVersion.objects.get(number=number)
 
 
-def list_versions():
+def list_versions() -> QuerySet[AgreementVersion]:
     return AgreementVersion.objects.select_related("created_by").prefetch_related(
         "signatures__signer"
     )
@@ -61,14 +62,14 @@ def _points(n: int, kind: str = "") -> str:
     return f"{n} {kind}point{'' if abs(n) == 1 else 's'}"
 
 
-def _words(values) -> str:
-    values = [str(v) for v in values]
-    if len(values) <= 1:
-        return "".join(values)
-    return ", ".join(values[:-1]) + " or " + values[-1]
+def _words(values: Iterable[object]) -> str:
+    words = [str(v) for v in values]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _fit_rule_sentence(rule) -> str:
+def _fit_rule_sentence(rule: FitRule) -> str:
     field = rule.field.replace("_", " ")
     if rule.any_of is not None:
         condition = f"{field} is {_words(rule.any_of)}"
@@ -85,7 +86,7 @@ def _fit_rule_sentence(rule) -> str:
     return f"{rule.name}: {condition} — {rule.points:+d} points"
 
 
-def _segment_sentence(segment) -> str:
+def _segment_sentence(segment: Segment) -> str:
     where = [f"{k} {v}" for k, v in (("region", segment.region), ("industry", segment.industry))]
     where = [w for w, v in zip(where, (segment.region, segment.industry), strict=True) if v]
     return f"Segment {segment.name}{''.join(', ' + w for w in where)}: " + (
@@ -93,7 +94,7 @@ def _segment_sentence(segment) -> str:
     )
 
 
-def describe_document(doc) -> dict[str, list[str] | str]:
+def describe_document(doc: AgreementDocument) -> dict[str, list[str] | str]:
     """The agreement in plain language, as the pages show it to everybody."""
     grades = sorted(doc.grades, key=lambda b: b.grade)
     fit_grade = doc.threshold.min_grade
@@ -171,7 +172,7 @@ def list_field_values() -> dict[str, list[str]]:
     """The values a rule can pick from, as the data has them: the accounts' industries and
     regions, the seniorities, and the most common job titles."""
 
-    def distinct(model, field: str) -> list[str]:
+    def distinct(model: type[Account] | type[Person], field: str) -> list[str]:
         values = model.objects.exclude(**{field: ""}).values_list(field, flat=True)
         return sorted(set(values.distinct().order_by()))
 

@@ -1,5 +1,7 @@
 """Writes to the agreement: drafts, edits, comments, signatures, rescoring when one takes effect."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -41,7 +43,9 @@ AUDITED_EVENTS = {
 }
 
 
-def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
+def _event(
+    version: AgreementVersion, kind: AgreementEvent.Kind, actor: User | None, detail: str = ""
+) -> AgreementEvent:
     if kind in AUDITED_EVENTS:
         action, field = AUDITED_EVENTS[kind]
         record_change(
@@ -56,12 +60,16 @@ def _event(version, kind, actor, detail: str = "") -> AgreementEvent:
     return AgreementEvent.objects.create(version=version, kind=kind, actor=actor, detail=detail)
 
 
-def _as_document(data) -> AgreementDocument:
+# A lead definition as the pages, the API and the commands send it: checked, or raw JSON data
+DocumentInput = AgreementDocument | str | bytes | dict[str, Any]
+
+
+def _as_document(data: DocumentInput) -> AgreementDocument:
     return data if isinstance(data, AgreementDocument) else check_document(data)
 
 
 @transaction.atomic
-def do_create_draft(user: User, data) -> AgreementVersion:
+def do_create_draft(user: User, data: DocumentInput) -> AgreementVersion:
     """A new draft, based on the version in force. Raises DocumentError for an invalid document."""
     check_can_propose(user)
     doc = _as_document(data)
@@ -89,7 +97,7 @@ def _ask_heads_to_sign(version: AgreementVersion, author: User, changes: list[st
     )
 
 
-def do_edit(version: AgreementVersion, user: User, data) -> AgreementVersion:
+def do_edit(version: AgreementVersion, user: User, data: DocumentInput) -> AgreementVersion:
     """Change a draft nobody has signed yet in place; anything signed is edited as a new draft."""
     check_can_propose(user)
     doc = _as_document(data)
@@ -166,7 +174,7 @@ def do_sign(version: AgreementVersion, user: User) -> AgreementVersion:
     return version
 
 
-def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, user) -> None:
+def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, user: User) -> None:
     now = timezone.now()
     if previous is not None:
         previous.status, previous.superseded_at = Status.SUPERSEDED, now
@@ -188,7 +196,9 @@ def _take_effect(version: AgreementVersion, previous: AgreementVersion | None, u
     transaction.on_commit(lambda: rescore_under.enqueue(version.pk))
 
 
-def do_rescore_all(version: AgreementVersion | None = None, progress=False) -> RescoreResult | None:
+def do_rescore_all(
+    version: AgreementVersion | None = None, progress: bool = False
+) -> RescoreResult | None:
     """Rescore everybody under the version in force (or `version`); new MQLs move stage."""
     version = version or get_agreement_in_force()
     if version is None:

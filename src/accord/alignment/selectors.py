@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accord.alignment.models import AssessmentResponse, AssessmentRound, Rating
 from accord.alignment.stages import DESCRIPTIONS, NEXT_STEPS, NextStep, Stage, stage_for
@@ -115,7 +115,7 @@ def get_round(number: int) -> AssessmentRound:
     return AssessmentRound.objects.get(number=number)
 
 
-def list_rounds():
+def list_rounds() -> QuerySet[AssessmentRound]:
     """Every round, oldest first, with how many people answered it."""
     return AssessmentRound.objects.annotate(respondents=Count("responses")).order_by("number")
 
@@ -154,7 +154,7 @@ def _scores(
     return groups[Team.Kind.SALES], groups[Team.Kind.MARKETING], overall
 
 
-def _team_counts(responses) -> dict[int, dict[str, tuple[int, int]]]:
+def _team_counts(responses: QuerySet[AssessmentResponse]) -> dict[int, dict[str, tuple[int, int]]]:
     rows = responses.values("round_id", "team_kind").annotate(n=Count("id"), total=Sum("total"))
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for row in rows:

@@ -5,6 +5,7 @@ round and closes it. An answer must rate every statement; a second answer in the
 replaces the first.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -70,11 +71,11 @@ def check_ratings(ratings: Mapping[str, object], version: int) -> dict[str, int]
     return checked
 
 
-def _event(round_: AssessmentRound, kind: str, actor: User | None, at) -> None:
+def _event(round_: AssessmentRound, kind: str, actor: User | None, at: dt.datetime) -> None:
     AssessmentEvent.objects.create(round=round_, kind=kind, actor=actor, at=at)
 
 
-def do_open_round(user: User, *, at=None) -> AssessmentRound:
+def do_open_round(user: User, *, at: dt.datetime | None = None) -> AssessmentRound:
     """A new round, numbered after the last; refused while another is open. Two heads opening
     one at the same moment get one round: the database keeps a second from opening."""
     check_can_run_rounds(user)
@@ -95,7 +96,7 @@ def do_open_round(user: User, *, at=None) -> AssessmentRound:
 
 
 @transaction.atomic
-def do_close_round(user: User, *, at=None) -> AssessmentRound:
+def do_close_round(user: User, *, at: dt.datetime | None = None) -> AssessmentRound:
     check_can_run_rounds(user)
     round_ = AssessmentRound.objects.select_for_update().filter(status="open").first()
     if round_ is None:
@@ -106,7 +107,9 @@ def do_close_round(user: User, *, at=None) -> AssessmentRound:
     return round_
 
 
-def do_answer(user: User, ratings: Mapping[str, object], *, at=None) -> AssessmentResponse:
+def do_answer(
+    user: User, ratings: Mapping[str, object], *, at: dt.datetime | None = None
+) -> AssessmentResponse:
     """Store the user's answers in the open round, replacing any they gave before."""
     check_can_answer(user)
     with transaction.atomic():

@@ -20,7 +20,7 @@ class AuditFilter:
     until: dt.date | None = None  # inclusive
 
 
-def history_for(record_type: str, record_id) -> QuerySet[AuditEntry]:
+def history_for(record_type: str, record_id: int | str) -> QuerySet[AuditEntry]:
     """Everything that happened to one record, newest first."""
     return AuditEntry.objects.filter(
         record_type=record_type, record_id=str(record_id)

@@ -9,14 +9,18 @@ inside their own transaction, so a rolled-back change leaves no history and no c
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.utils import timezone
 
 from accord.audit.models import AuditEntry
 from accord.columns import writes
 from accord.logs import current_request_id
+
+if TYPE_CHECKING:  # Polars is imported when a frame of changes is written
+    import polars as pl
 
 Action = AuditEntry.Action
 RecordType = AuditEntry.RecordType
@@ -27,7 +31,7 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def as_text(value) -> str:
+def as_text(value: object) -> str:
     """How a value reads in the history: empty for none, ISO for times, plain for the rest."""
     if type(value) is str:  # most values of a bulk change: stages, owners read back as text
         return value
@@ -44,19 +48,23 @@ def as_text(value) -> str:
     return str(value)
 
 
-def _actor_id(actor) -> int | None:
-    return getattr(actor, "pk", actor)
+# Who made a change: a user (or its id); None for Accord itself (an import, a rescore, the worker)
+Actor = object
+
+
+def _actor_id(actor: Actor) -> int | None:
+    return cast(int | None, getattr(actor, "pk", actor))
 
 
 def record_change(
     *,
-    actor,
+    actor: Actor,
     action: str,
     record_type: str,
-    record_id="",
+    record_id: int | str = "",
     field: str = "",
-    old=None,
-    new=None,
+    old: object = None,
+    new: object = None,
     reason: str = "",
     at: dt.datetime | None = None,
     request_id: str | None = None,
@@ -78,11 +86,11 @@ def record_change(
 
 def record_diff(
     *,
-    actor,
+    actor: Actor,
     record_type: str,
-    record_id,
-    old: Mapping,
-    new: Mapping,
+    record_id: int | str,
+    old: Mapping[str, object],
+    new: Mapping[str, object],
     action: str = Action.CHANGED,
     reason: str = "",
     at: dt.datetime | None = None,
@@ -123,11 +131,11 @@ _BULK_FIELDS = (
 
 
 def record_changes(
-    rows: Iterable[tuple],
+    rows: Iterable[tuple[int | str, object, object]],
     *,
     record_type: str,
     field: str,
-    actor=None,
+    actor: Actor = None,
     action: str = Action.CHANGED,
     reason: str = "",
     at: dt.datetime | None = None,
@@ -143,7 +151,7 @@ def record_changes(
     tail = (reason[:500], current_request_id.get())
     written = 0
 
-    def entries():
+    def entries() -> Iterator[tuple[object, ...]]:
         nonlocal written
         for record_id, old, new in rows:
             if old == new:
@@ -158,11 +166,11 @@ def record_changes(
 
 
 def record_column_changes(
-    changes,
+    changes: "pl.DataFrame",
     *,
     record_type: str,
     field: str,
-    actor=None,
+    actor: Actor = None,
     reason: str = "",
     at: dt.datetime | None = None,
 ) -> int:

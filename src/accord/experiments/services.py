@@ -65,7 +65,9 @@ def check_holdout_request(request: HoldoutRequest) -> None:
 
 
 @transaction.atomic
-def do_start_experiment(user: User, campaign: Campaign, request: HoldoutRequest):
+def do_start_experiment(
+    user: User, campaign: Campaign, request: HoldoutRequest
+) -> StartedExperiment:
     """Hold out a share of the eligible people (`selectors.eligible_audience`) of `campaign`,
     drawn within each stratum; one experiment per campaign, on one that has not ended."""
     if not access.may_hold_out_audience(user):

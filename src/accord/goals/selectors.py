@@ -96,7 +96,7 @@ def goal_payouts(goal: RevenueGoal) -> GoalPayouts | None:
     return GoalPayouts(goal=goal, progress=progress, plan=version, payouts=payouts)
 
 
-def payouts_visible_to(viewer: User, result: GoalPayouts) -> list[Payout]:
+def payouts_visible_to(viewer: User, result: GoalPayouts) -> list[Payout[User]]:
     """The payouts `viewer` may see: their own; a head their team's; an admin everybody's."""
     people = team_members(Team.Kind.SALES) + team_members(Team.Kind.MARKETING)
     people += [p for p in result.payouts.people if p not in people]

@@ -70,7 +70,7 @@ def do_set_goal(
     return goal
 
 
-def _flat(plan: RewardPlan | None) -> dict:
+def _flat(plan: RewardPlan | None) -> dict[str, object]:
     if plan is None:
         return {}
     data = plan.model_dump(mode="json")

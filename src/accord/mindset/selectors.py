@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accord.mindset import semantic
@@ -40,7 +41,7 @@ class RoundResults:
         return self.result is not None
 
 
-def list_rounds():
+def list_rounds() -> QuerySet[Round]:
     return Round.objects.all()
 
 

@@ -1,5 +1,7 @@
 """Writes to the shared-mindset check: rounds and answers."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -48,7 +50,7 @@ def check_advantages(advantages: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _close(user: User, round: Round, now) -> None:
+def _close(user: User, round: Round, now: dt.datetime) -> None:
     round.is_open, round.closed_at = False, now
     round.save(update_fields=["is_open", "closed_at"])
     record_change(

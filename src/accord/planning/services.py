@@ -5,7 +5,8 @@ Who may do what: heads set the buying process and the notice period; marketing w
 plans; the marketing head and the sales head each sign a plan once; reps rate campaigns.
 """
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +47,9 @@ class NotAllowed(PlanningRefused):
     """The user's role may not make the change."""
 
 
-def _event(kind, actor, campaign=None, detail: str = "") -> None:
+def _event(
+    kind: str, actor: User | None, campaign: Campaign | None = None, detail: str = ""
+) -> None:
     PlanningEvent.objects.create(kind=kind, actor=actor, campaign=campaign, detail=detail)
 
 
@@ -86,11 +89,12 @@ class StagePlan(BaseModel):
         return [stage for stage in FUNNEL_ORDER if stage in stages]
 
 
-def check_stage_plan(data: dict) -> StagePlan:
+def check_stage_plan(data: Mapping[str, object]) -> StagePlan:
     """The stage plan in `data` (tactics as a list or one a line), or a ValidationError by field."""
     data = dict(data)
-    if isinstance(data.get("tactics"), str):
-        data["tactics"] = [line for line in data["tactics"].splitlines() if line.strip()]
+    tactics = data.get("tactics")
+    if isinstance(tactics, str):
+        data["tactics"] = [line for line in tactics.splitlines() if line.strip()]
     try:
         return StagePlan.model_validate(data)
     except PydanticError as exc:
@@ -139,7 +143,7 @@ def check_may_write_plan(user: User) -> None:
         raise NotAllowed("Campaign plans are written by marketing")
 
 
-def _check_plan_content(fields: dict) -> dict:
+def _check_plan_content(fields: Mapping[str, str | None]) -> dict[str, str]:
     unknown = set(fields) - set(CampaignPlan.CONTENT_FIELDS)
     if unknown:
         raise ValidationError({name: "Not a field of a campaign plan" for name in sorted(unknown)})
@@ -156,7 +160,7 @@ def _clear_signatures(plan: CampaignPlan) -> None:
 
 
 @transaction.atomic
-def do_write_plan(user: User, campaign: Campaign, fields: dict) -> CampaignPlan:
+def do_write_plan(user: User, campaign: Campaign, fields: Mapping[str, str | None]) -> CampaignPlan:
     """Create or change a campaign's plan. A change after a signature clears the signatures
     (and the announcement): both heads sign again what sales will get."""
     check_may_write_plan(user)
@@ -203,7 +207,9 @@ def _ask_heads_to_sign(plan: CampaignPlan, campaign: Campaign, author: User, aga
 
 
 @transaction.atomic
-def do_file_campaign(user: User, campaign_fields: dict, plan_fields: dict) -> CampaignPlan:
+def do_file_campaign(
+    user: User, campaign_fields: dict[str, Any], plan_fields: Mapping[str, str | None]
+) -> CampaignPlan:
     """A new campaign and its plan, together or not at all: marketing files a campaign with what
     it should achieve, planned until both heads sign the plan (`check_campaign_may_go_live`)."""
     check_may_write_plan(user)
@@ -278,7 +284,7 @@ def _announce_to_sales(plan: CampaignPlan, campaign: Campaign) -> None:
     )
 
 
-def check_campaign_may_go_live(campaign: Campaign, changes: dict) -> None:
+def check_campaign_may_go_live(campaign: Campaign, changes: dict[str, Any]) -> None:
     """Refuse to move a campaign to active unless both heads signed its plan and sales had it
     at least the notice period before its start date (ValidationError on `status`). A campaign
     not saved yet has no plan, so it cannot be created active."""

@@ -1,5 +1,7 @@
 """Reads about teams shared by the handoff clocks, pages and reports."""
 
+import datetime as dt
+
 import holidays as public_holidays
 
 from accord.teams.models import Team, User
@@ -9,11 +11,11 @@ from accord.teams.working_hours import WorkingCalendar
 class _TeamDaysOff:
     """Public holidays of the team's country plus the team's own days off."""
 
-    def __init__(self, country: str, own_days: set):
+    def __init__(self, country: str, own_days: set[dt.date]):
         self._public = public_holidays.country_holidays(country) if country else None
         self._own = own_days
 
-    def __contains__(self, day) -> bool:
+    def __contains__(self, day: object) -> bool:
         return day in self._own or (self._public is not None and day in self._public)
 
 
