@@ -54,8 +54,9 @@ def seed_demo(today: dt.date, rng_seed: int) -> dict[str, int]:
         for person in people:
             answered = _at(opened + dt.timedelta(days=rng.randrange(0, 7)), rng.randrange(9, 18))
             easing = 1.0 if number == 0 else 0.5
-            doubts = DOUBTS[person.team_kind]
-            do_answer(person, _ratings(rng, means[person.team_kind], doubts, easing), at=answered)
+            assert person.team_kind is not None  # members of the two teams answer
+            kind = Team.Kind(person.team_kind)
+            do_answer(person, _ratings(rng, means[kind], DOUBTS[kind], easing), at=answered)
         if ran_for is not None:
             do_close_round(head, at=_at(opened + dt.timedelta(days=ran_for), 17))
     return {

@@ -10,6 +10,7 @@ from accord.crm.models import LifecycleStage as Stage
 from accord.demo import journeys
 from accord.demo.company import generate_accounts, generate_people
 from accord.demo.vocabulary import CHANNELS
+from accord.touchpoints.models import Channel
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def generate_company(
     funnel = journeys.Funnel(rng, odds, created, last_touch, now)
     form_fill = np.zeros(len(person), dtype=bool)
     form_fill[last_idx[funnel.mql >= 0]] = True
-    form_fill &= channel != [c.channel for c in CHANNELS].index("events")
+    form_fill &= channel != [c.channel for c in CHANNELS].index(Channel.EVENTS)
     touches = journeys.touch_columns(rng, person, channel, at, campaigns, today, form_fill)
 
     account_rep = accounts["owner_id"].to_numpy()

@@ -53,7 +53,7 @@ def _goals(head: User, today: dt.date) -> None:
     do_set_goal(head, period=QUARTER, day=today, amount=_rounded(last.amount * Decimal("1.15")))
 
 
-def _plans(heads: dict[str, User], today: dt.date) -> None:
+def _plans(heads: dict[str | None, User], today: dt.date) -> None:
     """Version 1 in force since the start of last quarter, version 2 since this quarter's: each
     quarter's payouts follow its own version. (Dated by hand: the demo writes history.)"""
     last_quarter, _ = previous_period(QUARTER, today)
@@ -65,7 +65,7 @@ def _plans(heads: dict[str, User], today: dt.date) -> None:
         RewardPlanVersion.objects.filter(pk=version.pk).update(created_at=moment)
 
 
-def _ideas(rng: random.Random, heads: dict[str, User]) -> None:
+def _ideas(rng: random.Random, heads: dict[str | None, User]) -> None:
     people = list(
         User.objects.filter(is_active=True, role__in=[User.Role.MARKETER, User.Role.REP])
         .exclude(team=None)
@@ -96,7 +96,7 @@ def _sign_ups(users: dict[str, User], today: dt.date) -> None:
     )
 
 
-def _meeting(users: dict[str, User], heads: dict[str, User], today: dt.date) -> None:
+def _meeting(users: dict[str, User], heads: dict[str | None, User], today: dt.date) -> None:
     held = today - dt.timedelta(days=7)
     meeting = do_record_meeting(
         heads[Team.Kind.SALES],
@@ -113,6 +113,7 @@ def _meeting(users: dict[str, User], heads: dict[str, User], today: dt.date) -> 
             due_on=held + dt.timedelta(days=days),
         )
     first = meeting.action_items.order_by("id").first()
+    assert first is not None  # added just above
     do_complete_action_item(first.owner, first)
 
 

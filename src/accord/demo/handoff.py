@@ -62,6 +62,7 @@ def seed_demo(today: dt.date, rng_seed: int, lead_definition: AgreementDocument)
     version = _agree(lead_definition)
     _rules()
     terms = terms_in_force()
+    assert terms is not None  # the agreement just signed gives them
     reps = User.objects.filter(team__kind=Team.Kind.SALES, role=User.Role.REP, is_active=True)
     past = _past_handoffs(Team.objects.get(kind=Team.Kind.SALES), reps, terms, rng)
     leads = _leads(version, rng, reps.count() * (OPEN_PER_REP + DECIDED_PER_REP))
@@ -80,7 +81,7 @@ def _agree(lead_definition: AgreementDocument) -> AgreementVersion:
     if in_force is not None:
         return in_force
     heads = User.objects.filter(role=User.Role.HEAD).select_related("team")
-    by_team = {head.team.kind: head for head in heads}
+    by_team = {head.team_kind: head for head in heads}
     version = do_create_draft(by_team[Team.Kind.MARKETING], _with_commitment(lead_definition))
     do_sign(version, by_team[Team.Kind.MARKETING])
     return do_sign(version, by_team[Team.Kind.SALES])
@@ -200,7 +201,8 @@ def _past_handoffs(team: Team, reps, terms: SlaTerms, rng: random.Random) -> int
     calendar = get_working_calendar(team)
     reasons, weights = list(PAST_REJECT_REASONS), list(PAST_REJECT_REASONS.values())
     rows = (
-        _past_row(mql, mql.owner_id if mql.owner_id in rep_ids else rep_ids[i % len(rep_ids)],
+        _past_row(mql, mql.owner_id if mql.owner_id is not None and mql.owner_id in rep_ids
+                  else rep_ids[i % len(rep_ids)],
                   team, terms, calendar, rng.random(), rng.choices(reasons, weights)[0])
         for i, mql in enumerate(mqls)
     )  # fmt: skip
@@ -212,6 +214,7 @@ def _past_row(mql: PastMql, rep_id: int, team, terms, calendar, share: float, re
     """One past handoff's values in `PAST_FIELDS` order; `share` places the first touch
     between the handoff and the decision."""
     handed = mql.qualified_at
+    assert mql.decided_at is not None  # `_past_mqls` keeps the MQLs sales decided on
     touched = handed + (mql.decided_at - handed) * (0.05 + 0.6 * share)
     touch_due = calendar.add_hours(handed, terms.first_touch_hours)
     decision_due = calendar.add_days(handed, terms.decision_days)

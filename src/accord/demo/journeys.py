@@ -25,7 +25,7 @@ from accord.demo.vocabulary import (
     STREAMS,
     UNPAID_UTM,
 )
-from accord.touchpoints.models import Touchpoint
+from accord.touchpoints.models import Channel, Touchpoint
 
 DAY = 86_400
 MONTHS = 18
@@ -301,7 +301,7 @@ def touch_columns(rng, person, channel, at, campaigns: pl.DataFrame, today, form
     opened = (kind == kind_names.index(Touchpoint.Kind.EMAIL_CLICK)) & (rng.random(n) < 0.4)
     kind[opened] = kind_names.index(Touchpoint.Kind.EMAIL_OPEN)
     kind[form_fill] = kind_names.index(Touchpoint.Kind.FORM_FILL)
-    paid_search = channel == [c.channel for c in CHANNELS].index("paid_search")
+    paid_search = channel == [c.channel for c in CHANNELS].index(Channel.PAID_SEARCH)
     term = np.where(paid_search, rng.integers(0, len(SEARCH_TERMS), n), len(SEARCH_TERMS))
     page = rng.integers(0, len(PAGES), n)
     page[form_fill] = len(PAGES)

@@ -91,16 +91,18 @@ def _answers(round: Round, people: list[User], rng: random.Random) -> list[Answe
     """Each person's three advantages in their team's voice, a few hours apart."""
     answers, seen = [], {kind: 0 for kind in VOICES}
     for number, person in enumerate(people):
-        voices = VOICES[person.team.kind]
-        voice = voices[seen[person.team.kind] % len(voices)]
-        seen[person.team.kind] += 1
+        assert person.team_kind is not None  # members of the two teams answer
+        kind = Team.Kind(person.team_kind)
+        voices = VOICES[kind]
+        voice = voices[seen[kind] % len(voices)]
+        seen[kind] += 1
         first, second, third = (rng.choice(WORDINGS[advantage]) for advantage in voice)
         answered = round.started_at + dt.timedelta(hours=3 + 7 * number)
         answers.append(
             Answer(
                 round=round,
                 author_key=author_key(round.pk, person.pk),
-                team_kind=person.team.kind,
+                team_kind=kind,
                 first=first,
                 second=second,
                 third=third,

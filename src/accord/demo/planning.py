@@ -80,7 +80,11 @@ COMMENTS = {
     ],
 }
 # How likely a rep finds a campaign of this channel useful: events and referrals bring buyers.
-USEFUL_SHARE = {Channel.EVENTS: 0.85, Channel.REFERRAL: 0.75, Channel.DISPLAY: 0.3}
+USEFUL_SHARE: dict[str, float] = {
+    Channel.EVENTS: 0.85,
+    Channel.REFERRAL: 0.75,
+    Channel.DISPLAY: 0.3,
+}
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -96,7 +100,7 @@ def _seed_process(head: User, today: dt.date) -> int:
     return len(BuyingStep.values)
 
 
-def _seed_plans(today: dt.date, heads: dict[str, User], marketer: User, team: Team) -> int:
+def _seed_plans(today: dt.date, heads: dict[str | None, User], marketer: User, team: Team) -> int:
     for name, channel, kind, starts_in, (marketing_ago, sales_ago), content in UPCOMING:
         start = today + dt.timedelta(days=starts_in)
         campaign = Campaign.objects.create(
@@ -149,10 +153,11 @@ def seed_demo(today: dt.date, seed: int) -> dict[str, int]:
     """Write the joint plan of the demo company (its personas and campaigns must exist)."""
     rng = random.Random(seed)
     users = User.objects.select_related("team")
-    heads = {u.team.kind: u for u in users if u.is_head and u.team_id}
+    heads = {u.team_kind: u for u in users if u.is_head and u.team_id}
     reps = sorted((u for u in users if u.role == User.Role.REP), key=lambda u: u.email)
     marketer = min((u for u in users if u.role == User.Role.MARKETER), key=lambda u: u.email)
     team = heads[Team.Kind.MARKETING].team
+    assert team is not None  # a head leads a team
     return {
         "planning.buyingstage": _seed_process(heads[Team.Kind.MARKETING], today),
         "planning.campaignplan": _seed_plans(today, heads, marketer, team),

@@ -55,7 +55,12 @@ def holds_shared_data() -> bool:
 
 
 def do_load_demo(
-    *, seed: int, size: str, reset: bool = False, today: dt.date | None = None, progress=True
+    *,
+    seed: int,
+    size: str,
+    reset: bool = False,
+    today: dt.date | None = None,
+    progress: bool = True,
 ) -> DemoLoad:
     """Fill the database with the demo company, or say it is already there.
 

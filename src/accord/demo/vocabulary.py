@@ -126,7 +126,7 @@ SENIORITY_LIFT = {
 
 @dataclass(frozen=True)
 class ChannelProfile:
-    channel: str
+    channel: Channel
     share: float  # of all touches
     lift: float  # log-odds added to a person's chance to convert when the channel touched them
     touch_kind: str
