@@ -7,6 +7,7 @@ The only O(touchpoints) step is `paths_from_touchpoints`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -244,6 +245,47 @@ def paths_from_touchpoints(
     unique = journeys.group_by(keys).agg(pl.col("conversions", "nulls", "value").sum())
     paths = paths_from_code_lists(names, unique)
     return replace(paths, touches=lookup[paths.touches])
+
+
+def concat_paths(parts: Sequence[Paths]) -> Paths:
+    """The paths of several parts of the journeys as one: rows are not merged (every model adds
+    rows up), channel and segment codes are made those of the names of all the parts."""
+    channels = tuple(sorted(set().union(*(p.channels for p in parts))))
+    names = tuple(sorted(set().union(*(p.segment_names for p in parts))))
+    lengths = np.concatenate([p.lengths for p in parts])
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+
+    def joined(column: str) -> np.ndarray | None:
+        values = [getattr(p, column) for p in parts]
+        return None if any(v is None for v in values) else np.concatenate(values)
+
+    markers = None
+    if all(p.markers is not None for p in parts):
+        markers = {m: np.concatenate([p.markers[m] for p in parts if p.markers]) for m in MARKERS}
+    segments = None
+    if all(p.segments is not None for p in parts):
+        segments = np.concatenate(
+            [_recoded(p.segments, p.segment_names, names) for p in parts if p.segments is not None]
+        )
+    return Paths(
+        channels=channels,
+        touches=np.concatenate([_recoded(p.touches, p.channels, channels) for p in parts]),
+        offsets=offsets,
+        conversions=np.concatenate([p.conversions for p in parts]),
+        nulls=np.concatenate([p.nulls for p in parts]),
+        value=np.concatenate([p.value for p in parts]),
+        ages=joined("ages"),
+        markers=markers,
+        segments=segments,
+        segment_names=names if segments is not None else (),
+    )
+
+
+def _recoded(codes: np.ndarray, names: tuple[str, ...], into: tuple[str, ...]) -> np.ndarray:
+    table = np.searchsorted(into, names).astype(np.int32)
+    recoded: np.ndarray = table[codes] if len(table) else codes.astype(np.int32)
+    return recoded
 
 
 def _channel_codes(column: pl.Series) -> tuple[tuple[str, ...], np.ndarray, pl.Series]:

@@ -232,3 +232,18 @@ def test_accord_attribution_over_spark_connect_credits_as_polars_does(
     assert set(expected["model"]) >= {"markov_3", "time_decay", "w_shaped", "shapley"}
     for column in ("total_conversions", "total_conversion_value"):
         assert np.allclose(got[column], expected[column], rtol=1e-12, atol=1e-9), column
+
+
+def test_a_large_parquet_file_grouped_a_share_of_its_journeys_at_a_time_credits_the_same(
+    touches_file, monkeypatch
+):
+    """Past a size, `--engine polars` reads and groups a Parquet file in parts, so that 10^8
+    touches need not be in memory at once; the credit is that of the whole file at once."""
+    from accord.attribution import files
+
+    whole = paths_from_touchpoints(pl.read_parquet(touches_file), with_ages=True)
+    monkeypatch.setattr(files, "PART_MEMORY", touches_file.stat().st_size)  # seven parts
+    parts = read_unique_paths(Touches(str(touches_file), Engine.POLARS, with_ages=True))
+    assert parts.n_paths > whole.n_paths  # the same path in two parts is two rows
+    assert_same_credit(parts, whole)
+    assert parts.segment_names == whole.segment_names
