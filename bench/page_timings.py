@@ -78,7 +78,7 @@ PAGES = [
     Page("inbox (rep)", REP, "/inbox/", "admin: handoffs"),
     *(
         Page(f"dashboard: {name}", MARKETING_HEAD, f"/dashboard/panels/{name}/")
-        for name in ("funnel", "velocity", "leakage", "sla", "pipeline")
+        for name in ("funnel", "velocity", "leakage", "sla", "pipeline", "attribution", "roi")
     ),
     Page(
         "editor keystroke (live count)",
@@ -193,16 +193,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def change_the_funnel(n: int) -> None:
-    """What happens between two looks at the dashboard: somebody new arrives as a lead and a
-    lead becomes an MQL, through the services every page and import use."""
+    """What happens between two looks at the dashboard: somebody new arrives as a lead with a
+    touch (as capture writes it) and a lead becomes an MQL, through the services every page and
+    import use."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     django.setup()
     from accord.crm.models import LifecycleStage, Person
     from accord.crm.services import do_change_lifecycle_stage, do_create_person
+    from accord.touchpoints.models import Touchpoint
 
-    do_create_person({"email": f"bench-{time.time_ns()}-{n}@changes.example"}, reason="bench")
+    arrived = do_create_person(
+        {"email": f"bench-{time.time_ns()}-{n}@changes.example"}, reason="bench"
+    )
+    Touchpoint.objects.create(person=arrived, channel="paid_search", kind="ad_click")
     lead = Person.objects.filter(lifecycle_stage=LifecycleStage.LEAD, recycled_until=None).first()
     if lead is not None:
         do_change_lifecycle_stage(lead, LifecycleStage.MQL, reason="bench")

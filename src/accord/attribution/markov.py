@@ -82,11 +82,19 @@ def _chain(
     conversions = np.bincount(last, paths.conversions, minlength=n)
     nulls = np.bincount(last, paths.nulls, minlength=n)
     value = np.bincount(last, paths.value, minlength=n)
+    return (state_codes, base, *_absorbing(counts, conversions, nulls, value))
+
+
+def _absorbing(
+    counts: sp.csr_matrix, conversions: np.ndarray, nulls: np.ndarray, value: np.ndarray
+) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Q, the right-hand sides and each state's exits, from the journeys counted from state to
+    state and those ending in each state."""
     out = np.asarray(counts.sum(axis=1)).ravel() + conversions + nulls
     out[out == 0] = 1.0
     q = (sp.diags(1.0 / out) @ counts).tocsc()
     rhs = np.column_stack([conversions / out, value / out])
-    return state_codes, base, q, rhs, conversions / out, nulls / out
+    return q, rhs, conversions / out, nulls / out
 
 
 def _solve(q: sp.csc_matrix, rhs: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
@@ -134,8 +142,57 @@ def markov(paths: Paths, order: int = 1) -> Credit:
     if not 1 <= order <= MAX_ORDER:
         raise InputError(f"the Markov order must be 1 to {MAX_ORDER}, not {order}")
     state_codes, base, q, rhs, p_conv, p_null = _chain(paths, order)
+    totals = np.array([paths.conversions.sum(), paths.value.sum()])
+    return _credit(paths.channels, order, state_codes, base, q, rhs, p_conv, p_null, totals)
+
+
+def markov_from_transitions(
+    channels: tuple[str, ...],
+    source: np.ndarray,
+    target: np.ndarray,
+    journeys: np.ndarray,
+    ends: np.ndarray,
+    conversions: np.ndarray,
+    nulls: np.ndarray,
+    value: np.ndarray,
+) -> Credit:
+    """Order-1 credit from the chain's counts rather than from paths, as `markov(paths)` gives
+    it for the paths counted: `journeys` went from channel `source` (a code into `channels`,
+    -1 for the start) to channel `target`, each pair once; `conversions`, `nulls` and `value`
+    are those of the journeys whose last touch was channel `ends`, each channel once. Every
+    channel of `channels` must be touched: counts add up, so they can be kept as journeys
+    change and read back for any set of journeys."""
+    n = len(channels) + 1
+    counts = sp.csr_matrix(
+        (np.asarray(journeys, dtype=np.float64), (np.asarray(source) + 1, np.asarray(target) + 1)),
+        shape=(n, n),
+    )
+
+    def by_state(amounts: np.ndarray) -> np.ndarray:
+        return np.bincount(np.asarray(ends) + 1, np.asarray(amounts, dtype=np.float64), minlength=n)
+
+    q, rhs, p_conv, p_null = _absorbing(
+        counts, by_state(conversions), by_state(nulls), by_state(value)
+    )
+    totals = np.array([np.sum(conversions), np.sum(value)], dtype=np.float64)
+    states = np.arange(1, n, dtype=np.int64)
+    return _credit(channels, 1, states, n, q, rhs, p_conv, p_null, totals)
+
+
+def _credit(
+    channels: tuple[str, ...],
+    order: int,
+    state_codes: np.ndarray,
+    base: int,
+    q: sp.csc_matrix,
+    rhs: np.ndarray,
+    p_conv: np.ndarray,
+    p_null: np.ndarray,
+    totals: np.ndarray,
+) -> Credit:
+    """Each channel's removal effect on the chain, and the credit in proportion to them."""
     full = _solve(q, rhs)
-    n_channels = len(paths.channels)
+    n_channels = len(channels)
     members = np.zeros((len(state_codes), n_channels), dtype=bool)
     for lag in range(order):
         part = (state_codes // base**lag) % base
@@ -148,15 +205,14 @@ def markov(paths: Paths, order: int = 1) -> Credit:
         with np.errstate(divide="ignore", invalid="ignore"):
             effects[channel] = np.where(full > 0, 1.0 - without / full, 0.0)
     effects = np.clip(effects, 0.0, None)
-    totals = np.array([paths.conversions.sum(), paths.value.sum()])
     sums = effects.sum(axis=0)
     shares = np.divide(effects, sums, out=np.zeros_like(effects), where=sums > 0)
     credited = shares * totals
-    labels = [START, *_state_names(paths.channels, state_codes, base, order)]
+    labels = [START, *_state_names(channels, state_codes, base, order)]
     details = {
         "removal_effects": pl.DataFrame(
             {
-                "channel_name": list(paths.channels),
+                "channel_name": list(channels),
                 "removal_effects_conversion": effects[:, 0],
                 "removal_effects_conversion_value": effects[:, 1],
             }
@@ -164,7 +220,7 @@ def markov(paths: Paths, order: int = 1) -> Credit:
         "transition_matrix": _transition_frame(labels, q, p_conv, p_null),
     }
     name = "markov" if order == 1 else f"markov_{order}"
-    return Credit(name, paths.channels, credited[:, 0], credited[:, 1], details)
+    return Credit(name, channels, credited[:, 0], credited[:, 1], details)
 
 
 def _transition_frame(

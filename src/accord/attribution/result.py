@@ -22,6 +22,9 @@ class Credit:
     value: np.ndarray
     details: dict[str, pl.DataFrame] = field(default_factory=dict)
     intervals: pl.DataFrame | None = None
+    #: A rule-based model's weight of each touch of the paths (those of a path sum to 1), so
+    #: the credit of any subset of the paths can be added up without running it again.
+    weights: np.ndarray | None = None
 
     def to_frame(self) -> pl.DataFrame:
         """One row per channel: `channel_name`, `model`, `total_conversions`,

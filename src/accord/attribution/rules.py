@@ -20,7 +20,7 @@ def credit_by_weights(paths: Paths, model: str, weights: np.ndarray) -> Credit:
     n = len(paths.channels)
     conversions = np.bincount(paths.touches, weights * paths.conversions[path], minlength=n)
     value = np.bincount(paths.touches, weights * paths.value[path], minlength=n)
-    return Credit(model, paths.channels, conversions, value)
+    return Credit(model, paths.channels, conversions, value, weights=weights)
 
 
 def _at(paths: Paths, index: np.ndarray) -> np.ndarray:

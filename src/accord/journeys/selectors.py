@@ -43,12 +43,19 @@ from accord.touchpoints.models import Campaign, Touchpoint
 NO_CAMPAIGN = "(no campaign)"
 
 
-def _read(sql: str, schema: dict, params: Sequence = ()) -> pl.DataFrame:
-    """A whole table's rows as columns: moments selected with `moment_sql`, dates as text."""
-    return reads.read(sql, params, schema, whole=True)
+def _read(sql: str, schema: dict, params: Sequence = (), *, whole: bool = True) -> pl.DataFrame:
+    """A table's rows as columns: moments selected with `moment_sql`, dates as text."""
+    return reads.read(sql, params, schema, whole=whole)
 
 
-def _touches(labels: tuple[str, ...], journey: str) -> pl.DataFrame:
+def _among(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
+    """A condition keeping the rows whose `column` is one of `ids` (every row when None)."""
+    if ids is None:
+        return "1 = 1", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0", list(ids)
+
+
+def _touches(labels: tuple[str, ...], journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     """Every touch with its journey, moment and each of `labels` ("channel", "campaign")."""
     touch, person = Touchpoint._meta.db_table, Person._meta.db_table
     columns, joins = {"channel": "t.channel", "campaign": "c.name"}, ""
@@ -58,10 +65,12 @@ def _touches(labels: tuple[str, ...], journey: str) -> pl.DataFrame:
     if journey == "account":
         key = "p.account_id"
         joins += f" JOIN {person} p ON p.id = t.person_id AND p.account_id IS NOT NULL"
+    among, params = _among(key, ids)
     read = ", ".join(columns[label] for label in labels)
     sql = f"SELECT {key}, {moment_sql('t.occurred_at')}, {read} FROM {touch} t{joins}"
+    sql += f" WHERE {among}"
     schema = {"journey_id": pl.Int64, "occurred_at": TIME} | dict.fromkeys(labels, pl.String)
-    frame = _read(sql, schema)
+    frame = _read(sql, schema, params, whole=ids is None)
     if "campaign" in labels:
         frame = frame.with_columns(pl.col("campaign").fill_null(NO_CAMPAIGN))
     return frame
@@ -73,13 +82,16 @@ def _end_of(day: pl.Expr) -> pl.Expr:
     return end.dt.replace_time_zone("UTC")
 
 
-def _opportunity_dates(journey: str) -> pl.DataFrame:
+def _opportunity_dates(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     """Each journey's first deal (when created, worth what) and first won deal, worth its amount
     in the reporting currency (`accord.crm.conversion`): null without a rate, and such a journey
     is left out of the credit."""
     key = "primary_contact_id" if journey == "person" else "account_id"
+    deals = Opportunity.objects.filter(**{f"{key}__isnull": False})
+    if ids is not None:
+        deals = deals.filter(**{f"{key}__in": ids})
     deals = with_reported_value(
-        Opportunity.objects.filter(**{f"{key}__isnull": False}),
+        deals,
         amount="amount",
         currency="currency",
         day="close_date",
@@ -105,7 +117,7 @@ def _opportunity_dates(journey: str) -> pl.DataFrame:
         "amount_as_set": pl.Float64,
         "amount": pl.Float64,
     }
-    deals = _read(sql, schema, params).with_columns(
+    deals = _read(sql, schema, params, whole=ids is None).with_columns(
         (pl.col("amount").is_null() & pl.col("amount_as_set").is_not_null()).alias("left_out"),
         pl.col("amount").fill_null(0.0),
     )
@@ -135,17 +147,24 @@ def _first_deal(deals: pl.DataFrame, dated: str, order: tuple[str, ...], name: s
     )
 
 
-def _lead_dates(journey: str) -> pl.DataFrame:
+def _lead_dates(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     """When each person became a lead: their first move into the lead stage, or their creation;
     an account, when the first of its people did."""
+    person = Person._meta.db_table
+    among, params = _among("id" if journey == "person" else "account_id", ids)
+    whose = "1 = 1" if ids is None else f"person_id IN (SELECT id FROM {person} WHERE {among})"
     moves = _read(
         f"SELECT person_id, {moment_sql('changed_at')} FROM {LifecycleChange._meta.db_table} "
-        f"WHERE to_stage = '{LifecycleStage.LEAD.value}'",
+        f"WHERE to_stage = '{LifecycleStage.LEAD.value}' AND {whose}",
         {"person_id": pl.Int64, "moved_at": TIME},
+        params if ids is not None else (),
+        whole=ids is None,
     )
     people = _read(
-        f"SELECT id, account_id, {moment_sql('created_at')} FROM {Person._meta.db_table}",
+        f"SELECT id, account_id, {moment_sql('created_at')} FROM {person} WHERE {among}",
         {"person_id": pl.Int64, "account_id": pl.Int64, "created_at": TIME},
+        params,
+        whole=ids is None,
     )
     first = moves.group_by("person_id").agg(pl.col("moved_at").min())
     people = people.join(first, on="person_id", how="left").with_columns(
@@ -165,16 +184,19 @@ SIZES = ((199, "under 200 employees"), (999, "200 to 999 employees"))
 LARGEST = "1,000 employees or more"
 
 
-def _segments(journey: str) -> pl.DataFrame:
+def _segments(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     """Each journey's segment: its account's industry and size ("(unknown)" where the account
     has not said, or the person has no account)."""
     account, person = Account._meta.db_table, Person._meta.db_table
     key, joins = "a.id", f"{account} a"
     if journey == "person":
         key, joins = "p.id", f"{person} p LEFT JOIN {account} a ON a.id = p.account_id"
+    among, params = _among(key, ids)
     frame = _read(
-        f"SELECT {key}, a.industry, a.employee_count FROM {joins}",
+        f"SELECT {key}, a.industry, a.employee_count FROM {joins} WHERE {among}",
         {"journey_id": pl.Int64, "industry": pl.String, "employees": pl.Int64},
+        params,
+        whole=ids is None,
     )
     size = pl.when(pl.col("employees").is_null()).then(pl.lit(UNKNOWN_SEGMENT))
     for most, name in SIZES:
@@ -210,9 +232,11 @@ def labelled_journey_touches(
     lookback_days: int = 90,
     now: datetime | None = None,
     journey: str = "person",
+    journey_ids: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """Every counted touch, labelled by each of `labels` in a column of that name: one read of
-    the touches serves attribution by channel and by campaign."""
+    the touches serves attribution by channel and by campaign. With `journey_ids`, only those
+    journeys' (people's, or accounts', ids)."""
     if conversion not in CONVERSIONS:
         raise ValueError(f"the conversion must be one of {', '.join(CONVERSIONS)}")
     if journey not in JOURNEYS:
@@ -224,12 +248,12 @@ def labelled_journey_touches(
     if conversion == "won":
         at, value, left_out = ("won_at", "won_value", "won_left_out")
     journeys = (
-        _opportunity_dates(journey)
-        .join(_lead_dates(journey), on="journey_id", how="full", coalesce=True)
-        .join(_segments(journey), on="journey_id", how="left")
+        _opportunity_dates(journey, journey_ids)
+        .join(_lead_dates(journey, journey_ids), on="journey_id", how="full", coalesce=True)
+        .join(_segments(journey, journey_ids), on="journey_id", how="left")
     )
     frame = (
-        _touches(labels, journey)
+        _touches(labels, journey, journey_ids)
         .join(journeys, on="journey_id", how="left")
         .with_columns(
             pl.col(at).is_not_null().alias("converted"),

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import polars as pl
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
 from pydantic import BaseModel, Field, model_validator
 
 from accord.attribution import (
@@ -26,7 +28,8 @@ from accord.attribution import (
 )
 from accord.attribution.command import JourneyKind
 from accord.crm.conversion import reporting_currency, with_reported_value
-from accord.metrics.journeys import Journeys, data_stamp, earlier_stamp, won_journeys
+from accord.journeys import rollups
+from accord.metrics.journeys import Journeys, at_hand, data_stamp, earlier_stamp, won_journeys
 from accord.metrics.queries import LeftOut, MetricsQuery, left_out_of, won_deals
 from accord.money import to_cents
 from accord.periods import day_after, day_start
@@ -230,10 +233,54 @@ class CreditCache:
 
 
 def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
+    """Credit per model: the path models' added up from the rollups (`accord.journeys.rollups`)
+    kept up first; the counterfactual's from the cache or worked out from every touch
+    (`_fitted_credits`)."""
+    stamp = data_stamp()
+    rolled = [m for m in models if m in ROLLED_UP]
+    fitted = [m for m in models if m not in ROLLED_UP]
+    parts = []
+    if rolled:
+        parts.append(_rolled_up_credits(query, by, rolled, stamp))
+    if fitted:
+        parts.append(_fitted_credits(query, by, fitted, stamp))
+    by_model = {model: credit for part in parts for model, credit in part.by_model.items()}
+    moments = [part.worked_out_at for part in parts if part.worked_out_at is not None]
+    return _Credits(
+        {model: by_model[model] for model in models},
+        min(moments, default=None),
+        any(part.data_changed_since for part in parts),
+    )
+
+
+#: The models read from the rollups: every rule-based model, Shapley and Markov (order 1).
+ROLLED_UP = {*rollups.KEPT_MODELS, AttributionModel.MARKOV}
+
+
+def _rolled_up_credits(query: AttributionQuery, by: str, models: list[str], stamp: str) -> _Credits:
+    """The rollups kept up to the data as it is (`stamp`), then added up for the query. When
+    every journey would have to be worked out again (deals edited, rates changed) and the query
+    takes earlier credit (`earlier_ok`), the rollups as they are, marked as such."""
+    if not Touchpoint.objects.exists():  # nothing to attribute or keep
+        return _Credits(_credit(pl.DataFrame(), models))
+    kept, kept_at = rollups.kept_stamp()
+    changed_since = False
+    if kept != stamp:
+        with transaction.atomic():
+            done = rollups.keep_up(
+                stamp=stamp, everything_ok=not query.earlier_ok or kept_at is None
+            )
+        kept_at, changed_since = done.kept_at or kept_at, done.kept_at is None
+    start, end = query.start, query.end
+    segment = rollups.Segment(query.journey, by, start, end, query.region, query.industry)
+    return _Credits(rollups.credit_of(segment, models), kept_at, changed_since)
+
+
+def _fitted_credits(query: AttributionQuery, by: str, models: list[str], stamp: str) -> _Credits:
     """Credit per model, read from the cache when the same data and filters were attributed
     before; otherwise worked out from the cached journeys (see `accord.metrics.journeys`),
     those worked out before the data last changed if the query takes them (`earlier_ok`)."""
-    credits, stamp = CreditCache(query, by, models), data_stamp()
+    credits = CreditCache(query, by, models)
     found, changed_since = credits.lookup(stamp), False
     complete = len(credits.models)
     if len(found) < complete and query.earlier_ok:
@@ -242,12 +289,26 @@ def _credits(query: AttributionQuery, by: str, models: list[str]) -> _Credits:
     if len(found) < complete:
         if not Touchpoint.objects.exists():  # nothing to attribute or cache
             return _Credits(_credit(pl.DataFrame(), models))
+        if query.earlier_ok and not at_hand(query.journey, stamp) and _many_touches():
+            working = CounterfactualCredit(refused="it is being worked out")
+            return _Credits(dict.fromkeys(models, working), None, data_changed_since=True)
         journeys = won_journeys(query.journey, stamp, earlier_ok=query.earlier_ok)
         if journeys.data_changed_since:
             found, changed_since = credits.lookup(journeys.stamp), True
         found |= credits.compute(journeys, [m for m in credits.models if m not in found])
     worked_out_at = min((found[model][0] for model in models), default=None)
     return _Credits({m: found[m][1] for m in models}, worked_out_at, changed_since)
+
+
+#: With more touches than about this, a panel taking earlier credit (`earlier_ok`) does not
+#: wait for every touch to be read for the counterfactual model: the worker reads them (a
+#: minute on ten million) while the panel shows the other models.
+READ_INLINE_TOUCHES = 200_000
+
+
+def _many_touches() -> bool:
+    """About (by the last id, read from the index) more touches than READ_INLINE_TOUCHES."""
+    return (Touchpoint.objects.aggregate(last=Max("id"))["last"] or 0) > READ_INLINE_TOUCHES
 
 
 def caused_by_channel(query: AttributionQuery) -> tuple[CounterfactualCredit, _Credits]:

@@ -86,6 +86,14 @@ def earlier_stamp(journey: JourneyKind, stamp: str) -> str | None:
     return latest if latest != stamp else None
 
 
+def at_hand(journey: JourneyKind, stamp: str) -> bool:
+    """Whether `won_journeys(..., earlier_ok=True)` answers without reading every touch."""
+    if cache.has_key(_key(journey, stamp)):
+        return True
+    latest = cache.get(_latest_key(journey))
+    return latest is not None and cache.has_key(_key(journey, latest))
+
+
 def won_journeys(journey: JourneyKind, stamp: str, *, earlier_ok: bool = False) -> Journeys:
     """Every journey's counted touches up to its first won deal (or up to now), with a
     `channel` and a `campaign` column, from the cache when the data is as it was (`stamp`).

@@ -100,15 +100,25 @@ def _won(amount: str, *, close_date=dt.date(2026, 2, 10), region="EMEA"):
     )
 
 
-def test_after_a_change_earlier_credit_is_answered_at_once_and_says_so(company):
+def _caused(comparison):
+    return sum(row.caused or 0 for row in comparison.rows)
+
+
+def test_after_a_change_the_path_models_are_current_at_once_and_earlier_caused_credit_says_so(
+    company,
+):
     work_out_default_dashboard()
+    caused_before = _caused(
+        credit.run_attribution_comparison(credit.AttributionComparisonQuery(**SPRING))
+    )
     _won("4000")
     compare = credit.AttributionComparisonQuery
 
     earlier = credit.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
     current = credit.run_attribution_comparison(compare(**SPRING))
 
-    assert _total(earlier) == Decimal("6000.00")
+    assert _total(earlier) == Decimal("10000.00")  # from the rollups, kept up at once
+    assert _caused(earlier) == caused_before  # the counterfactual model as fitted before
     assert earlier.data_changed_since and earlier.worked_out_at is not None
     assert _total(current) == Decimal("10000.00")
     assert not current.data_changed_since
@@ -128,22 +138,36 @@ def test_after_a_change_earlier_credit_for_the_same_filters_skips_the_journeys(
     monkeypatch.setattr(journeys, "_read", read)
     earlier = credit.run_attribution_comparison(compare(**SPRING, earlier_ok=True))
 
-    assert _total(earlier) == Decimal("6000.00") and earlier.data_changed_since
+    assert _total(earlier) == Decimal("10000.00") and earlier.data_changed_since
 
 
 def _queued_work_outs():
     return DBTaskResult.objects.filter(task_path=work_out_dashboard.module_path).count()
 
 
-def test_the_panel_shows_earlier_credit_and_asks_the_worker_once(client, marketer, company):
+def test_the_roi_panel_is_current_right_after_a_change_without_the_worker(
+    client, marketer, company
+):
     work_out_default_dashboard()
     _won("4000")
     client.force_login(marketer)
-    url = "/dashboard/panels/roi/?start=2026-01-01&end=2026-03-31"
+
+    page = client.get("/dashboard/panels/roi/?start=2026-01-01&end=2026-03-31")
+
+    assert page.context["roi"][0].attributed_revenue == Decimal("10000.00")
+    assert "The data has changed since" not in page.content.decode()
+    assert "hx-trigger" not in page.content.decode() and _queued_work_outs() == 0
+
+
+def test_the_panel_shows_earlier_caused_credit_and_asks_the_worker_once(client, marketer, company):
+    work_out_default_dashboard()
+    _won("4000")
+    client.force_login(marketer)
+    url = "/dashboard/panels/attribution/?start=2026-01-01&end=2026-03-31"
 
     first, second = client.get(url), client.get(url)
 
-    assert first.context["roi"][0].attributed_revenue == Decimal("6000.00")
+    assert _total(first.context["comparison"]) == Decimal("10000.00")
     page = first.content.decode()
     assert "The data has changed since" in page
     assert 'hx-trigger="every 20s"' in page  # the panel asks for itself until it is current
@@ -152,7 +176,6 @@ def test_the_panel_shows_earlier_credit_and_asks_the_worker_once(client, markete
     work_out_default_dashboard()  # what the queued job runs
     current = client.get(url)
 
-    assert current.context["roi"][0].attributed_revenue == Decimal("10000.00")
     assert "The data has changed since" not in current.content.decode()
     assert "hx-trigger" not in current.content.decode()
 
@@ -162,14 +185,12 @@ def test_the_api_answers_earlier_credit_only_when_asked(api_as, marketer, compan
     _won("4000")
     params = {"start": "2026-01-01", "end": "2026-03-31"}
 
-    earlier = api_as(marketer).get("/metrics/roi", **params, earlier_ok="true").json()
-    current = api_as(marketer).get("/metrics/roi", **params).json()
+    earlier = api_as(marketer).get("/metrics/attribution", **params, earlier_ok="true").json()
+    current = api_as(marketer).get("/metrics/attribution", **params).json()
 
     assert earlier["data_changed_since"] is True and earlier["worked_out_at"]
-    assert earlier["campaigns"][0]["attributed_revenue"] == "6000.00"
     assert _queued_work_outs() == 1
     assert current["data_changed_since"] is False
-    assert current["campaigns"][0]["attributed_revenue"] == "10000.00"
 
 
 def test_a_lead_accepted_leaves_the_credit_current(company, monkeypatch):
@@ -204,7 +225,7 @@ def test_a_work_out_left_running_by_a_killed_worker_does_not_stop_a_new_one(
     work_out_default_dashboard()
     _won("4000")
     client.force_login(marketer)
-    url = "/dashboard/panels/roi/?start=2026-01-01&end=2026-03-31"
+    url = "/dashboard/panels/attribution/?start=2026-01-01&end=2026-03-31"
     client.get(url)  # queues one
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=an_hour_ago)

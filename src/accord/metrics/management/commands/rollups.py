@@ -25,6 +25,6 @@ class Command(BaseCommand):
         rebuilt = rebuild_rollups()
         self.stdout.write(
             f"Rebuilt the dashboard's rollups: {rebuilt.people:,} people, "
-            f"{rebuilt.handoffs:,} handoffs "
+            f"{rebuilt.handoffs:,} handoffs, {rebuilt.journeys:,} journeys "
             f"in {time.perf_counter() - started:.1f} s"
         )
