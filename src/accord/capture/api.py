@@ -136,19 +136,15 @@ def _errors(items: list[tuple[list, str, str]]) -> dict:
     return {"detail": [{"loc": loc, "msg": msg, "type": kind} for loc, msg, kind in items]}
 
 
-def _submit(request, endpoint: str, key: str | None, data, handler):
+def _submit(request, endpoint: str, key: str | None, data, answer):
+    """`answer(submission)`'s status and answer, or the first answer again for a retry."""
     if key is not None and not 1 <= len(key) <= 255:
         loc = ["header", "Idempotency-Key"]
         return Status(422, _errors([(loc, "Use 1 to 255 characters", "invalid")]))
     try:
-        return Status(*idempotency.do_submit_once(request.auth, endpoint, key, data, handler))
+        return Status(*answer(idempotency.submission(request.auth, endpoint, key, data)))
     except idempotency.KeyReused as exc:
         return Status(409, _errors([(["header", "Idempotency-Key"], str(exc), "conflict")]))
-
-
-def _lead_answer(lead: services.CapturedLead) -> tuple[int, dict]:
-    """A person made answers 201, one found 200."""
-    return (201 if lead.created else 200), lead.answer
 
 
 class WaitIn(Schema):
@@ -180,7 +176,7 @@ def capture_lead(
         "leads",
         idempotency_key,
         data,
-        lambda: _lead_answer(services.do_capture_lead(fields, by=request.auth)),
+        lambda submission: services.do_capture_lead_once(submission, fields, by=request.auth),
     )
     if query.wait and answer.status_code in (200, 201):
         batches.do_wait_for([answer.value["capture_id"]], query.wait)
@@ -213,7 +209,10 @@ def capture_touchpoints(
             "touchpoints",
             idempotency_key,
             data,
-            lambda: (201, services.do_capture_touchpoints(items, by=request.auth).answer),
+            lambda submission: idempotency.do_submit_once(
+                submission,
+                lambda: (201, services.do_capture_touchpoints(items, by=request.auth).answer),
+            ),
         )
     except services.BatchRefused as exc:
         errors = [

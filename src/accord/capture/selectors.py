@@ -9,10 +9,11 @@ from accord.capture.models import Capture
 
 # a capture waiting longer than this for the worker shows on /healthz?deep=1 and the admin
 LATE_AFTER = dt.timedelta(minutes=1)
+STATUS_PATH = "/api/v1/captures/"  # a capture's id follows
 
 
 def status_url(capture_id: int) -> str:
-    return f"/api/v1/captures/{capture_id}"
+    return f"{STATUS_PATH}{capture_id}"
 
 
 def waiting_for_worker() -> tuple[int, dt.datetime | None]:

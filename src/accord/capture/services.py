@@ -9,19 +9,24 @@ the touch, its form, its campaign, the capture and the worker's wake-up in one s
 (bench/README.md, "Lead capture load").
 """
 
+import json
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accord.audit.models import AuditEntry
+from accord.capture import idempotency
 from accord.capture.models import Capture, FormFill
-from accord.capture.selectors import status_url
-from accord.capture.sql import insert_or_nothing
+from accord.capture.selectors import STATUS_PATH, status_url
+from accord.capture.sql import insert_or_nothing, row_of
 from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, Person
 from accord.crm.services import record_lifecycle_history
+from accord.logs import current_request_id
 from accord.telemetry import record_capture
 from accord.touchpoints.classification import classify_channel, get_classifier
 from accord.touchpoints.models import Campaign, Touchpoint
@@ -29,8 +34,10 @@ from accord.touchpoints.models import Campaign, Touchpoint
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 TOUCH_FIELDS = (*UTM_FIELDS, "referrer", "page")
 PERSON_FIELDS = ("first_name", "last_name", "title", "phone")
+TOUCH_COLUMNS = ("kind", "channel", "occurred_at", *TOUCH_FIELDS)
 CAPTURE_REASON = "lead capture"
 WAKE_CHANNEL = "accord_captures"  # the worker LISTENs here
+AuditAction, AuditRecordType = AuditEntry.Action, AuditEntry.RecordType
 
 
 class BatchRefused(Exception):
@@ -218,6 +225,182 @@ def do_capture_lead(data: dict, *, by=None) -> CapturedLead:
             "form_name": form_name,
         },
     )
+
+
+def do_capture_lead_once(submission: idempotency.Submission, data: dict, *, by) -> tuple[int, dict]:
+    """A form fill answered once per submission (`capture/idempotency.py`): the status (201 when
+    it made the person, 200 when it found them) and the answer, the first one again for a retry.
+
+    On PostgreSQL one statement records it all with its answer (`_record_lead`); elsewhere the
+    submission is claimed first, then `do_capture_lead` records the lead."""
+    if connection.vendor == "postgresql":
+        return idempotency.do_answer_once(submission, lambda s: _record_lead(s, data, by))
+
+    def handler() -> tuple[int, dict]:
+        lead = do_capture_lead(data, by=by)
+        return (201 if lead.created else 200), lead.answer
+
+    return idempotency.do_submit_once(submission, handler)
+
+
+@cache
+def _lead_statement() -> str:
+    """`do_capture_lead` and the submission's answer as one PostgreSQL statement.
+
+    Unless the key already holds a fresh answer (`held`, which the statement then returns and
+    writes nothing): the account of the domain, found or made; the person, made (`xmax = 0`)
+    with their first stage in the lifecycle history and the audit trail, or found and their
+    blanks filled (a conflict on the e-mail takes the row even when a concurrent capture made
+    it after this statement began); the touch with its form and campaign; the capture; and,
+    last, the answer under the key, then the worker's wake-up. A concurrent request holding
+    the key makes that last insert wait and then store nothing (or replace an answer too old
+    to repeat): the caller rolls it all back (`idempotency.do_answer_once`)."""
+    # the columns a capture sets; those left out take NULL (a new row's fields that are None)
+    account_columns = ", ".join(c for c, v in row_of(Account()).items() if v is not None)
+    person_columns = ", ".join(c for c, v in row_of(Person()).items() if v is not None)
+    blank = " OR ".join(
+        [f"(p.{name} = '' AND EXCLUDED.{name} <> '')" for name in PERSON_FIELDS]
+        + ["(p.account_id IS NULL AND EXCLUDED.account_id IS NOT NULL)"]
+    )
+    fill = ", ".join(
+        f"{name} = COALESCE(NULLIF(p.{name}, ''), EXCLUDED.{name})" for name in PERSON_FIELDS
+    )
+    statement = f"""
+    WITH held AS (
+        SELECT body_hash, status_code, response_body FROM capture_capturesubmission
+        WHERE user_id = %(user)s AND endpoint = %(endpoint)s AND key = %(key)s
+            AND created_at >= %(fresh)s
+    ), go AS (
+        SELECT WHERE NOT EXISTS (SELECT FROM held)
+    ), found AS (
+        SELECT id FROM crm_account
+        WHERE NOT (domain = '') AND LOWER(domain) = LOWER(%(domain)s)
+    ), made AS (
+        INSERT INTO crm_account AS a ({account_columns})
+        SELECT {account_columns}
+        FROM go, json_populate_record(NULL::crm_account, %(account)s::json)
+        WHERE %(domain)s <> '' AND NOT EXISTS (SELECT FROM found)
+        ON CONFLICT (LOWER(domain)) WHERE NOT (domain = '') DO UPDATE SET domain = a.domain
+        RETURNING id
+    ), person AS (
+        INSERT INTO crm_person AS p ({person_columns}, account_id)
+        SELECT {person_columns}, (SELECT id FROM found UNION ALL SELECT id FROM made)
+        FROM go, json_populate_record(NULL::crm_person, %(person)s::json)
+        ON CONFLICT (LOWER(email)) WHERE NOT (email = '') DO UPDATE SET {fill},
+            account_id = COALESCE(p.account_id, EXCLUDED.account_id),
+            updated_at = CASE WHEN {blank} THEN EXCLUDED.updated_at ELSE p.updated_at END
+        RETURNING id AS person_id, email, account_id, lifecycle_stage, xmax = 0 AS created
+    ), history AS (
+        INSERT INTO crm_lifecyclechange
+            (person_id, from_stage, to_stage, changed_at, changed_by_id, reason)
+        SELECT person_id, '', lifecycle_stage, %(at)s, %(by)s, %(reason)s FROM person WHERE created
+    ), audit AS (
+        INSERT INTO audit_auditentry (at, actor_id, action, record_type, record_id, field,
+            old_value, new_value, reason, request_id)
+        SELECT %(at)s, %(by)s, %(action)s, %(type)s, person_id, 'lifecycle_stage', '',
+            lifecycle_stage, %(reason)s, %(request)s
+        FROM person WHERE created
+    ), touch AS (
+        INSERT INTO touchpoints_touchpoint (person_id, campaign_id, {", ".join(TOUCH_COLUMNS)})
+        SELECT person.person_id, (
+            SELECT id FROM touchpoints_campaign
+            WHERE UPPER(utm_campaign) = UPPER(%(campaign)s)
+            ORDER BY id LIMIT 1
+        ), {", ".join(TOUCH_COLUMNS)}
+        FROM person, json_populate_record(NULL::touchpoints_touchpoint, %(touch)s::json)
+        RETURNING id
+    ), form AS (
+        INSERT INTO capture_formfill (touchpoint_id, form_name)
+        SELECT id, %(form)s FROM touch WHERE %(form)s <> ''
+    ), capture AS (
+        INSERT INTO capture_capture
+            (person_id, touchpoint_id, person_created, captured_by_id, status, received_at)
+        SELECT person_id, touch.id, created, %(by)s, %(status)s, %(at)s FROM person, touch
+        RETURNING id AS capture_id, %(path)s || id AS status_url, touchpoint_id
+    ), claim AS (
+        INSERT INTO capture_capturesubmission AS s
+            (user_id, endpoint, key, body_hash, status_code, response_body, created_at)
+        SELECT %(user)s, %(endpoint)s, %(key)s, %(hash)s,
+            CASE WHEN created THEN 201 ELSE 200 END,
+            (%(answer)s::jsonb || to_jsonb(person) || to_jsonb(capture))::text,
+            %(at)s
+        FROM person, capture
+        ON CONFLICT (user_id, endpoint, key) DO UPDATE SET body_hash = EXCLUDED.body_hash,
+            status_code = EXCLUDED.status_code, response_body = EXCLUDED.response_body,
+            created_at = EXCLUDED.created_at
+        WHERE s.created_at < %(fresh)s
+        RETURNING status_code, response_body, pg_notify(%(wake)s, '')
+    )
+    SELECT * FROM (SELECT) AS one LEFT JOIN held ON true LEFT JOIN claim ON true
+    """
+    return " ".join(statement.split())  # short enough for the driver to keep it parsed
+
+
+def _record_lead(submission: idempotency.Submission, data: dict, by) -> idempotency.Recorded:
+    """`_lead_statement` for this form fill and submission."""
+    email = data["email"]
+    touch = {name: data.get(name) or "" for name in TOUCH_FIELDS}
+    channel = classify_channel(
+        touch["utm_source"], touch["utm_medium"], touch["utm_campaign"], touch["referrer"]
+    )
+    domain = (data.get("company_domain") or email_domain(email)).lower()
+    if domain in FREE_MAIL:
+        domain = ""
+    company = data.get("company") or domain
+    details = {name: data.get(name) or "" for name in PERSON_FIELDS}
+    now = timezone.now()
+    form_name = data.get("form_name") or ""
+    answer = {
+        "status": Capture.Status.RECEIVED.value,
+        "score": None,
+        "grade": None,
+        "is_mql": None,
+        "handoff_id": None,
+        "owner_id": None,
+        "channel": channel,
+        "form_name": form_name,
+    }
+    touch_row = {
+        **touch,
+        "kind": Touchpoint.Kind.FORM_FILL,
+        "channel": channel,
+        "occurred_at": data.get("occurred_at") or now,
+    }
+    params = {
+        "user": submission.user_id,
+        "endpoint": submission.endpoint,
+        "key": submission.key,
+        "hash": submission.body_hash,
+        "fresh": submission.fresh_after,
+        "domain": domain,
+        "account": json.dumps(row_of(Account(name=company, domain=domain)), default=str),
+        "person": json.dumps(
+            row_of(Person(email=email, original_source=channel, created_at=now, **details)),
+            default=str,
+        ),
+        "at": now,
+        "by": getattr(by, "pk", None),
+        "reason": CAPTURE_REASON,
+        "action": AuditAction.CHANGED,
+        "type": AuditRecordType.PERSON,
+        "request": current_request_id.get(),
+        "touch": json.dumps(touch_row, default=str),
+        "campaign": touch["utm_campaign"] or None,  # None: no campaign
+        "form": form_name,
+        "status": Capture.Status.RECEIVED,
+        "answer": json.dumps(answer),
+        "path": STATUS_PATH,
+        "wake": WAKE_CHANNEL,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_lead_statement(), params)
+        held_hash, held_status, held_body, status, body, _woken = cursor.fetchone()
+    if held_hash is not None:
+        return idempotency.Recorded(earlier=(held_hash, held_status, held_body))
+    if status is None:
+        raise idempotency.Lost
+    _count_when_kept("leads")
+    return idempotency.Recorded(status=status, response_body=body)
 
 
 def wake_worker() -> None:

@@ -10,15 +10,22 @@ committed), so "read it back" in the next statement finds the winner's row.
 from django.db import connection
 
 
+def row_of(obj) -> dict[str, object]:
+    """The columns and values `save()` would insert for this unsaved model instance: field
+    defaults and `pre_save` (auto_now) applied, values as the database takes them."""
+    fields = (f for f in type(obj)._meta.concrete_fields if not f.primary_key)
+    return {f.column: f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields}
+
+
 def insert_or_nothing(obj) -> bool:
     """Insert the unsaved model instance; True (and its pk set) when made, False on a conflict
     with any unique constraint. Field defaults and `pre_save` (auto_now) apply as in `save()`."""
     meta = type(obj)._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    row = row_of(obj)
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    placeholders = ", ".join(["%s"] * len(fields))
+    columns = ", ".join(qn(column) for column in row)
+    values = list(row.values())
+    placeholders = ", ".join(["%s"] * len(row))
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders}) "
         f"ON CONFLICT DO NOTHING RETURNING {qn(meta.pk.column)}"

@@ -2,6 +2,7 @@
 
 import threading
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,8 +11,9 @@ from tests.factories import AccountFactory
 from accord.agreement.models import LeadScore
 from accord.capture.batches import do_process_all_waiting, do_process_captures
 from accord.capture.models import Capture
+from accord.capture.services import WAKE_CHANNEL
 from accord.capture.tests.test_routing import round_robin
-from accord.crm.models import Person
+from accord.crm.models import Account, Person
 from accord.handoff.models import Handoff
 from accord.touchpoints.models import Touchpoint
 
@@ -119,3 +121,49 @@ def test_one_lead_sent_many_times_with_one_key_is_captured_once(capture_key, agr
     assert {status for status, _ in answers} == {201}, answers
     assert len({answer["touchpoint_id"] for _, answer in answers}) == 1
     assert (Person.objects.count(), Touchpoint.objects.count()) == (1, 1)
+
+
+def test_leads_of_a_new_company_captured_at_once_make_one_account(capture_key):
+    bodies = [{"email": f"lead{n}@newco.example", "company": "NewCo"} for n in range(THREADS)]
+
+    answers = capture_at_once(capture_key, bodies)
+
+    assert {status for status, _ in answers} == {201}, answers
+    account = Account.objects.get()
+    assert account.domain == "newco.example"
+    assert {answer["account_id"] for _, answer in answers} == {account.pk}
+    assert Person.objects.filter(account=account).count() == THREADS
+
+
+def test_one_key_sent_at_once_with_different_bodies_records_one_of_them(capture_key):
+    bodies = [{"email": f"lead{n}@northwind.example"} for n in range(THREADS)]
+
+    answers = capture_at_once(capture_key, bodies, key="form-7")
+
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [201] + [409] * (THREADS - 1), answers
+    assert (Person.objects.count(), Touchpoint.objects.count(), Capture.objects.count()) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_the_worker_is_woken_when_a_capture_is_kept_and_not_by_a_retry(capture_key):
+    headers = {"Authorization": f"Bearer {capture_key}", "Idempotency-Key": "form-9"}
+    body = {"email": "ann@northwind.example"}
+    settings = connection.settings_dict
+    dsn = f"host={settings['HOST']} port={settings['PORT']} user={settings['USER']}"
+    with psycopg.connect(f"{dsn} dbname={settings['NAME']}", autocommit=True) as listener:
+        listener.execute(f"LISTEN {WAKE_CHANNEL}")
+
+        def post():
+            response = Client().post(
+                "/api/v1/leads", body, content_type="application/json", headers=headers
+            )
+            return response.status_code, list(listener.notifies(timeout=0.5, stop_after=1))
+
+        first, retry = post(), post()
+
+    assert first[0] == 201 and len(first[1]) == 1
+    assert retry[0] == 201 and retry[1] == []

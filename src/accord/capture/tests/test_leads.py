@@ -6,6 +6,7 @@ from django.core.management import call_command
 from tests.factories import AccountFactory, CampaignFactory, PersonFactory
 
 from accord.agreement.models import LeadScore
+from accord.audit.models import AuditEntry
 from accord.capture.idempotency import do_forget_old_submissions
 from accord.capture.models import CaptureSubmission
 from accord.crm.models import Account, LifecycleChange, Person
@@ -69,13 +70,54 @@ def test_the_same_email_in_another_letter_case_is_the_same_person(capture):
 
 
 def test_a_known_person_keeps_their_details_and_gets_the_blanks_filled(capture):
-    known = PersonFactory(email="ann.lee@northwind.example", first_name="Annie", title="")
+    known = PersonFactory(
+        email="ann.lee@northwind.example", first_name="Annie", title="", account=None
+    )
 
     answer = capture.post("/leads", LEAD).json()
 
     known.refresh_from_db()
     assert answer["person_id"] == known.pk
     assert (known.first_name, known.title) == ("Annie", "VP Marketing")
+    assert answer["account_id"] == known.account.pk and known.account.name == "Northwind"
+
+
+def test_a_new_persons_first_stage_is_in_their_history_and_the_audit_trail_once(capture, marketer):
+    made = capture.post("/leads", LEAD, key="first").json()
+    again = capture.post("/leads", {**LEAD, "page": "/pricing"}, key="second").json()
+
+    assert (made["created"], again["created"]) == (True, False)
+    change = LifecycleChange.objects.get(person_id=made["person_id"])
+    assert (change.from_stage, change.to_stage, change.changed_by, change.reason) == (
+        "",
+        "lead",
+        marketer,
+        "lead capture",
+    )
+    entry = AuditEntry.objects.get(record_type="person", record_id=str(made["person_id"]))
+    assert (entry.actor_id, entry.field, entry.old_value, entry.new_value, entry.reason) == (
+        marketer.pk,
+        "lifecycle_stage",
+        "",
+        "lead",
+        "lead capture",
+    )
+    assert entry.at == change.changed_at
+    assert entry.request_id  # the request's, as on its log line
+
+
+def test_a_known_person_is_touched_only_where_a_blank_is_filled(capture):
+    northwind = AccountFactory(domain="northwind.example")
+    known = PersonFactory(email="ann.lee@northwind.example", first_name="Ann", account=northwind)
+    before = Person.objects.get(pk=known.pk).updated_at
+
+    capture.post("/leads", {"email": LEAD["email"], "first_name": "Annie"})
+    unchanged = Person.objects.get(pk=known.pk)
+    capture.post("/leads", {"email": LEAD["email"], "phone": "+44 20 7946 0000"})
+    filled = Person.objects.get(pk=known.pk)
+
+    assert (unchanged.first_name, unchanged.updated_at) == ("Ann", before)
+    assert filled.phone == "+44 20 7946 0000" and filled.updated_at > before
 
 
 def test_the_company_domain_finds_the_account_and_free_mail_makes_none(capture):
@@ -133,6 +175,21 @@ def test_an_identical_submission_without_a_key_is_recorded_once_within_the_windo
     assert later.status_code == 200
     assert later.json()["touchpoint_id"] != first.json()["touchpoint_id"]
     assert Touchpoint.objects.count() == 2
+
+
+def test_a_key_past_its_lifetime_is_taken_afresh(capture, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    first = capture.post("/leads", LEAD, key="form-123").json()
+
+    time_machine.move_to(dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC))
+    other = capture.post("/leads", {**LEAD, "page": "/pricing"}, key="form-123")
+    retry = capture.post("/leads", {**LEAD, "page": "/pricing"}, key="form-123")
+
+    assert other.status_code == 200
+    assert other.json()["touchpoint_id"] != first["touchpoint_id"]
+    assert retry.json() == other.json()
+    assert Touchpoint.objects.count() == 2
+    assert CaptureSubmission.objects.count() == 1
 
 
 def test_old_answers_are_forgotten(capture, time_machine):
