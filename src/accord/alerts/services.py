@@ -14,13 +14,15 @@ import datetime as dt
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
 from accord.alerts.conf import DeliveryPolicy, delivery_policy
@@ -40,7 +42,13 @@ from accord.teams.models import User
 
 
 def do_queue_alert(
-    event: str, subject: str, text: str, data: dict, people, *, link: str = ""
+    event: str,
+    subject: str,
+    text: str,
+    data: dict[str, Any],
+    people: Iterable[User],
+    *,
+    link: str = "",
 ) -> Alert | None:
     """The alert in the bell and by e-mail to each of `people` as they chose for `event`, and to
     every active endpoint that subscribes to it; None when nobody is to be told. `link` is the
@@ -97,7 +105,7 @@ class NewAlert:
 
     subject: str
     text: str
-    data: dict
+    data: dict[str, Any]
     people: list[User]
     link: str = ""
 
@@ -137,7 +145,7 @@ def do_queue_alerts(event: str, alerts: list[NewAlert]) -> int:
     )
     pending, email = Delivery.Status.PENDING.value, Delivery.Channel.EMAIL.value
     webhook = Delivery.Channel.WEBHOOK.value
-    deliveries: list[tuple] = []
+    deliveries: list[tuple[object, ...]] = []
     for pk, (_, _, mailed) in zip(ids, told, strict=True):
         deliveries += [(pk, email, p.pk, p.email, None, pending, 0, now) for p in mailed]
         deliveries += [(pk, webhook, None, "", e.pk, pending, 0, now) for e in endpoints]
@@ -147,7 +155,7 @@ def do_queue_alerts(event: str, alerts: list[NewAlert]) -> int:
     return len(told)
 
 
-def _reachable(people) -> list[User]:
+def _reachable(people: Iterable[User]) -> list[User]:
     """The active people with an e-mail address, each once (by address in any case)."""
     reachable: dict[str, User] = {}
     for person in people:
@@ -210,7 +218,9 @@ QUEUE_SQL = """
 """
 
 
-def _queue_in_one_statement(event, subject, text, data, link, people) -> tuple[Alert, int]:
+def _queue_in_one_statement(
+    event: str, subject: str, text: str, data: dict[str, Any], link: str, people: list[User]
+) -> tuple[Alert, int]:
     now = timezone.now()
     alert = Alert(
         message_id=f"msg_{uuid.uuid4().hex}",
@@ -246,7 +256,7 @@ def _queue_in_one_statement(event, subject, text, data, link, people) -> tuple[A
 
 
 @transaction.atomic
-def do_choose_channels(person, chosen: dict[str, Channels]) -> int:
+def do_choose_channels(person: User, chosen: dict[str, Channels]) -> int:
     """Keep how `person` wants to hear of each event in `chosen` (the others keep what they
     had); returns how many events now reach them otherwise than before."""
     before = channels_of(person)
@@ -269,7 +279,7 @@ def _wake_worker() -> None:
     transaction.on_commit(wake, robust=True)
 
 
-def due_deliveries(now: dt.datetime):
+def due_deliveries(now: dt.datetime) -> QuerySet[Delivery]:
     """Pending deliveries whose time has come and that no live worker holds."""
     return Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
@@ -314,7 +324,7 @@ def next_retry_at() -> dt.datetime | None:
     waiting = Delivery.objects.filter(
         status=Delivery.Status.PENDING, next_attempt_at__gt=timezone.now()
     )
-    return waiting.aggregate(at=Min("next_attempt_at"))["at"]
+    return cast(dt.datetime | None, waiting.aggregate(at=Min("next_attempt_at"))["at"])
 
 
 def _claim(pks: list[int], policy: DeliveryPolicy) -> list[Delivery]:
@@ -340,7 +350,7 @@ class Outcome:
     error: str
 
 
-def _attempt(delivery: Delivery, policy: DeliveryPolicy, mailer=None) -> Outcome:
+def _attempt(delivery: Delivery, policy: DeliveryPolicy, mailer: "Mailer | None" = None) -> Outcome:
     started, clock = timezone.now(), time.monotonic()
     code, error = None, ""
     try:
@@ -374,8 +384,8 @@ class Mailer:
     """One connection to the mail server for many e-mails, opened at the first one to send and
     again after a failure."""
 
-    def __init__(self):
-        self._connection = None
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
 
     def send(self, subject: str, text: str, to: str) -> None:
         if self._connection is None:
@@ -450,7 +460,7 @@ def _record(outcomes: list[Outcome], policy: DeliveryPolicy) -> None:
 
 
 @transaction.atomic
-def do_replay(deliveries) -> int:
+def do_replay(deliveries: Iterable[Delivery | int]) -> int:
     """Send these deliveries again as soon as the worker runs, with a fresh round of retries,
     under their same webhook-id (a receiver that already has the message can drop the copy).
     Earlier attempts stay in the log. Returns how many were queued."""
@@ -466,7 +476,7 @@ def do_replay(deliveries) -> int:
     return queued
 
 
-def do_open_notification(user, notification_id: int) -> Notification | None:
+def do_open_notification(user: User, notification_id: int) -> Notification | None:
     """The person's own notification, read from now on; None when it is not theirs (or gone).
     Opening it again keeps the time it was first read."""
     notification = (
@@ -482,7 +492,7 @@ def do_open_notification(user, notification_id: int) -> Notification | None:
     return notification
 
 
-def do_mark_all_read(user) -> int:
+def do_mark_all_read(user: User) -> int:
     """Every unread notification of the person read now; returns how many were unread, so a
     second submission changes nothing and says so."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
