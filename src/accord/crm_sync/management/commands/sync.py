@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("crm", choices=Connection.Kind.values)
         parser.add_argument("--once", action="store_true", help="one sync, then exit")
         parser.add_argument(
-            "--full", action="store_true", help="read every record again, not only changes"
+            "--full",
+            action="store_true",
+            help="read every record again, not only changes, and look at every one for values "
+            "to write back",
         )
 
     def handle(self, *, crm, once, full, **options):
