@@ -30,7 +30,7 @@ def write_tables(frames: dict[str, pl.DataFrame], *, progress: bool = True) -> d
         m._meta.db_table for label, m in models.items() if len(frames[label]) >= REBUILD_FROM_ROWS
     ]
     written = {}
-    with _bulk_session(), _without_indexes(big, progress):
+    with _bulk_session(), without_indexes(big, progress):
         for label, frame in frames.items():
             model = models[label]
             with _bar(len(frame), model._meta.verbose_name_plural, progress, " rows") as bar:
@@ -68,15 +68,19 @@ def _bulk_session():
 
 
 @contextmanager
-def _without_indexes(tables: list[str], progress: bool):
-    """Drop the tables' secondary indexes (and, on PostgreSQL, foreign keys) and make them again
-    afterwards with the same definitions: unique indexes and foreign keys are checked then."""
+def without_indexes(tables: list[str], progress: bool = False, keep_keys_to: str | None = None):
+    """Drop the tables' secondary indexes (and, on PostgreSQL, foreign keys, but those to the
+    table `keep_keys_to`) and make them again afterwards with the same definitions: unique
+    indexes and foreign keys are checked then. On PostgreSQL the key checks the transaction
+    still waits for are made first each time (a table they touch cannot be altered while they
+    wait), then deferred again as every key is."""
     if not tables:
         yield
         return
     with connection.cursor() as cursor:
+        _make_waiting_checks(cursor)
         if vendor.postgresql():
-            drops, creates = _postgresql_indexes(cursor, tables)
+            drops, creates = _postgresql_indexes(cursor, tables, keep_keys_to)
         else:
             drops, creates = _sqlite_indexes(cursor, tables)
         for sql in drops:
@@ -86,9 +90,16 @@ def _without_indexes(tables: list[str], progress: bool):
         connection.cursor() as cursor,
         _bar(len(creates), "indexes, keys", progress, " built") as bar,
     ):
+        _make_waiting_checks(cursor)
         for sql in creates:
             cursor.execute(sql)
             bar.update()
+
+
+def _make_waiting_checks(cursor) -> None:
+    if vendor.postgresql():
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _sqlite_indexes(cursor, tables):
@@ -103,14 +114,15 @@ def _sqlite_indexes(cursor, tables):
     return [f"DROP INDEX {quote(name)}" for name, _ in rows], [sql for _, sql in rows]
 
 
-def _postgresql_indexes(cursor, tables):
+def _postgresql_indexes(cursor, tables, keep_keys_to: str | None):
     cursor.execute(
         """
         SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+          AND c.confrelid::regclass::text IS DISTINCT FROM %s
         """,
-        [tables],
+        [tables, keep_keys_to],
     )
     keys = cursor.fetchall()
     cursor.execute(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 
 from accord.columns import vendor
@@ -198,11 +199,15 @@ def reserve_ids(model, count: int) -> list[int]:
 
 
 def _text_datetimes(frame, postgres: bool):
-    """Datetime columns as the text each database stores (SQLite: naive UTC, as Django writes)."""
+    """Datetime and date columns as the text each database stores (SQLite: naive UTC, as Django
+    writes)."""
     import polars as pl
 
     exprs = []
     for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            exprs.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+            continue
         if not isinstance(dtype, pl.Datetime):
             continue
         col = pl.col(name)
@@ -220,8 +225,49 @@ def _text_datetimes(frame, postgres: bool):
     return frame.with_columns(exprs) if exprs else frame
 
 
+BULK_OVER = 100_000  # rows of one `insert_frame(bulk=True)` from which indexes may be set aside
+
+
+@contextmanager
+def indexes_set_aside(model, rows: int):
+    """While in the block, `rows` are written to `model`'s table: if they are BULK_OVER or more
+    and the table holds fewer rows than that (a team's first import), its indexes other than
+    the primary key and unique constraints are dropped, and on PostgreSQL its foreign keys too
+    (but those to the users' table), then made again after the block, in the same transaction.
+    Building an index from its rows costs a fraction of adding as many entries one by one at
+    random places; a foreign key made again checks every row in one join where each row
+    would have been looked up alone at commit. A unique index or key the rows break fails
+    there, as the insert would have, and nothing is written.
+
+    On PostgreSQL the table (and those its foreign keys point to) is then locked until the
+    transaction ends: anyone reading it waits for the import, which is why only a table
+    holding fewer rows than the write is set aside. SQLite's readers keep reading what was
+    committed."""
+    from accord.columns.load import without_indexes  # which imports this module
+
+    if rows < BULK_OVER or _holds_at_least(model, rows):
+        yield
+        return
+    with without_indexes([model._meta.db_table], keep_keys_to=get_user_model()._meta.db_table):
+        yield
+
+
+def _holds_at_least(model, rows: int) -> bool:
+    """Whether `model`'s table holds `rows` rows or more (counting no further)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {_table(model)} LIMIT %s) AS held", [rows]
+        )
+        return cursor.fetchone()[0] >= rows
+
+
 def insert_frame(
-    model, frame, progress=None, batch_size: int = 100_000, constants: Mapping | None = None
+    model,
+    frame,
+    progress=None,
+    batch_size: int = 100_000,
+    constants: Mapping | None = None,
+    bulk: bool = False,
 ) -> None:
     """INSERT every row of a Polars frame whose column names are `model`'s field names, with
     `constants` (field name: value) the same in every row.
@@ -230,12 +276,21 @@ def insert_frame(
     is an empty string, an unquoted one NULL). SQLite: executemany in batches; for many rows the
     constants written into the statement once as literals (SQLite's `quote()` makes them) rather
     than bound with every row, which is quicker for many rows. No defaults are filled in: pass
-    every NOT NULL column.
+    every NOT NULL column. `bulk`: the table's indexes may be set aside while a great many rows
+    go in (`indexes_set_aside`).
     """
-    import polars as pl
-
     if frame.height == 0:
         return
+    if bulk:
+        with indexes_set_aside(model, frame.height):
+            _insert_frame(model, frame, progress, batch_size, constants)
+    else:
+        _insert_frame(model, frame, progress, batch_size, constants)
+
+
+def _insert_frame(model, frame, progress, batch_size: int, constants: Mapping | None) -> None:
+    import polars as pl
+
     constants = dict(constants or {})
     postgres = vendor.postgresql()
     if postgres or frame.height < BATCH:  # a few rows: not worth a query for the literals

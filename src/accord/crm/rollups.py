@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
+from accord.columns import writes
 from accord.columns.vendor import greatest_sql, utc_day_sql
 from accord.crm.models import (
     FUNNEL_ORDER,
@@ -33,6 +35,9 @@ from accord.crm.models import (
     Person,
     StagesReached,
 )
+
+if TYPE_CHECKING:  # Polars is imported by the bulk writers that hand it frames, not every write
+    import polars as pl
 
 CHUNK = 5_000  # ids in one statement (SQLite binds at most 32,766 values)
 REBUILD_OVER = 100_000  # people at once: rebuilding every row then costs less
@@ -183,6 +188,65 @@ def refresh_people(person_ids: Iterable[int]) -> None:
             delta.subtract(_key(kept[pid]) for pid in gone)
             _add_counts(cursor, delta)
     _tell_followers(resegmented)
+
+
+def add_created_people(people: pl.DataFrame, moves: pl.DataFrame) -> int:
+    """The rollups' rows for people just created in this transaction, worked out from the frames
+    their writer holds instead of read back: `people` (id, created_at, lifecycle_stage,
+    account_id) and `moves`, their whole lifecycle history (person_id, to_stage, changed_at).
+    The rows are those `rebuild` makes of them, without reading the people and moves back (nor,
+    past REBUILD_OVER people, working out every person again as `refresh_people` would). Nobody
+    is told: a person just created has no handoffs, so no follower has a segment of theirs to
+    move. Returns how many rows."""
+    import polars as pl
+
+    from accord.columns import reads
+
+    if people.height == 0:
+        return 0
+    rank = {stage: i for i, stage in enumerate(FUNNEL_ORDER)}
+    reached = moves.group_by("person_id").agg(
+        pl.col("to_stage")
+        .replace_strict(rank, default=None, return_dtype=pl.Int16)
+        .max()
+        .alias("moved"),
+        *(
+            pl.col("changed_at").filter(pl.col("to_stage") == stage).min().alias(f"s{i}")
+            for i, stage in enumerate(FUNNEL_ORDER)
+        ),
+    )
+    account_ids = people.get_column("account_id").drop_nulls().unique().sort().to_list()
+    accounts = reads.read_in(
+        "id",
+        account_ids,
+        lambda where: f"SELECT id, region, industry FROM {Account._meta.db_table} {where}",
+        {"account_id": pl.Int64, "region": pl.String, "industry": pl.String},
+    )
+    rows = (
+        people.select("id", "created_at", "lifecycle_stage", "account_id")
+        .join(accounts, on="account_id", how="left")
+        .join(reached, left_on="id", right_on="person_id", how="left")
+        .select(
+            pl.col("id").alias("person_id"),
+            pl.col("created_at").dt.convert_time_zone("UTC").dt.date().alias("created_on"),
+            pl.col("region").fill_null(""),
+            pl.col("industry").fill_null(""),
+            pl.max_horizontal(
+                pl.col("lifecycle_stage").replace_strict(rank, default=0, return_dtype=pl.Int16),
+                pl.col("moved").fill_null(0),
+            ).alias("furthest"),
+            *(f"s{i}" for i in range(len(FUNNEL_ORDER))),
+        )
+        .sort("person_id")
+    )
+    writes.insert_frame(StagesReached, rows, bulk=True)
+    counts = rows.group_by("created_on", "region", "industry", "furthest").len()
+    with connection.cursor() as cursor:
+        _add_counts(
+            cursor,
+            Counter({(day.isoformat(), *rest[:-1]): rest[-1] for day, *rest in counts.iter_rows()}),
+        )
+    return rows.height
 
 
 def _tell_followers(person_ids: list[int]) -> None:

@@ -419,6 +419,7 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                     pl.lit(at, UTC).alias("updated_at"),
                 ),
                 progress=bar,
+                bulk=True,
             )
             changed = with_accounts(updates).select(
                 *FIELDS, "account_id", pl.lit(at, UTC).alias("updated_at"), "pid"
@@ -434,14 +435,15 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 "external_id",
                 pl.coalesce("pid", "new_pid").alias("object_id"),
             )
-            writes.insert_frame(SourceRecord, stored)
+            writes.insert_frame(SourceRecord, stored, bulk=True)
         with timed(timings, "write lifecycle history"):
             first = people.select(
                 pl.col("id").alias("person_id"),
                 pl.lit("").alias("from_stage"),
                 pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value).alias("to_stage"),
             )
-            writes.insert_frame(LifecycleChange, _history(people, at, reason))
+            history = _history(people, at, reason)
+            writes.insert_frame(LifecycleChange, history, bulk=True)
             record_column_changes(
                 first, record_type=RecordType.PERSON, field="lifecycle_stage", reason=reason, at=at
             )
@@ -452,7 +454,16 @@ def plan_people(parsed: ParsedFile, reason: str, progress: bool = False) -> Plan
                 at=at,
             )
         with timed(timings, "funnel rollups"):
-            rollups.refresh_people([*people["id"], *updates["pid"]])
+            rollups.add_created_people(
+                people.select(
+                    "id",
+                    pl.col("created_at").fill_null(pl.lit(at, UTC)),
+                    pl.col("lifecycle_stage").fill_null(LifecycleStage.LEAD.value),
+                    "account_id",
+                ),
+                history,
+            )
+            rollups.refresh_people(updates["pid"])
 
     return Plan(
         counts={"people": counts, "accounts": account_counts},

@@ -32,6 +32,7 @@ from accord.crm_sync.models import Connection
 from accord.crm_sync.services import do_sync
 from accord.crm_sync.tests.memory import MemoryCrm
 from accord.handoff.services import do_accept
+from accord.imports.mappings import do_set_mapping
 from accord.imports.tests.helpers import FIXTURES, run_import, write_csv
 from accord.metrics import queries as q
 from accord.metrics.rollups import rebuild_rollups
@@ -191,4 +192,24 @@ def test_a_crm_sync_that_makes_and_moves_people(db):
     do_sync(hubspot, MemoryCrm(contacts))
 
     assert StagesReached.objects.count() == 2
+    assert_kept_as_rebuilt()
+
+
+def test_an_import_with_dated_history_into_accounts_with_a_segment(rep, other_rep):
+    AccountFactory(domain="acme.example", region="EMEA", industry="Software")
+    for kind, value, accord in (
+        ("lifecycle_stage", "Product Qualified Lead", "mql"),
+        ("lifecycle_stage", "Demo Requested", "sql"),
+        ("lead_status", "Nurture - Q3", "Bad timing"),
+        ("source", "Partner Webinars", "events"),
+        ("owner", "Olga Former", "unassigned"),
+    ):
+        do_set_mapping(kind, value, accord)
+    run_import(FIXTURES / "hubspot-contacts-owners-history.csv")
+
+    ben = Person.objects.get(email="ben.ode@acme.example")
+    reached = StagesReached.objects.get(person_id=ben.pk)
+    assert (reached.region, reached.industry) == ("EMEA", "Software")
+    assert reached.s4 == dt.datetime(2024, 1, 15, 16, 45, tzinfo=dt.UTC)  # became an SQL
+    assert reached.furthest == FUNNEL_ORDER.index("customer")
     assert_kept_as_rebuilt()
