@@ -26,8 +26,8 @@ def submitted_once_middleware(get_response):
     def middleware(request):
         if (
             request.method != "POST"
+            or request.path.startswith(API_PREFIX)  # before the user: no session read for it
             or not request.user.is_authenticated
-            or request.path.startswith(API_PREFIX)
         ):
             return get_response(request)
         user, fingerprint = request.user, _fingerprint(request)  # a log-out changes request.user
