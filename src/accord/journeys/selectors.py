@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db.models import FloatField, TextField
@@ -40,15 +41,20 @@ from accord.crm.models import (
 )
 from accord.touchpoints.models import Campaign, Touchpoint
 
+if TYPE_CHECKING:  # what a chain of when/then is, as the segments build one
+    from polars.expr.whenthen import ChainedThen, Then
+
 NO_CAMPAIGN = "(no campaign)"
 
 
-def _read(sql: str, schema: dict, params: Sequence = (), *, whole: bool = True) -> pl.DataFrame:
+def _read(
+    sql: str, schema: reads.Schema, params: Sequence[object] = (), *, whole: bool = True
+) -> pl.DataFrame:
     """A table's rows as columns: moments selected with `moment_sql`, dates as text."""
     return reads.read(sql, params, schema, whole=whole)
 
 
-def _among(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
+def _among(column: str, ids: Sequence[int] | None) -> tuple[str, list[int]]:
     """A condition keeping the rows whose `column` is one of `ids` (every row when None)."""
     if ids is None:
         return "1 = 1", []
@@ -69,7 +75,11 @@ def _touches(labels: tuple[str, ...], journey: str, ids: Sequence[int] | None) -
     read = ", ".join(columns[label] for label in labels)
     sql = f"SELECT {key}, {moment_sql('t.occurred_at')}, {read} FROM {touch} t{joins}"
     sql += f" WHERE {among}"
-    schema = {"journey_id": pl.Int64, "occurred_at": TIME} | dict.fromkeys(labels, pl.String)
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "journey_id": pl.Int64,
+        "occurred_at": TIME,
+    }
+    schema |= dict.fromkeys(labels, pl.String)
     frame = _read(sql, schema, params, whole=ids is None)
     if "campaign" in labels:
         frame = frame.with_columns(pl.col("campaign").fill_null(NO_CAMPAIGN))
@@ -87,17 +97,17 @@ def _opportunity_dates(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     in the reporting currency (`accord.crm.conversion`): null without a rate, and such a journey
     is left out of the credit."""
     key = "primary_contact_id" if journey == "person" else "account_id"
-    deals = Opportunity.objects.filter(**{f"{key}__isnull": False})
+    opportunities = Opportunity.objects.filter(**{f"{key}__isnull": False})
     if ids is not None:
-        deals = deals.filter(**{f"{key}__in": ids})
-    deals = with_reported_value(
-        deals,
+        opportunities = opportunities.filter(**{f"{key}__in": ids})
+    reported = with_reported_value(
+        opportunities,
         amount="amount",
         currency="currency",
         day="close_date",
     )
     # dates as text and amounts as floats, so no driver parses them one by one
-    columns = deals.annotate(
+    columns = reported.annotate(
         created_on=Cast("created_date", TextField()),
         closed_on=Cast("close_date", TextField()),
         as_set=Cast("amount", FloatField()),
@@ -131,7 +141,7 @@ def _opportunity_dates(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
     )
 
 
-def _first_deal(deals: pl.DataFrame, dated: str, order: tuple[str, ...], name: str):
+def _first_deal(deals: pl.DataFrame, dated: str, order: tuple[str, ...], name: str) -> pl.DataFrame:
     """Each journey's first deal in `order`: its day's end as `{name}_at`, its value and
     whether its amount was left out (no rate to the reporting currency)."""
     return (
@@ -198,7 +208,7 @@ def _segments(journey: str, ids: Sequence[int] | None) -> pl.DataFrame:
         params,
         whole=ids is None,
     )
-    size = pl.when(pl.col("employees").is_null()).then(pl.lit(UNKNOWN_SEGMENT))
+    size: Then | ChainedThen = pl.when(pl.col("employees").is_null()).then(pl.lit(UNKNOWN_SEGMENT))
     for most, name in SIZES:
         size = size.when(pl.col("employees") <= most).then(pl.lit(name))
     industry = pl.col("industry").fill_null("").str.strip_chars()
