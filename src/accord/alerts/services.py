@@ -37,7 +37,7 @@ from accord.alerts.models import (
 from accord.alerts.preferences import Channels, default_channels
 from accord.alerts.selectors import channels_for, channels_of
 from accord.alerts.webhooks import WebhookFailed, post_webhook
-from accord.columns import writes
+from accord.columns import vendor, writes
 from accord.teams.models import User
 
 
@@ -55,7 +55,7 @@ def do_queue_alert(
     path of the record the alert is about, where a notification opens. On PostgreSQL the alert
     is kept even when every person chose neither (it is written in the same statement)."""
     people = _reachable(people)
-    if people and connection.vendor == "postgresql":
+    if people and vendor.postgresql():
         alert, sent = _queue_in_one_statement(event, subject, text, data, link, people)
         if sent:
             _wake_worker()
