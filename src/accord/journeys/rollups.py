@@ -569,24 +569,28 @@ def credit_of(segment: Segment, models: Sequence[str]) -> dict[str, dict[str, fl
     where, params = segment.where()
     kept = [m for m in models if m in KEPT_MODELS]
     sums = "".join(f", SUM({m}_value)" for m in kept)
+    won = "SUM(CASE WHEN won_on = %s THEN 0 ELSE journeys END)"
+    moves: list[tuple] = []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT channel{sums} FROM {PathCredit._meta.db_table} WHERE {where} "
+            f"SELECT channel, {won}{sums} FROM {PathCredit._meta.db_table} WHERE {where} "
             "GROUP BY channel HAVING SUM(journeys) > 0 ORDER BY channel",
-            params,
+            [_day(NOT_WON), *params],
         )
         credited = cursor.fetchall()
-        cursor.execute(
-            f"SELECT source, target, SUM(journeys), SUM(conversions), SUM(nulls), SUM(value) "
-            f"FROM {PathTransition._meta.db_table} WHERE {where} GROUP BY source, target",
-            params,
-        )
-        moves = cursor.fetchall()
-    if not any(target == "" and conversions > 0.5 for _, target, _, conversions, *_ in moves):
+        if AttributionModel.MARKOV in models:
+            cursor.execute(
+                f"SELECT source, target, SUM(journeys), SUM(conversions), SUM(nulls), "
+                f"SUM(value) FROM {PathTransition._meta.db_table} WHERE {where} "
+                "GROUP BY source, target",
+                params,
+            )
+            moves = cursor.fetchall()
+    if not any(row[1] > 0 for row in credited):  # no journey won
         return {model: {} for model in models}
     names = [row[0] for row in credited]
     result = {
-        model: {name: float(row[1 + i]) for name, row in zip(names, credited, strict=True)}
+        model: {name: float(row[2 + i]) for name, row in zip(names, credited, strict=True)}
         for i, model in enumerate(kept)
     }
     if AttributionModel.MARKOV in models:
