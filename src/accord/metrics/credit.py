@@ -260,16 +260,16 @@ ROLLED_UP = {*rollups.KEPT_MODELS, AttributionModel.MARKOV}
 def _rolled_up_credits(query: AttributionQuery, by: str, models: list[str], stamp: str) -> _Credits:
     """The rollups kept up to the data as it is (`stamp`), then added up for the query. When
     every journey would have to be worked out again (deals edited, rates changed) and the query
-    takes earlier credit (`earlier_ok`), the rollups as they are, marked as such."""
+    takes earlier credit (`earlier_ok`), the rollups as they are, marked as such (on a large
+    database never kept yet, none: the worker builds them)."""
     if not Touchpoint.objects.exists():  # nothing to attribute or keep
         return _Credits(_credit(pl.DataFrame(), models))
     kept, kept_at = rollups.kept_stamp()
     changed_since = False
     if kept != stamp:
         with transaction.atomic():
-            done = rollups.keep_up(
-                stamp=stamp, everything_ok=not query.earlier_ok or kept_at is None
-            )
+            first_time = kept_at is None and not _many_touches()  # never kept: seconds
+            done = rollups.keep_up(stamp=stamp, everything_ok=not query.earlier_ok or first_time)
         kept_at, changed_since = done.kept_at or kept_at, done.kept_at is None
     start, end = query.start, query.end
     segment = rollups.Segment(query.journey, by, start, end, query.region, query.industry)
