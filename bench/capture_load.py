@@ -127,6 +127,20 @@ def wait_until_up(url: str, seconds: float) -> None:
     raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
+def lead_body(n: int) -> dict:
+    """The n-th new lead the load sends: a demo request from one of COMPANIES companies."""
+    return {
+        "email": f"lead{n}@company{n % COMPANIES}.example",
+        "first_name": "Lee",
+        "last_name": f"Load{n}",
+        "utm_source": "google",
+        "utm_medium": "cpc",
+        "utm_campaign": "load",
+        "page": "https://www.example.com/demo",
+        "form_name": "Book a demo",
+    }
+
+
 class Load:
     """The requests of one run and their answers."""
 
@@ -153,16 +167,7 @@ class Load:
             return None
         n = len(self.sent)
         key = f"bench-{n}"
-        body = {
-            "email": f"lead{n}@company{n % COMPANIES}.example",
-            "first_name": "Lee",
-            "last_name": f"Load{n}",
-            "utm_source": "google",
-            "utm_medium": "cpc",
-            "utm_campaign": "load",
-            "page": "https://www.example.com/demo",
-            "form_name": "Book a demo",
-        }
+        body = lead_body(n)
         self.sent.append((key, body))
         return key, body, False
 

@@ -25,7 +25,7 @@ import time
 from functools import partial
 from urllib.parse import urlsplit
 
-from capture_load import COMPANIES, DOCUMENT, SETUP, cpu_seconds, fresh_database
+from capture_load import COMPANIES, DOCUMENT, SETUP, cpu_seconds, fresh_database, lead_body
 
 
 def setup_database(url: str) -> None:
@@ -62,16 +62,7 @@ class Leads:
             n = self.n
             self.n += 1
             do_capture_lead(
-                {
-                    "email": f"lead{n}@company{n % COMPANIES}.example",
-                    "first_name": "Lee",
-                    "last_name": f"Load{n}",
-                    "utm_source": "google",
-                    "utm_medium": "cpc",
-                    "utm_campaign": "load",
-                    "page": "https://www.example.com/demo",
-                    "form_name": "Book a demo",
-                },
+                lead_body(n),
                 by=self.by,
             )
 
