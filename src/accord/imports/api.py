@@ -43,6 +43,15 @@ class UnknownValueOut(Schema):
     first_row: int
 
 
+class KeptCampaignOut(Schema):
+    """A campaign a member file has no row for, whose touches the import keeps; upload the file
+    again with its `source_id` in `emptied_campaigns` if every member was removed."""
+
+    source_id: str
+    name: str
+    members: int
+
+
 class ImportRunOut(Schema):
     id: int
     file_name: str
@@ -55,6 +64,7 @@ class ImportRunOut(Schema):
     problems: list[ProblemOut]
     notes: list[str]
     unknown_values: list[UnknownValueOut]
+    kept_campaigns: list[KeptCampaignOut]
     message: str
     check_run_id: int | None
     requested_by: str | None
@@ -75,6 +85,9 @@ class ReadingIn(Schema):
     date_format: Literal["DMY", "MDY", "YMD"] | None = None
     time_zone: str = "UTC"
     sheet: str | None = None
+    emptied_campaigns: list[
+        str
+    ] = []  # a member file: CRM ids of campaigns with every member removed
 
     @field_validator("time_zone")
     @classmethod
@@ -97,7 +110,8 @@ def _refusal(exc: RunRefused) -> Status:
     description="Upload an export (HubSpot, Salesforce, Accord or touchpoints; CSV in UTF-8, "
     "UTF-16, Windows-1252 or ISO-8859-1 with commas, semicolons or tabs, or XLSX) with how to "
     "read it (`date_format` DMY, MDY or YMD for a file whose dates all read both ways; "
-    "`time_zone` of times without one; `sheet` of a workbook): a check is "
+    "`time_zone` of times without one; `sheet` of a workbook; `emptied_campaigns`, the CRM ids "
+    "of campaigns a member file has no row for because every member was removed): a check is "
     "queued for the worker, which reads every row and writes nothing. An upload over "
     "ACCORD_MAX_IMPORT_BYTES is refused (413) before it is stored. Poll the run; when it is "
     "`done`, `counts` say what an import would create and update, and it can be confirmed; when "

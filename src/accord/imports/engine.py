@@ -91,6 +91,16 @@ class UnknownValue:
     first_row: int
 
 
+@dataclass(frozen=True)
+class KeptCampaign:
+    """A campaign a member file has no row for, whose members' touches an earlier import took and
+    this one keeps: the file cannot say whether every member was removed, the user can."""
+
+    source_id: str  # the campaign's id in the CRM (what --emptied-campaign takes)
+    name: str
+    members: int  # members with a touch
+
+
 @dataclass
 class Record:
     row: int

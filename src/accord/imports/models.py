@@ -55,6 +55,12 @@ class ImportRun(models.Model):
         blank=True,
         help_text="values no mapping names (UnknownValue), mapped on the check's page",
     )
+    kept_campaigns = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="campaigns of a member file with no row in it whose touches are kept "
+        "(KeptCampaign); on the check's page the user may say every member was removed",
+    )
     message = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

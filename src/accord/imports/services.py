@@ -13,7 +13,14 @@ from accord import csvsafe
 from accord.audit.services import Action, RecordType, record_change
 from accord.columns import writes
 from accord.crm.models import Account, LifecycleChange, Opportunity, Person, SourceRecord
-from accord.imports.engine import Counts, ImportRefused, ReadOptions, read_file, timed
+from accord.imports.engine import (
+    Counts,
+    ImportRefused,
+    KeptCampaign,
+    ReadOptions,
+    read_file,
+    timed,
+)
 from accord.imports.formats import accord as native
 from accord.imports.formats.touchpoints import TOUCHPOINT_COLUMNS
 from accord.imports.objects.accounts import plan_accounts
@@ -47,6 +54,7 @@ class ImportReport:
     timings: dict[str, float]  # wall-clock seconds per phase
     read_as: str = ""  # "Windows-1252 CSV, semicolon-separated", "XLSX sheet 'Contacts'"
     notes: tuple[str, ...] = ()  # rows skipped (a report's footer) or merged into one record
+    kept_campaigns: tuple[KeptCampaign, ...] = ()  # a member file's campaigns it has no row for
 
 
 def do_import_file(
@@ -105,6 +113,7 @@ def do_import_file(
         timings | plan.timings,
         parsed.read_as,
         (*parsed.notes, *plan.notes),
+        tuple(plan.kept_campaigns),
     )
 
 

@@ -84,6 +84,21 @@ def map_values(request, pk: int):
 
 @login_required
 @require_POST
+def emptied_campaigns(request, pk: int):
+    """The campaigns the user says lost every member: the file checked again saying so."""
+    _importer(request)
+    check = selectors.access_run(request.user, pk)
+    try:
+        again = services.do_check_emptied(request.user, check, request.POST.getlist("campaign"))
+    except RunRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("imports:run", check.pk)
+    messages.success(request, "The file is being checked again with those campaigns emptied.")
+    return redirect("imports:run", again.pk)
+
+
+@login_required
+@require_POST
 def confirm(request, pk: int):
     _importer(request)
     check = selectors.access_run(request.user, pk)

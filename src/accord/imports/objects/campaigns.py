@@ -12,7 +12,7 @@ from collections import Counter
 from django.utils import timezone
 
 from accord.crm.models import DealContact, Opportunity, SourceRecord
-from accord.imports.engine import Counts, ImportRefused, ParsedFile
+from accord.imports.engine import Counts, ImportRefused, KeptCampaign, ParsedFile
 from accord.imports.models import CampaignMembership
 from accord.imports.objects.common import SYSTEM_LABELS, Plan, SourceIndex
 from accord.touchpoints.members import campaign_kind, member_touch_kind
@@ -183,6 +183,7 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
         if c in emptied
     ]
     ids = _source_ids(system, set(left_alone))
+    kept = [KeptCampaign(ids[c], names[c], n) for c, n in left_alone.items() if c in ids]
     notes += [
         f"{names[c]!r} has no row in this file: the touches of its {n} member"
         f"{'s' if n > 1 else ''} imported before are kept; if every member was removed in "
@@ -224,7 +225,7 @@ def plan_campaign_members(parsed: ParsedFile, reason: str, progress: bool = Fals
         )
         CampaignMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
 
-    return Plan(counts={"touchpoints": counts}, write=write, notes=notes)
+    return Plan(counts={"touchpoints": counts}, write=write, notes=notes, kept_campaigns=kept)
 
 
 def _emptied(parsed: ParsedFile, campaigns: SourceIndex, named: set[int]) -> dict[int, str]:

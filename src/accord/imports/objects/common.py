@@ -10,7 +10,7 @@ from django.utils import timezone
 from accord.columns import writes
 from accord.crm.emails import FREE_MAIL, email_domain
 from accord.crm.models import Account, SourceRecord
-from accord.imports.engine import Counts, ParsedFile, Record
+from accord.imports.engine import Counts, KeptCampaign, ParsedFile, Record
 from accord.imports.formats import Format
 from accord.teams.models import User
 
@@ -25,6 +25,7 @@ class Plan:
     write: Callable[[], None]
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rows merged into one record, say
+    kept_campaigns: list[KeptCampaign] = field(default_factory=list)
 
 
 def external_ids(values: dict, fmt: Format) -> list[tuple[str, str]]:

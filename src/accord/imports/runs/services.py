@@ -164,6 +164,42 @@ def do_map_values(user: User, check_run: ImportRun, chosen: list[ChosenMapping])
     return run
 
 
+@transaction.atomic
+def do_check_emptied(user: User, check_run: ImportRun, source_ids: list[str]) -> ImportRun:
+    """Check the same file again, the user having said that every member of these campaigns (of
+    those the check kept, by their CRM ids) was removed: their touches are archived on import.
+    The new check."""
+    if not may_import(user):
+        raise NotAllowed()
+    check_run = ImportRun.objects.select_for_update().get(pk=check_run.pk)
+    if not check_run.confirmable:
+        raise NotConfirmable("Only a check not yet imported can be checked again.")
+    kept = {c["source_id"] for c in check_run.kept_campaigns}
+    chosen = sorted(set(source_ids) & kept)
+    if not chosen:
+        raise RunRefused("Choose the campaigns whose every member was removed.")
+    if not (upload_folder() / check_run.stored_as).is_file():
+        raise NotConfirmable("The checked file is no longer kept; upload it again.")
+    emptied = sorted({*check_run.options.get("emptied_campaigns", ()), *chosen})
+    run = ImportRun.objects.create(
+        file_name=check_run.file_name,
+        stored_as=check_run.stored_as,
+        size_bytes=check_run.size_bytes,
+        options=check_run.options | {"emptied_campaigns": emptied},
+        mode=ImportRun.Mode.CHECK,
+        requested_by=user,
+    )
+    _queue(run)
+    return run
+
+
+def _reading(options: dict) -> ReadOptions:
+    """A run's kept options as the reader takes them (JSON keeps the campaigns as a list)."""
+    return ReadOptions(
+        **options | {"emptied_campaigns": tuple(options.get("emptied_campaigns", ()))}
+    )
+
+
 def _queue(run: ImportRun) -> None:
     from accord.imports.runs.tasks import run_import
 
@@ -185,7 +221,7 @@ def do_run(run_id: int) -> ImportRun:
                 path,
                 dry_run=run.mode == ImportRun.Mode.CHECK,
                 on_progress=_progress_of(run),
-                options=ReadOptions(**run.options),
+                options=_reading(run.options),
             )
     except ImportRefused as refused:
         _end(
@@ -205,6 +241,7 @@ def do_run(run_id: int) -> ImportRun:
             format_name=report.format_name,
             counts=counts,
             notes=report.notes,
+            kept_campaigns=[asdict(kept) for kept in report.kept_campaigns],
         )
     return run
 

@@ -6,7 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accord.crm.models import Person
 from accord.imports.models import ImportRun
 from accord.imports.runs.services import do_run
+from accord.imports.tests.helpers import FIXTURES, run_import
 from accord.imports.tests.test_import_page import BAD_CONTACTS, CONTACTS
+from accord.touchpoints.models import ArchivedTouch
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +116,29 @@ def test_the_date_format_and_time_zone_travel_with_the_upload(api_as, sales_head
     api.post(f"/imports/{check.pk}/confirm", {})
     run_queued()
     assert Person.objects.get().created_at.isoformat() == "2023-02-03T15:00:00+00:00"
+
+
+def test_a_script_reads_the_kept_campaigns_and_uploads_again_with_them_emptied(api_as, sales_head):
+    for name in ("accounts", "leads", "contacts", "campaigns", "campaign-members"):
+        run_import(FIXTURES / f"salesforce-{name}.csv")
+    header, webinar = (FIXTURES / "salesforce-campaign-members.csv").read_text().splitlines()[:2]
+    members = f"{header}\n{webinar}\n".encode()
+    api = api_as(sales_head)
+
+    check_id = upload(api, members, "members.csv").json()["id"]
+    run_queued()
+    assert api.get(f"/imports/{check_id}").json()["kept_campaigns"] == [
+        {"source_id": "7015g000000AbCeAAG", "name": "Q1 newsletter", "members": 1}
+    ]
+    answer = api.client.post(
+        "/api/v1/imports",
+        {
+            "file": SimpleUploadedFile("members.csv", members, "text/csv"),
+            "emptied_campaigns": ["7015g000000AbCeAAG"],
+        },
+        headers=api.headers,
+    )
+    run_queued()
+    api.post(f"/imports/{answer.json()['id']}/confirm", {})
+    run_queued()
+    assert ArchivedTouch.objects.get().campaign.name == "Q1 newsletter"

@@ -11,7 +11,8 @@ from accord.crm.models import Person
 from accord.imports.models import ImportRun, ValueMapping
 from accord.imports.runs.services import do_run, progress_file, upload_folder
 from accord.imports.services import do_import_file
-from accord.imports.tests.helpers import FIXTURES
+from accord.imports.tests.helpers import FIXTURES, run_import
+from accord.touchpoints.models import ArchivedTouch
 
 CONTACTS = (FIXTURES / "hubspot-contacts.csv").read_bytes()
 BAD_CONTACTS = (
@@ -255,3 +256,45 @@ def test_a_value_left_unchosen_is_named_and_nothing_is_mapped(
     assert "Choose the Accord value of &#x27;Trial User&#x27;." in answer.content.decode()
     assert not ValueMapping.objects.exists()
     assert ImportRun.objects.count() == 1
+
+
+def test_a_head_says_on_the_check_page_that_a_campaign_lost_every_member_then_imports(
+    client, marketing_head, django_capture_on_commit_callbacks
+):
+    for name in ("accounts", "leads", "contacts", "campaigns", "campaign-members"):
+        run_import(FIXTURES / f"salesforce-{name}.csv")
+    header, webinar = (FIXTURES / "salesforce-campaign-members.csv").read_text().splitlines()[:2]
+    # The newsletter's one member was removed in Salesforce: the export has no row for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, marketing_head, f"{header}\n{webinar}\n".encode(), "members.csv")
+    worker_runs_queued_runs()
+    check = ImportRun.objects.get()
+    page = client.get(f"/imports/{check.pk}/").content.decode()
+
+    assert check.kept_campaigns == [
+        {"source_id": "7015g000000AbCeAAG", "name": "Q1 newsletter", "members": 1}
+    ]
+    assert "Every member of Q1 newsletter was removed (1 touch, id 7015g000000AbCeAAG)" in page
+
+    refused = client.post(
+        f"/imports/{check.pk}/emptied-campaigns/", {"campaign": "701NOSUCH"}, follow=True
+    )
+    assert "Choose the campaigns whose every member was removed." in refused.content.decode()
+    assert ImportRun.objects.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{check.pk}/emptied-campaigns/", {"campaign": "7015g000000AbCeAAG"})
+    worker_runs_queued_runs()
+    again = ImportRun.objects.exclude(pk=check.pk).get()
+    assert again.status == ImportRun.Status.DONE and not again.kept_campaigns
+    assert any("every member of 'Q1 newsletter' removed" in note for note in again.notes)
+    assert not ArchivedTouch.objects.exists()  # a check writes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{again.pk}/confirm/")
+    worker_runs_queued_runs()
+    archived = ArchivedTouch.objects.get()
+    assert (archived.person.email, archived.campaign.name) == (
+        "olivia.brown@tailspin.example",
+        "Q1 newsletter",
+    )
