@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accord.crm.models import PipelineStage
 from accord.goals.meetings import do_add_action_item, do_record_meeting
+from accord.goals.plan import check_plan
 from accord.goals.services import do_save_plan, do_set_goal
 from tests.factories import OpportunityFactory
 
@@ -29,7 +30,7 @@ def won_quarter(transactional_db, sales_head, marketing_head, rep, other_rep):
     1,500.00, shared by Sam, Ray and Rita: 500.00 each."""
     today = timezone.localdate()
     do_set_goal(sales_head, period="quarter", day=today, amount=Decimal("100000"))
-    do_save_plan(marketing_head, PLAN)
+    do_save_plan(marketing_head, check_plan(PLAN))
     OpportunityFactory(amount=Decimal("120000"), stage=PipelineStage.CLOSED_WON, close_date=today)
     meeting = do_record_meeting(
         sales_head, held_on=today - dt.timedelta(days=7), title="Weekly sales and marketing"
