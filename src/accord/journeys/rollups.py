@@ -1,5 +1,6 @@
 """The attribution's rollups, kept as journeys change: the dashboard credits channels and
-campaigns by adding up a few thousand rows instead of reading every touch.
+campaigns by adding up a row per channel (or campaign), segment and day won instead of reading
+every touch (on the large demo a year is 67,000 to 200,000 such rows against 10 million touches).
 
 Every path model but the counterfactual credits a journey on its own: a rule-based model (and
 Shapley) splits the journey's conversion and value over its touches by weights of its path
