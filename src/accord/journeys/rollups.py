@@ -69,6 +69,7 @@ from accord.journeys.selectors import labelled_journey_touches
 from accord.touchpoints.models import Campaign, Touchpoint
 
 LOOKBACK_DAYS = 90
+KEEPER_LOCK = 0x4A524E  # the namespace of the advisory lock keepers of these rollups take
 CHUNK = 5_000  # journeys at once (SQLite binds at most 32,766 values)
 #: The models kept: every rule-based model and Shapley.
 KEPT_MODELS: tuple[str, ...] = (*RULES, AttributionModel.SHAPLEY)
@@ -393,6 +394,7 @@ def _moment(at: dt.datetime | None):
 
 def rebuild(now: dt.datetime | None = None) -> int:
     """Every rollup worked out again from the records at `now`; returns how many journeys."""
+    _take_turns()
     now = now or timezone.now()
     for model in (JourneyPath, PathCredit, PathTransition):
         model.objects.all().delete()
@@ -414,9 +416,18 @@ def rebuild(now: dt.datetime | None = None) -> int:
     return journeys
 
 
+def _take_turns() -> None:
+    """Keepers (the worker, the nightly rebuild, two panels loading at once) take turns until
+    the transaction ends, even before the mark row exists: on PostgreSQL an advisory lock; on
+    SQLite the mark's update below, one writer at a time."""
+    with connection.cursor() as cursor:
+        vendor.lock_until_commit(cursor, KEEPER_LOCK, 0)
+
+
 def _mark() -> JourneyMark:
     """The one mark row, locked until the transaction ends: the first statement writes it, so
     two keepers (a worker and a panel) take turns on SQLite as on PostgreSQL."""
+    _take_turns()
     JourneyMark.objects.update(kept_at=F("kept_at"))  # no change, the row locked
     mark = JourneyMark.objects.order_by("id").first()
     return mark if mark is not None else JourneyMark.objects.create()
